@@ -1,0 +1,56 @@
+# One command to run, one to test. Needs only Python 3.11 and make.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+.PHONY: run test lint format install install-dev migrate seed worker clean messages
+
+$(BIN)/activate:
+	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11), sys.version" || { echo "Python 3.11 is required"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+## make run: set everything up and serve http://127.0.0.1:8000 on the embedded defaults.
+run: seed
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## make test: set everything up, lint, and run the whole test suite.
+test: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## make worker: a real Celery worker (needs CELERY_BROKER_URL).
+worker: install
+	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2
+
+clean:
+	rm -rf $(VENV) var/staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,98 @@
+"""Staff administration of accounts, premium and employers."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from accounts import services
+from accounts.models import (
+    Employer,
+    EmployerInvitation,
+    EmployerMembership,
+    PremiumMembership,
+    User,
+)
+
+
+class PremiumInline(admin.StackedInline):
+    model = PremiumMembership
+    fk_name = "user"
+    extra = 0
+    readonly_fields = ("updated_at",)
+    autocomplete_fields = ("granted_by",)
+
+
+class MembershipInline(admin.TabularInline):
+    model = EmployerMembership
+    extra = 0
+    autocomplete_fields = ("user", "employer")
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ("email",)
+    list_display = ("email", "display_name", "is_staff", "is_active", "date_joined", "last_seen_at")
+    list_filter = ("is_staff", "is_superuser", "is_active", "premium__tier")
+    search_fields = ("email", "display_name")
+    readonly_fields = ("date_joined", "last_seen_at", "last_login")
+    fieldsets = (
+        (None, {"fields": ("email", "display_name", "password", "preferred_language")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Dates"), {"fields": ("date_joined", "last_login", "last_seen_at")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "display_name", "password1", "password2"),
+            },
+        ),
+    )
+    inlines = [PremiumInline, MembershipInline]
+    actions = ["grant_premium_year"]
+
+    @admin.action(description=_("Grant premium for 365 days"))
+    def grant_premium_year(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            services.premium_grant(user=user, days=365, source="staff", granted_by=request.user)
+        self.message_user(request, _("Premium granted."), messages.SUCCESS)
+
+
+@admin.register(PremiumMembership)
+class PremiumMembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "tier", "starts_at", "expires_at", "source")
+    list_filter = ("tier", "source", "expires_at")
+    search_fields = ("user__email",)
+    autocomplete_fields = ("user", "granted_by")
+    date_hierarchy = "expires_at"
+
+
+@admin.register(Employer)
+class EmployerAdmin(admin.ModelAdmin):
+    list_display = ("name", "domain", "created_at")
+    search_fields = ("name", "domain")
+    inlines = [MembershipInline]
+
+
+@admin.register(EmployerMembership)
+class EmployerMembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "employer", "role", "created_at")
+    list_filter = ("role",)
+    search_fields = ("user__email", "employer__name")
+    autocomplete_fields = ("user", "employer")
+
+
+@admin.register(EmployerInvitation)
+class EmployerInvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "employer", "role", "created_at", "expires_at", "accepted_at")
+    list_filter = ("role", "accepted_at")
+    search_fields = ("email", "employer__name")
+    readonly_fields = ("token_hash",)

@@ -1,0 +1,110 @@
+"""Account forms: sign-up, sign-in (with lockout message), employer invitations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import EmployerMembership, User
+from accounts.services import login_is_locked
+
+
+class SignUpForm(forms.Form):
+    """Create an account: e-mail, display name, password twice."""
+
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    display_name = forms.CharField(label=_("Display name"), max_length=120)
+    password1 = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return data
+
+
+class SignInForm(forms.Form):
+    """Sign in by e-mail and password; says when the address is locked out."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        self.request = request
+        self.user: User | None = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        email, password = data.get("email"), data.get("password")
+        if not email or not password:
+            return data
+        if login_is_locked(email=email):
+            raise ValidationError(
+                _("Too many failed attempts. Please wait 15 minutes or reset your password."),
+                code="locked",
+            )
+        user = authenticate(self.request, email=email, password=password)
+        if user is None:
+            raise ValidationError(_("E-mail address or password is wrong."), code="invalid_login")
+        self.user = user
+        return data
+
+
+class EmailPasswordResetForm(PasswordResetForm):
+    """Password reset that finds users by e-mail case-insensitively."""
+
+    def get_users(self, email: str) -> Any:
+        return (
+            u
+            for u in User.objects.filter(email__iexact=email, is_active=True)
+            if u.has_usable_password()
+        )
+
+
+class InvitationForm(forms.Form):
+    """An owner invites a recruiter (or co-owner) by e-mail."""
+
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=EmployerMembership.Role.choices,
+        initial=EmployerMembership.Role.RECRUITER,
+    )
+
+
+class EmployerForm(forms.Form):
+    """Register a new employer organisation."""
+
+    name = forms.CharField(label=_("Employer name"), max_length=200)
+    domain = forms.CharField(
+        label=_("Website domain"), max_length=253, help_text=_("For example: example.co.id")
+    )
+
+    def clean_domain(self) -> str:
+        domain = self.cleaned_data["domain"].strip().lower()
+        domain = domain.removeprefix("https://").removeprefix("http://").strip("/")
+        labels = domain.split(".")
+        if len(labels) < 2 or not all(
+            label and label.replace("-", "").isalnum() for label in labels
+        ):
+            raise ValidationError(_("Enter a domain such as example.co.id."))
+        return domain

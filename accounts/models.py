@@ -1,0 +1,188 @@
+"""Accounts: the user (signs in by e-mail), premium membership, employer organisations."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager["User"]):
+    """Create users with a normalised, case-insensitively unique e-mail."""
+
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=(username or "").strip())
+
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=normalise_email(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+def normalise_email(email: str) -> str:
+    """Return the e-mail trimmed and lower-cased (unique case-insensitively)."""
+    return email.strip().lower()
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person with an account. UUID key: people's ids are never sequential or guessable."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    display_name = models.CharField(_("display name"), max_length=120)
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
+    preferred_language = models.CharField(_("language"), max_length=8, default="en")
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = normalise_email(self.email)
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.display_name
+
+
+class PremiumMembership(models.Model):
+    """A member's premium tier, valid from ``starts_at`` until ``expires_at``."""
+
+    class Tier(models.TextChoices):
+        PREMIUM = "premium", _("Premium")
+
+    class Source(models.TextChoices):
+        STAFF = "staff", _("Granted by staff")
+        DEMO = "demo", _("Demo activation")
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="premium")
+    tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices, default=Tier.PREMIUM)
+    starts_at = models.DateTimeField(_("starts"))
+    expires_at = models.DateTimeField(_("expires"))
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    granted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("premium membership")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("starts_at")),
+                name="accounts_premium_expires_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_tier_display()} until {self.expires_at:%Y-%m-%d}"
+
+    def is_active_at(self, when: Any) -> bool:
+        return self.starts_at <= when < self.expires_at
+
+
+class Employer(models.Model):
+    """An employer organisation whose recruiters use the recruiter portal and API."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    domain = models.CharField(
+        _("website domain"), max_length=253, help_text=_("For example: example.co.id")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("employer")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("domain"), name="accounts_employer_domain_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EmployerMembership(models.Model):
+    """A user's role in an employer: owner (manages recruiters) or recruiter."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        RECRUITER = "recruiter", _("Recruiter")
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="employer_memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("employer membership")
+        constraints = [
+            models.UniqueConstraint(fields=["employer", "user"], name="accounts_one_role_each"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role}) at {self.employer}"
+
+
+class EmployerInvitation(models.Model):
+    """An owner's invitation for someone to join an employer as a recruiter."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(
+        max_length=10, choices=EmployerMembership.Role.choices, default="recruiter"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("employer invitation")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.employer}"

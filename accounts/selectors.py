@@ -1,0 +1,112 @@
+"""Read access to accounts for this app and the others."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import (
+    Employer,
+    EmployerInvitation,
+    EmployerMembership,
+    PremiumMembership,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class PremiumStatus:
+    """Whether a member is premium now, and until when."""
+
+    active: bool
+    tier: str | None
+    starts_at: datetime | None
+    expires_at: datetime | None
+
+
+def user_get(*, user_id: uuid.UUID | str) -> User | None:
+    """Return the active user with this id, or None."""
+    try:
+        return User.objects.filter(pk=user_id, is_active=True).first()
+    except (ValueError, TypeError):
+        return None
+
+
+def user_get_by_email(*, email: str) -> User | None:
+    """Return the user with this e-mail (case-insensitive), or None."""
+    return User.objects.filter(email__iexact=email.strip()).first()
+
+
+def premium_status(*, user: User, at: datetime | None = None) -> PremiumStatus:
+    """Return the member's premium status at ``at`` (now by default)."""
+    at = at or timezone.now()
+    membership = PremiumMembership.objects.filter(user_id=user.pk).first()
+    if membership is None:
+        return PremiumStatus(active=False, tier=None, starts_at=None, expires_at=None)
+    return PremiumStatus(
+        active=membership.is_active_at(at),
+        tier=membership.tier,
+        starts_at=membership.starts_at,
+        expires_at=membership.expires_at,
+    )
+
+
+def user_is_premium(*, user: User, at: datetime | None = None) -> bool:
+    """Answer "is this user premium now?" (or at ``at``)."""
+    if not user.is_authenticated:
+        return False
+    at = at or timezone.now()
+    return PremiumMembership.objects.filter(
+        user_id=user.pk, starts_at__lte=at, expires_at__gt=at
+    ).exists()
+
+
+def employer_memberships(*, user: User) -> QuerySet[EmployerMembership]:
+    """Return the user's employer memberships with their employers."""
+    return EmployerMembership.objects.filter(user_id=user.pk).select_related("employer")
+
+
+def user_employer_ids(*, user: User, owner_only: bool = False) -> list[uuid.UUID]:
+    """Return the ids of the employers this user belongs to (as owner, or any role)."""
+    if not user.is_authenticated:
+        return []
+    memberships = EmployerMembership.objects.filter(user_id=user.pk)
+    if owner_only:
+        memberships = memberships.filter(role=EmployerMembership.Role.OWNER)
+    return list(memberships.values_list("employer_id", flat=True))
+
+
+def employer_get_for_member(
+    *, user: User, employer_id: uuid.UUID | str, owner_only: bool = False
+) -> Employer:
+    """Return the employer if the user belongs to it (as owner when asked), else raise 404."""
+    try:
+        employer_uuid = uuid.UUID(str(employer_id))
+    except ValueError as exc:
+        raise Http404 from exc
+    if employer_uuid not in user_employer_ids(user=user, owner_only=owner_only):
+        raise Http404
+    return Employer.objects.get(pk=employer_uuid)
+
+
+def employer_user_ids(*, employer_id: uuid.UUID) -> list[uuid.UUID]:
+    """Return the ids of every owner and recruiter of an employer."""
+    return list(
+        EmployerMembership.objects.filter(employer_id=employer_id).values_list("user_id", flat=True)
+    )
+
+
+def employer_list(*, ids: list[uuid.UUID] | None = None) -> QuerySet[Employer]:
+    """Return employers, optionally only those with the given ids."""
+    employers = Employer.objects.all()
+    return employers.filter(pk__in=ids) if ids is not None else employers
+
+
+def employer_pending_invitations(*, employer: Employer) -> QuerySet[EmployerInvitation]:
+    """Return invitations not yet accepted and not expired."""
+    return employer.invitations.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())

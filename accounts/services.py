@@ -1,0 +1,246 @@
+"""Write access to accounts: sign-up, premium, employers and invitations, sign-in lockout."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import (
+    Employer,
+    EmployerInvitation,
+    EmployerMembership,
+    PremiumMembership,
+    User,
+    normalise_email,
+)
+from config.errors import ApplicationError, PermissionRefused
+
+INVITATION_DAYS = 14
+LAST_SEEN_RESOLUTION = timedelta(hours=1)
+
+
+def user_create(*, email: str, password: str, display_name: str, language: str = "en") -> User:
+    """Create a member account; raise ValidationError on a taken e-mail or weak password."""
+    email = normalise_email(email)
+    display_name = display_name.strip()
+    if not display_name:
+        raise ValidationError({"display_name": [_("Please enter a display name.")]})
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": [_("An account with this e-mail address already exists.")]})
+    candidate = User(email=email, display_name=display_name)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(
+                email=email,
+                password=password,
+                display_name=display_name,
+                preferred_language=language,
+            )
+    except IntegrityError as exc:  # a concurrent sign-up with the same e-mail
+        raise ValidationError(
+            {"email": [_("An account with this e-mail address already exists.")]}
+        ) from exc
+
+
+def user_touch(*, user: User) -> None:
+    """Record the member's last interaction (hourly resolution); retention rules count from it."""
+    now = timezone.now()
+    if user.last_seen_at and now - user.last_seen_at < LAST_SEEN_RESOLUTION:
+        return
+    User.objects.filter(pk=user.pk).update(last_seen_at=now)
+    user.last_seen_at = now
+
+
+# --- Premium ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def premium_grant(
+    *, user: User, days: int, source: str, granted_by: User | None = None
+) -> PremiumMembership:
+    """Grant premium for ``days`` from now; extends a current membership, never shrinks it."""
+    if days < 1:
+        raise ValidationError(_("Premium must last at least one day."))
+    now = timezone.now()
+    membership = PremiumMembership.objects.select_for_update().filter(user=user).first()
+    if membership is None:
+        return PremiumMembership.objects.create(
+            user=user,
+            starts_at=now,
+            expires_at=now + timedelta(days=days),
+            source=source,
+            granted_by=granted_by,
+        )
+    if not membership.is_active_at(now):
+        membership.starts_at = now
+    membership.expires_at = max(membership.expires_at, now) + timedelta(days=days)
+    membership.source = source
+    membership.granted_by = granted_by
+    membership.save(update_fields=["starts_at", "expires_at", "source", "granted_by", "updated_at"])
+    return membership
+
+
+def premium_activate_demo(*, user: User) -> PremiumMembership:
+    """Activate a 30-day demo premium; only where no payment provider exists (local settings)."""
+    if not settings.DEMO_PREMIUM_ENABLED:
+        raise PermissionRefused(
+            _("Premium is granted by our staff on this site."), code="demo_premium_disabled"
+        )
+    return premium_grant(user=user, days=30, source=PremiumMembership.Source.DEMO)
+
+
+# --- Employers ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def employer_create(*, name: str, domain: str, owner: User) -> Employer:
+    """Create an employer with its first owner."""
+    domain = domain.strip().lower().removeprefix("https://").removeprefix("http://").strip("/")
+    if Employer.objects.filter(domain__iexact=domain).exists():
+        raise ValidationError({"domain": [_("An employer with this domain already exists.")]})
+    employer = Employer.objects.create(name=name.strip(), domain=domain)
+    EmployerMembership.objects.create(
+        employer=employer, user=owner, role=EmployerMembership.Role.OWNER
+    )
+    return employer
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def employer_invite(
+    *, employer: Employer, inviter: User, email: str, role: str = "recruiter"
+) -> EmployerInvitation:
+    """Invite someone by e-mail to join an employer; only an owner may invite.
+
+    The e-mail carries a random token; only its hash is stored.
+    """
+    if not EmployerMembership.objects.filter(
+        employer=employer, user=inviter, role=EmployerMembership.Role.OWNER
+    ).exists():
+        raise PermissionRefused(_("Only an owner of this employer can invite recruiters."))
+    if role not in EmployerMembership.Role.values:
+        raise ValidationError({"role": [_("Choose owner or recruiter.")]})
+    email = normalise_email(email)
+    if EmployerMembership.objects.filter(employer=employer, user__email__iexact=email).exists():
+        raise ValidationError({"email": [_("This person already belongs to this employer.")]})
+    token = secrets.token_urlsafe(32)
+    invitation = EmployerInvitation.objects.create(
+        employer=employer,
+        email=email,
+        role=role,
+        token_hash=_token_hash(token),
+        invited_by=inviter,
+        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+    )
+    link = settings.SITE_URL + reverse("accounts:invitation-accept", args=[token])
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=_("You are invited to recruit for %(employer)s") % {"employer": employer.name},
+            message=_(
+                "%(inviter)s invited you to join %(employer)s as %(role)s.\n\n"
+                "Accept within %(days)d days: %(link)s"
+            )
+            % {
+                "inviter": inviter.display_name,
+                "employer": employer.name,
+                "role": role,
+                "days": INVITATION_DAYS,
+                "link": link,
+            },
+            from_email=None,
+            recipient_list=[email],
+        )
+    )
+    return invitation
+
+
+def invitation_find(*, token: str) -> EmployerInvitation | None:
+    """Return the open invitation for a token, or None if unknown, used or expired."""
+    return (
+        EmployerInvitation.objects.select_related("employer")
+        .filter(token_hash=_token_hash(token), accepted_at__isnull=True)
+        .filter(expires_at__gt=timezone.now())
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User) -> EmployerMembership:
+    """Accept an invitation as the signed-in user, whose e-mail must be the one invited."""
+    invitation = invitation_find(token=token)
+    if invitation is None:
+        raise ApplicationError(
+            _("This invitation is invalid, already used or expired."), code="invitation_invalid"
+        )
+    if normalise_email(user.email) != invitation.email:
+        raise PermissionRefused(
+            _("This invitation was sent to another e-mail address. Sign in with that address.")
+        )
+    membership, _created = EmployerMembership.objects.get_or_create(
+        employer=invitation.employer, user=user, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+@transaction.atomic
+def employer_member_remove(*, employer: Employer, actor: User, user: User) -> None:
+    """Remove a member from an employer; owners only, and never the last owner."""
+    owners = EmployerMembership.objects.filter(
+        employer=employer, role=EmployerMembership.Role.OWNER
+    )
+    if not owners.filter(user=actor).exists():
+        raise PermissionRefused(_("Only an owner of this employer can remove members."))
+    membership = EmployerMembership.objects.filter(employer=employer, user=user).first()
+    if membership is None:
+        return
+    if membership.role == EmployerMembership.Role.OWNER and owners.count() == 1:
+        raise ApplicationError(_("An employer needs at least one owner."), code="last_owner")
+    membership.delete()
+
+
+# --- Sign-in lockout ----------------------------------------------------------------------------
+
+
+def _failure_key(email: str) -> str:
+    return "login-failures:" + hashlib.sha256(normalise_email(email).encode()).hexdigest()
+
+
+def login_is_locked(*, email: str) -> bool:
+    """Whether sign-in for this e-mail is locked after repeated failures."""
+    return cache.get(_failure_key(email), 0) >= settings.LOGIN_FAILURE_LIMIT
+
+
+def login_failure_record(*, email: str) -> None:
+    """Count a failed sign-in for this e-mail within the lockout window."""
+    key = _failure_key(email)
+    if cache.add(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+
+
+def login_failures_clear(*, email: str) -> None:
+    """Forget failures after a successful sign-in."""
+    cache.delete(_failure_key(email))

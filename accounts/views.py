@@ -1,0 +1,179 @@
+"""Account pages: sign up, sign in and out, account, demo premium, employers and invitations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import selectors, services
+from accounts.forms import EmployerForm, InvitationForm, SignInForm, SignUpForm
+from config.errors import ApplicationError
+
+
+def _apply_form_errors(form: SignUpForm | EmployerForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _next_url(request: HttpRequest, default: str = "accounts:account") -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
+        return candidate
+    return default
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    """Create an account and sign in."""
+    if request.user.is_authenticated:
+        return redirect("accounts:account")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                display_name=form.cleaned_data["display_name"],
+                language=getattr(request, "LANGUAGE_CODE", "en"),
+            )
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        else:
+            login(request, user, backend="accounts.backends.EmailBackend")
+            messages.success(request, _("Welcome! Your account is ready."))
+            return redirect(_next_url(request))
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def signin(request: HttpRequest) -> HttpResponse:
+    """Sign in by e-mail and password."""
+    form = SignInForm(request, request.POST or None)
+    if request.method == "POST" and form.is_valid() and form.user is not None:
+        login(request, form.user, backend="accounts.backends.EmailBackend")
+        messages.success(request, _("You are signed in."))
+        return redirect(_next_url(request))
+    return render(
+        request, "registration/login.html", {"form": form, "next": request.GET.get("next", "")}
+    )
+
+
+@require_POST
+def signout(request: HttpRequest) -> HttpResponse:
+    """Sign out (POST only, so a link cannot sign anyone out)."""
+    logout(request)
+    messages.info(request, _("You are signed out."))
+    return redirect("home")
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """The member's account: premium status, employers, invitations."""
+    user = request.user
+    memberships = list(selectors.employer_memberships(user=user))
+    owned = [m.employer for m in memberships if m.role == "owner"]
+    context = {
+        "premium": selectors.premium_status(user=user),
+        "memberships": memberships,
+        "invitations": {
+            e.pk: list(selectors.employer_pending_invitations(employer=e)) for e in owned
+        },
+        "invitation_form": InvitationForm(),
+        "employer_form": EmployerForm(),
+    }
+    return render(request, "accounts/account.html", context)
+
+
+@login_required
+@require_POST
+def premium_demo(request: HttpRequest) -> HttpResponse:
+    """Activate a demo premium (local settings only)."""
+    try:
+        services.premium_activate_demo(user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Premium is active for 30 days."))
+    return redirect("accounts:account")
+
+
+@login_required
+@require_POST
+def employer_create(request: HttpRequest) -> HttpResponse:
+    """Register an employer with the signed-in user as its owner."""
+    form = EmployerForm(request.POST)
+    if form.is_valid():
+        try:
+            employer = services.employer_create(
+                name=form.cleaned_data["name"],
+                domain=form.cleaned_data["domain"],
+                owner=request.user,
+            )
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s is registered.") % {"name": employer.name})
+            return redirect("accounts:account")
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("accounts:account")
+
+
+@login_required
+@require_POST
+def employer_invite(request: HttpRequest, employer_id: str) -> HttpResponse:
+    """An owner invites someone by e-mail."""
+    employer = selectors.employer_get_for_member(
+        user=request.user, employer_id=employer_id, owner_only=True
+    )
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("accounts:account")
+    try:
+        services.employer_invite(
+            employer=employer,
+            inviter=request.user,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+        )
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.success(
+            request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+        )
+    return redirect("accounts:account")
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Show an invitation; accept it when signed in with the invited address."""
+    invitation = services.invitation_find(token=token)
+    if request.method == "POST" and request.user.is_authenticated:
+        try:
+            membership = services.invitation_accept(token=token, user=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, _("You joined %(employer)s.") % {"employer": membership.employer.name}
+            )
+            return redirect("accounts:account")
+    return render(
+        request,
+        "accounts/invitation.html",
+        {"invitation": invitation, "token": token},
+        status=200 if invitation else 404,
+    )

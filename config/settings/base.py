@@ -1,0 +1,273 @@
+"""Settings shared by every environment; read from the environment (django-environ).
+
+With nothing set, the platform runs on its embedded defaults: SQLite in ``var/``, Celery tasks
+in-process, e-mail to the console, and development secrets generated once into ``var/``.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+import environ
+from cryptography.fernet import Fernet
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+env = environ.Env()
+
+
+def _dev_secrets() -> dict[str, str]:
+    """Return development secrets, generated once into var/ and reused (never committed)."""
+    path = VAR_DIR / "dev-secrets.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    values = {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        "LOOKUP_HASH_KEY": secrets.token_urlsafe(32),
+    }
+    path.write_text(json.dumps(values))
+    path.chmod(0o600)
+    return values
+
+
+# --- Core ---------------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "guardian",
+    "accounts",
+    "consent",
+    "biometrics",
+    "careers",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.LastSeenMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "consent.middleware.ConsentRequiredMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.membership",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------------------
+# https://django-environ.readthedocs.io/en/latest/types.html#environ-env-db-url
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the in-process worker and the web server read while one writes.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# --- Cache (rate limits, throttles) -------------------------------------------------------------
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# --- Auth ---------------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/auth/passwords/
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.EmailBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:account"
+LOGOUT_REDIRECT_URL = "home"
+# Sign-in lockout: this many failures for one e-mail within the window lock it for the window.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
+# Demo premium from the account page: only where no payment provider exists (local settings).
+DEMO_PREMIUM_ENABLED = env.bool("DEMO_PREMIUM_ENABLED", default=False)
+GUARDIAN_RAISE_403 = False
+ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous users get nothing.
+
+# --- Secrets and encryption at rest -------------------------------------------------------------
+SECRET_KEY = env.str("SECRET_KEY", default="") or _dev_secrets()["SECRET_KEY"]
+# One or more Fernet keys, comma-separated, NEWEST FIRST: new data is encrypted with the first,
+# every key decrypts. `manage.py rotate_encryption_keys` re-encrypts everything with the first.
+FIELD_ENCRYPTION_KEY = env.list("FIELD_ENCRYPTION_KEY", default=[]) or [
+    _dev_secrets()["FIELD_ENCRYPTION_KEY"]
+]
+# Keyed hash (HMAC-SHA256) for finding the same ID number on two accounts without decrypting.
+LOOKUP_HASH_KEY = env.str("LOOKUP_HASH_KEY", default="") or _dev_secrets()["LOOKUP_HASH_KEY"]
+
+# --- Internationalisation -----------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/i18n/
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("id", _("Bahasa Indonesia"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Jakarta"  # display; the database stores UTC (USE_TZ).
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files and uploads -------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Encrypted biometric files; no URL serves this folder.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "private"), "base_url": None},
+    },
+}
+MEDIA_ROOT = VAR_DIR / "media"
+# Django has no per-file limit of its own; uploads are checked against this in the forms and API.
+MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+
+# --- Security headers ---------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Everything is served from this origin: no CDN, no inline scripts from elsewhere.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+    "style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+PERMISSIONS_POLICY = "camera=(self), microphone=(), geolocation=()"
+
+# --- E-mail -------------------------------------------------------------------------------------
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-reply@platform.local")
+
+# --- REST framework -----------------------------------------------------------------------------
+# https://www.django-rest-framework.org/api-guide/settings/
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "auth_token": env.str("THROTTLE_AUTH_TOKEN", default="10/min"),
+        "verification_submit": env.str("THROTTLE_VERIFICATION", default="10/hour"),
+        "candidate_search": env.str("THROTTLE_CANDIDATE_SEARCH", default="120/min"),
+    },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Platform data API",
+    "DESCRIPTION": "Consent, identity verification and careers API. Errors share one shape: "
+    '{"error": {"code": "...", "message": "...", "fields": {...}}}.',
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Celery -------------------------------------------------------------------------------------
+# https://docs.celeryq.dev/en/stable/userguide/configuration.html
+# No broker configured: tasks run in-process, eagerly (the embedded default).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# A task is acknowledged only when it finishes, and re-queued if its worker dies; so every task
+# is idempotent. Prefetch 1: face matching is slow, don't hoard work on one worker.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+
+# --- Biometrics ---------------------------------------------------------------------------------
+DEEPFACE_HOME = env.str("DEEPFACE_HOME", default=str(VAR_DIR / "deepface"))
+
+# --- Logging: never sensitive values; see docs/ARCHITECTURE.md ---------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,35 @@
+"""Root URL configuration: HTML pages per app, the API under /api/v1/, admin, health."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from config.health import healthz
+
+api_v1 = [
+    path("", include("accounts.api_urls")),
+    path("", include("consent.api_urls")),
+    path("", include("biometrics.api_urls")),
+    path("", include("careers.api_urls")),
+]
+
+urlpatterns = [
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("privacy/", include("consent.urls")),
+    path("verification/", include("biometrics.urls")),
+    path("", include("careers.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"
+
+admin.site.site_header = "Platform staff"
+admin.site.site_title = "Platform staff"

@@ -1,0 +1,21 @@
+"""Site-wide error pages."""
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from config.api_errors import error_body
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 as JSON under /api/, as a page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("not_found", _("Not found.")), status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500 as JSON under /api/, as a page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("server_error", _("Something went wrong.")), status=500)
+    return render(request, "500.html", status=500)

@@ -1,0 +1,117 @@
+"""Shared fixtures: the permission cast every object-level test uses.
+
+member, other_member, premium_member, recruiter_a, recruiter_b, owner_a, reviewer, admin_user.
+"""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accounts.models import EmployerMembership, User
+from accounts.tests.factories import (
+    PASSWORD,
+    EmployerFactory,
+    EmployerMembershipFactory,
+    PremiumFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def member(db) -> User:
+    return UserFactory(email="member@example.test", display_name="Member Satu")
+
+
+@pytest.fixture
+def other_member(db) -> User:
+    return UserFactory(email="other@example.test", display_name="Other Dua")
+
+
+@pytest.fixture
+def premium_member(db) -> User:
+    user = UserFactory(email="premium@example.test", display_name="Premium Tiga")
+    PremiumFactory(user=user)
+    return user
+
+
+@pytest.fixture
+def employer_a(db):
+    return EmployerFactory(name="Employer A", domain="employer-a.example")
+
+
+@pytest.fixture
+def employer_b(db):
+    return EmployerFactory(name="Employer B", domain="employer-b.example")
+
+
+@pytest.fixture
+def owner_a(employer_a) -> User:
+    user = UserFactory(email="owner-a@example.test", display_name="Owner A")
+    EmployerMembershipFactory(employer=employer_a, user=user, role=EmployerMembership.Role.OWNER)
+    return user
+
+
+@pytest.fixture
+def recruiter_a(employer_a) -> User:
+    user = UserFactory(email="recruiter-a@example.test", display_name="Recruiter A")
+    EmployerMembershipFactory(employer=employer_a, user=user)
+    return user
+
+
+@pytest.fixture
+def recruiter_b(employer_b) -> User:
+    user = UserFactory(email="recruiter-b@example.test", display_name="Recruiter B")
+    EmployerMembershipFactory(employer=employer_b, user=user)
+    return user
+
+
+@pytest.fixture
+def reviewer(db) -> User:
+    """A staff member who reviews verifications (biometrics.review_verification)."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(email="reviewer@example.test", display_name="Reviewer", is_staff=True)
+    perms = Permission.objects.filter(content_type__app_label="biometrics")
+    user.user_permissions.add(*perms)
+    return user
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return User.objects.create_superuser(
+        email="admin@example.test", password=PASSWORD, display_name="Admin"
+    )
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def api_as():
+    """Return an APIClient authenticated with a token for the given user."""
+
+    def make(user: User) -> APIClient:
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
