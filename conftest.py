@@ -115,3 +115,51 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip tests that need a real worker or a browser when those are not provided.
+
+    ``.ci/run`` starts a Celery worker and sets CELERY_WORKER_TESTS=1; browser tests run where
+    Debian's Chromium is installed (``/usr/bin/chromium``) and playwright imports.
+    """
+    import importlib.util
+    import os
+    import shutil
+
+    worker = os.environ.get("CELERY_WORKER_TESTS") == "1"
+    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    browser = bool(shutil.which(chromium)) and importlib.util.find_spec("playwright") is not None
+    for item in items:
+        if "celery_worker" in item.keywords and not worker:
+            item.add_marker(
+                pytest.mark.skip(reason="needs a real Celery worker and broker (.ci/run runs it)")
+            )
+        if "browser" in item.keywords and not browser:
+            item.add_marker(pytest.mark.skip(reason=f"needs Chromium at {chromium} and playwright"))
+        if worker and "celery_worker" not in item.keywords:
+            item.add_marker(pytest.mark.skip(reason="worker run: only celery_worker tests"))
+
+
+@pytest.fixture(autouse=True)
+def _seeded_policy(request):
+    """Restore the seeded purposes and policy after a transactional test flushed them."""
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    if marker is None and not {"db", "transactional_db"} & set(names):
+        yield
+        return
+    transactional = "transactional_db" in names or bool(
+        marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from consent.models import Purpose
+
+    if not Purpose.objects.exists():
+        import importlib
+
+        from django.apps import apps
+
+        seed = importlib.import_module("consent.migrations.0002_seed_purposes_and_policy").seed
+        seed(apps, None)
+    yield

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
 from accounts.services import user_touch
@@ -17,7 +18,13 @@ class LastSeenMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and response.status_code < 500:
-            user_touch(user=user)
+        if response.status_code >= 500:
+            return response
+        try:
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                user_touch(user=user)
+        except DatabaseError:
+            # Bookkeeping only: never turn a served page into an error (e.g. database just went).
+            pass
         return response

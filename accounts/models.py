@@ -48,7 +48,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person with an account. UUID key: people's ids are never sequential or guessable."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    email = models.EmailField(_("e-mail address"), max_length=254)
+    # Stored lower-cased (normalise_email), so plain uniqueness is case-insensitive uniqueness;
+    # the Lower() constraint guards rows written around the manager.
+    email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
     display_name = models.CharField(_("display name"), max_length=120)
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -39,20 +39,26 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError) or not _is_unreachable(
-            exception
-        ):
+        if not database_unreachable(exception):
             return None
         logger.error("database unavailable: %s", type(exception).__name__)
-        message = _("The service is temporarily unavailable. Please try again in a minute.")
-        if request.path.startswith("/api/"):
-            body = {"error": {"code": "service_unavailable", "message": message, "fields": {}}}
-            return JsonResponse(body, status=503, headers={"Retry-After": "30"})
-        html = render_to_string("503.html", {"message": message})
-        return HttpResponse(html, status=503, headers={"Retry-After": "30"})
+        return service_unavailable(request)
 
 
-def _is_unreachable(exc: DatabaseError) -> bool:
+def database_unreachable(exc: BaseException | None) -> bool:
+    """Whether an exception means the database cannot be reached (not a bug in a query)."""
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return False
     text = str(exc).lower()
     markers = ("connection", "could not connect", "server closed", "unable to open", "timeout")
     return any(marker in text for marker in markers)
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """A 503 that renders without touching the database: JSON under /api/, a page elsewhere."""
+    message = _("The service is temporarily unavailable. Please try again in a minute.")
+    if request.path.startswith("/api/"):
+        body = {"error": {"code": "service_unavailable", "message": message, "fields": {}}}
+        return JsonResponse(body, status=503, headers={"Retry-After": "30"})
+    html = render_to_string("503.html", {"message": message})
+    return HttpResponse(html, status=503, headers={"Retry-After": "30"})

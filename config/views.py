@@ -1,10 +1,13 @@
 """Site-wide error pages."""
 
+import sys
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from config.api_errors import error_body
+from config.middleware import database_unreachable, service_unavailable
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -15,7 +18,13 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """500 as JSON under /api/, as a page elsewhere."""
+    """500 as JSON under /api/, as a page elsewhere; 503 when the database is unreachable.
+
+    Django calls this inside its ``except`` block, so the exception is still at hand; this
+    covers database outages that surface in middleware, outside any view.
+    """
+    if database_unreachable(sys.exc_info()[1]):
+        return service_unavailable(request)
     if request.path.startswith("/api/"):
         return JsonResponse(error_body("server_error", _("Something went wrong.")), status=500)
     return render(request, "500.html", status=500)

@@ -271,3 +271,31 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Biometrics ---------------------------------------------------------------------------------
+# docs/biometrics.md. Matching thresholds are only set here when given in the environment;
+# otherwise biometrics.face_engine's calibrated defaults apply (docs/biometrics-engine.md).
+BIOMETRICS: dict[str, float] = {
+    key: env.float(f"BIOMETRICS_{key}")
+    for key in ("MATCH_THRESHOLD", "REVIEW_MARGIN", "DEDUP_THRESHOLD")
+    if env.str(f"BIOMETRICS_{key}", default="")
+}
+BIOMETRICS_SUBMISSIONS_PER_DAY = env.int("BIOMETRICS_SUBMISSIONS_PER_DAY", default=5)
+BIOMETRICS_LOCK_AFTER_MISMATCHES = env.int("BIOMETRICS_LOCK_AFTER_MISMATCHES", default=3)
+# A case "processing" longer than this is taken as a dead worker: re-queued, or failed after
+# BIOMETRICS_MAX_ATTEMPTS tries (a poison image never loops).
+BIOMETRICS_STUCK_AFTER_MINUTES = env.int("BIOMETRICS_STUCK_AFTER_MINUTES", default=10)
+BIOMETRICS_MAX_ATTEMPTS = env.int("BIOMETRICS_MAX_ATTEMPTS", default=3)
+BIOMETRICS_TASK_SOFT_TIME_LIMIT = env.int("BIOMETRICS_TASK_SOFT_TIME_LIMIT", default=60)
+BIOMETRICS_TASK_TIME_LIMIT = env.int("BIOMETRICS_TASK_TIME_LIMIT", default=90)
+BIOMETRICS_REVIEW_RETENTION_DAYS = env.int("BIOMETRICS_REVIEW_RETENTION_DAYS", default=30)
+# BIPA: templates go 3 years after the member's last interaction at the latest.
+BIOMETRICS_TEMPLATE_RETENTION_DAYS = env.int("BIOMETRICS_TEMPLATE_RETENTION_DAYS", default=3 * 365)
+# In-process 1:N gallery: new templates are pulled at most this often, and the whole gallery is
+# reloaded this often (drops templates deleted by another process).
+BIOMETRICS_GALLERY_REFRESH_SECONDS = env.int("BIOMETRICS_GALLERY_REFRESH_SECONDS", default=30)
+BIOMETRICS_GALLERY_RELOAD_SECONDS = env.int("BIOMETRICS_GALLERY_RELOAD_SECONDS", default=3600)
+CELERY_BEAT_SCHEDULE["biometrics-sweep-stuck"] = {
+    "task": "biometrics.tasks.verification_sweep_stuck_task",
+    "schedule": 120.0,
+}

@@ -13,7 +13,6 @@ SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
 FIELD_ENCRYPTION_KEY = ["q1kS4Bl7X3TsB0Bm5pW4f9E-8Ik5bmzy1T6Hs9vN6vY="]
 LOOKUP_HASH_KEY = "test-lookup-hash-key"  # noqa: S105
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Each test run gets its own private storage folder, so file assertions see only their own files.
 _TEST_VAR = Path(env.str("TEST_VAR_DIR", default=tempfile.mkdtemp(prefix="platform-test-")))
 STORAGES = {
@@ -25,4 +24,11 @@ STORAGES = {
 }
 MEDIA_ROOT = _TEST_VAR / "media"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+# Unit tests run tasks in-process even when a broker is configured; the tests marked
+# celery_worker switch this off and talk to a real worker (see .ci/run).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
+# A fixed test database name lets a separately started worker use the same database.
+if env.str("TEST_DATABASE_NAME", default=""):
+    DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}  # noqa: F405
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
