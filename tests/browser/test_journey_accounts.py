@@ -1,0 +1,39 @@
+"""Journey: a newcomer signs up, becomes premium (demo) and sees it on the account page."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_newcomer_signs_up_and_activates_demo_premium(page, shot):
+    # given
+    page.goto("/")
+    shot(page, "home")
+    page.get_by_role("link", name="Create an account").first.click()
+    # when
+    page.get_by_label("E-mail address").fill("ayu@example.test")
+    page.get_by_label("Display name").fill("Ayu Lestari")
+    page.get_by_label("Password", exact=True).fill("a-long-unusual-pass-42")
+    page.get_by_label("Password again").fill("a-long-unusual-pass-42")
+    page.get_by_role("button", name="Create account").click()
+    page.get_by_role("button", name="Activate demo premium (30 days)").click()
+    # then
+    assert page.get_by_text("Premium is active for 30 days.").is_visible()
+    assert page.locator(".badge.ok", has_text="Premium").is_visible()
+    shot(page, "account-premium")
+
+
+def test_sign_up_errors_keep_what_was_typed(page):
+    # given
+    page.goto("/accounts/signup/")
+    # when
+    page.get_by_label("E-mail address").fill("ayu@example.test")
+    page.get_by_label("Display name").fill("Ayu Lestari")
+    page.get_by_label("Password", exact=True).fill("short")
+    page.get_by_label("Password again").fill("short")
+    page.get_by_role("button", name="Create account").click()
+    # then
+    assert page.get_by_text("too short").first.is_visible()
+    assert page.get_by_label("Display name").input_value() == "Ayu Lestari"
