@@ -244,3 +244,24 @@ def login_failure_record(*, email: str) -> None:
 def login_failures_clear(*, email: str) -> None:
     """Forget failures after a successful sign-in."""
     cache.delete(_failure_key(email))
+
+
+# --- Erasure ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete the account row and what accounts holds about it (called by consent's erasure).
+
+    Invitations addressed to the e-mail and staff admin-log rows naming the account go too:
+    they hold the e-mail address. Use ``consent.services.account_erase``, not this, to erase a
+    member: it also runs every app's erasure handlers.
+    """
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    EmployerInvitation.objects.filter(email__iexact=user.email).delete()
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
+    ).delete()
+    user.delete()

@@ -1,6 +1,15 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.db.models.signals import pre_delete
 
 
 class ConsentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "consent"
+
+    def ready(self) -> None:
+        from consent.signals import user_pre_delete
+
+        pre_delete.connect(
+            user_pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="consent-user-delete"
+        )

@@ -15,24 +15,36 @@ its ``AppConfig.ready()`` (by importing its ``<app>/privacy.py``):
     @export_section("careers")
     def export_careers(user) -> dict: ...           # JSON-serialisable
 
-Withdrawal and erasure handlers run inside the transaction that records the event; anything
-irreversible outside the database (deleting files) must go through
-``transaction.on_commit``.
+    @on_retention
+    def expire_activity(now) -> int: ...            # returns how many records it removed
+
+Withdrawal and erasure handlers run inside the transaction that records the event (and on
+erasure, inside the one that deletes the account): if a handler raises, nothing is recorded and
+nothing is deleted. So anything irreversible outside the database (deleting files) must go
+through ``transaction.on_commit``, or a rolled-back withdrawal would leave a consent "granted"
+whose files are already gone. Handlers must be idempotent: erasure runs every purpose's
+withdrawal handlers again, whatever the member's current state.
+
+Retention handlers run daily (``consent.tasks.retention_sweep_task``, beat entry
+``retention-sweep``) and on ``manage.py retention_sweep``, each in its own transaction.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from typing import Any
+from datetime import datetime
+from typing import Any, overload
 
 WithdrawalHandler = Callable[[Any], list[str] | None]
 ErasureHandler = Callable[[Any], None]
 ExportHandler = Callable[[Any], Any]
+RetentionHandler = Callable[[datetime], int]
 
 _withdrawal: dict[str, list[WithdrawalHandler]] = defaultdict(list)
 _erasure: list[ErasureHandler] = []
 _export: dict[str, ExportHandler] = {}
+_retention: dict[str, RetentionHandler] = {}
 
 
 def on_withdrawal(purpose: str) -> Callable[[WithdrawalHandler], WithdrawalHandler]:
@@ -63,6 +75,33 @@ def export_section(name: str) -> Callable[[ExportHandler], ExportHandler]:
     return register
 
 
+def _handler_name(fn: Callable[..., Any]) -> str:
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
+@overload
+def on_retention(name_or_fn: str) -> Callable[[RetentionHandler], RetentionHandler]: ...
+@overload
+def on_retention(name_or_fn: RetentionHandler) -> RetentionHandler: ...
+def on_retention(
+    name_or_fn: str | RetentionHandler,
+) -> RetentionHandler | Callable[[RetentionHandler], RetentionHandler]:
+    """Register ``fn(now) -> int`` (records removed) for the periodic retention sweep.
+
+    Use bare (``@on_retention``; named after the function) or named (``@on_retention("x")``).
+    """
+    if isinstance(name_or_fn, str):
+        name = name_or_fn
+
+        def register(fn: RetentionHandler) -> RetentionHandler:
+            _retention[name] = fn
+            return fn
+
+        return register
+    _retention[_handler_name(name_or_fn)] = name_or_fn
+    return name_or_fn
+
+
 def withdrawal_handlers(purpose: str) -> list[WithdrawalHandler]:
     return list(_withdrawal.get(purpose, []))
 
@@ -73,3 +112,7 @@ def erasure_handlers() -> list[ErasureHandler]:
 
 def export_handlers() -> dict[str, ExportHandler]:
     return dict(_export)
+
+
+def retention_handlers() -> dict[str, RetentionHandler]:
+    return dict(_retention)

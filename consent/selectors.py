@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from django.db.models import QuerySet
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Max, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
+from consent import receipts, registry
 from consent.exceptions import ConsentRequired
-from consent.models import AccessLogEntry, ConsentState, PolicyVersion, Purpose
+from consent.models import AccessLogEntry, ConsentEvent, ConsentState, PolicyVersion, Purpose
 
 
 def policy_current(*, at: datetime | None = None) -> PolicyVersion | None:
@@ -89,18 +95,43 @@ class PurposeStatus:
     since: datetime | None
 
 
+def _required_effective_at(*, at: datetime | None = None) -> dict[str, datetime]:
+    """Return, per purpose, when the newest effective policy version that changed it began."""
+    at = at or timezone.now()
+    through = PolicyVersion.changed_purposes.through
+    rows = (
+        through.objects.filter(policyversion__effective_at__lte=at)
+        .values("purpose_id")
+        .annotate(effective_at=Max("policyversion__effective_at"))
+    )
+    return {row["purpose_id"]: row["effective_at"] for row in rows}
+
+
 def consent_overview(*, user: object) -> list[PurposeStatus]:
-    """Return every purpose with the member's state."""
+    """Return every purpose with the member's state (three queries, whatever the count).
+
+    Same answer as ``consent_check`` for each purpose, computed from one load of the states.
+    """
     states = {
         s.purpose_id: s
         for s in ConsentState.objects.select_related("policy_version").filter(
             user_id=user.pk  # type: ignore[attr-defined]
         )
     }
+    required = _required_effective_at()
     overview = []
     for purpose in Purpose.objects.all():
         state = states.get(purpose.code)
-        reason = consent_check(user=user, purpose=purpose.code)
+        if state is None:
+            reason: str | None = "missing"
+        elif not state.granted:
+            reason = "withdrawn"
+        elif (
+            purpose.code in required and state.policy_version.effective_at < required[purpose.code]
+        ):
+            reason = "policy_updated"
+        else:
+            reason = None
         overview.append(
             PurposeStatus(
                 purpose=purpose,
@@ -113,6 +144,157 @@ def consent_overview(*, user: object) -> list[PurposeStatus]:
     return overview
 
 
+def purpose_get(*, code: str) -> Purpose:
+    """Return the purpose with this code, or raise Http404 (unknown codes are not found)."""
+    purpose = Purpose.objects.filter(code=code).first()
+    if purpose is None:
+        raise Http404
+    return purpose
+
+
+def purpose_list() -> QuerySet[Purpose]:
+    """Return every purpose in display order."""
+    return Purpose.objects.all()
+
+
+def policy_list(*, at: datetime | None = None) -> QuerySet[PolicyVersion]:
+    """Return the policy versions in effect now or in the past, newest first."""
+    at = at or timezone.now()
+    return PolicyVersion.objects.filter(effective_at__lte=at).prefetch_related("changed_purposes")
+
+
+def consent_history(*, user: object) -> QuerySet[ConsentEvent]:
+    """Return the member's own ledger events, newest first."""
+    return ConsentEvent.objects.filter(user_id=user.pk).select_related(  # type: ignore[attr-defined]
+        "purpose", "policy_version"
+    )
+
+
+def consent_receipt_get(*, user: object, event_id: object) -> dict[str, Any]:
+    """Return the receipt of one of the member's own grants; Http404 for anyone else's.
+
+    Missing, withdrawn-event and someone else's ids all give the same 404.
+    """
+    event = (
+        consent_history(user=user)
+        .filter(action=ConsentEvent.Action.GRANT, pk=_uuid_or_404(event_id))
+        .select_related("text")
+        .first()
+    )
+    if event is None:
+        raise Http404
+    return receipts.receipt_build(event=event)
+
+
+def consent_receipt_latest(*, user: object, purpose: str) -> dict[str, Any]:
+    """Return the receipt of the member's latest grant for ``purpose``, or raise Http404."""
+    purpose_get(code=purpose)
+    event = (
+        consent_history(user=user)
+        .filter(action=ConsentEvent.Action.GRANT, purpose_id=purpose)
+        .select_related("text")
+        .first()
+    )
+    if event is None:
+        raise Http404
+    return receipts.receipt_build(event=event)
+
+
+def _uuid_or_404(value: object) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise Http404 from exc
+
+
 def access_log_for(*, user: object) -> QuerySet[AccessLogEntry]:
     """Return who accessed the member's sensitive data, newest first."""
     return AccessLogEntry.objects.filter(subject_id=user.pk)  # type: ignore[attr-defined]
+
+
+def _event_export(event: ConsentEvent) -> dict[str, Any]:
+    return {
+        "id": str(event.id),
+        "purpose": event.purpose_id,
+        "action": event.action,
+        "policy_version": event.policy_version.version,
+        "created_at": event.created_at.isoformat(),
+        "method": event.method,
+        "language": event.language,
+        "text_sha256": event.text_id,
+        "text": event.text.text,
+        "signature": event.signature,
+        "ip_address": event.ip_address,
+        "user_agent": event.user_agent,
+        "receipt": receipts.receipt_build(event=event)
+        if event.action == ConsentEvent.Action.GRANT
+        else None,
+    }
+
+
+# Keys the consent app writes itself; an app section with one of these names is prefixed.
+_EXPORT_RESERVED = {"format", "generated_at", "account", "consents", "access_log"}
+
+
+def member_export(*, user: Any) -> dict[str, Any]:
+    """Return everything held about the member as one JSON-ready dict (GDPR Art. 15 and 20).
+
+    Account, consents (current state, every ledger event with the text shown and a receipt per
+    grant), the access log, and each section other apps register with ``@export_section``.
+    Sections must never contain raw biometrics (images, face templates, ID numbers); bytes
+    cannot be encoded, so a raw file slipping in fails loudly instead of leaking.
+    """
+    from accounts import selectors as account_selectors
+
+    premium = account_selectors.premium_status(user=user)
+    data: dict[str, Any] = {
+        "format": "platform-member-export/1",
+        "generated_at": timezone.now().isoformat(),
+        "account": {
+            "id": str(user.pk),
+            "email": user.email,
+            "display_name": user.display_name,
+            "date_joined": user.date_joined,
+            "last_seen_at": user.last_seen_at,
+            "preferred_language": user.preferred_language,
+            "premium": {
+                "active": premium.active,
+                "tier": premium.tier,
+                "starts_at": premium.starts_at,
+                "expires_at": premium.expires_at,
+            },
+            "employers": [
+                {"employer": m.employer.name, "domain": m.employer.domain, "role": m.role}
+                for m in account_selectors.employer_memberships(user=user)
+            ],
+        },
+        "consents": {
+            "current": [
+                {
+                    "purpose": status.purpose.code,
+                    "state": "granted" if status.granted else status.reason,
+                    "policy_version": status.policy_version,
+                    "since": status.since,
+                }
+                for status in consent_overview(user=user)
+            ],
+            "events": [
+                _event_export(event) for event in consent_history(user=user).select_related("text")
+            ],
+        },
+        "access_log": [
+            {
+                "who": entry.accessor_label,
+                "what": entry.category,
+                "why": entry.purpose,
+                "detail": entry.detail,
+                "when": entry.created_at,
+            }
+            for entry in access_log_for(user=user)
+        ],
+    }
+    for name, handler in sorted(registry.export_handlers().items()):
+        key = f"{name}_section" if name in _EXPORT_RESERVED else name
+        data[key] = handler(user)
+    # One round trip through JSON: the HTML download and the API return exactly the same thing.
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))

@@ -1,11 +1,17 @@
-"""Write side of consent: grant, withdraw, record access. Every change is a ledger event."""
+"""Write side of consent: grant, withdraw, record access, export, erase, retention.
+
+Every consent change is a ledger event; the projection (ConsentState) is updated in the same
+transaction, and so are the other apps' withdrawal handlers (see ``consent.registry``).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -21,7 +27,7 @@ from consent.models import (
     PolicyVersion,
     Purpose,
 )
-from consent.selectors import policy_current
+from consent.selectors import member_export, policy_current
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +113,11 @@ def _record(
     return event
 
 
+def _check_method(method: str) -> None:
+    if method not in ConsentEvent.Method.values:
+        raise ApplicationError(_("Unknown consent method."), code="invalid")
+
+
 def _purpose(code: str) -> Purpose:
     purpose = Purpose.objects.filter(code=code).first()
     if purpose is None:
@@ -129,8 +140,9 @@ def consent_grant(
 
     Special-category purposes (biometrics) need an e-signature: the member types their full name.
     """
+    _check_method(method)
     purpose_obj = _purpose(purpose)
-    signature = signature.strip()
+    signature = signature.strip()[:200]
     if purpose_obj.special_category and len(signature) < 2:
         raise ApplicationError(
             _("Type your full name to sign this consent."),
@@ -162,8 +174,12 @@ def consent_withdraw(
     """Record a withdrawal and run every app's withdrawal handler for ``purpose`` at once.
 
     Returns the event and the lines the member should be told (e.g. which employers had their
-    profile).
+    profile). Handlers run in this transaction: if one fails, the withdrawal is not recorded
+    and the member sees the error, rather than a "withdrawn" state with processing still on.
+    A withdrawal is recorded even without a prior grant: it is also how a member objects to
+    profiling before ever being asked.
     """
+    _check_method(method)
     purpose_obj = _purpose(purpose)
     event = _record(
         user=user,
@@ -205,3 +221,120 @@ def access_record(
         purpose=purpose,
         detail=detail[:300],
     )
+
+
+# --- Export (GDPR Art. 15 and 20) ---------------------------------------------------------------
+
+
+@transaction.atomic
+def member_export_create(*, user: Any, method: str) -> dict[str, Any]:
+    """Return the member's full data export and record the export in their access log.
+
+    The log row lets a member spot an export they did not make (a taken-over account).
+    """
+    access_record(
+        accessor=user,
+        subject=user,
+        category="data_export",
+        purpose="access_request",
+        detail=_("Data export (%(method)s)") % {"method": method},
+        accessor_label=user.display_name,
+    )
+    return member_export(user=user)
+
+
+# --- Erasure (GDPR Art. 17) ---------------------------------------------------------------------
+
+
+def ledger_pseudonymise(*, user_id: object) -> int:
+    """Strip personal data from a member's ledger rows and detach them from the account.
+
+    Keeps subject_ref, purpose, policy version, action, timestamps, method and the text hash:
+    pseudonymous proof that consent existed. ``_erasing`` is the one sanctioned way past the
+    ledger's append-only ``save``. Also runs from a ``pre_delete`` signal on the user model
+    (``consent.signals``), so a user deleted any other way does not leave signatures behind.
+    """
+    count = 0
+    for event in ConsentEvent.objects.filter(user_id=user_id):
+        event.signature = ""
+        event.ip_address = None
+        event.user_agent = ""
+        event.erased = True
+        event.user = None
+        event._erasing = True  # type: ignore[attr-defined]
+        event.save(update_fields=["signature", "ip_address", "user_agent", "erased", "user"])
+        count += 1
+    # Rows about what this person read of others stay for those others (Art. 15: recipients),
+    # but without the name of a person who no longer has an account.
+    AccessLogEntry.objects.filter(accessor_id=user_id).update(
+        accessor=None, accessor_label=str(_("A deleted account"))
+    )
+    return count
+
+
+@transaction.atomic
+def account_erase(*, user: Any, method: str) -> None:
+    """Erase the member's account: withdraw everything, delete personal data, keep proof.
+
+    In one transaction: record a withdrawal for every purpose still granted; run every purpose's
+    withdrawal handlers (biometric data is destroyed exactly as on withdrawal) and every erasure
+    handler; pseudonymise the ledger; delete the access log about the member; delete the user.
+    Files are deleted by the apps through ``transaction.on_commit``, so a failure leaves
+    everything as it was.
+    """
+    from accounts.services import user_delete
+
+    _check_method(method)
+    user_id = user.pk
+    ref = subject_ref(user_id)
+    for state in ConsentState.objects.filter(user_id=user_id, granted=True).select_related(
+        "purpose"
+    ):
+        _record(
+            user=user,
+            purpose=state.purpose,
+            action=ConsentEvent.Action.WITHDRAW,
+            method=method,
+            language=user.preferred_language or "en",
+        )
+    for purpose in Purpose.objects.all():
+        for handler in registry.withdrawal_handlers(purpose.code):
+            handler(user)
+    for handler in registry.erasure_handlers():
+        handler(user)
+    ConsentState.objects.filter(user_id=user_id).delete()
+    ledger_pseudonymise(user_id=user_id)
+    AccessLogEntry.objects.filter(subject_id=user_id).delete()
+    user_delete(user=user)
+    logger.info("Account erased; ledger kept for subject %s", ref)
+
+
+# --- Retention ----------------------------------------------------------------------------------
+
+
+def access_log_expire(now: datetime) -> int:
+    """Delete access log rows older than CONSENT_ACCESS_LOG_RETENTION_DAYS (3 years)."""
+    days = getattr(settings, "CONSENT_ACCESS_LOG_RETENTION_DAYS", 3 * 365)
+    deleted, _per_model = AccessLogEntry.objects.filter(
+        created_at__lt=now - timedelta(days=days)
+    ).delete()
+    return deleted
+
+
+def retention_sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """Run every retention rule once; return records removed per rule (-1: the rule failed).
+
+    Each rule runs in its own transaction, so one failing rule (logged) does not stop the
+    others. Idempotent: running it twice removes nothing the second time.
+    """
+    now = now or timezone.now()
+    rules = {"consent.access_log": access_log_expire, **registry.retention_handlers()}
+    results: dict[str, int] = {}
+    for name, rule in rules.items():
+        try:
+            with transaction.atomic():
+                results[name] = int(rule(now) or 0)
+        except Exception:
+            logger.exception("Retention rule %s failed", name)
+            results[name] = -1
+    return results

@@ -299,3 +299,23 @@ CELERY_BEAT_SCHEDULE["biometrics-sweep-stuck"] = {
     "task": "biometrics.tasks.verification_sweep_stuck_task",
     "schedule": 120.0,
 }
+
+# --- Consent ------------------------------------------------------------------------------------
+# Receipts (Kantara v1.1) name the controller and jurisdiction; see docs/consent.md.
+CONSENT_JURISDICTION = env.str("CONSENT_JURISDICTION", default="ID")
+CONSENT_CONTROLLER = {
+    "piiController": env.str("CONSENT_CONTROLLER_NAME", default="Platform"),
+    "contact": env.str("CONSENT_CONTROLLER_CONTACT", default="Data Protection Officer"),
+    "email": env.str("CONSENT_CONTROLLER_EMAIL", default=DEFAULT_FROM_EMAIL),
+    "address": {"addressCountry": env.str("CONSENT_JURISDICTION", default="ID")},
+    "piiControllerUrl": SITE_URL,
+}
+# The access log ("who accessed my data") is kept 3 years, then removed by the retention sweep.
+CONSENT_ACCESS_LOG_RETENTION_DAYS = env.int("CONSENT_ACCESS_LOG_RETENTION_DAYS", default=3 * 365)
+# Daily retention sweep at 02:30 Asia/Jakarta (19:30 UTC; CELERY_TIMEZONE is UTC).
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["retention-sweep"] = {
+    "task": "consent.retention_sweep_task",
+    "schedule": crontab(hour=19, minute=30),
+}

@@ -1,0 +1,126 @@
+"""Consent receipts in the Kantara Initiative Consent Receipt v1.1 shape, one per grant event.
+
+``piiPrincipalId`` is the pseudonymous ``subject_ref`` (a keyed hash of the account id), not the
+e-mail: a receipt is proof the member may pass on, it survives account erasure unchanged, and the
+controller can still match it to the ledger, which keeps ``subject_ref`` after erasure.
+
+Fields outside the specification carry an ``x-`` prefix: the policy version and the SHA-256 of
+the exact text shown, which is what lets the receipt be checked against the ledger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+
+from consent.models import ConsentEvent
+from consent.purposes import PurposeCode
+
+RECEIPT_VERSION = "KI-CR-v1.1.0"
+
+
+@dataclass(frozen=True)
+class ReceiptProfile:
+    """How one purpose is described in the receipt vocabulary."""
+
+    purpose_category: tuple[str, ...]
+    third_party_disclosure: bool
+    third_party_name: str
+    spi_cat: tuple[str, ...] = ()
+
+
+# Purpose categories from the Kantara v1.1 appendix; third parties are named as a class because
+# the employer is only known when the member applies (the member is told which, on withdrawal).
+PROFILES: dict[str, ReceiptProfile] = {
+    PurposeCode.BIOMETRIC_VERIFICATION: ReceiptProfile(
+        purpose_category=("Core Function", "Protecting Our Interests"),
+        third_party_disclosure=False,
+        third_party_name="",
+        spi_cat=("Biometric data (face geometry) used to identify a person",),
+    ),
+    PurposeCode.JOB_RECOMMENDATIONS: ReceiptProfile(
+        purpose_category=("Personalized Experience",),
+        third_party_disclosure=False,
+        third_party_name="",
+    ),
+    PurposeCode.SHARE_PROFILE_WITH_EMPLOYERS: ReceiptProfile(
+        purpose_category=("3rd Party Sharing for Core Function",),
+        third_party_disclosure=True,
+        third_party_name="Employers you apply to",
+    ),
+    PurposeCode.CANDIDATE_DISCOVERY: ReceiptProfile(
+        purpose_category=("3rd Party Sharing for Core Function",),
+        third_party_disclosure=True,
+        third_party_name="Employers using the recruiter search",
+    ),
+}
+
+COLLECTION_METHODS = {
+    ConsentEvent.Method.WEB: "Web form on the privacy centre",
+    ConsentEvent.Method.API: "API request by the member",
+    ConsentEvent.Method.ADMIN: "Recorded by staff",
+    ConsentEvent.Method.SYSTEM: "Recorded by the platform",
+}
+
+
+def _controller() -> dict[str, Any]:
+    default = {
+        "piiController": "Platform",
+        "onBehalf": False,
+        "contact": "Data Protection Officer",
+        "address": {"addressCountry": "ID"},
+        "email": settings.DEFAULT_FROM_EMAIL,
+        "phone": "",
+        "piiControllerUrl": settings.SITE_URL,
+    }
+    return {**default, **getattr(settings, "CONSENT_CONTROLLER", {})}
+
+
+def receipt_build(*, event: ConsentEvent) -> dict[str, Any]:
+    """Return the Kantara v1.1 receipt for a grant event (JSON-ready)."""
+    purpose = event.purpose
+    profile = PROFILES.get(
+        purpose.code,
+        ReceiptProfile(
+            purpose_category=("Core Function",), third_party_disclosure=False, third_party_name=""
+        ),
+    )
+    policy_url = (
+        settings.SITE_URL + reverse("consent:policies") + f"#v-{event.policy_version.version}"
+    )
+    return {
+        "version": RECEIPT_VERSION,
+        "jurisdiction": getattr(settings, "CONSENT_JURISDICTION", "ID"),
+        "consentTimestamp": int(event.created_at.timestamp()),
+        "collectionMethod": COLLECTION_METHODS.get(event.method, event.method),
+        "consentReceiptID": str(event.id),
+        "language": event.language,
+        "piiPrincipalId": event.subject_ref,
+        "piiControllers": [_controller()],
+        "policyUrl": policy_url,
+        "services": [
+            {
+                "service": "Platform",
+                "purposes": [
+                    {
+                        "purpose": purpose.description,
+                        "purposeCategory": list(profile.purpose_category),
+                        "consentType": "EXPLICIT",
+                        "piiCategory": list(purpose.data_categories),
+                        "primaryPurpose": True,
+                        "termination": purpose.retention,
+                        "thirdPartyDisclosure": profile.third_party_disclosure,
+                        "thirdPartyName": profile.third_party_name,
+                    }
+                ],
+            }
+        ],
+        "sensitive": purpose.special_category,
+        "spiCat": list(profile.spi_cat),
+        "x-purposeCode": purpose.code,
+        "x-policyVersion": event.policy_version.version,
+        "x-consentTextSha256": event.text_id,
+    }

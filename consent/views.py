@@ -1,0 +1,178 @@
+"""Privacy centre pages: consents, prompts, history and receipts, policies, access log, export,
+erasure."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from config.errors import ApplicationError
+from consent import selectors, services
+from consent.client_info import client_info
+from consent.forms import BiometricConsentForm, EraseForm
+
+PAGE_SIZE = 25
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """Return ``next`` if it points back into this site, else ''."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+def _json_download(data: dict, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def centre(request: HttpRequest) -> HttpResponse:
+    """The privacy centre: every purpose with its state and a one-click grant or withdraw."""
+    context = {
+        "overview": selectors.consent_overview(user=request.user),
+        "policy": selectors.policy_current(),
+    }
+    return render(request, "consent/centre.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def prompt(request: HttpRequest, purpose: str) -> HttpResponse:
+    """Ask for consent: what, why, how long, the policy; biometrics adds an e-signature."""
+    purpose_obj = selectors.purpose_get(code=purpose)
+    next_url = _safe_next(request)
+    form = None
+    if purpose_obj.special_category:
+        form = BiometricConsentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            services.consent_grant(
+                user=request.user,
+                purpose=purpose,
+                method="web",
+                signature=form.cleaned_data["signature"] if form else "",
+                **client_info(request),
+            )
+        except ApplicationError as exc:
+            if form is not None and "signature" in exc.fields:
+                form.add_error("signature", exc.fields["signature"])
+            else:
+                messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Thank you. Your consent for “%(purpose)s” is recorded.")
+                % {"purpose": _(purpose_obj.name)},
+            )
+            return redirect(next_url or "consent:centre")
+    context = {
+        "purpose": purpose_obj,
+        "reason": selectors.consent_check(user=request.user, purpose=purpose),
+        "policy": selectors.policy_current(),
+        "required_policy": selectors.policy_required_for(purpose=purpose),
+        "form": form,
+        "next": next_url,
+    }
+    return render(request, "consent/prompt.html", context)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, purpose: str) -> HttpResponse:
+    """Withdraw in one click; tell the member what happened (e.g. which employers had access)."""
+    purpose_obj = selectors.purpose_get(code=purpose)
+    info = client_info(request)
+    try:
+        _event, notes = services.consent_withdraw(
+            user=request.user, purpose=purpose, method="web", **info
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("You withdrew your consent for “%(purpose)s”. We stopped this processing.")
+            % {"purpose": _(purpose_obj.name)},
+        )
+        for note in notes:
+            messages.info(request, note)
+    return redirect("consent:centre")
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    """Every consent the member gave or withdrew, with a receipt per grant."""
+    page = Paginator(selectors.consent_history(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "consent/history.html", {"page": page})
+
+
+@login_required
+def receipt(request: HttpRequest, event_id: str) -> HttpResponse:
+    """Download the consent receipt (Kantara v1.1 JSON) of one of the member's own grants."""
+    data = selectors.consent_receipt_get(user=request.user, event_id=event_id)
+    return _json_download(data, f"consent-receipt-{data['consentReceiptID']}.json")
+
+
+def policies(request: HttpRequest) -> HttpResponse:
+    """Every privacy policy version in effect now or before, with full text and what changed."""
+    return render(request, "consent/policies.html", {"policies": selectors.policy_list()})
+
+
+@login_required
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Who accessed the member's sensitive data, newest first."""
+    page = Paginator(selectors.access_log_for(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "consent/access_log.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def export(request: HttpRequest) -> HttpResponse:
+    """Explain the export (GET); download everything held about the member as JSON (POST)."""
+    if request.method == "POST":
+        data = services.member_export_create(user=request.user, method="web")
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        return _json_download(data, f"my-data-{stamp}.json")
+    return render(request, "consent/export.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def erase(request: HttpRequest) -> HttpResponse:
+    """Confirm with the password, then erase the account and sign out."""
+    form = EraseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.account_erase(user=request.user, method="web")
+        logout(request)
+        messages.success(
+            request,
+            _(
+                "Your account and your personal data are deleted. We keep only pseudonymous "
+                "proof of the consents you gave."
+            ),
+        )
+        return redirect(reverse("home"))
+    return render(request, "consent/erase.html", {"form": form})
