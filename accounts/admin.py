@@ -59,6 +59,27 @@ class UserAdmin(BaseUserAdmin):
     inlines = [PremiumInline, MembershipInline]
     actions = ["grant_premium_year"]
 
+    # Deleting a user here is an erasure: every app's withdrawal and erasure handlers must run
+    # (biometric files live outside the database), and the ledger keeps pseudonymous proof.
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        from consent.services import account_erase
+
+        account_erase(user=obj, method="admin")
+
+    def get_deleted_objects(self, objs, request):  # type: ignore[no-untyped-def]
+        # The ledger and access log are read-only in their admins; the erasure service handles
+        # them deliberately (pseudonymised, not deleted), so staff need no delete right on them.
+        to_delete, model_count, _perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        return to_delete, model_count, set(), protected
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        from consent.services import account_erase
+
+        for user in queryset:
+            account_erase(user=user, method="admin")
+
     @admin.action(description=_("Grant premium for 365 days"))
     def grant_premium_year(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:

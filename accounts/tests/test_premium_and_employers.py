@@ -139,3 +139,21 @@ def test_registering_an_employer_makes_the_member_its_owner(client, member):
     membership = EmployerMembership.objects.get(user=member)
     assert membership.role == "owner"
     assert membership.employer.domain == "kopi.id"
+
+
+def test_deleting_a_user_in_the_admin_erases_through_the_consent_app(client, admin_user, member):
+    # given
+    from consent.models import ConsentEvent
+    from consent.purposes import PurposeCode
+    from consent.services import consent_grant
+
+    consent_grant(user=member, purpose=PurposeCode.JOB_RECOMMENDATIONS, method="web")
+    client.force_login(admin_user)
+    # when
+    response = client.post(f"/admin/accounts/user/{member.pk}/delete/", {"post": "yes"})
+    # then
+    assert response.status_code == 302
+    assert not type(member).objects.filter(pk=member.pk).exists()
+    events = ConsentEvent.objects.filter(purpose_id=PurposeCode.JOB_RECOMMENDATIONS)
+    assert events.filter(erased=True).exists()
+    assert not events.filter(user__isnull=False).exists()
