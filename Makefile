@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run test lint format install install-dev migrate seed worker clean messages
+.PHONY: run test lint format install install-dev migrate seed worker clean messages compile-messages
 
 $(BIN)/activate:
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11), sys.version" || { echo "Python 3.11 is required"; exit 1; }
@@ -28,13 +28,22 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo
 
+## Translations are compiled by a pure-Python msgfmt: no GNU gettext needed.
+compile-messages: install
+	@$(PY) -m config.msgfmt locale >/dev/null
+
+## make messages: refresh the catalogues after changing strings (needs GNU gettext).
+messages: install
+	$(PY) manage.py makemessages -l id --ignore=.venv --ignore=var --ignore=test-artifacts
+	$(PY) manage.py makemessages -d djangojs -l id --ignore=.venv --ignore=var --ignore=staticfiles
+
 ## make run: set everything up and serve http://127.0.0.1:8000 on the embedded defaults.
-run: seed
+run: seed compile-messages
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 ## make test: set everything up, lint, and run the whole test suite.
-test: install-dev
+test: install-dev compile-messages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
