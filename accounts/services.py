@@ -24,6 +24,7 @@ from accounts.models import (
     User,
     normalise_email,
 )
+from accounts.signals import employer_membership_changed
 from config.errors import ApplicationError, PermissionRefused
 
 INVITATION_DAYS = 14
@@ -199,6 +200,7 @@ def invitation_accept(*, token: str, user: User) -> EmployerMembership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    _announce_membership_change(invitation.employer_id)
     return membership
 
 
@@ -216,6 +218,13 @@ def employer_member_remove(*, employer: Employer, actor: User, user: User) -> No
     if membership.role == EmployerMembership.Role.OWNER and owners.count() == 1:
         raise ApplicationError(_("An employer needs at least one owner."), code="last_owner")
     membership.delete()
+    _announce_membership_change(employer.pk)
+
+
+def _announce_membership_change(employer_id: object) -> None:
+    transaction.on_commit(
+        lambda: employer_membership_changed.send(sender=Employer, employer_id=employer_id)
+    )
 
 
 # --- Sign-in lockout ----------------------------------------------------------------------------
