@@ -1,1 +1,14 @@
-urlpatterns: list = []
+"""Identity verification API routes under /api/v1/ (namespace ``api``)."""
+
+from django.urls import path
+
+from biometrics import api
+
+urlpatterns = [
+    path("me/verifications/", api.VerificationListView.as_view(), name="verification-list"),
+    path(
+        "me/verifications/<uuid:verification_id>/",
+        api.VerificationDetailView.as_view(),
+        name="verification-detail",
+    ),
+]

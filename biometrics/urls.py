@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from biometrics import views
 
 app_name = "biometrics"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("<uuid:verification_id>/", views.status, name="status"),
+    path("<uuid:verification_id>/status.json", views.status_json, name="status-json"),
+]

@@ -1,0 +1,74 @@
+"""Identity verification API: submit (multipart, 202), list and read the member's own cases."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from biometrics import selectors, services
+from biometrics.models import ENCRYPTED_FIELDS, Verification
+from biometrics.serializers import (
+    VerificationAcceptedSerializer,
+    VerificationSerializer,
+    VerificationSubmitSerializer,
+)
+
+
+class SubmitThrottle(ScopedRateThrottle):
+    """Throttle submissions only; reading one's cases is not limited."""
+
+    def allow_request(self, request: Request, view: object) -> bool:
+        if request.method != "POST":
+            return True
+        return super().allow_request(request, view)
+
+
+class VerificationListView(generics.ListAPIView):
+    """GET: the member's verifications, newest first. POST: submit a new one."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = VerificationSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    throttle_classes = [SubmitThrottle]
+    throttle_scope = "verification_submit"
+
+    def get_queryset(self) -> QuerySet[Verification]:
+        # The list never shows personal fields: don't even decrypt them.
+        return selectors.verification_list_for_member(user=self.request.user).defer(
+            *ENCRYPTED_FIELDS
+        )
+
+    @extend_schema(
+        request={"multipart/form-data": VerificationSubmitSerializer},
+        responses={202: VerificationAcceptedSerializer},
+        description="403 premium_required / consent_required; 429 too_many_attempts / "
+        "verification_locked; 409 verification_pending / already_verified; 400 field errors "
+        "(fields, and field_codes such as nik_sex_mismatch or image_too_many_pixels).",
+    )
+    def post(self, request: Request) -> Response:
+        services.verification_precheck(user=request.user)
+        serializer = VerificationSubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        verification = services.verification_submit(user=request.user, **serializer.validated_data)
+        return Response(
+            {"id": str(verification.pk), "status": verification.status},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class VerificationDetailView(generics.RetrieveAPIView):
+    """One of the member's verifications: state, decision, reason code and message."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = VerificationSerializer
+
+    def get_object(self) -> Verification:
+        return selectors.verification_get_for_member(
+            user=self.request.user, verification_id=self.kwargs["verification_id"]
+        )

@@ -1,0 +1,68 @@
+"""Demo photos drawn from a portrait shipped with matplotlib: an ID card and a selfie.
+
+Production code may not import the tests' helpers, so this is the demo's own small copy. The
+two images show the same person (Grace Hopper, matplotlib's sample portrait), so submitting
+them verifies; nothing here is a real ID.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageEnhance, ImageFont
+
+
+def _portrait() -> Image.Image:
+    from matplotlib import cbook
+
+    path = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
+    with Image.open(os.fspath(path)) as img:
+        return img.convert("RGB")
+
+
+def id_card_jpeg(*, name: str, nik: str, birth: str, sex_label: str) -> bytes:
+    """A KTP-like card (1000x630) with the portrait, as JPEG bytes."""
+    card = Image.new("RGB", (1000, 630), (120, 170, 215))
+    draw = ImageDraw.Draw(card)
+    font = ImageFont.load_default(size=30)
+    draw.rectangle((0, 0, 1000, 80), fill=(40, 90, 160))
+    draw.text((30, 22), "PROVINSI DKI JAKARTA  KARTU TANDA PENDUDUK", fill="white", font=font)
+    rows = [
+        ("NIK", nik),
+        ("Nama", name),
+        ("Tgl Lahir", birth),
+        ("Jenis Kelamin", sex_label),
+        ("Berlaku Hingga", "SEUMUR HIDUP"),
+    ]
+    for row, (label, value) in enumerate(rows):
+        draw.text((30, 120 + row * 70), f"{label}: {value}", fill=(10, 10, 10), font=font)
+    photo = _portrait().crop((60, 40, 460, 460))
+    photo.thumbnail((300, 400), Image.LANCZOS)
+    card.paste(photo, (670, 130))
+    out = io.BytesIO()
+    card.save(out, format="JPEG", quality=90)
+    return out.getvalue()
+
+
+def selfie_jpeg() -> bytes:
+    """A second 'photo' of the same person: larger, slightly turned and brighter."""
+    img = _portrait()
+    img = img.resize((round(img.width * 1.3), round(img.height * 1.3)), Image.BICUBIC)
+    img = img.rotate(6, resample=Image.BICUBIC, expand=False, fillcolor=(235, 235, 235))
+    img = ImageEnhance.Brightness(img).enhance(1.12)
+    out = io.BytesIO()
+    img.save(out, format="JPEG", quality=90)
+    return out.getvalue()
+
+
+def write_demo_images(
+    folder: Path, *, name: str, nik: str, birth: str, sex_label: str
+) -> list[Path]:
+    """Write id-card.jpg and selfie.jpg into ``folder``; return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    card, selfie = folder / "id-card.jpg", folder / "selfie.jpg"
+    card.write_bytes(id_card_jpeg(name=name, nik=nik, birth=birth, sex_label=sex_label))
+    selfie.write_bytes(selfie_jpeg())
+    return [card, selfie]

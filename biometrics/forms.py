@@ -1,0 +1,60 @@
+"""The verification form: ID details and the two photos (checked again by the service)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from biometrics.models import IdType, Sex
+
+
+class PhotoField(forms.FileField):
+    """A photo upload read into bytes, refused early when over ``MAX_UPLOAD_BYTES``.
+
+    No ImageField: the service's ``image_intake`` sniffs, caps and re-encodes the bytes.
+    """
+
+    def clean(self, data: Any, initial: Any = None) -> bytes | None:
+        upload: UploadedFile | None = super().clean(data, initial)
+        if upload is None:
+            return None
+        if upload.size and upload.size > settings.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large. The limit is %(mb)s MB.")
+                % {"mb": round(settings.MAX_UPLOAD_BYTES / (1024 * 1024), 1)},
+                code="image_too_large",
+            )
+        return upload.read()
+
+
+class VerificationForm(forms.Form):
+    id_type = forms.ChoiceField(label=_("Type of ID"), choices=IdType.choices)
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=40,
+        help_text=_("For a KTP, the 16-digit NIK."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    full_name = forms.CharField(label=_("Full name as on the ID"), max_length=200)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sex = forms.ChoiceField(label=_("Sex as on the ID"), choices=Sex.choices)
+    document = PhotoField(
+        label=_("Photo of your ID"),
+        help_text=_("The whole card, flat and sharp. JPEG, PNG or WebP."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp", "data-preview": "document-preview"}
+        ),
+    )
+    selfie = PhotoField(
+        label=_("Selfie"),
+        help_text=_("Only your face, looking at the camera. Do not hold the ID card."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/*", "capture": "user", "data-preview": "selfie-preview"}
+        ),
+    )

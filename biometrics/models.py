@@ -1,0 +1,333 @@
+"""Identity verification: submissions, their encrypted images, enrolled face templates, the badge.
+
+Everything that identifies a person is encrypted at rest: ID number, name, birth date, sex
+(``config.encryption`` fields), images (Fernet over the file bytes in the private storage) and
+face templates (``EncryptedVectorField``). Only the keyed hash of the ID number is stored in
+the clear, so the same number on two accounts is found without decrypting.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from config.encryption import (
+    EncryptedCharField,
+    EncryptedDateField,
+    decrypt_bytes,
+    encrypt_bytes,
+)
+
+
+class EncryptedVectorField(models.TextField):
+    """A float32 vector stored as Fernet ciphertext of its raw bytes (base64 text).
+
+    ``rotate_encryption_keys`` finds every field with ``fernet_ciphertext = True`` (this one and
+    every ``config.encryption`` field) and re-encrypts the raw column.
+    """
+
+    fernet_ciphertext = True
+
+    def from_db_value(self, value: Any, *args: Any, **kwargs: Any) -> np.ndarray | None:
+        if value is None:
+            return None
+        return np.frombuffer(decrypt_bytes(value.encode()), dtype=np.float32).copy()
+
+    def to_python(self, value: Any) -> Any:
+        return value
+
+    def get_prep_value(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        raw = np.asarray(value, dtype=np.float32).tobytes()
+        return encrypt_bytes(raw).decode()
+
+
+class IdType(models.TextChoices):
+    KTP = "ktp", _("KTP (Indonesian ID card, NIK)")
+    PASSPORT = "passport", _("Passport")
+    DRIVING_LICENCE = "driving_licence", _("Driving licence")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("Female")
+    MALE = "M", _("Male")
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    PROCESSING = "processing", _("Processing")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+    NEEDS_REVIEW = "needs_review", _("Needs review")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+PENDING_STATUSES = (Status.SUBMITTED, Status.PROCESSING, Status.NEEDS_REVIEW)
+FINAL_STATUSES = (Status.VERIFIED, Status.REJECTED, Status.CANCELLED)
+
+
+class ReasonCode(models.TextChoices):
+    """Why a case ended up where it is. Messages for members live in ``biometrics.reasons``."""
+
+    # Rejections
+    NO_FACE_ON_DOCUMENT = "no_face_on_document", _("No face on the ID document")
+    NO_FACE_IN_SELFIE = "no_face_in_selfie", _("No face in the selfie")
+    MULTIPLE_FACES_IN_SELFIE = "multiple_faces_in_selfie", _("More than one face in the selfie")
+    FACE_TOO_SMALL = "face_too_small", _("Face too small")
+    FACE_MISMATCH = "face_mismatch", _("Selfie does not match the ID photo")
+    ID_NUMBER_IN_USE = "id_number_in_use", _("ID number used by another account")
+    DUPLICATE_FACE = "duplicate_face", _("Face enrolled on another account")
+    INVALID_ID_NUMBER = "invalid_id_number", _("ID number invalid")
+    IMAGE_UNREADABLE = "image_unreadable", _("Image unreadable")
+    # Review
+    NEAR_THRESHOLD = "near_threshold", _("Match too close to call")
+    POSSIBLE_DUPLICATE = "possible_duplicate", _("Face similar to another account")
+    # Cancellations
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    PREMIUM_REQUIRED = "premium_required", _("Premium membership ended")
+    REVIEW_EXPIRED = "review_expired", _("Review not completed in time")
+    # Approvals by a reviewer
+    REVIEW_APPROVED = "review_approved", _("Approved by a reviewer")
+
+
+# Reasons a reviewer may pick when rejecting a case.
+REVIEW_REJECT_REASONS = (
+    ReasonCode.FACE_MISMATCH,
+    ReasonCode.DUPLICATE_FACE,
+    ReasonCode.ID_NUMBER_IN_USE,
+    ReasonCode.INVALID_ID_NUMBER,
+    ReasonCode.IMAGE_UNREADABLE,
+    ReasonCode.NO_FACE_ON_DOCUMENT,
+    ReasonCode.NO_FACE_IN_SELFIE,
+    ReasonCode.MULTIPLE_FACES_IN_SELFIE,
+)
+
+
+class Verification(models.Model):
+    """One submission of an ID number, ID photo and selfie, and its decision.
+
+    After a withdrawal the row stays as a record of what happened, but every personal field
+    is blanked (``data_destroyed_at`` set) and its images and template are gone.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verifications"
+    )
+    id_type = models.CharField(_("ID type"), max_length=20, choices=IdType.choices)
+    id_number = EncryptedCharField(_("ID number"), max_length=40, null=True, blank=True)
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    full_name = EncryptedCharField(_("full name"), max_length=200, null=True, blank=True)
+    date_of_birth = EncryptedDateField(_("date of birth"), null=True, blank=True)
+    sex = EncryptedCharField(_("sex"), max_length=1, null=True, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
+    reason_code = models.CharField(
+        _("reason"), max_length=40, choices=ReasonCode.choices, blank=True
+    )
+    distance = models.FloatField(_("distance"), null=True, blank=True)
+    threshold = models.FloatField(_("threshold"), null=True, blank=True)
+    review_margin = models.FloatField(null=True, blank=True)
+    dedup_threshold = models.FloatField(null=True, blank=True)
+    model_name = models.CharField(max_length=40, blank=True)
+    detector = models.CharField(max_length=40, blank=True)
+    # [{"kind": "face"|"id_number", "user_id", "verification_id", "distance"}] for the reviewer.
+    duplicate_candidates = models.JSONField(default=list, blank=True)
+    # The selfie template, kept only while a human decides (enrolled if approved).
+    selfie_vector = EncryptedVectorField(null=True, blank=True)
+
+    attempts = models.PositiveSmallIntegerField(default=0)
+    processing_started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    data_destroyed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("verification")
+        ordering = ["-created_at"]
+        permissions = [("review_verification", _("Can review identity verifications"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="biometrics_verification_status_valid"
+            ),
+            # One case in the pipeline per member at a time.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status__in=["submitted", "processing"]),
+                name="biometrics_one_running_verification_per_user",
+            ),
+            # One verified identity per ID number.
+            models.UniqueConstraint(
+                fields=["id_number_hash"],
+                condition=Q(status="verified") & ~Q(id_number_hash=""),
+                name="biometrics_id_number_verified_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "processing_started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_id_type_display()} · {self.get_status_display()}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+
+ENCRYPTED_FIELDS = ("id_number", "full_name", "date_of_birth", "sex", "selfie_vector")
+
+
+class VerificationImage(models.Model):
+    """An encrypted image of a case: the two photos, and the face crops kept for review."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("ID document")
+        SELFIE = "selfie", _("Selfie")
+        DOCUMENT_FACE = "document_face", _("Face on the ID document")
+        SELFIE_FACE = "selfie_face", _("Face in the selfie")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    verification = models.ForeignKey(Verification, on_delete=models.CASCADE, related_name="images")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Name in storages["private"]; the file holds Fernet ciphertext of a JPEG.
+    file_name = models.CharField(max_length=200, unique=True)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=40, default="image/jpeg")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("verification image")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["verification", "kind"], name="biometrics_one_image_per_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class FaceTemplate(models.Model):
+    """The enrolled face template of a verified member, searched 1:N for duplicates."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="face_templates"
+    )
+    verification = models.OneToOneField(
+        Verification, null=True, on_delete=models.SET_NULL, related_name="template"
+    )
+    vector = EncryptedVectorField()
+    model_name = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("face template")
+
+    def __str__(self) -> str:
+        return f"{self.model_name} template"
+
+
+class IdentityAssertion(models.Model):
+    """The plain fact "ID verified on DATE": outlives the biometric data, holds none of it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="identity_assertion",
+    )
+    verified_at = models.DateTimeField(_("verified on"))
+    id_type = models.CharField(_("ID type"), max_length=20, choices=IdType.choices)
+    verification_id = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("identity assertion")
+
+    def __str__(self) -> str:
+        return f"ID verified on {self.verified_at:%Y-%m-%d}"
+
+
+class VerificationLock(models.Model):
+    """Consecutive face mismatches of a member; locked from ``lock_after`` until staff lift it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="verification_lock",
+    )
+    consecutive_mismatches = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("verification lock")
+
+    def __str__(self) -> str:
+        return "locked" if self.locked_at else "open"
+
+
+class ReviewAction(models.Model):
+    """Audit trail of what staff did with a case (viewed, approved, rejected, lifted a lock)."""
+
+    class Action(models.TextChoices):
+        VIEWED = "viewed", _("Viewed the images")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        LOCK_LIFTED = "lock_lifted", _("Lifted the lock")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    verification = models.ForeignKey(
+        Verification, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=200)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    reason_code = models.CharField(max_length=40, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("review action")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.actor_label}: {self.get_action_display()}"

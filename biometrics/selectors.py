@@ -1,0 +1,148 @@
+"""Read side of identity verification: a member's cases, the badge, eligibility, export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.selectors import user_is_premium
+from biometrics.models import (
+    PENDING_STATUSES,
+    FaceTemplate,
+    IdentityAssertion,
+    Verification,
+    VerificationLock,
+)
+from consent.purposes import PurposeCode
+from consent.selectors import consent_check
+
+
+def verification_get_for_member(*, user: Any, verification_id: Any) -> Verification:
+    """Return the member's own case; the same 404 for a missing id and someone else's."""
+    try:
+        verification = Verification.objects.filter(pk=verification_id, user_id=user.pk).first()
+    except (ValidationError, ValueError, TypeError):  # a malformed id
+        raise Http404 from None
+    if verification is None:
+        raise Http404
+    return verification
+
+
+def verification_list_for_member(*, user: Any) -> QuerySet[Verification]:
+    """Return the member's cases, newest first."""
+    return Verification.objects.filter(user_id=user.pk).order_by("-created_at")
+
+
+def identity_assertion(*, user: Any) -> IdentityAssertion | None:
+    """Return the plain "ID verified on DATE" assertion for the badge, or None.
+
+    Holds the date and ID type only: never the number, the images or a template.
+    """
+    if user is None or not getattr(user, "pk", None):
+        return None
+    return IdentityAssertion.objects.filter(user_id=user.pk).first()
+
+
+def verified_user_ids() -> QuerySet[IdentityAssertion]:
+    """Return a values-queryset of verified members' ids, for SQL filtering (``__in``)."""
+    return IdentityAssertion.objects.values("user_id")
+
+
+def verified_on_dates(*, user_ids: list[Any]) -> dict[Any, date]:
+    """Return {user id: date the ID was verified} for the verified members among ``user_ids``."""
+    rows = IdentityAssertion.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "verified_at"
+    )
+    return {user_id: timezone.localdate(verified_at) for user_id, verified_at in rows}
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """What the start page shows: what is missing, or the form."""
+
+    premium: bool
+    consent_reason: str | None  # None when consent is valid
+    assertion: IdentityAssertion | None
+    pending: Verification | None
+    locked: bool
+
+    @property
+    def can_submit(self) -> bool:
+        return (
+            self.premium
+            and self.consent_reason is None
+            and self.assertion is None
+            and self.pending is None
+            and not self.locked
+        )
+
+
+def verification_eligibility(*, user: Any) -> Eligibility:
+    """Return the member's premium, consent, badge, pending case and lock state."""
+    lock = VerificationLock.objects.filter(user_id=user.pk).first()
+    return Eligibility(
+        premium=user_is_premium(user=user),
+        consent_reason=consent_check(user=user, purpose=PurposeCode.BIOMETRIC_VERIFICATION),
+        assertion=identity_assertion(user=user),
+        pending=Verification.objects.filter(user_id=user.pk, status__in=PENDING_STATUSES).first(),
+        locked=bool(lock and lock.locked_at),
+    )
+
+
+def _masked(number: str | None) -> str:
+    if not number:
+        return ""
+    return "•" * max(0, len(number) - 4) + number[-4:]
+
+
+def identity_verification_export(*, user: Any) -> dict[str, Any]:
+    """The member's export section: records of their cases, never images or templates."""
+    assertion = identity_assertion(user=user)
+    lock = VerificationLock.objects.filter(user_id=user.pk).first()
+    cases = []
+    for v in verification_list_for_member(user=user):
+        cases.append(
+            {
+                "id": str(v.pk),
+                "id_type": v.id_type,
+                "id_number": v.id_number or None,
+                "full_name": v.full_name or None,
+                "date_of_birth": v.date_of_birth.isoformat() if v.date_of_birth else None,
+                "sex": v.sex or None,
+                "status": v.status,
+                "reason_code": v.reason_code or None,
+                "distance": v.distance,
+                "threshold": v.threshold,
+                "model": v.model_name or None,
+                "submitted_at": v.created_at.isoformat(),
+                "decided_at": v.decided_at.isoformat() if v.decided_at else None,
+                "decided_by_human": v.decided_by_id is not None,
+                "images_held": v.images.count(),
+                "personal_data_deleted_at": (
+                    v.data_destroyed_at.isoformat() if v.data_destroyed_at else None
+                ),
+            }
+        )
+    templates = FaceTemplate.objects.filter(user_id=user.pk)
+    return {
+        "verified_on": assertion.verified_at.isoformat() if assertion else None,
+        "verified_id_type": assertion.id_type if assertion else None,
+        "face_templates_held": [
+            {"model": t.model_name, "created_at": t.created_at.isoformat()}
+            for t in templates.only("model_name", "created_at")
+        ],
+        "locked": bool(lock and lock.locked_at),
+        "consecutive_face_mismatches": lock.consecutive_mismatches if lock else 0,
+        "verifications": cases,
+    }
+
+
+def id_number_masked(*, verification: Verification) -> str:
+    """The ID number with all but the last four characters hidden (staff screens)."""
+    return _masked(verification.id_number)

@@ -1,0 +1,106 @@
+"""Member pages: start (what is missing, or the form), and a case's self-updating status."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from biometrics import selectors, services
+from biometrics.forms import VerificationForm
+from biometrics.models import Verification
+from biometrics.reasons import decision_message
+from config.errors import ApplicationError
+from consent.exceptions import ConsentRequired
+from consent.purposes import PurposeCode
+
+
+def _consent_url() -> str:
+    try:
+        url = reverse("consent:prompt", args=[PurposeCode.BIOMETRIC_VERIFICATION.value])
+    except NoReverseMatch:
+        url = "/privacy/"
+    return f"{url}?next={reverse('biometrics:start')}"
+
+
+@login_required
+@never_cache
+def start(request: HttpRequest) -> HttpResponse:
+    """Explain verification; show what is missing (premium, consent), the badge, or the form."""
+    eligibility = selectors.verification_eligibility(user=request.user)
+    form = VerificationForm()
+    if request.method == "POST":
+        form = VerificationForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                verification = services.verification_submit(
+                    user=request.user,
+                    id_type=data["id_type"],
+                    id_number=data["id_number"],
+                    full_name=data["full_name"],
+                    date_of_birth=data["date_of_birth"],
+                    sex=data["sex"],
+                    document=data["document"],
+                    selfie=data["selfie"],
+                )
+            except ConsentRequired:
+                raise  # consent.middleware sends the member to the consent prompt
+            except ApplicationError as exc:
+                for name, errors in exc.fields.items():
+                    form.add_error(name if name in form.fields else None, errors)
+                if not exc.fields:
+                    messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Thank you. We are checking your photos now."))
+                return redirect("biometrics:status", verification_id=verification.pk)
+        status = 400
+    else:
+        status = 200
+    context = {
+        "eligibility": eligibility,
+        "form": form,
+        "consent_url": _consent_url(),
+        "history": selectors.verification_list_for_member(user=request.user)[:5],
+    }
+    return render(request, "biometrics/start.html", context, status=status)
+
+
+def _status_payload(verification: Verification) -> dict[str, object]:
+    message, next_step = decision_message(
+        status=verification.status, reason_code=verification.reason_code
+    )
+    return {
+        "id": str(verification.pk),
+        "status": verification.status,
+        "status_label": str(verification.get_status_display()),
+        "reason_code": verification.reason_code or None,
+        "message": message,
+        "next_step": next_step,
+        "final": verification.is_final,
+    }
+
+
+@login_required
+@never_cache
+def status(request: HttpRequest, verification_id: str) -> HttpResponse:
+    """One case: progress until a decision, then the decision in plain language."""
+    verification = selectors.verification_get_for_member(
+        user=request.user, verification_id=verification_id
+    )
+    context = {"verification": verification, "payload": _status_payload(verification)}
+    return render(request, "biometrics/status.html", context)
+
+
+@login_required
+@never_cache
+def status_json(request: HttpRequest, verification_id: str) -> JsonResponse:
+    """The status page polls this until the case is decided."""
+    verification = selectors.verification_get_for_member(
+        user=request.user, verification_id=verification_id
+    )
+    return JsonResponse(_status_payload(verification))
