@@ -324,3 +324,10 @@ CELERY_BEAT_SCHEDULE["retention-sweep"] = {
 # The candidate postings' covering index INCLUDEs filter columns on PostgreSQL; SQLite ignores
 # INCLUDE (the key columns still serve the search), which is all models.W040 warns about.
 SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "models.W040"]
+# One OpenAPI enum name per careers choice set (the member and recruiter APIs share them).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+    "JobStatusEnum": "careers.models.jobs.Job.Status",
+    "JobTypeEnum": "careers.models.profiles.JobType",
+    "RemoteModeEnum": "careers.models.profiles.RemoteMode",
+}

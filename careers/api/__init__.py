@@ -1,0 +1,1 @@
+"""Member career API (the recruiter API lives in careers.api_recruiter)."""

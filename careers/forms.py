@@ -1,0 +1,178 @@
+"""HTML forms for the member's career pages; they parse input and hand it to the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from careers.models import CareerProfile, Job, JobType, RemoteMode
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ServiceFormMixin:
+    """Copy a service's ValidationError onto the form's fields."""
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        form: Any = self
+        if hasattr(exc, "error_dict"):
+            for name, messages in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, messages)
+        else:
+            form.add_error(None, exc.messages)
+
+
+class ProfileForm(ServiceFormMixin, forms.Form):
+    headline = forms.CharField(
+        label=_("Headline"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: Backend developer, Python and Django"),
+    )
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea, required=False)
+    location_city = forms.CharField(label=_("City"), max_length=100, required=False)
+    location_country = forms.CharField(
+        label=_("Country code"),
+        max_length=2,
+        min_length=2,
+        initial="ID",
+        help_text=_("Two letters, e.g. ID for Indonesia."),
+    )
+    visibility = forms.ChoiceField(label=_("Who can find me"), choices=CareerProfile.Visibility)
+    hide_from_current_employer = forms.BooleanField(
+        label=_("Hide me from my current employer"),
+        required=False,
+        help_text=_("Matched by the employer name and website domain of your current job."),
+    )
+
+
+class EmploymentForm(ServiceFormMixin, forms.Form):
+    employer_name = forms.CharField(label=_("Employer"), max_length=200)
+    employer_domain = forms.CharField(
+        label=_("Employer website domain"),
+        max_length=253,
+        required=False,
+        help_text=_("Optional, e.g. acme.co.id; helps hide you from your current employer."),
+    )
+    title = forms.CharField(label=_("Job title"), max_length=200)
+    location = forms.CharField(label=_("Location"), max_length=120, required=False)
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput)
+    is_current = forms.BooleanField(label=_("I work here now"), required=False)
+    end_date = forms.DateField(
+        label=_("End date"),
+        widget=DateInput,
+        required=False,
+        help_text=_("Leave empty if you work here now."),
+    )
+    description = forms.CharField(label=_("What you did"), widget=forms.Textarea, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("is_current") and not data.get("end_date") and data.get("start_date"):
+            self.add_error(
+                "end_date", _("Give an end date, or tick “I work here now” if you still do.")
+            )
+        return data
+
+
+class EducationForm(ServiceFormMixin, forms.Form):
+    institution = forms.CharField(label=_("School or university"), max_length=200)
+    degree = forms.CharField(label=_("Degree"), max_length=120, required=False)
+    field = forms.CharField(label=_("Field of study"), max_length=120, required=False)
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput, required=False)
+    end_date = forms.DateField(label=_("End date (or expected)"), widget=DateInput, required=False)
+
+
+class SkillForm(ServiceFormMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Skill"),
+        max_length=100,
+        help_text=_("Type a skill or a common short name, e.g. JS for JavaScript."),
+        widget=forms.TextInput(attrs={"list": "skill-catalogue", "autocomplete": "off"}),
+    )
+    proficiency = forms.TypedChoiceField(
+        label=_("Proficiency"),
+        coerce=int,
+        initial=3,
+        choices=[
+            (1, _("1 - beginner")),
+            (2, _("2")),
+            (3, _("3 - competent")),
+            (4, _("4")),
+            (5, _("5 - expert")),
+        ],
+    )
+    years = forms.DecimalField(
+        label=_("Years"), min_value=0, max_value=70, decimal_places=1, initial=0
+    )
+
+
+class PreferenceForm(ServiceFormMixin, forms.Form):
+    titles = forms.CharField(
+        label=_("Job titles I want"),
+        required=False,
+        help_text=_("Separate with commas, e.g. Backend Developer, Data Engineer"),
+    )
+    locations = forms.CharField(
+        label=_("Where I want to work"), required=False, help_text=_("Cities, with commas.")
+    )
+    remote_modes = forms.MultipleChoiceField(
+        label=_("Work modes"),
+        choices=RemoteMode.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    job_types = forms.MultipleChoiceField(
+        label=_("Job types"),
+        choices=JobType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    min_salary = forms.IntegerField(label=_("Minimum monthly salary"), min_value=0, required=False)
+    currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3, initial="IDR")
+
+
+class JobSearchForm(forms.Form):
+    q = forms.CharField(label=_("Keywords"), required=False, max_length=100)
+    location = forms.CharField(label=_("City"), required=False, max_length=100)
+    skills = forms.CharField(
+        label=_("Skills"), required=False, max_length=300, help_text=_("With commas.")
+    )
+    remote_mode = forms.ChoiceField(
+        label=_("Work mode"), required=False, choices=[("", _("Any")), *RemoteMode.choices]
+    )
+    job_type = forms.ChoiceField(
+        label=_("Job type"), required=False, choices=[("", _("Any")), *JobType.choices]
+    )
+    seniority = forms.ChoiceField(
+        label=_("Seniority"), required=False, choices=[("", _("Any")), *Job.Seniority.choices]
+    )
+    min_salary = forms.IntegerField(label=_("Minimum salary"), required=False, min_value=0)
+
+    def filters(self) -> dict[str, Any]:
+        """Return the cleaned filters as ``job_search`` keyword arguments."""
+        data = self.cleaned_data if self.is_valid() else {}
+        skills = [s.strip() for s in (data.get("skills") or "").split(",") if s.strip()]
+        return {
+            "q": data.get("q") or "",
+            "location": data.get("location") or "",
+            "remote_mode": data.get("remote_mode") or "",
+            "job_type": data.get("job_type") or "",
+            "seniority": data.get("seniority") or "",
+            "skills": skills,
+            "min_salary": data.get("min_salary"),
+        }
+
+
+class ApplyForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note to the employer (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+    )

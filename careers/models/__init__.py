@@ -1,0 +1,39 @@
+"""Careers models, split by subdomain; import them from ``careers.models``."""
+
+from careers.models.activity import ActivityEvent
+from careers.models.applications import (
+    Application,
+    ApplicationStageChange,
+    ApplicationUserObjectPermission,
+)
+from careers.models.jobs import Job, JobSkill
+from careers.models.profiles import (
+    CareerProfile,
+    Education,
+    Employment,
+    JobPreference,
+    JobType,
+    ProfileSkill,
+    RemoteMode,
+    Skill,
+    SkillAlias,
+)
+from careers.models.search import *  # noqa: F403  (candidate-search models, careers-search)
+
+__all__ = [
+    "ActivityEvent",
+    "Application",
+    "ApplicationStageChange",
+    "ApplicationUserObjectPermission",
+    "CareerProfile",
+    "Education",
+    "Employment",
+    "Job",
+    "JobPreference",
+    "JobSkill",
+    "JobType",
+    "ProfileSkill",
+    "RemoteMode",
+    "Skill",
+    "SkillAlias",
+]

@@ -1,0 +1,26 @@
+"""Careers' reactions to other apps' signals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.dispatch import receiver
+
+from accounts.signals import employer_membership_changed
+from biometrics.signals import identity_assertion_changed
+
+
+@receiver(employer_membership_changed)
+def resync_application_grants(sender: Any, employer_id: Any, **kwargs: Any) -> None:
+    """A recruiter joined or left: give or take access to the employer's applications."""
+    from careers.services import application_grants_sync
+
+    application_grants_sync(employer_id=employer_id)
+
+
+@receiver(identity_assertion_changed)
+def refresh_verified_badge(sender: Any, user_id: Any, **kwargs: Any) -> None:
+    """A member's "ID verified" assertion appeared or went: refresh their search row."""
+    from careers.search import candidate_index_refresh_for_user
+
+    candidate_index_refresh_for_user(user_id=user_id)

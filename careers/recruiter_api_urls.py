@@ -1,0 +1,37 @@
+"""Recruiter API URLs, included at /api/v1/recruiter/ in the ``api`` namespace."""
+
+from django.urls import path
+
+from careers import api_recruiter as api
+
+urlpatterns = [
+    path("candidates/", api.CandidateListView.as_view(), name="recruiter-candidates"),
+    path(
+        "candidates/<str:public_id>/",
+        api.CandidateDetailView.as_view(),
+        name="recruiter-candidate",
+    ),
+    path("jobs/", api.JobListView.as_view(), name="recruiter-jobs"),
+    path("jobs/<str:job_id>/", api.JobDetailView.as_view(), name="recruiter-job"),
+    path(
+        "jobs/<str:job_id>/applications/",
+        api.JobApplicationsView.as_view(),
+        name="recruiter-job-applications",
+    ),
+    path(
+        "applications/<str:application_id>/",
+        api.ApplicationDetailView.as_view(),
+        name="recruiter-application",
+    ),
+    path(
+        "applications/<str:application_id>/stage/",
+        api.ApplicationStageView.as_view(),
+        name="recruiter-application-stage",
+    ),
+    path("searches/", api.SavedSearchListView.as_view(), name="recruiter-searches"),
+    path(
+        "searches/<str:saved_search_id>/",
+        api.SavedSearchDetailView.as_view(),
+        name="recruiter-search",
+    ),
+]

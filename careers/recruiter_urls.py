@@ -1,0 +1,31 @@
+"""Recruiter portal URLs, included at /recruiter/ inside the careers namespace."""
+
+from django.urls import path
+
+from careers import views_recruiter as views
+
+urlpatterns = [
+    path("", views.dashboard, name="recruiter-dashboard"),
+    path("employer/", views.employer_switch, name="recruiter-employer"),
+    path("jobs/new/", views.job_new, name="recruiter-job-new"),
+    path("jobs/<str:job_id>/", views.job_detail, name="recruiter-job"),
+    path("jobs/<str:job_id>/status/", views.job_status, name="recruiter-job-status"),
+    path(
+        "applications/<str:application_id>/",
+        views.application_detail,
+        name="recruiter-application",
+    ),
+    path(
+        "applications/<str:application_id>/stage/",
+        views.application_stage,
+        name="recruiter-application-stage",
+    ),
+    path("candidates/", views.candidates, name="recruiter-candidates"),
+    path("candidates/<str:public_id>/", views.candidate_detail, name="recruiter-candidate"),
+    path("searches/", views.saved_searches, name="recruiter-searches"),
+    path(
+        "searches/<str:saved_search_id>/delete/",
+        views.saved_search_delete,
+        name="recruiter-search-delete",
+    ),
+]

@@ -1,0 +1,55 @@
+"""Careers read side; import selectors from here (``from careers.selectors import ...``)."""
+
+from careers.selectors.activity import activity_for_user, job_marks_for_user
+from careers.selectors.applications import (
+    application_get_for_member,
+    application_get_for_recruiter,
+    applications_for_job,
+    applications_for_user,
+    applications_granted_to,
+)
+from careers.selectors.jobs import (
+    job_get_for_member,
+    job_get_for_recruiter,
+    job_queryset,
+    job_search,
+    jobs_for_employer,
+    jobs_open,
+)
+from careers.selectors.profiles import (
+    preference_of,
+    profile_for_user,
+    profile_public_dict,
+    profile_queryset,
+    skill_lookup,
+    skill_normalise,
+    skill_resolve,
+    skill_suggestions,
+)
+from careers.selectors.recommendations import Recommendation, jobs_recommended
+
+__all__ = [
+    "Recommendation",
+    "activity_for_user",
+    "application_get_for_member",
+    "application_get_for_recruiter",
+    "applications_for_job",
+    "applications_for_user",
+    "applications_granted_to",
+    "job_get_for_member",
+    "job_get_for_recruiter",
+    "job_marks_for_user",
+    "job_queryset",
+    "job_search",
+    "jobs_for_employer",
+    "jobs_open",
+    "jobs_recommended",
+    "preference_of",
+    "profile_for_user",
+    "profile_public_dict",
+    "profile_queryset",
+    "skill_lookup",
+    "skill_normalise",
+    "skill_resolve",
+    "skill_suggestions",
+]

@@ -1,0 +1,36 @@
+"""Read the member's job-search activity."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import QuerySet
+
+from careers.models import ActivityEvent
+
+
+def activity_for_user(*, user: Any) -> QuerySet[ActivityEvent]:
+    """Return the member's activity, newest first, with the jobs it refers to."""
+    return (
+        ActivityEvent.objects.filter(user_id=user.pk)
+        .select_related("job", "job__employer")
+        .order_by("-created_at")
+    )
+
+
+def job_marks_for_user(*, user: Any, job_ids: list[Any] | None = None) -> dict[Any, set[str]]:
+    """Return ``{job_id: {"saved", "dismissed", ...}}`` for the member (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    events = ActivityEvent.objects.filter(
+        user_id=user.pk,
+        kind__in=[ActivityEvent.Kind.SAVED, ActivityEvent.Kind.DISMISSED],
+        job__isnull=False,
+    )
+    if job_ids is not None:
+        events = events.filter(job_id__in=job_ids)
+    marks: dict[Any, set[str]] = defaultdict(set)
+    for job_id, kind in events.values_list("job_id", "kind"):
+        marks[job_id].add(kind)
+    return dict(marks)

@@ -1,0 +1,151 @@
+"""Read the skill catalogue and career profiles."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
+from django.utils.text import slugify
+
+from careers.models import (
+    CareerProfile,
+    Education,
+    Employment,
+    JobPreference,
+    ProfileSkill,
+    Skill,
+    SkillAlias,
+)
+
+
+def skill_normalise(name: str) -> str:
+    """Return a skill name as aliases are stored: trimmed, single-spaced, lower case."""
+    return re.sub(r"\s+", " ", str(name)).strip().lower()
+
+
+def skill_lookup(names: list[str]) -> dict[str, Skill | None]:
+    """Map each given name to its catalogue skill (by name, slug or alias), or None if unknown.
+
+    Two queries whatever the number of names.
+    """
+    norms = {name: skill_normalise(name) for name in names if skill_normalise(name)}
+    wanted = set(norms.values())
+    if not wanted:
+        return {}
+    by_key: dict[str, Skill] = {}
+    slugs = {slugify(n) for n in wanted if re.fullmatch(r"[a-z0-9 ._-]+", n)} - {""}
+    for skill in Skill.objects.annotate(lname=Lower("name")).filter(
+        Q(lname__in=wanted) | Q(slug__in=slugs)
+    ):
+        by_key[skill.name.lower()] = skill
+        by_key[skill.slug] = skill
+    for alias in SkillAlias.objects.select_related("skill").filter(alias__in=wanted):
+        by_key.setdefault(alias.alias, alias.skill)
+    return {name: by_key.get(norm) or by_key.get(slugify(norm)) for name, norm in norms.items()}
+
+
+def skill_resolve(names: list[str]) -> list[Skill]:
+    """Return the catalogue skills for ``names`` (aliases understood), in order, without repeats.
+
+    Unknown names are skipped: ``skill_resolve(["JS", "javascript", "nope"])`` gives
+    ``[JavaScript]``.
+    """
+    seen: set[int] = set()
+    skills: list[Skill] = []
+    for skill in skill_lookup(names).values():
+        if skill is not None and skill.pk not in seen:
+            seen.add(skill.pk)
+            skills.append(skill)
+    return skills
+
+
+def skill_suggestions(*, prefix: str = "", limit: int = 500) -> QuerySet[Skill]:
+    """Return catalogue skills (for a datalist), optionally those starting with ``prefix``."""
+    skills = Skill.objects.order_by("name")
+    if prefix:
+        skills = skills.filter(name__istartswith=prefix.strip())
+    return skills[:limit]
+
+
+def profile_queryset() -> QuerySet[CareerProfile]:
+    """Return profiles with everything ``profile_public_dict`` reads, in five queries."""
+    return CareerProfile.objects.select_related("user", "preference").prefetch_related(
+        Prefetch("employments", queryset=Employment.objects.all()),
+        Prefetch("educations", queryset=Education.objects.all()),
+        Prefetch("skills", queryset=ProfileSkill.objects.select_related("skill")),
+    )
+
+
+def profile_for_user(*, user: Any) -> CareerProfile | None:
+    """Return the member's own profile with its parts, or None if they have none yet."""
+    return profile_queryset().filter(user_id=user.pk).first()
+
+
+def preference_of(profile: CareerProfile) -> JobPreference | None:
+    """Return the profile's job preferences, or None when the member set none."""
+    try:
+        return profile.preference
+    except JobPreference.DoesNotExist:
+        return None
+
+
+def _date(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def profile_public_dict(profile: CareerProfile, *, include_contact: bool = False) -> dict:
+    """Return the profile as recruiters and the member see it (JSON-serialisable).
+
+    Never contains the account id; ``id`` is the public candidate id. ``include_contact`` adds
+    the member's name and e-mail (only for applications, where the member chose to share them).
+    """
+    preference = preference_of(profile)
+    data: dict[str, Any] = {
+        "id": str(profile.public_id),
+        "headline": profile.headline,
+        "summary": profile.summary,
+        "location_city": profile.location_city,
+        "location_country": profile.location_country,
+        "years_experience": float(profile.years_experience),
+        "employment": [
+            {
+                "employer_name": e.employer_name,
+                "title": e.title,
+                "start_date": _date(e.start_date),
+                "end_date": _date(e.end_date),
+                "is_current": e.is_current,
+                "location": e.location,
+                "description": e.description,
+            }
+            for e in profile.employments.all()
+        ],
+        "education": [
+            {
+                "institution": e.institution,
+                "degree": e.degree,
+                "field": e.field,
+                "start_date": _date(e.start_date),
+                "end_date": _date(e.end_date),
+            }
+            for e in profile.educations.all()
+        ],
+        "skills": [
+            {"name": s.skill.name, "proficiency": s.proficiency, "years": float(s.years)}
+            for s in profile.skills.all()
+        ],
+        "preferences": {
+            "titles": preference.titles if preference else [],
+            "locations": preference.locations if preference else [],
+            "remote_modes": preference.remote_modes if preference else [],
+            "job_types": preference.job_types if preference else [],
+            "min_salary": preference.min_salary if preference else None,
+            "currency": preference.currency if preference else "IDR",
+        },
+        "updated_at": profile.updated_at.isoformat() if profile.updated_at else None,
+    }
+    if include_contact:
+        data["name"] = profile.user.display_name
+        data["email"] = profile.user.email
+    return data

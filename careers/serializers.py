@@ -1,0 +1,166 @@
+"""API shapes for the member's career endpoints (input validation of types only; rules live in
+the services)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from careers.models import ActivityEvent, Application, CareerProfile, Job, JobType, RemoteMode
+
+
+class EmploymentSerializer(serializers.Serializer):
+    employer_name = serializers.CharField(max_length=200)
+    employer_domain = serializers.CharField(max_length=253, required=False, allow_blank=True)
+    title = serializers.CharField(max_length=200)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(required=False, allow_null=True)
+    is_current = serializers.BooleanField(required=False, default=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    location = serializers.CharField(max_length=120, required=False, allow_blank=True)
+
+
+class EducationSerializer(serializers.Serializer):
+    institution = serializers.CharField(max_length=200)
+    degree = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    field = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    start_date = serializers.DateField(required=False, allow_null=True)
+    end_date = serializers.DateField(required=False, allow_null=True)
+
+
+class ProfileSkillSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, help_text="Skill name or alias (JS, js, ...).")
+    proficiency = serializers.IntegerField(min_value=1, max_value=5, default=3)
+    years = serializers.DecimalField(
+        max_digits=4, decimal_places=1, min_value=0, max_value=70, default=0
+    )
+
+
+class PreferencesSerializer(serializers.Serializer):
+    titles = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+    locations = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+    remote_modes = serializers.ListField(
+        child=serializers.ChoiceField(choices=RemoteMode.choices), required=False
+    )
+    job_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=JobType.choices), required=False
+    )
+    min_salary = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    currency = serializers.CharField(min_length=3, max_length=3, required=False, default="IDR")
+
+
+class ProfileInputSerializer(serializers.Serializer):
+    """PUT body: every key optional; a list given replaces that whole list."""
+
+    headline = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    summary = serializers.CharField(required=False, allow_blank=True)
+    location_city = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    location_country = serializers.CharField(min_length=2, max_length=2, required=False)
+    visibility = serializers.ChoiceField(choices=CareerProfile.Visibility.choices, required=False)
+    hide_from_current_employer = serializers.BooleanField(required=False)
+    employment = EmploymentSerializer(many=True, required=False)
+    education = EducationSerializer(many=True, required=False)
+    skills = ProfileSkillSerializer(many=True, required=False)
+    preferences = PreferencesSerializer(required=False)
+
+
+class ProfileOutputSerializer(serializers.Serializer):
+    """The member's own profile (``id`` is the public candidate id recruiters see)."""
+
+    id = serializers.UUIDField()
+    headline = serializers.CharField()
+    summary = serializers.CharField()
+    location_city = serializers.CharField()
+    location_country = serializers.CharField()
+    visibility = serializers.CharField()
+    hide_from_current_employer = serializers.BooleanField()
+    years_experience = serializers.FloatField()
+    employment = EmploymentSerializer(many=True)
+    education = EducationSerializer(many=True)
+    skills = ProfileSkillSerializer(many=True)
+    preferences = PreferencesSerializer()
+    updated_at = serializers.DateTimeField(allow_null=True)
+
+
+class JobSkillSerializer(serializers.Serializer):
+    name = serializers.CharField(source="skill.name")
+    required = serializers.BooleanField()
+    weight = serializers.IntegerField()
+
+
+class JobSerializer(serializers.ModelSerializer):
+    employer = serializers.SerializerMethodField()
+    skills = JobSkillSerializer(source="job_skills", many=True)
+
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "title",
+            "employer",
+            "description",
+            "location_city",
+            "remote_mode",
+            "job_type",
+            "salary_min",
+            "salary_max",
+            "currency",
+            "seniority",
+            "status",
+            "published_at",
+            "skills",
+        ]
+
+    def get_employer(self, job: Job) -> dict[str, Any]:
+        return {"id": str(job.employer_id), "name": job.employer.name}
+
+
+class RecommendationSerializer(serializers.Serializer):
+    job = JobSerializer()
+    score = serializers.IntegerField(help_text="Out of 100.")
+    reasons = serializers.ListField(child=serializers.CharField())
+    parts = serializers.DictField(
+        child=serializers.FloatField(),
+        help_text="Score parts: skills/45, title/15, place/10, salary/10, seniority/10, "
+        "recency/5, engagement/5.",
+    )
+
+
+class ApplyInputSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    job = serializers.SerializerMethodField()
+    stage_label = serializers.CharField(source="get_stage_display")
+
+    class Meta:
+        model = Application
+        fields = ["id", "job", "stage", "stage_label", "note", "created_at", "withdrawn_at"]
+
+    def get_job(self, app: Application) -> dict[str, Any]:
+        return {"id": str(app.job_id), "title": app.job.title, "employer": app.job.employer.name}
+
+
+class WithdrawResultSerializer(serializers.Serializer):
+    notes = serializers.ListField(child=serializers.CharField())
+
+
+class ActivityEventSerializer(serializers.ModelSerializer):
+    job = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ActivityEvent
+        fields = ["id", "kind", "job", "query", "created_at"]
+
+    def get_job(self, event: ActivityEvent) -> dict[str, Any] | None:
+        if event.job is None:
+            return None
+        return {"id": str(event.job_id), "title": event.job.title}
+
+
+class MarkResultSerializer(serializers.Serializer):
+    job = serializers.UUIDField()
+    saved = serializers.BooleanField()
+    dismissed = serializers.BooleanField()

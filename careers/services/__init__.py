@@ -1,0 +1,60 @@
+"""Careers write side; import services from here (``from careers.services import job_create``)."""
+
+from careers.services.activity import activity_delete, activity_record, job_mark, job_unmark
+from careers.services.applications import (
+    application_grants_sync,
+    application_move,
+    application_submit,
+    application_withdraw,
+    application_withdraw_all,
+    recruiter_can_manage,
+)
+from careers.services.jobs import job_create, job_set_status, job_update
+from careers.services.profiles import (
+    education_add,
+    education_delete,
+    education_update,
+    employment_add,
+    employment_delete,
+    employment_update,
+    preference_update,
+    profile_get_or_create,
+    profile_replace,
+    profile_skill_add,
+    profile_skill_remove,
+    profile_skill_update,
+    profile_skills_replace,
+    profile_update,
+    profile_years_recompute,
+)
+
+__all__ = [
+    "activity_delete",
+    "activity_record",
+    "application_grants_sync",
+    "application_move",
+    "application_submit",
+    "application_withdraw",
+    "application_withdraw_all",
+    "education_add",
+    "education_delete",
+    "education_update",
+    "employment_add",
+    "employment_delete",
+    "employment_update",
+    "job_create",
+    "job_mark",
+    "job_set_status",
+    "job_unmark",
+    "job_update",
+    "preference_update",
+    "profile_get_or_create",
+    "profile_replace",
+    "profile_skill_add",
+    "profile_skill_remove",
+    "profile_skill_update",
+    "profile_skills_replace",
+    "profile_update",
+    "profile_years_recompute",
+    "recruiter_can_manage",
+]

@@ -1,0 +1,1 @@
+"""Member HTML pages (the recruiter portal lives in careers.views_recruiter)."""

@@ -1,0 +1,177 @@
+"""Member job pages: browse and search, detail, save/dismiss, apply, recommendations,
+activity and applications."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from careers import selectors, services
+from careers.forms import ApplyForm, JobSearchForm
+from careers.models import ActivityEvent, Application
+from config.errors import ApplicationError
+from consent.purposes import PurposeCode
+from consent.services import has_consent, require_consent
+
+PAGE_SIZE = 20
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    """Browse and search open jobs; works without any consent (searches recorded only with it)."""
+    form = JobSearchForm(request.GET or None)
+    filters = form.filters() if form.is_bound else {}
+    jobs = selectors.job_search(**filters)
+    page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
+    if (
+        form.is_bound
+        and any(v for v in filters.values())
+        and request.GET.get("page") in (None, "1")
+    ):
+        services.activity_record(
+            user=request.user,
+            kind=ActivityEvent.Kind.SEARCHED,
+            query={k: v for k, v in filters.items() if v},
+        )
+    marks = selectors.job_marks_for_user(
+        user=request.user, job_ids=[job.pk for job in page.object_list]
+    )
+    for job in page.object_list:
+        job.marks = marks.get(job.pk, set())
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "querystring": query.urlencode(),
+        "recommendations_on": has_consent(request.user, PurposeCode.JOB_RECOMMENDATIONS),
+    }
+    return render(request, "careers/job_list.html", context)
+
+
+@login_required
+def job_detail(request: HttpRequest, job_id: Any) -> HttpResponse:
+    """One job, with save, dismiss and apply."""
+    job = selectors.job_get_for_member(user=request.user, job_id=job_id)
+    services.activity_record(user=request.user, kind=ActivityEvent.Kind.VIEWED, job=job)
+    application = (
+        selectors.applications_for_user(user=request.user)
+        .filter(job=job)
+        .exclude(stage=Application.Stage.WITHDRAWN)
+        .first()
+    )
+    context = {
+        "job": job,
+        "marks": selectors.job_marks_for_user(user=request.user, job_ids=[job.pk]).get(
+            job.pk, set()
+        ),
+        "application": application,
+        "recommendations_on": has_consent(request.user, PurposeCode.JOB_RECOMMENDATIONS),
+    }
+    return render(request, "careers/job_detail.html", context)
+
+
+@login_required
+@require_POST
+def job_mark(request: HttpRequest, job_id: Any, kind: str) -> HttpResponse:
+    """Save/dismiss (or undo) a job; asks for recommendations consent first if missing."""
+    job = selectors.job_get_for_member(user=request.user, job_id=job_id)
+    undo = request.POST.get("undo") == "1"
+    if undo:
+        services.job_unmark(user=request.user, job=job, kind=kind)
+    else:
+        services.job_mark(user=request.user, job=job, kind=kind)
+    labels = {
+        (ActivityEvent.Kind.SAVED, False): _("Job saved."),
+        (ActivityEvent.Kind.SAVED, True): _("Job no longer saved."),
+        (ActivityEvent.Kind.DISMISSED, False): _("Job dismissed: we will not recommend it."),
+        (ActivityEvent.Kind.DISMISSED, True): _("Job no longer dismissed."),
+    }
+    messages.success(request, labels[(kind, undo)])
+    return redirect("careers:job_detail", job_id=job.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def job_apply(request: HttpRequest, job_id: Any) -> HttpResponse:
+    """Apply with an optional note; asks for the sharing consent first (the middleware prompts)."""
+    job = selectors.job_get_for_member(user=request.user, job_id=job_id)
+    require_consent(request.user, PurposeCode.SHARE_PROFILE_WITH_EMPLOYERS)
+    form = ApplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_submit(
+                user=request.user, job_id=job.pk, note=form.cleaned_data["note"]
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("careers:job_detail", job_id=job.pk)
+        messages.success(
+            request,
+            _("Applied. %(employer)s can now see the profile you shared.")
+            % {"employer": job.employer.name},
+        )
+        return redirect("careers:applications")
+    profile = selectors.profile_for_user(user=request.user)
+    context = {
+        "job": job,
+        "form": form,
+        "preview": selectors.profile_public_dict(profile, include_contact=True)
+        if profile
+        else None,
+    }
+    return render(request, "careers/apply.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def recommended(request: HttpRequest) -> HttpResponse:
+    """Recommended jobs with reasons; asks for the recommendations consent first."""
+    recommendations = selectors.jobs_recommended(user=request.user, limit=20)
+    return render(request, "careers/recommended.html", {"recommendations": recommendations})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity(request: HttpRequest) -> HttpResponse:
+    """The member's job-search activity; POST deletes one event or all of it."""
+    if request.method == "POST":
+        event_id = request.POST.get("event_id") or None
+        deleted = services.activity_delete(user=request.user, event_id=event_id)
+        messages.success(
+            request,
+            _("Deleted.") if event_id else _("Deleted all %(n)d events.") % {"n": deleted},
+        )
+        return redirect("careers:activity")
+    page = Paginator(selectors.activity_for_user(user=request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "recording": has_consent(request.user, PurposeCode.JOB_RECOMMENDATIONS),
+    }
+    return render(request, "careers/activity.html", context)
+
+
+@login_required
+def applications(request: HttpRequest) -> HttpResponse:
+    """The member's applications and their stages."""
+    rows = selectors.applications_for_user(user=request.user).prefetch_related("stage_changes")
+    return render(request, "careers/applications.html", {"applications": rows})
+
+
+@login_required
+@require_POST
+def application_withdraw(request: HttpRequest, application_id: Any) -> HttpResponse:
+    """Withdraw an application; tell the member which employer loses access."""
+    notes = services.application_withdraw(user=request.user, application_id=application_id)
+    messages.success(request, _("Application withdrawn."))
+    for note in notes:
+        messages.info(request, note)
+    return redirect("careers:applications")

@@ -1,0 +1,211 @@
+"""The member's career profile pages: one overview with a form per part."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from careers import selectors, services
+from careers.forms import EducationForm, EmploymentForm, PreferenceForm, ProfileForm, SkillForm
+from careers.models import Education, Employment
+
+
+def _overview(request: HttpRequest, **forms: Any) -> HttpResponse:
+    profile = selectors.profile_for_user(user=request.user)
+    preference = selectors.preference_of(profile) if profile else None
+    profile_initial = (
+        {
+            "headline": profile.headline,
+            "summary": profile.summary,
+            "location_city": profile.location_city,
+            "location_country": profile.location_country,
+            "visibility": profile.visibility,
+            "hide_from_current_employer": profile.hide_from_current_employer,
+        }
+        if profile
+        else {"hide_from_current_employer": True}
+    )
+    preference_initial = (
+        {
+            "titles": ", ".join(preference.titles),
+            "locations": ", ".join(preference.locations),
+            "remote_modes": preference.remote_modes,
+            "job_types": preference.job_types,
+            "min_salary": preference.min_salary,
+            "currency": preference.currency,
+        }
+        if preference
+        else {}
+    )
+    context = {
+        "profile": profile,
+        "profile_form": forms.get("profile_form") or ProfileForm(initial=profile_initial),
+        "employment_form": forms.get("employment_form") or EmploymentForm(prefix="employment"),
+        "education_form": forms.get("education_form") or EducationForm(prefix="education"),
+        "skill_form": forms.get("skill_form") or SkillForm(prefix="skill"),
+        "preference_form": forms.get("preference_form")
+        or PreferenceForm(initial=preference_initial, prefix="preference"),
+        "catalogue": selectors.skill_suggestions(),
+    }
+    status = 400 if any(forms.values()) else 200
+    return render(request, "careers/profile.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    """Show the whole profile; POST saves the basics."""
+    if request.method == "GET":
+        return _overview(request)
+    form = ProfileForm(request.POST)
+    if form.is_valid():
+        try:
+            services.profile_update(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Profile saved."))
+            return redirect("careers:profile")
+    return _overview(request, profile_form=form)
+
+
+def _entry_view(
+    request: HttpRequest,
+    *,
+    form_class: type,
+    prefix: str,
+    add: Any,
+    update: Any,
+    model: type,
+    entry_id: Any = None,
+    id_kw: str,
+    template: str,
+) -> HttpResponse:
+    """Add (entry_id None) or edit one employment/education entry."""
+    instance = None
+    if entry_id is not None:
+        profile_obj = selectors.profile_for_user(user=request.user)
+        instance = (
+            model.objects.filter(profile=profile_obj, pk=entry_id).first() if profile_obj else None
+        )
+        if instance is None:
+            raise Http404
+    if request.method == "POST":
+        form = form_class(request.POST, prefix=prefix)
+        if form.is_valid():
+            try:
+                if instance is None:
+                    add(user=request.user, **form.cleaned_data)
+                else:
+                    update(user=request.user, **{id_kw: instance.pk}, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("careers:profile")
+        if instance is None:
+            return _overview(request, **{f"{prefix}_form": form})
+        return render(request, template, {"form": form, "instance": instance}, status=400)
+    initial = {f: getattr(instance, f) for f in form_class.base_fields} if instance else {}
+    form = form_class(initial=initial, prefix=prefix)
+    return render(request, template, {"form": form, "instance": instance})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def employment_edit(request: HttpRequest, entry_id: Any = None) -> HttpResponse:
+    """Add or change a job in the member's history."""
+    return _entry_view(
+        request,
+        form_class=EmploymentForm,
+        prefix="employment",
+        add=services.employment_add,
+        update=services.employment_update,
+        model=Employment,
+        entry_id=entry_id,
+        id_kw="employment_id",
+        template="careers/employment_form.html",
+    )
+
+
+@login_required
+@require_POST
+def employment_delete(request: HttpRequest, entry_id: Any) -> HttpResponse:
+    services.employment_delete(user=request.user, employment_id=entry_id)
+    messages.success(request, _("Removed."))
+    return redirect("careers:profile")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def education_edit(request: HttpRequest, entry_id: Any = None) -> HttpResponse:
+    """Add or change an education entry."""
+    return _entry_view(
+        request,
+        form_class=EducationForm,
+        prefix="education",
+        add=services.education_add,
+        update=services.education_update,
+        model=Education,
+        entry_id=entry_id,
+        id_kw="education_id",
+        template="careers/education_form.html",
+    )
+
+
+@login_required
+@require_POST
+def education_delete(request: HttpRequest, entry_id: Any) -> HttpResponse:
+    services.education_delete(user=request.user, education_id=entry_id)
+    messages.success(request, _("Removed."))
+    return redirect("careers:profile")
+
+
+@login_required
+@require_POST
+def skill_add(request: HttpRequest) -> HttpResponse:
+    """Add a skill by name or alias."""
+    form = SkillForm(request.POST, prefix="skill")
+    if form.is_valid():
+        try:
+            row = services.profile_skill_add(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "skills" in exc.error_dict:
+                form.add_error("name", exc.message_dict["skills"])
+            else:
+                form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Added %(skill)s.") % {"skill": row.skill.name})
+            return redirect("careers:profile")
+    return _overview(request, skill_form=form)
+
+
+@login_required
+@require_POST
+def skill_remove(request: HttpRequest, skill_id: int) -> HttpResponse:
+    services.profile_skill_remove(user=request.user, skill_id=skill_id)
+    messages.success(request, _("Removed."))
+    return redirect("careers:profile")
+
+
+@login_required
+@require_POST
+def preferences(request: HttpRequest) -> HttpResponse:
+    """Save what the member is looking for."""
+    form = PreferenceForm(request.POST, prefix="preference")
+    if form.is_valid():
+        try:
+            services.preference_update(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Preferences saved."))
+            return redirect("careers:profile")
+    return _overview(request, preference_form=form)

@@ -1,0 +1,315 @@
+"""Recruiter portal (/recruiter/): jobs, applicants, candidate search, saved searches.
+
+Only members of an employer get in; everyone else gets 404 (the portal's existence is no
+secret, but nobody learns anything from it). Views are thin: selectors and services do the work.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from careers import search
+from careers.forms_recruiter import CandidateSearchForm, JobForm, JobStatusForm, SavedSearchForm
+from careers.models import Application, Job
+from careers.selectors import (
+    application_get_for_recruiter,
+    applications_for_job,
+    job_get_for_recruiter,
+    jobs_for_employer,
+)
+from careers.services.applications import RECRUITER_STAGES, application_move
+from careers.services.jobs import job_create, job_set_status, job_update
+from config.errors import ApplicationError
+
+SESSION_KEY = "recruiter_employer_id"
+JOB_FIELDS = (
+    "title",
+    "description",
+    "location_city",
+    "remote_mode",
+    "job_type",
+    "seniority",
+    "salary_min",
+    "salary_max",
+    "currency",
+)
+
+
+def recruiter_view(view: Any) -> Any:
+    """Require a signed-in member of an employer; pass the employer they act for."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        employer = search.recruiter_employer(
+            user=request.user, employer_id=request.session.get(SESSION_KEY)
+        ) or search.recruiter_employer(user=request.user)
+        if employer is None:
+            raise Http404
+        request.employer = employer  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    context.setdefault("employer", request.employer)  # type: ignore[attr-defined]
+    context.setdefault("employers", search.recruiter_employers(user=request.user))
+    return render(request, f"careers/recruiter/{template}", context)
+
+
+def _errors_to_form(form: Any, exc: ValidationError | ApplicationError) -> None:
+    fields = (
+        exc.message_dict
+        if isinstance(exc, ValidationError) and hasattr(exc, "error_dict")
+        else getattr(exc, "fields", {})
+    )
+    handled = False
+    for name, errors in (fields or {}).items():
+        target = name if name in form.fields else None
+        if name == "skills":
+            target = "required_skills" if "required_skills" in form.fields else None
+        for error in errors:
+            form.add_error(target, error)
+            handled = True
+    if not handled:
+        form.add_error(None, getattr(exc, "message", None) or " ".join(exc.messages))
+
+
+@login_required
+@require_POST
+def employer_switch(request: HttpRequest) -> HttpResponse:
+    """Act for another of the user's employers."""
+    employer = search.recruiter_employer(
+        user=request.user, employer_id=request.POST.get("employer")
+    )
+    if employer is None:
+        raise Http404
+    request.session[SESSION_KEY] = str(employer.pk)
+    return redirect("careers:recruiter-dashboard")
+
+
+@recruiter_view
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The employer's jobs, newest first, with applicant counts."""
+    jobs = jobs_for_employer(user=request.user, employer_id=request.employer.pk)
+    return _render(request, "dashboard.html", {"jobs": jobs})
+
+
+@recruiter_view
+def job_new(request: HttpRequest) -> HttpResponse:
+    """Create a job (draft, or open at once)."""
+    form = JobForm(request.POST or None, initial={"currency": "IDR"})
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in JOB_FIELDS}
+        status = Job.Status.OPEN if "open" in request.POST else Job.Status.DRAFT
+        try:
+            job = job_create(
+                employer=request.employer,
+                actor=request.user,
+                skills=form.skills(),
+                status=status,
+                **fields,
+            )
+        except (ValidationError, ApplicationError) as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Job saved."))
+            return redirect("careers:recruiter-job", job_id=job.pk)
+    return _render(request, "job_form.html", {"form": form, "job": None})
+
+
+def _job_initial(job: Job) -> dict[str, Any]:
+    initial = {name: getattr(job, name) for name in JOB_FIELDS}
+    skills = list(job.job_skills.select_related("skill"))
+    initial["required_skills"] = ", ".join(
+        f"{s.skill.name}:{s.weight}" for s in skills if s.required
+    )
+    initial["nice_skills"] = ", ".join(
+        f"{s.skill.name}:{s.weight}" for s in skills if not s.required
+    )
+    return initial
+
+
+@recruiter_view
+def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
+    """A job: edit form, status, and its applicants (only those granted to this recruiter)."""
+    job = job_get_for_recruiter(user=request.user, job_id=job_id)
+    form = JobForm(request.POST or None, initial=_job_initial(job))
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in JOB_FIELDS}
+        try:
+            job_update(job=job, actor=request.user, skills=form.skills(), **fields)
+        except (ValidationError, ApplicationError) as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Job saved."))
+            return redirect("careers:recruiter-job", job_id=job.pk)
+    applications = applications_for_job(user=request.user, job_id=job.pk)
+    return _render(
+        request,
+        "job_detail.html",
+        {
+            "job": job,
+            "form": form,
+            "status_form": JobStatusForm(initial={"status": job.status}),
+            "applications": applications,
+        },
+    )
+
+
+@recruiter_view
+@require_POST
+def job_status(request: HttpRequest, job_id: str) -> HttpResponse:
+    """Open, close or return a job to draft."""
+    job = job_get_for_recruiter(user=request.user, job_id=job_id)
+    form = JobStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid status."))
+    else:
+        try:
+            job_set_status(job=job, actor=request.user, status=form.cleaned_data["status"])
+        except (ValidationError, ApplicationError) as exc:
+            messages.error(request, getattr(exc, "message", None) or " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("Status changed to %(s)s.") % {"s": job.get_status_display()}
+            )
+    return redirect("careers:recruiter-job", job_id=job.pk)
+
+
+@recruiter_view
+def application_detail(request: HttpRequest, application_id: str) -> HttpResponse:
+    """An applicant's shared profile snapshot, with stage buttons (the view is access-logged)."""
+    application = application_get_for_recruiter(user=request.user, application_id=application_id)
+    stages = [
+        (value, label) for value, label in Application.Stage.choices if value in RECRUITER_STAGES
+    ]
+    return _render(
+        request,
+        "application_detail.html",
+        {"application": application, "p": application.profile_snapshot, "stages": stages},
+    )
+
+
+@recruiter_view
+@require_POST
+def application_stage(request: HttpRequest, application_id: str) -> HttpResponse:
+    """Move an application to another stage."""
+    from careers.selectors import applications_granted_to
+
+    application = (
+        applications_granted_to(user=request.user)
+        .filter(pk=search._uuid_or_404(application_id))
+        .first()
+    )
+    if application is None:
+        raise Http404
+    try:
+        application_move(
+            application=application, actor=request.user, stage=request.POST.get("stage", "")
+        )
+    except (ValidationError, ApplicationError) as exc:
+        messages.error(request, getattr(exc, "message", None) or " ".join(exc.messages))
+    else:
+        messages.success(request, _("Stage changed."))
+    return redirect("careers:recruiter-application", application_id=application.pk)
+
+
+@recruiter_view
+def candidates(request: HttpRequest) -> HttpResponse:
+    """Candidate search: filters in the sidebar, cards, pagination, save this search."""
+    form = CandidateSearchForm(request.GET or None)
+    page = None
+    query = None
+    searched = bool(request.GET)
+    if not searched or form.is_valid():
+        query = form.to_query() if searched else search.CandidateQuery()
+        try:
+            page = search.candidate_search(employer=request.employer, query=query)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    params = query.as_params() if query else {}
+    return _render(
+        request,
+        "candidates.html",
+        {
+            # Refining the filters starts again at page 1.
+            "form": _without_page(form) if searched else CandidateSearchForm(),
+            "page": page,
+            "query": query,
+            "params": urlencode(params),
+            "prev_params": urlencode(query.as_params(page=page.page - 1)) if page else "",
+            "next_params": urlencode(query.as_params(page=page.page + 1)) if page else "",
+            "save_form": SavedSearchForm(),
+            "saved": [
+                (s, urlencode(s.params))
+                for s in search.saved_searches_for(employer=request.employer)
+            ],
+        },
+    )
+
+
+def _without_page(form: CandidateSearchForm) -> CandidateSearchForm:
+    if form.errors:
+        return form
+    data = form.data.copy()
+    data.pop("page", None)
+    return CandidateSearchForm(data)
+
+
+@recruiter_view
+def candidate_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A candidate's full profile (discoverable, or applied here); the view is access-logged."""
+    candidate = search.candidate_get_for_recruiter(
+        user=request.user, employer=request.employer, public_id=public_id
+    )
+    return _render(request, "candidate_detail.html", {"candidate": candidate, "p": candidate.data})
+
+
+@recruiter_view
+def saved_searches(request: HttpRequest) -> HttpResponse:
+    """List saved searches; POST saves the search described by the query string."""
+    if request.method == "POST":
+        form = SavedSearchForm(request.POST)
+        filters = CandidateSearchForm(request.GET)
+        if form.is_valid() and filters.is_valid():
+            try:
+                search.saved_search_create(
+                    employer=request.employer,
+                    actor=request.user,
+                    name=form.cleaned_data["name"],
+                    query=filters.to_query(),
+                )
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Search saved."))
+                return redirect("careers:recruiter-searches")
+        else:
+            messages.error(request, _("Give the search a name, and check the filters."))
+        return HttpResponseRedirect(
+            reverse("careers:recruiter-candidates") + "?" + request.GET.urlencode()
+        )
+    rows = [(s, urlencode(s.params)) for s in search.saved_searches_for(employer=request.employer)]
+    return _render(request, "saved_searches.html", {"rows": rows})
+
+
+@recruiter_view
+@require_POST
+def saved_search_delete(request: HttpRequest, saved_search_id: str) -> HttpResponse:
+    """Delete one of the employer's saved searches."""
+    search.saved_search_delete(employer=request.employer, saved_search_id=saved_search_id)
+    messages.success(request, _("Saved search deleted."))
+    return redirect("careers:recruiter-searches")
