@@ -239,3 +239,22 @@ def test_refusals_print_as_their_code_only():
     error = rejection(b"")
     # then
     assert str(error) == "image_empty"
+
+
+def test_a_12_megapixel_photo_is_stored_at_the_working_size_upright_and_still_matching():
+    # given: Grace Hopper enlarged to 4000 x 3000, stored sideways with an EXIF rotation
+    from biometrics import face_engine
+    from biometrics.image_intake import WORKING_MAX_SIDE
+
+    big = np.asarray(Image.fromarray(grace_hopper()).resize((3000, 4000)))
+    sideways = np.asarray(Image.fromarray(big).transpose(Image.Transpose.ROTATE_90))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    raw = jpeg_bytes(sideways, exif=exif.tobytes())
+    # when
+    clean = intake(raw)
+    # then: long side capped, orientation applied, and the face still matches the original
+    assert (clean.width, clean.height) == (WORKING_MAX_SIDE * 3 // 4, WORKING_MAX_SIDE)
+    original = face_engine.selfie_face(grace_hopper())
+    stored = face_engine.selfie_face(clean.to_array())
+    assert face_engine.face_distance(original.vector, stored.vector) < 0.3
