@@ -1,9 +1,11 @@
 """The process-wide 1:N gallery of enrolled templates, loaded once and refreshed incrementally.
 
-Each worker process holds one ``TemplateGallery``. New templates are pulled by ``created_at``
-(with an overlap, since a template committed late may carry an earlier timestamp; re-adding a
-key is harmless). Deletions in other processes are not seen until the next full reload, so
-every hit is checked against the database before anyone sees it (``gallery_search``).
+Each worker process holds one ``TemplateGallery``. Before every search, templates enrolled since
+the last pull (by any process) are pulled by ``created_at``, with an overlap, since a template
+committed late may carry an earlier timestamp; re-adding a key is harmless. That is one indexed
+query returning a handful of rows, and it keeps the search exact: a face enrolled by another
+worker a moment ago is searched too. Deletions in other processes are not seen until the next
+full reload, so every hit is checked against the database before anyone sees it.
 """
 
 from __future__ import annotations
@@ -56,8 +58,11 @@ def _pull(state: _State, since: datetime | None) -> None:
     state.synced_to = newest or timezone.now()
 
 
-def gallery() -> TemplateGallery:
-    """Return this process's gallery, loading or refreshing it as the settings say."""
+def gallery(*, fresh: bool = False) -> TemplateGallery:
+    """Return this process's gallery, loading or refreshing it as the settings say.
+
+    ``fresh`` pulls every template enrolled since the last pull first (what a search needs).
+    """
     global _STATE
     with _LOCK:
         now = time.monotonic()
@@ -65,7 +70,7 @@ def gallery() -> TemplateGallery:
             state = _State(gallery=TemplateGallery(EMBEDDING_DIM), loaded=now, refreshed=now)
             _pull(state, None)
             _STATE = state
-        elif now - _STATE.refreshed > settings.BIOMETRICS_GALLERY_REFRESH_SECONDS:
+        elif fresh or now - _STATE.refreshed > settings.BIOMETRICS_GALLERY_REFRESH_SECONDS:
             _pull(_STATE, _STATE.synced_to)
             _STATE.refreshed = now
         return _STATE.gallery
@@ -105,7 +110,9 @@ def gallery_search(
         for pk in FaceTemplate.objects.filter(user_id=exclude_user_id).values_list("pk", flat=True)
     }
     # Ask for extra rows: stale keys (deleted elsewhere) are dropped below.
-    hits = gallery().search(vector, threshold=threshold, exclude=own, limit=limit * 2 + len(own))
+    hits = gallery(fresh=True).search(
+        vector, threshold=threshold, exclude=own, limit=limit * 2 + len(own)
+    )
     if not hits:
         return []
     alive = {

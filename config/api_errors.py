@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -43,6 +44,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             fields = {}
             message = " ".join(str(m) for m in exc.messages)
         return Response(error_body("invalid", message, fields), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, RequestDataTooBig):
+        # Django's limits on request size (DATA_UPLOAD_MAX_MEMORY_SIZE) surface while parsing.
+        body = error_body("request_too_large", _("The request is too large."))
+        return Response(body, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, SuspiciousOperation):
+        # Too many fields or files, a malformed multipart body: the client's fault, not a 500.
+        body = error_body("bad_request", _("The request could not be understood."))
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -5,9 +5,19 @@ import sys
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 from config.api_errors import error_body
 from config.middleware import database_unreachable, service_unavailable
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400 as JSON under /api/ (requests Django refuses before any view runs), a page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            error_body("bad_request", _("The request could not be understood.")), status=400
+        )
+    return defaults.bad_request(request, exception or Exception())
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

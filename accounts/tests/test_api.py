@@ -43,19 +43,13 @@ def test_malformed_token_request_names_the_fields(api_client):
     assert set(fields) == {"email", "password"}
 
 
-def test_token_creation_is_rate_limited(api_client, member, settings):
-    # given
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-            "auth_token": "3/min",
-        },
-    }
+def test_token_creation_is_rate_limited(api_client, member, monkeypatch):
+    # given: DRF reads the rates once, at import; monkeypatch puts them back afterwards
     from rest_framework.settings import api_settings
     from rest_framework.throttling import SimpleRateThrottle
 
-    SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "auth_token": "3/min"}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
     cache.clear()
     # when
     codes = [
