@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from rest_framework.throttling import ScopedRateThrottle
 
 from careers import search
 from careers.forms_recruiter import CandidateSearchForm, JobForm, JobStatusForm, SavedSearchForm
@@ -63,10 +64,12 @@ def recruiter_view(view: Any) -> Any:
     return wrapper
 
 
-def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     context.setdefault("employer", request.employer)  # type: ignore[attr-defined]
     context.setdefault("employers", search.recruiter_employers(user=request.user))
-    return render(request, f"careers/recruiter/{template}", context)
+    return render(request, f"careers/recruiter/{template}", context, status=status)
 
 
 def _errors_to_form(form: Any, exc: ValidationError | ApplicationError) -> None:
@@ -227,9 +230,21 @@ def application_stage(request: HttpRequest, application_id: str) -> HttpResponse
     return redirect("careers:recruiter-application", application_id=application.pk)
 
 
+class _SearchScope:
+    throttle_scope = "candidate_search"
+
+
+def _search_allowed(request: HttpRequest) -> bool:
+    """Apply the API's ``candidate_search`` rate limit to the portal too (same cache keys)."""
+    return ScopedRateThrottle().allow_request(request, _SearchScope())  # type: ignore[arg-type]
+
+
 @recruiter_view
 def candidates(request: HttpRequest) -> HttpResponse:
     """Candidate search: filters in the sidebar, cards, pagination, save this search."""
+    if not _search_allowed(request):
+        messages.error(request, _("Too many searches in a short time. Please wait a minute."))
+        return _render(request, "candidates.html", {"form": CandidateSearchForm()}, status=429)
     form = CandidateSearchForm(request.GET or None)
     page = None
     query = None

@@ -176,3 +176,15 @@ def test_saving_running_and_deleting_a_search(portal, recruiter_b):
     )
     portal.post(reverse("careers:recruiter-search-delete", args=[saved.pk]))
     assert not SavedSearch.objects.exists()
+
+
+def test_the_portal_candidate_search_is_rate_limited_like_the_api(client, recruiter_a, monkeypatch):
+    # given: a limit of 3 searches a minute
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"candidate_search": "3/min"})
+    client.force_login(recruiter_a)
+    # when
+    codes = [client.get("/recruiter/candidates/?skills=python").status_code for _ in range(4)]
+    # then
+    assert codes == [200, 200, 200, 429]
