@@ -83,6 +83,8 @@ class VerificationAdmin(admin.ModelAdmin):
         "model_name",
         "detector",
         "candidate_count",
+        "human_review_requested",
+        "liveness",
         "attempts",
         "created_at",
         "processing_started_at",
@@ -191,6 +193,8 @@ class VerificationAdmin(admin.ModelAdmin):
             "verification": verification,
             "document_crop": crops.get("document_face"),
             "selfie_crop": crops.get("selfie_face"),
+            "frames": [crops[kind] for kind in sorted(crops) if kind.startswith("frame_")],
+            "liveness": verification.liveness,
             "candidates": self._candidates(verification),
             "form": form,
             "reason_label": ReasonCode(verification.reason_code).label

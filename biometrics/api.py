@@ -14,6 +14,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from biometrics import selectors, services
 from biometrics.models import ENCRYPTED_FIELDS, Verification
 from biometrics.serializers import (
+    LivenessChallengeSerializer,
     VerificationAcceptedSerializer,
     VerificationSerializer,
     VerificationSubmitSerializer,
@@ -49,7 +50,10 @@ class VerificationListView(generics.ListAPIView):
         responses={202: VerificationAcceptedSerializer},
         description="403 premium_required / consent_required; 429 too_many_attempts / "
         "verification_locked; 409 verification_pending / already_verified; 400 field errors "
-        "(fields, and field_codes such as nik_sex_mismatch or image_too_many_pixels).",
+        "(fields, and field_codes such as nik_sex_mismatch, image_too_many_pixels, "
+        "liveness_required, challenge_invalid, challenge_used, challenge_expired, "
+        "frames_count, human_review_not_available). Liveness: send challenge_id and the "
+        "multipart field `frames` once per pose, in order.",
     )
     def post(self, request: Request) -> Response:
         services.verification_precheck(user=request.user)
@@ -60,6 +64,25 @@ class VerificationListView(generics.ListAPIView):
             {"id": str(verification.pk), "status": verification.status},
             status=status.HTTP_202_ACCEPTED,
         )
+
+
+class LivenessChallengeView(generics.GenericAPIView):
+    """POST: issue a one-time liveness challenge (poses to take, in order) to the member."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = LivenessChallengeSerializer
+
+    @extend_schema(
+        request=None,
+        responses={201: LivenessChallengeSerializer},
+        description="Refusals as for a submission (403 premium_required / consent_required, "
+        "429 verification_locked / too_many_attempts, 409 verification_pending / "
+        "already_verified), and 429 too_many_challenges. Send the challenge_id with one "
+        "frame per pose before expires_at.",
+    )
+    def post(self, request: Request) -> Response:
+        challenge = services.liveness_challenge_issue(user=request.user)
+        return Response(self.get_serializer(challenge).data, status=status.HTTP_201_CREATED)
 
 
 class VerificationDetailView(generics.RetrieveAPIView):

@@ -7,6 +7,11 @@ from biometrics import api
 urlpatterns = [
     path("me/verifications/", api.VerificationListView.as_view(), name="verification-list"),
     path(
+        "me/verifications/challenge/",
+        api.LivenessChallengeView.as_view(),
+        name="verification-challenge",
+    ),
+    path(
         "me/verifications/<uuid:verification_id>/",
         api.VerificationDetailView.as_view(),
         name="verification-detail",

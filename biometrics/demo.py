@@ -1,5 +1,7 @@
 """Demo for identity verification: photos premium@demo.test can upload at /verification/.
 
+An ID card, a selfie, and one frame per liveness pose (straight, left, right).
+
 Idempotent: the images are redrawn into var/demo/ (git-ignored) on every run; no case is
 created, so the newcomer walks through the real flow in the browser.
 """
@@ -10,7 +12,7 @@ from typing import TextIO
 
 from django.conf import settings
 
-from biometrics.demo_images import write_demo_images
+from biometrics.demo_images import write_demo_images, write_demo_pose_frames
 
 DEMO_EMAIL = "premium@demo.test"
 DEMO_NAME = "Budi Santoso"
@@ -25,10 +27,15 @@ def seed(stdout: TextIO) -> list[str]:
     card, selfie = write_demo_images(
         folder, name=DEMO_NAME.upper(), nik=DEMO_NIK, birth="12-05-1990", sex_label="LAKI-LAKI"
     )
+    poses = write_demo_pose_frames(folder)
     stdout.write(f"biometrics demo: images written to {folder}\n")
     return [
         f"Identity verification: sign in as {DEMO_EMAIL}, open /verification/ and submit",
         f"  ID type KTP, NIK {DEMO_NIK}, name {DEMO_NAME}, born {DEMO_BIRTH}, sex Male,",
         f"  ID photo {card}",
-        f"  selfie   {selfie}",
+        "  liveness steps: upload, for each step, the file of the pose it asks for:",
+        f"    straight {poses['straight']}",
+        f"    left     {poses['left']}",
+        f"    right    {poses['right']}",
+        f"  selfie   {selfie} (only when BIOMETRICS_LIVENESS_REQUIRED=false)",
     ]

@@ -66,3 +66,48 @@ def write_demo_images(
     card.write_bytes(id_card_jpeg(name=name, nik=nik, birth=birth, sex_label=sex_label))
     selfie.write_bytes(selfie_jpeg())
     return [card, selfie]
+
+
+# A fixed draw of the simulation that passes the liveness check in every order of the poses.
+DEMO_POSE_SEED = 7
+
+
+def demo_pose_frames() -> dict[str, bytes]:
+    """One JPEG per pose (straight, left, right): simulated head turns of the portrait.
+
+    Drawn once in a fixed order with a fixed seed, then picked by pose, so any challenge order
+    gets the same three frames (checked in all 6 orders by biometrics/tests/test_demo.py).
+    Drawing afresh in each challenge's order would change the turns, and Grace Hopper's glasses
+    make some simulated turns too small (docs/liveness.md, BPCER). Needs the dlib landmark
+    model, loaded here.
+    """
+    import numpy as np
+
+    from biometrics.liveness_simulation import Subject, bona_fide, subject_load
+
+    subject = subject_load("grace_hopper", np.asarray(_portrait()))
+    if not isinstance(subject, Subject):
+        raise RuntimeError(f"demo portrait unusable for liveness: {subject}")
+    poses = ["left", "straight", "right"]
+    frames = bona_fide(subject, poses, np.random.default_rng(DEMO_POSE_SEED))
+    encoded = {}
+    for pose, frame in zip(poses, frames, strict=True):
+        out = io.BytesIO()
+        Image.fromarray(frame).save(out, format="JPEG", quality=92)
+        encoded[pose] = out.getvalue()
+    return encoded
+
+
+def write_demo_pose_frames(folder: Path) -> dict[str, Path]:
+    """Write pose-straight.jpg, pose-left.jpg and pose-right.jpg; return their paths.
+
+    The challenge's order is random, so the member uploads, for each step, the file named after
+    the pose it asks for.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for pose, data in demo_pose_frames().items():
+        path = folder / f"pose-{pose}.jpg"
+        path.write_bytes(data)
+        written[pose] = path
+    return written

@@ -53,8 +53,57 @@ class VerificationForm(forms.Form):
     )
     selfie = PhotoField(
         label=_("Selfie"),
+        required=False,
         help_text=_("Only your face, looking at the camera. Do not hold the ID card."),
         widget=forms.ClearableFileInput(
             attrs={"accept": "image/*", "capture": "user", "data-preview": "selfie-preview"}
         ),
     )
+    challenge_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    request_human_review = forms.BooleanField(
+        label=_("Ask a person to decide instead of the computer"),
+        required=False,
+        help_text=_(
+            "Your last verification was rejected automatically. If you think that was wrong, a "
+            "member of our staff will compare the photos and decide."
+        ),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        challenge: Any = None,
+        instructions: list[str] | None = None,
+        human_review: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """Add one photo field per liveness step (``frame_1`` ...) when there is a challenge.
+
+        The selfie field stays for when liveness is off; with liveness it is dropped (the
+        straight frame is the selfie). The human-review box appears only when it may be used.
+        """
+        super().__init__(*args, **kwargs)
+        if not human_review:
+            del self.fields["request_human_review"]
+        self.frame_names: list[str] = []
+        self.liveness_steps: list[tuple[str, str]] = []
+        if challenge is None:
+            return
+        self.fields["challenge_id"].initial = challenge.pk
+        if settings.BIOMETRICS_LIVENESS_REQUIRED:
+            del self.fields["selfie"]
+        for step, text in enumerate(instructions or [], start=1):
+            name = f"frame_{step}"
+            self.frame_names.append(name)
+            self.liveness_steps.append((name, text))
+            self.fields[name] = PhotoField(
+                label=_("Step %(step)d: %(instruction)s") % {"step": step, "instruction": text},
+                required=settings.BIOMETRICS_LIVENESS_REQUIRED,
+                widget=forms.ClearableFileInput(
+                    attrs={"accept": "image/*", "capture": "user", "data-liveness-step": step}
+                ),
+            )
+
+    def frames(self) -> list[bytes]:
+        """The cleaned liveness photos in step order (those given)."""
+        return [self.cleaned_data[n] for n in self.frame_names if self.cleaned_data.get(n)]

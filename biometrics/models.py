@@ -86,9 +86,11 @@ class ReasonCode(models.TextChoices):
     DUPLICATE_FACE = "duplicate_face", _("Face enrolled on another account")
     INVALID_ID_NUMBER = "invalid_id_number", _("ID number invalid")
     IMAGE_UNREADABLE = "image_unreadable", _("Image unreadable")
+    LIVENESS_FAILED = "liveness_failed", _("Liveness check failed")
     # Review
     NEAR_THRESHOLD = "near_threshold", _("Match too close to call")
     POSSIBLE_DUPLICATE = "possible_duplicate", _("Face similar to another account")
+    HUMAN_REVIEW_REQUESTED = "human_review_requested", _("Member asked for a person to decide")
     # Cancellations
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
     PREMIUM_REQUIRED = "premium_required", _("Premium membership ended")
@@ -107,7 +109,11 @@ REVIEW_REJECT_REASONS = (
     ReasonCode.NO_FACE_ON_DOCUMENT,
     ReasonCode.NO_FACE_IN_SELFIE,
     ReasonCode.MULTIPLE_FACES_IN_SELFIE,
+    ReasonCode.LIVENESS_FAILED,
 )
+
+# Automatic rejections after which the member may ask a person to decide (GDPR Art. 22).
+HUMAN_REVIEW_REASONS = (ReasonCode.FACE_MISMATCH, ReasonCode.LIVENESS_FAILED)
 
 
 class Verification(models.Model):
@@ -144,6 +150,10 @@ class Verification(models.Model):
     duplicate_candidates = models.JSONField(default=list, blank=True)
     # The selfie template, kept only while a human decides (enrolled if approved).
     selfie_vector = EncryptedVectorField(null=True, blank=True)
+    # LivenessResult.as_record() plus the member's message; no images, no template.
+    liveness = models.JSONField(null=True, blank=True)
+    # The member asked a person to decide instead of an automatic rejection (GDPR Art. 22).
+    human_review_requested = models.BooleanField(default=False)
 
     attempts = models.PositiveSmallIntegerField(default=0)
     processing_started_at = models.DateTimeField(null=True, blank=True)
@@ -202,6 +212,18 @@ class VerificationImage(models.Model):
         SELFIE = "selfie", _("Selfie")
         DOCUMENT_FACE = "document_face", _("Face on the ID document")
         SELFIE_FACE = "selfie_face", _("Face in the selfie")
+        # Liveness frames, one per challenge step (liveness.MAX_CHALLENGE_LENGTH is 6).
+        FRAME_1 = "frame_1", _("Liveness frame 1")
+        FRAME_2 = "frame_2", _("Liveness frame 2")
+        FRAME_3 = "frame_3", _("Liveness frame 3")
+        FRAME_4 = "frame_4", _("Liveness frame 4")
+        FRAME_5 = "frame_5", _("Liveness frame 5")
+        FRAME_6 = "frame_6", _("Liveness frame 6")
+
+        @classmethod
+        def frame(cls, step: int) -> str:
+            """The kind of the liveness frame of 1-based ``step``."""
+            return cls(f"frame_{step}").value
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     verification = models.ForeignKey(Verification, on_delete=models.CASCADE, related_name="images")
@@ -223,6 +245,46 @@ class VerificationImage(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class LivenessChallenge(models.Model):
+    """A one-time pose sequence issued to a member; redeemed once by one verification.
+
+    Redemption is a conditional UPDATE (``used_at IS NULL AND expires_at > now``), so two
+    submissions racing for one challenge cannot both use it. Only a keyed hash of the nonce is
+    kept: the pk is what the client sends back.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="liveness_challenges"
+    )
+    poses = models.JSONField()
+    nonce_hash = models.CharField(max_length=64)
+    issued_at = models.DateTimeField(db_index=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    verification = models.ForeignKey(
+        Verification,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="liveness_challenges",
+    )
+
+    class Meta:
+        verbose_name = _("liveness challenge")
+        constraints = [
+            # A verification redeems at most one challenge.
+            models.UniqueConstraint(
+                fields=["verification"],
+                condition=Q(verification__isnull=False),
+                name="biometrics_one_challenge_per_verification",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return " → ".join(self.poses)
 
 
 class FaceTemplate(models.Model):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from biometrics.models import ReasonCode, Status
@@ -31,7 +34,8 @@ REASON_MESSAGES: dict[str, tuple[Promise, Promise]] = {
         _("Your selfie does not match the photo on your ID."),
         _(
             "Make sure you upload your own ID and a recent selfie. After three mismatches in a "
-            "row, verification is locked until our staff lift it."
+            "row, verification is locked until our staff lift it. If you think the decision is "
+            "wrong, submit again and ask for a person to decide instead of the computer."
         ),
     ),
     ReasonCode.ID_NUMBER_IN_USE: (
@@ -49,6 +53,20 @@ REASON_MESSAGES: dict[str, tuple[Promise, Promise]] = {
     ReasonCode.IMAGE_UNREADABLE: (
         _("We could not process your photos."),
         _("Submit again with new photos (JPEG, PNG or WebP)."),
+    ),
+    ReasonCode.LIVENESS_FAILED: (
+        _("The liveness check failed: the photos did not show one person following the steps."),
+        _(
+            "Take the photos again with your camera, in good light, turning your head as each "
+            "step asks. If you think the decision is wrong, you can ask a person to decide."
+        ),
+    ),
+    ReasonCode.HUMAN_REVIEW_REQUESTED: (
+        _("You asked for a person to decide, so a member of our staff will review your case."),
+        _(
+            "We will decide within 30 days; you can close this page. This case does not count "
+            "towards the lock after repeated mismatches."
+        ),
     ),
     ReasonCode.NEAR_THRESHOLD: (
         _("The match was too close to decide automatically."),
@@ -98,7 +116,32 @@ STATUS_MESSAGES: dict[str, tuple[Promise, Promise]] = {
 }
 
 
-def decision_message(*, status: str, reason_code: str) -> tuple[str, str]:
-    """Return (what happened, what to do next) in plain language for a case."""
+def decision_message(
+    *, status: str, reason_code: str, liveness: dict[str, Any] | None = None
+) -> tuple[str, str]:
+    """Return (what happened, what to do next) in plain language for a case.
+
+    A failed liveness check adds the engine's own advice (what to do differently) to the
+    message, as recorded with the decision.
+    """
     message, next_step = REASON_MESSAGES.get(reason_code) or STATUS_MESSAGES[status]
-    return str(message), str(next_step)
+    text = str(message)
+    if reason_code == ReasonCode.LIVENESS_FAILED and liveness:
+        advice = (liveness.get("messages") or {}).get(get_language() or "") or liveness.get(
+            "message"
+        )
+        if advice:
+            text = f"{text} {advice}"
+    return text, str(next_step)
+
+
+def liveness_summary(liveness: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The liveness outcome in brief, advice in the active language (no measurements)."""
+    if not liveness:
+        return None
+    messages = liveness.get("messages") or {}
+    return {
+        "passed": bool(liveness.get("passed")),
+        "code": str(liveness.get("code") or ""),
+        "message": str(messages.get(get_language() or "") or liveness.get("message") or ""),
+    }

@@ -16,6 +16,7 @@ from biometrics.models import (
     PENDING_STATUSES,
     FaceTemplate,
     IdentityAssertion,
+    LivenessChallenge,
     Verification,
     VerificationLock,
 )
@@ -32,6 +33,18 @@ def verification_get_for_member(*, user: Any, verification_id: Any) -> Verificat
     if verification is None:
         raise Http404
     return verification
+
+
+def liveness_challenge_get_for_member(*, user: Any, challenge_id: Any) -> LivenessChallenge | None:
+    """Return the member's unused challenge with this id, or None (malformed, someone else's)."""
+    if not challenge_id:
+        return None
+    try:
+        return LivenessChallenge.objects.filter(
+            pk=challenge_id, user_id=user.pk, used_at__isnull=True
+        ).first()
+    except (ValidationError, ValueError, TypeError):
+        return None
 
 
 def verification_list_for_member(*, user: Any) -> QuerySet[Verification]:
@@ -123,6 +136,8 @@ def identity_verification_export(*, user: Any) -> dict[str, Any]:
                 "submitted_at": v.created_at.isoformat(),
                 "decided_at": v.decided_at.isoformat() if v.decided_at else None,
                 "decided_by_human": v.decided_by_id is not None,
+                "human_review_requested": v.human_review_requested,
+                "liveness": v.liveness,
                 "images_held": v.images.count(),
                 "personal_data_deleted_at": (
                     v.data_destroyed_at.isoformat() if v.data_destroyed_at else None

@@ -6,10 +6,15 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from biometrics.liveness import POSES
 from biometrics.models import IdType, Sex, Verification
-from biometrics.reasons import decision_message
+from biometrics.reasons import decision_message, liveness_summary
+from biometrics.services import liveness_challenge_instructions
+
+POSE_CHOICES = [(pose, pose) for pose in POSES]
 
 
 class PhotoField(serializers.FileField):
@@ -32,7 +37,50 @@ class VerificationSubmitSerializer(serializers.Serializer):
     date_of_birth = serializers.DateField()
     sex = serializers.ChoiceField(choices=Sex.choices)
     document = PhotoField(help_text="Photo of the ID document (JPEG, PNG or WebP).")
-    selfie = PhotoField(help_text="A selfie showing only the member's face.")
+    selfie = PhotoField(
+        required=False,
+        help_text="A selfie showing only the member's face. Not needed (and ignored) when "
+        "`frames` are sent: the straight frame is the selfie. Without frames it is required, "
+        "and refused with `liveness_required` when the server requires liveness.",
+    )
+    challenge_id = serializers.UUIDField(
+        required=False,
+        help_text="Id of a liveness challenge from POST me/verifications/challenge/ (single "
+        "use, this member's, not expired; else challenge_invalid / challenge_used / "
+        "challenge_expired).",
+    )
+    frames = serializers.ListField(
+        child=PhotoField(),
+        required=False,
+        max_length=6,
+        help_text="One photo per challenge pose, in the challenge's order: repeat the "
+        "multipart field `frames` once per step.",
+    )
+    request_human_review = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Ask a person to decide instead of an automatic face_mismatch / "
+        "liveness_failed rejection (GDPR Art. 22). Only after such a rejection; else "
+        "human_review_not_available.",
+    )
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        """Without liveness frames (and liveness not required) the selfie is required.
+
+        Checked alongside the field errors, so the member sees every missing field at once.
+        """
+        errors: dict[str, Any] = {}
+        value: dict[str, Any] = {}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            errors = dict(exc.detail)
+        liveness = data.get("frames") or data.get("challenge_id")
+        if not (liveness or data.get("selfie") or settings.BIOMETRICS_LIVENESS_REQUIRED):
+            errors.setdefault("selfie", [_("This field is required.")])
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
 
 
 class VerificationAcceptedSerializer(serializers.Serializer):
@@ -40,8 +88,25 @@ class VerificationAcceptedSerializer(serializers.Serializer):
     status = serializers.CharField()
 
 
+class LivenessChallengeSerializer(serializers.Serializer):
+    challenge_id = serializers.UUIDField(source="pk")
+    poses = serializers.ListField(child=serializers.ChoiceField(choices=POSE_CHOICES))
+    instructions = serializers.SerializerMethodField()
+    expires_at = serializers.DateTimeField()
+
+    def get_instructions(self, obj: Any) -> list[str]:
+        return liveness_challenge_instructions(challenge=obj)
+
+
+class LivenessSummarySerializer(serializers.Serializer):
+    passed = serializers.BooleanField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
 class VerificationSerializer(serializers.ModelSerializer):
     reason_message = serializers.SerializerMethodField()
+    liveness = serializers.SerializerMethodField()
     next_step = serializers.SerializerMethodField()
     final = serializers.BooleanField(source="is_final")
     submitted_at = serializers.DateTimeField(source="created_at")
@@ -59,10 +124,19 @@ class VerificationSerializer(serializers.ModelSerializer):
             "submitted_at",
             "finished_at",
             "decided_at",
+            "liveness",
+            "human_review_requested",
         ]
 
     def get_reason_message(self, obj: Verification) -> str:
-        return decision_message(status=obj.status, reason_code=obj.reason_code)[0]
+        return decision_message(
+            status=obj.status, reason_code=obj.reason_code, liveness=obj.liveness
+        )[0]
 
     def get_next_step(self, obj: Verification) -> str:
         return decision_message(status=obj.status, reason_code=obj.reason_code)[1]
+
+    @extend_schema_field(LivenessSummarySerializer(allow_null=True))
+    def get_liveness(self, obj: Verification) -> dict[str, Any] | None:
+        """The liveness outcome in brief (never frames, measurements or templates)."""
+        return liveness_summary(obj.liveness)

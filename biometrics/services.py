@@ -24,22 +24,26 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from PIL import Image
 
 from accounts.selectors import user_is_premium
-from biometrics import face_engine
+from biometrics import face_engine, liveness
 from biometrics.gallery import gallery_add, gallery_remove, gallery_search
 from biometrics.image_intake import CleanImage, ImageRejected, image_intake
 from biometrics.models import (
+    HUMAN_REVIEW_REASONS,
     PENDING_STATUSES,
     REVIEW_REJECT_REASONS,
     FaceTemplate,
     IdentityAssertion,
     IdType,
+    LivenessChallenge,
     ReasonCode,
     ReviewAction,
     Sex,
@@ -136,6 +140,103 @@ def verification_precheck(*, user: Any) -> None:
     _check_can_submit(user, _lock_row(user, for_update=False))
 
 
+# --- liveness challenges --------------------------------------------------------------------
+
+
+def liveness_challenge_issue(*, user: Any) -> LivenessChallenge:
+    """Issue a one-time pose sequence to a member who may submit; refusals as for submission.
+
+    At most ``BIOMETRICS_CHALLENGES_PER_HOUR`` per member (429 ``too_many_challenges``).
+    """
+    verification_precheck(user=user)
+    now = timezone.now()
+    recent = LivenessChallenge.objects.filter(user=user, issued_at__gte=now - timedelta(hours=1))
+    if recent.count() >= settings.BIOMETRICS_CHALLENGES_PER_HOUR:
+        raise ApplicationError(
+            _("Too many liveness challenges requested. Try again in an hour."),
+            code="too_many_challenges",
+            status_code=429,
+        )
+    challenge = liveness.challenge_issue(
+        now=now, ttl=timedelta(seconds=settings.BIOMETRICS_CHALLENGE_TTL_SECONDS)
+    )
+    return LivenessChallenge.objects.create(
+        user=user,
+        poses=list(challenge.poses),
+        nonce_hash=lookup_hash(challenge.nonce, namespace="liveness-challenge"),
+        issued_at=challenge.issued_at,
+        expires_at=challenge.expires_at,
+    )
+
+
+def liveness_challenge_instructions(*, challenge: LivenessChallenge) -> list[str]:
+    """What to tell the member at each step, in the active language."""
+    return [str(liveness.POSE_INSTRUCTIONS[pose]) for pose in challenge.poses]
+
+
+_CHALLENGE_ERRORS = {
+    "challenge_invalid": _lazy("This liveness challenge is not valid. Start again."),
+    "challenge_expired": _lazy(
+        "This liveness challenge has expired. Take the photos again with the new instructions."
+    ),
+    "challenge_used": _lazy(
+        "This liveness challenge was already used. Take the photos again with the new instructions."
+    ),
+}
+
+
+def _challenge_problem(user: Any, challenge_id: Any) -> tuple[LivenessChallenge | None, str]:
+    """Return the member's challenge and "" if it can be redeemed now, else the error code.
+
+    Someone else's challenge and a missing one get the same ``challenge_invalid``.
+    """
+    try:
+        challenge = LivenessChallenge.objects.filter(pk=challenge_id, user_id=user.pk).first()
+    except (DjangoValidationError, ValueError, TypeError):
+        challenge = None
+    if challenge is None:
+        return None, "challenge_invalid"
+    if challenge.used_at is not None:
+        return challenge, "challenge_used"
+    if challenge.expires_at <= timezone.now():
+        return challenge, "challenge_expired"
+    return challenge, ""
+
+
+def _challenge_redeem(*, user: Any, challenge_id: Any, verification: Verification) -> None:
+    """Mark the challenge used by ``verification``, once; else raise its field error."""
+    now = timezone.now()
+    redeemed = LivenessChallenge.objects.filter(
+        pk=challenge_id, user_id=user.pk, used_at__isnull=True, expires_at__gt=now
+    ).update(used_at=now, verification=verification)
+    if redeemed != 1:
+        _challenge, code = _challenge_problem(user, challenge_id)
+        code = code or "challenge_used"
+        raise ApplicationError(
+            _("Please correct the errors below."),
+            code="invalid",
+            fields={"challenge_id": [str(_CHALLENGE_ERRORS[code])]},
+            extra={"field_codes": {"challenge_id": code}},
+        )
+
+
+def human_review_available(*, user: Any) -> bool:
+    """May the member's next submission ask a person to decide (last case rejected by a machine)?"""
+    last = (
+        Verification.objects.filter(user_id=user.pk)
+        .exclude(status__in=PENDING_STATUSES)
+        .order_by("-created_at")
+        .values_list("status", "reason_code", "decided_by_id")
+        .first()
+    )
+    return bool(
+        last
+        and last[0] == Status.REJECTED
+        and last[1] in HUMAN_REVIEW_REASONS
+        and last[2] is None  # a person's rejection is already a human decision
+    )
+
+
 # --- submission -----------------------------------------------------------------------------
 
 
@@ -190,13 +291,21 @@ def verification_submit(
     date_of_birth: date,
     sex: str,
     document: bytes,
-    selfie: bytes,
+    selfie: bytes | None = None,
+    challenge_id: Any = None,
+    frames: list[bytes] | None = None,
+    request_human_review: bool = False,
 ) -> Verification:
     """Check, store encrypted, and queue a verification; return it (status ``submitted``).
 
     Refusals, in order: premium (403 ``premium_required``), consent (403 ``consent_required``),
     lock / pending / daily limit (429 / 409), then every field error at once (400 ``invalid``
     with ``fields`` and ``field_codes``). Nothing is stored for a refused submission.
+
+    Liveness: ``challenge_id`` and ``frames`` (one photo per pose, in the challenge's order)
+    go together; the straight frame then serves as the selfie and ``selfie`` is ignored.
+    With ``BIOMETRICS_LIVENESS_REQUIRED`` a submission without them is refused
+    (``liveness_required``). The challenge is redeemed in the same transaction as the case.
     """
     verification_precheck(user=user)
     number, name, errors, codes = _validate_fields(
@@ -206,8 +315,62 @@ def verification_submit(
         date_of_birth=date_of_birth,
         sex=sex,
     )
+
+    def refuse(field_name: str, code: str, message: str) -> None:
+        errors[field_name] = [message]
+        codes[field_name] = code
+
+    if request_human_review and not human_review_available(user=user):
+        refuse(
+            "request_human_review",
+            "human_review_not_available",
+            _(
+                "You can ask for a person to decide only after an automatic rejection for a "
+                "face mismatch or a failed liveness check."
+            ),
+        )
     document_clean = _intake(document, "document", errors, codes)
-    selfie_clean = _intake(selfie, "selfie", errors, codes)
+    frames = list(frames or [])
+    challenge: LivenessChallenge | None = None
+    frame_cleans: list[CleanImage] = []
+    selfie_clean: CleanImage | None = None
+    # A challenge without frames is a liveness submission only when liveness is required;
+    # otherwise (the HTML form always carries one) the selfie path applies.
+    if frames or (challenge_id and settings.BIOMETRICS_LIVENESS_REQUIRED):
+        challenge, problem = _challenge_problem(user, challenge_id)
+        if problem:
+            refuse("challenge_id", problem, str(_CHALLENGE_ERRORS[problem]))
+        elif len(frames) != len(challenge.poses):
+            refuse(
+                "frames",
+                "frames_count",
+                _("Take one photo for each of the %(n)d steps, in order.")
+                % {"n": len(challenge.poses)},
+            )
+        else:
+            for step, raw in enumerate(frames, start=1):
+                frame_errors: dict[str, list[str]] = {}
+                frame_codes: dict[str, str] = {}
+                clean = _intake(raw, "frames", frame_errors, frame_codes)
+                if clean is None:
+                    refuse(
+                        "frames",
+                        frame_codes.get("frames", "image_invalid"),
+                        _("Step %(step)d: %(error)s")
+                        % {"step": step, "error": frame_errors["frames"][0]},
+                    )
+                    break
+                frame_cleans.append(clean)
+            else:
+                selfie_clean = frame_cleans[challenge.poses.index("straight")]
+    elif settings.BIOMETRICS_LIVENESS_REQUIRED:
+        refuse(
+            "frames",
+            "liveness_required",
+            _("Take the liveness photos: one for each step shown, with your camera."),
+        )
+    else:
+        selfie_clean = _intake(selfie, "selfie", errors, codes)
     if errors or document_clean is None or selfie_clean is None:
         raise ApplicationError(
             _("Please correct the errors below."),
@@ -218,11 +381,16 @@ def verification_submit(
 
     verification_id = uuid.uuid4()
     stored: list[tuple[str, StoredFile]] = []
+    images = [
+        (VerificationImage.Kind.DOCUMENT, document_clean),
+        (VerificationImage.Kind.SELFIE, selfie_clean),
+        *(
+            (VerificationImage.Kind.frame(step), clean)
+            for step, clean in enumerate(frame_cleans, start=1)
+        ),
+    ]
     try:
-        for kind, clean in (
-            (VerificationImage.Kind.DOCUMENT, document_clean),
-            (VerificationImage.Kind.SELFIE, selfie_clean),
-        ):
+        for kind, clean in images:
             stored.append((kind, encrypted_file_write(data=clean.data)))
         with transaction.atomic():
             # Serialises two submissions of one member (double click, two devices).
@@ -236,7 +404,10 @@ def verification_submit(
                 full_name=name,
                 date_of_birth=date_of_birth,
                 sex=sex,
+                human_review_requested=bool(request_human_review),
             )
+            if challenge is not None:
+                _challenge_redeem(user=user, challenge_id=challenge.pk, verification=verification)
             VerificationImage.objects.bulk_create(
                 VerificationImage(
                     verification=verification,
@@ -278,6 +449,7 @@ class _Outcome:
     vector: np.ndarray | None = None
     candidates: list[dict[str, Any]] = field(default_factory=list)
     crops: dict[str, bytes] = field(default_factory=dict)
+    liveness: dict[str, Any] | None = None
 
 
 def _destroy_case_data(verification: Verification, *, keep_identity: bool = False) -> None:
@@ -454,8 +626,57 @@ def _id_number_in_use(verification: Verification) -> bool:
     )
 
 
+def _decoded(image: VerificationImage) -> np.ndarray:
+    data = encrypted_file_read(name=image.file_name, sha256=image.sha256)
+    return CleanImage(data=data, content_type=image.content_type, width=0, height=0).to_array()
+
+
+def _liveness(
+    verification: Verification, images: dict[str, VerificationImage], reference: np.ndarray
+) -> liveness.LivenessResult | None:
+    """Run the liveness check on the case's frames, or None for a case without a challenge."""
+    challenge = LivenessChallenge.objects.filter(verification=verification).first()
+    if challenge is None:
+        return None
+    frames = []
+    for step in range(1, len(challenge.poses) + 1):
+        image = images.get(VerificationImage.Kind.frame(step))
+        if image is None:
+            break  # liveness_check reports the missing step as liveness_incomplete
+        frames.append(_decoded(image))
+    return liveness.liveness_check(frames, list(challenge.poses), reference=reference)
+
+
+def _liveness_messages(check: liveness.LivenessResult) -> dict[str, Any]:
+    """The engine's advice, rendered now in every site language (the worker has no request)."""
+    messages = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            messages[code] = str(check.message)
+    return {"message": messages.get(settings.LANGUAGE_CODE, ""), "messages": messages}
+
+
 def _match(verification: Verification) -> _Outcome:
-    """Decrypt the photos in memory, find the faces, compare, and search for duplicates."""
+    """Decide automatically; a member's request for a person turns a face or liveness
+    rejection into a review case (GDPR Art. 22) that does not count towards the lock."""
+    outcome = _automatic(verification, keep_crops=verification.human_review_requested)
+    if (
+        verification.human_review_requested
+        and outcome.status == Status.REJECTED
+        and outcome.reason in HUMAN_REVIEW_REASONS
+    ):
+        outcome.status = Status.NEEDS_REVIEW
+        outcome.reason = ReasonCode.HUMAN_REVIEW_REQUESTED
+    else:
+        outcome.crops = outcome.crops if outcome.status == Status.NEEDS_REVIEW else {}
+    return outcome
+
+
+def _automatic(verification: Verification, *, keep_crops: bool) -> _Outcome:
+    """Decrypt the photos in memory, find the faces, check liveness, compare, search duplicates.
+
+    With ``keep_crops``, a face or liveness rejection carries the face crops a reviewer needs.
+    """
     if _id_number_in_use(verification):
         return _Outcome(status=Status.REJECTED, reason=ReasonCode.ID_NUMBER_IN_USE)
     images = {image.kind: image for image in verification.images.all()}
@@ -464,11 +685,8 @@ def _match(verification: Verification) -> _Outcome:
         image = images.get(kind)
         if image is None:
             return _Outcome(status=Status.REJECTED, reason=ReasonCode.IMAGE_UNREADABLE)
-        data = encrypted_file_read(name=image.file_name, sha256=image.sha256)
         try:
-            arrays[kind] = CleanImage(
-                data=data, content_type=image.content_type, width=0, height=0
-            ).to_array()
+            arrays[kind] = _decoded(image)
         except ImageRejected:
             return _Outcome(status=Status.REJECTED, reason=ReasonCode.IMAGE_UNREADABLE)
     try:
@@ -476,14 +694,53 @@ def _match(verification: Verification) -> _Outcome:
     except face_engine.FaceError as exc:
         return _Outcome(status=Status.REJECTED, reason=_DOCUMENT_FACE_ERRORS[exc.code])
     try:
+        check = _liveness(verification, images, document.vector)
+    except ImageRejected:
+        return _Outcome(status=Status.REJECTED, reason=ReasonCode.IMAGE_UNREADABLE)
+    record = None
+    if check is not None:
+        record = {**check.as_record(), **_liveness_messages(check)}
+    try:
         selfie = face_engine.selfie_face(arrays[VerificationImage.Kind.SELFIE])
     except face_engine.FaceError as exc:
-        return _Outcome(status=Status.REJECTED, reason=_SELFIE_FACE_ERRORS[exc.code])
-
+        if check is not None and not check.passed:
+            return _Outcome(
+                status=Status.REJECTED,
+                reason=ReasonCode.LIVENESS_FAILED,
+                liveness=record,
+                crops=(
+                    {VerificationImage.Kind.DOCUMENT_FACE: _jpeg(document.crop)}
+                    if keep_crops
+                    else {}
+                ),
+            )
+        return _Outcome(
+            status=Status.REJECTED, reason=_SELFIE_FACE_ERRORS[exc.code], liveness=record
+        )
+    crops = {
+        VerificationImage.Kind.DOCUMENT_FACE: _jpeg(document.crop),
+        VerificationImage.Kind.SELFIE_FACE: _jpeg(selfie.crop),
+    }
     distance = face_engine.face_distance(document.vector, selfie.vector)
+    if check is not None and not check.passed:
+        return _Outcome(
+            status=Status.REJECTED,
+            reason=ReasonCode.LIVENESS_FAILED,
+            distance=distance,
+            vector=selfie.vector,
+            liveness=record,
+            crops=crops if keep_crops else {},
+        )
     threshold, margin = face_engine.match_threshold(), face_engine.review_margin()
     if distance > threshold + margin:
-        return _Outcome(status=Status.REJECTED, reason=ReasonCode.FACE_MISMATCH, distance=distance)
+        return _Outcome(
+            status=Status.REJECTED,
+            reason=ReasonCode.FACE_MISMATCH,
+            distance=distance,
+            vector=selfie.vector,
+            liveness=record,
+            crops=crops if keep_crops else {},
+        )
 
     hits = gallery_search(
         vector=selfie.vector,
@@ -504,17 +761,17 @@ def _match(verification: Verification) -> _Outcome:
     elif distance > threshold - margin:
         status, reason = Status.NEEDS_REVIEW, ReasonCode.NEAR_THRESHOLD
     else:
-        return _Outcome(status=Status.VERIFIED, distance=distance, vector=selfie.vector)
+        return _Outcome(
+            status=Status.VERIFIED, distance=distance, vector=selfie.vector, liveness=record
+        )
     return _Outcome(
         status=status,
         reason=reason,
         distance=distance,
         vector=selfie.vector,
         candidates=candidates,
-        crops={
-            VerificationImage.Kind.DOCUMENT_FACE: _jpeg(document.crop),
-            VerificationImage.Kind.SELFIE_FACE: _jpeg(selfie.crop),
-        },
+        crops=crops,
+        liveness=record,
     )
 
 
@@ -559,8 +816,10 @@ def _decide(claimed: Verification, outcome: _Outcome, written: list[StoredFile])
         verification.model_name = face_engine.MODEL_NAME
         verification.detector = face_engine.DETECTOR_BACKEND
         verification.finished_at = timezone.now()
+        verification.liveness = outcome.liveness
         verification.save(
             update_fields=[
+                "liveness",
                 "distance",
                 "threshold",
                 "review_margin",
@@ -677,17 +936,19 @@ def _review_case(verification_id: Any) -> Verification:
 
 @transaction.atomic
 def verification_review_open(*, verification_id: Any, reviewer: Any) -> dict[str, str]:
-    """Return the case's two face crops as data: URIs, access-logged; nothing is written to disk."""
+    """Return the case's face crops (and liveness frames) as data: URIs, access-logged.
+
+    Nothing is written to disk. Liveness frames are shown only for a case where the member
+    asked for a person to decide: the reviewer then judges the liveness steps too.
+    """
     _require_reviewer(reviewer)
     verification = Verification.objects.filter(pk=verification_id).first()
     if verification is None:
         raise ApplicationError(_("Not found."), code="not_found", status_code=404)
-    crops = {
-        image.kind: image
-        for image in verification.images.filter(
-            kind__in=[VerificationImage.Kind.DOCUMENT_FACE, VerificationImage.Kind.SELFIE_FACE]
-        )
-    }
+    kinds = [VerificationImage.Kind.DOCUMENT_FACE, VerificationImage.Kind.SELFIE_FACE]
+    if verification.reason_code == ReasonCode.HUMAN_REVIEW_REQUESTED:
+        kinds += [k for k in VerificationImage.Kind.values if k.startswith("frame_")]
+    crops = {image.kind: image for image in verification.images.filter(kind__in=kinds)}
     if not crops:
         return {}
     access_record(

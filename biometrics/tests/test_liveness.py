@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 
 from biometrics import face_engine, liveness
-from biometrics.management.commands.biometrics_evaluate_liveness import (
-    ATTACKS,
+from biometrics.liveness_simulation import (
     Subject,
     bona_fide,
     camera_jitter,
@@ -19,6 +18,7 @@ from biometrics.management.commands.biometrics_evaluate_liveness import (
     subject_load,
     tilt_photo,
 )
+from biometrics.management.commands.biometrics_evaluate_liveness import ATTACKS
 from biometrics.tests.faces import (
     astronaut,
     face_only,

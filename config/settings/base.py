@@ -331,3 +331,10 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "JobTypeEnum": "careers.models.profiles.JobType",
     "RemoteModeEnum": "careers.models.profiles.RemoteMode",
 }
+
+# --- Biometrics (liveness) -----------------------------------------------------------------------
+# A submission must carry a redeemed liveness challenge and one frame per pose (docs/liveness.md).
+BIOMETRICS_LIVENESS_REQUIRED = env.bool("BIOMETRICS_LIVENESS_REQUIRED", default=True)
+# Challenges a member may request per hour (each start-page load issues one).
+BIOMETRICS_CHALLENGES_PER_HOUR = env.int("BIOMETRICS_CHALLENGES_PER_HOUR", default=30)
+BIOMETRICS_CHALLENGE_TTL_SECONDS = env.int("BIOMETRICS_CHALLENGE_TTL_SECONDS", default=180)

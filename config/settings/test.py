@@ -32,3 +32,5 @@ CELERY_TASK_EAGER_PROPAGATES = True
 if env.str("TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}  # noqa: F405
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Existing suites submit a selfie alone; liveness tests switch this on (biometrics/tests).
+BIOMETRICS_LIVENESS_REQUIRED = env.bool("BIOMETRICS_LIVENESS_REQUIRED", default=False)
