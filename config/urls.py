@@ -2,10 +2,13 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config.admin_dashboard import dashboard_view
 from config.health import healthz
+from config.views import admin_view_on_site
 
 api_v1 = [
     path("", include("accounts.api_urls")),
@@ -22,14 +25,20 @@ urlpatterns = [
     path("privacy/", include("consent.urls")),
     path("verification/", include("biometrics.urls")),
     path("", include("careers.urls")),
+    path("admin/dashboard/", dashboard_view, name="admin-dashboard"),
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(admin_view_on_site),
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
 
+handler400 = "config.views.bad_request"
 handler404 = "config.views.page_not_found"
 handler500 = "config.views.server_error"
 
-admin.site.site_header = "Platform staff"
-admin.site.site_title = "Platform staff"
+admin.site.site_header = _("Platform staff")
+admin.site.site_title = _("Platform staff")

@@ -38,3 +38,19 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse(error_body("server_error", _("Something went wrong.")), status=500)
     return render(request, "500.html", status=500)
+
+
+def admin_view_on_site(request: HttpRequest, content_type_id: int, object_id: str) -> HttpResponse:
+    """Django's admin "view on site" redirect, with a 404 (not a 500) for a malformed id.
+
+    ``contenttypes.views.shortcut`` only catches ObjectDoesNotExist and ValueError, but a
+    UUID primary key raises ValidationError for text that is not a UUID.
+    """
+    from django.contrib.contenttypes.views import shortcut
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+
+    try:
+        return shortcut(request, content_type_id, object_id)
+    except ValidationError as exc:
+        raise Http404 from exc

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, QuerySet
+from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
@@ -298,3 +299,27 @@ def member_export(*, user: Any) -> dict[str, Any]:
         data[key] = handler(user)
     # One round trip through JSON: the HTML download and the API return exactly the same thing.
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def consent_activity_by_day(*, days: int = 30) -> list[dict[str, Any]]:
+    """Grants and withdrawals counted per day (site time zone), purpose and action, oldest first.
+
+    Aggregates only: the staff dashboard draws them without seeing who consented.
+    """
+    since = timezone.now() - timedelta(days=days)
+    rows = (
+        ConsentEvent.objects.filter(created_at__gte=since)
+        .annotate(day=TruncDate("created_at"))
+        .values("day", "purpose__code", "action")
+        .annotate(count=Count("id"))
+        .order_by("day", "purpose__code", "action")
+    )
+    return [
+        {
+            "day": row["day"],
+            "purpose": row["purpose__code"],
+            "action": row["action"],
+            "count": row["count"],
+        }
+        for row in rows
+    ]

@@ -135,3 +135,28 @@ def test_seed_demo_is_idempotent_and_prints_logins():
     assert User.objects.filter(email="premium@demo.test").count() == 1
     assert EmployerMembership.objects.filter(employer__domain="acme.co.id").count() == 3
     assert User.objects.get(email="staff@demo.test").is_staff
+
+
+def test_admin_view_on_site_with_a_malformed_uuid_is_404_not_500(client, admin_user):
+    # given
+    from django.contrib.contenttypes.models import ContentType
+
+    client.force_login(admin_user)
+    user_type = ContentType.objects.get(app_label="accounts", model="user")
+    # when
+    response = client.get(f"/admin/r/{user_type.pk}/not-a-uuid/")
+    # then
+    assert response.status_code == 404
+
+
+def test_admin_view_on_site_still_needs_staff(client, member):
+    # given
+    from django.contrib.contenttypes.models import ContentType
+
+    client.force_login(member)
+    user_type = ContentType.objects.get(app_label="accounts", model="user")
+    # when
+    response = client.get(f"/admin/r/{user_type.pk}/{member.pk}/")
+    # then
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
