@@ -34,8 +34,8 @@ compile-messages: install
 
 ## make messages: refresh the catalogues after changing strings (needs GNU gettext).
 messages: install
-	$(PY) manage.py makemessages -l id --ignore=.venv --ignore=var --ignore=test-artifacts
-	$(PY) manage.py makemessages -d djangojs -l id --ignore=.venv --ignore=var --ignore=staticfiles
+	$(PY) manage.py makemessages -l id --no-obsolete --ignore=.venv --ignore=var --ignore=test-artifacts --ignore=tests
+	$(PY) manage.py makemessages -d djangojs -l id --no-obsolete --ignore=.venv --ignore=var --ignore=tests
 
 ## make run: set everything up and serve http://127.0.0.1:8000 on the embedded defaults.
 run: seed compile-messages

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,8 +21,8 @@ def test_newcomer_signs_up_and_activates_demo_premium(page, shot):
     page.get_by_role("button", name="Create account").click()
     page.get_by_role("button", name="Activate demo premium (30 days)").click()
     # then
-    assert page.get_by_text("Premium is active for 30 days.").is_visible()
-    assert page.locator(".badge.ok", has_text="Premium").is_visible()
+    expect(page.get_by_text("Premium is active for 30 days.")).to_be_visible()
+    expect(page.locator(".badge.ok", has_text="Premium")).to_be_visible()
     shot(page, "account-premium")
 
 
@@ -35,5 +36,5 @@ def test_sign_up_errors_keep_what_was_typed(page):
     page.get_by_label("Password again").fill("short")
     page.get_by_role("button", name="Create account").click()
     # then
-    assert page.get_by_text("too short").first.is_visible()
-    assert page.get_by_label("Display name").input_value() == "Ayu Lestari"
+    expect(page.get_by_text("too short").first).to_be_visible()
+    expect(page.get_by_label("Display name")).to_have_value("Ayu Lestari")
