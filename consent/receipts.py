@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from consent.models import ConsentEvent
 from consent.purposes import PurposeCode
@@ -91,6 +92,11 @@ def receipt_build(*, event: ConsentEvent) -> dict[str, Any]:
     policy_url = (
         settings.SITE_URL + reverse("consent:policies") + f"#v-{event.policy_version.version}"
     )
+    # The member-facing texts read in the language the member consented in ("language" below).
+    with translation.override(event.language or "en"):
+        description = translation.gettext(purpose.description)
+        categories = [translation.gettext(c) for c in purpose.data_categories]
+        retention = translation.gettext(purpose.retention)
     return {
         "version": RECEIPT_VERSION,
         "jurisdiction": getattr(settings, "CONSENT_JURISDICTION", "ID"),
@@ -106,12 +112,12 @@ def receipt_build(*, event: ConsentEvent) -> dict[str, Any]:
                 "service": "Platform",
                 "purposes": [
                     {
-                        "purpose": purpose.description,
+                        "purpose": description,
                         "purposeCategory": list(profile.purpose_category),
                         "consentType": "EXPLICIT",
-                        "piiCategory": list(purpose.data_categories),
+                        "piiCategory": categories,
                         "primaryPurpose": True,
-                        "termination": purpose.retention,
+                        "termination": retention,
                         "thirdPartyDisclosure": profile.third_party_disclosure,
                         "thirdPartyName": profile.third_party_name,
                     }

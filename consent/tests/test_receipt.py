@@ -52,8 +52,9 @@ def test_biometric_receipt_has_every_field_and_marks_sensitive_data(member):
     purpose = receipt["services"][0]["purposes"][0]
     assert set(purpose) == PURPOSE_FIELDS
     assert purpose["consentType"] == "EXPLICIT"
-    assert "selfie" in purpose["piiCategory"]
-    assert "3 years" in purpose["termination"]
+    # the member consented in Indonesian, so the receipt reads in Indonesian too
+    assert "swafoto" in purpose["piiCategory"]
+    assert "3 tahun" in purpose["termination"]
     assert purpose["thirdPartyDisclosure"] is False
     assert receipt["x-consentTextSha256"] == event.text_id
 
@@ -68,3 +69,5 @@ def test_receipt_names_the_member_only_pseudonymously(member):
     assert purpose["thirdPartyDisclosure"] is True
     assert purpose["thirdPartyName"]
     assert receipt["sensitive"] is False
+    assert receipt["language"] == "en"
+    assert "career profile" in purpose["piiCategory"]
