@@ -37,6 +37,7 @@ from config.errors import ApplicationError
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
+        label=_("Decision"),
         choices=[("approve", _("Approve: same person")), ("reject", _("Reject"))],
         widget=forms.RadioSelect,
     )

@@ -1,11 +1,13 @@
 from django.apps import AppConfig
 from django.conf import settings
 from django.db.models.signals import pre_delete
+from django.utils.translation import gettext_lazy as _
 
 
 class ConsentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "consent"
+    verbose_name = _("Consent and privacy")
 
     def ready(self) -> None:
         from consent.signals import user_pre_delete
