@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from biometrics.dedup import TemplateGallery
@@ -25,6 +28,9 @@ from biometrics.models import FaceTemplate
 
 _OVERLAP = timedelta(minutes=5)
 _BATCH = 5000
+# PostgreSQL advisory lock key for "1:N search + enrolment" (any fixed 64-bit number).
+_DEDUP_LOCK_KEY = 0x6269_6F6D_6465_6470  # "biomdedp"
+_DEDUP_THREAD_LOCK = threading.Lock()
 
 
 @dataclass
@@ -125,3 +131,29 @@ def gallery_search(
     if stale:
         gallery_remove(keys=stale)
     return [(alive[key], distance) for key, distance in hits if key in alive][:limit]
+
+
+@contextmanager
+def dedup_serialised(*, active: bool = True) -> Iterator[None]:
+    """Serialise "search for duplicates, then enrol" across threads and worker processes.
+
+    Without it, two workers handling the same new face at the same moment would each search
+    before the other enrolled, and both verify. A thread lock covers one process (the embedded
+    default runs tasks in the web process); a session-level PostgreSQL advisory lock covers
+    every process. PostgreSQL releases it by itself if the worker dies. Held for the search and
+    the decision only (tens of milliseconds), not for detection and embedding.
+    """
+    if not active:
+        yield
+        return
+    with _DEDUP_THREAD_LOCK:
+        if connection.vendor != "postgresql":
+            yield
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [_DEDUP_LOCK_KEY])
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [_DEDUP_LOCK_KEY])

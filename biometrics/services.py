@@ -34,7 +34,7 @@ from PIL import Image
 
 from accounts.selectors import user_is_premium
 from biometrics import face_engine, liveness
-from biometrics.gallery import gallery_add, gallery_remove, gallery_search
+from biometrics.gallery import dedup_serialised, gallery_add, gallery_remove, gallery_search
 from biometrics.image_intake import CleanImage, ImageRejected, image_intake
 from biometrics.models import (
     HUMAN_REVIEW_REASONS,
@@ -450,6 +450,8 @@ class _Outcome:
     candidates: list[dict[str, Any]] = field(default_factory=list)
     crops: dict[str, bytes] = field(default_factory=dict)
     liveness: dict[str, Any] | None = None
+    # The 1:1 match passed; the 1:N duplicate search is still to run (``_duplicates``).
+    dedup: bool = False
 
 
 def _destroy_case_data(verification: Verification, *, keep_identity: bool = False) -> None:
@@ -667,8 +669,8 @@ def _match(verification: Verification) -> _Outcome:
     ):
         outcome.status = Status.NEEDS_REVIEW
         outcome.reason = ReasonCode.HUMAN_REVIEW_REQUESTED
-    else:
-        outcome.crops = outcome.crops if outcome.status == Status.NEEDS_REVIEW else {}
+    elif outcome.status != Status.NEEDS_REVIEW and not outcome.dedup:
+        outcome.crops = {}
     return outcome
 
 
@@ -742,12 +744,30 @@ def _automatic(verification: Verification, *, keep_crops: bool) -> _Outcome:
             crops=crops if keep_crops else {},
         )
 
-    hits = gallery_search(
+    near = distance > threshold - margin
+    return _Outcome(
+        status=Status.NEEDS_REVIEW if near else Status.VERIFIED,
+        reason=ReasonCode.NEAR_THRESHOLD if near else "",
+        distance=distance,
         vector=selfie.vector,
+        crops=crops,
+        liveness=record,
+        dedup=True,
+    )
+
+
+def _duplicates(verification: Verification, outcome: _Outcome) -> _Outcome:
+    """Run the 1:N search for a face that passed 1:1; a hit sends the case to review.
+
+    Call it inside ``dedup_serialised()``, together with the decision that enrols the face, so
+    two workers never both miss the same new face. A hit never rejects on its own.
+    """
+    hits = gallery_search(
+        vector=outcome.vector,
         threshold=face_engine.dedup_threshold(),
         exclude_user_id=verification.user_id,
     )
-    candidates = [
+    outcome.candidates = [
         {
             "kind": "face",
             "user_id": str(template.user_id),
@@ -756,23 +776,11 @@ def _automatic(verification: Verification, *, keep_crops: bool) -> _Outcome:
         }
         for template, hit_distance in hits
     ]
-    if candidates:
-        status, reason = Status.NEEDS_REVIEW, ReasonCode.POSSIBLE_DUPLICATE
-    elif distance > threshold - margin:
-        status, reason = Status.NEEDS_REVIEW, ReasonCode.NEAR_THRESHOLD
-    else:
-        return _Outcome(
-            status=Status.VERIFIED, distance=distance, vector=selfie.vector, liveness=record
-        )
-    return _Outcome(
-        status=status,
-        reason=reason,
-        distance=distance,
-        vector=selfie.vector,
-        candidates=candidates,
-        crops=crops,
-        liveness=record,
-    )
+    if outcome.candidates:
+        outcome.status, outcome.reason = Status.NEEDS_REVIEW, ReasonCode.POSSIBLE_DUPLICATE
+    if outcome.status == Status.VERIFIED:
+        outcome.crops = {}  # crops are kept only for a person to review
+    return outcome
 
 
 def verification_process(*, verification_id: Any) -> Verification | None:
@@ -790,9 +798,14 @@ def verification_process(*, verification_id: Any) -> Verification | None:
     written: list[StoredFile] = []
     try:
         outcome = _match(claimed)
-        for data in outcome.crops.values():
-            written.append(encrypted_file_write(data=data))
-        return _decide(claimed, outcome, written)
+        # Only the duplicate search and the decision that enrols the face are serialised
+        # across workers; detection and embedding above run in parallel.
+        with dedup_serialised(active=outcome.dedup):
+            if outcome.dedup:
+                outcome = _duplicates(claimed, outcome)
+            for data in outcome.crops.values():
+                written.append(encrypted_file_write(data=data))
+            return _decide(claimed, outcome, written)
     except BaseException:
         files_delete(f.name for f in written)
         _release(claimed)

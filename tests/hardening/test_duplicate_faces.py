@@ -63,3 +63,96 @@ def test_a_face_enrolled_in_the_same_process_is_found_as_a_duplicate(
     case = _verify(second, django_capture_on_commit_callbacks, id_number="3174094512900002")
     # then
     assert (case.status, case.reason_code) == ("needs_review", "possible_duplicate")
+
+
+def _on_postgresql() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+needs_postgresql = pytest.mark.skipif(
+    not _on_postgresql(), reason="cross-process locking is PostgreSQL's advisory lock"
+)
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_the_same_new_face_processed_by_two_workers_at_once_verifies_only_one_account(
+    monkeypatch,
+):
+    # given: two accounts submit the same face; both cases wait in the queue
+    import threading
+    import time
+
+    from django.db import connection
+
+    from biometrics import services
+    from biometrics.tests.factories import submission
+
+    monkeypatch.setattr(services, "_enqueue", lambda verification_id: None)
+    cases = []
+    for number, user in zip(
+        ("3174094512900001", "3174094512900002"), (UserFactory(), UserFactory()), strict=True
+    ):
+        PremiumFactory(user=user)
+        grant(user, PurposeCode.BIOMETRIC_VERIFICATION)
+        cases.append(services.verification_submit(user=user, **submission(id_number=number)))
+    assert set(Verification.objects.values_list("status", flat=True)) == {"submitted"}
+    gallery()
+    start = threading.Barrier(2)
+    # The first worker to decide is slow to commit: without serialisation the other worker
+    # searches in that gap, misses the face, and verifies it too.
+    real_decide, first = services._decide, threading.Lock()
+
+    def slow_decide(*args, **kwargs):
+        if first.acquire(blocking=False):
+            time.sleep(1.5)
+        return real_decide(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_decide", slow_decide)
+
+    def work(case_id):
+        start.wait()
+        try:
+            services.verification_process(verification_id=case_id)
+        finally:
+            connection.close()
+
+    # when: two workers process them at the same moment
+    threads = [threading.Thread(target=work, args=(case.pk,)) for case in cases]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    # then: exactly one is verified; the other goes to a person as a possible duplicate
+    outcomes = sorted(Verification.objects.values_list("status", "reason_code"))
+    assert outcomes == [("needs_review", "possible_duplicate"), ("verified", "")]
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_the_duplicate_search_holds_a_database_wide_lock_other_processes_respect():
+    # given
+    import psycopg
+    from django.db import connection
+
+    from biometrics.gallery import _DEDUP_LOCK_KEY, dedup_serialised
+
+    settings_dict = connection.settings_dict
+    other = psycopg.connect(
+        host=settings_dict["HOST"] or "127.0.0.1",
+        port=settings_dict["PORT"] or 5432,
+        user=settings_dict["USER"],
+        dbname=settings_dict["NAME"],
+        autocommit=True,
+    )
+    try:
+        # when / then: while held here, another connection cannot take it
+        with dedup_serialised():
+            taken = other.execute("SELECT pg_try_advisory_lock(%s)", [_DEDUP_LOCK_KEY]).fetchone()
+            assert taken == (False,)
+        taken = other.execute("SELECT pg_try_advisory_lock(%s)", [_DEDUP_LOCK_KEY]).fetchone()
+        assert taken == (True,)
+    finally:
+        other.close()
