@@ -29,7 +29,8 @@ def _check_broker() -> dict[str, object]:
 
     started = time.perf_counter()
     try:
-        with app.connection_for_write() as conn:
+        # A fresh connection to the configured URL (not the pool): the probe must really reach it.
+        with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:  # any failure means "not reachable" for a health probe
         return {"ok": False, "mode": "broker", "error": type(exc).__name__}
