@@ -631,7 +631,8 @@ def candidate_get_for_recruiter(*, user: Any, employer: Any, public_id: Any) -> 
     profile = CareerProfile.objects.filter(public_id=pid).select_related("user").first()
     if profile is None:
         raise Http404
-    label = f"{getattr(user, 'display_name', '') or user} at {employer.name}"
+    # Names only, no words: the member reads this label in their own language, later.
+    label = f"{getattr(user, 'display_name', '') or user} ({employer.name})"
     dates = verification_dates([profile.user_id])
     if discoverable_profiles(employer=employer, profile_ids=[profile.pk]).exists():
         profile = (
@@ -646,7 +647,7 @@ def candidate_get_for_recruiter(*, user: Any, employer: Any, public_id: Any) -> 
             subject=profile.user,
             category="career profile",
             purpose=PurposeCode.CANDIDATE_DISCOVERY,
-            detail=_("Candidate search: %(employer)s") % {"employer": employer.name},
+            detail=employer.name,  # "why" (the purpose) is worded when the member reads it
             accessor_label=label,
         )
         return CandidateProfile(

@@ -89,7 +89,8 @@ def test_full_profile_view_is_recorded_in_the_members_access_log(api_as, recruit
     entry = AccessLogEntry.objects.get(subject=profile.user)
     assert entry.purpose == PurposeCode.CANDIDATE_DISCOVERY
     assert entry.accessor == recruiter_a
-    assert entry.accessor_label == "Recruiter A at Employer A"
+    assert entry.accessor_label == "Recruiter A (Employer A)"
+    assert entry.detail == "Employer A"
 
 
 def test_non_discoverable_member_looks_exactly_like_a_random_id(api_as, recruiter_a):
