@@ -6,12 +6,38 @@ templates call gettext on the stored English text). gettext only finds a transla
 string that is in the catalogue, so every stored text is repeated here verbatim;
 ``tests/test_translations.py`` fails when this list and the migration drift apart. Access-log
 categories are here too because the privacy centre translates them for display.
-Nothing imports this module at runtime.
+``purpose_texts_in`` is the one place Python code translates a purpose's texts.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import translation
 from django.utils.translation import gettext_noop
+
+
+@dataclass(frozen=True)
+class PurposeTexts:
+    """A purpose's member-facing texts in one language."""
+
+    name: str
+    description: str
+    data_categories: list[str]
+    retention: str
+
+
+def purpose_texts_in(purpose: Any, language: str) -> PurposeTexts:
+    """Return the purpose's stored English texts translated into ``language``."""
+    with translation.override(language):
+        return PurposeTexts(
+            name=translation.gettext(purpose.name),
+            description=translation.gettext(purpose.description),
+            data_categories=[translation.gettext(c) for c in purpose.data_categories],
+            retention=translation.gettext(purpose.retention),
+        )
+
 
 PURPOSE_TEXTS = [
     # biometric_verification

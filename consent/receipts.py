@@ -15,9 +15,9 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 
 from consent.models import ConsentEvent
+from consent.purpose_texts import purpose_texts_in
 from consent.purposes import PurposeCode
 
 RECEIPT_VERSION = "KI-CR-v1.1.0"
@@ -93,10 +93,7 @@ def receipt_build(*, event: ConsentEvent) -> dict[str, Any]:
         settings.SITE_URL + reverse("consent:policies") + f"#v-{event.policy_version.version}"
     )
     # The member-facing texts read in the language the member consented in ("language" below).
-    with translation.override(event.language or "en"):
-        description = translation.gettext(purpose.description)
-        categories = [translation.gettext(c) for c in purpose.data_categories]
-        retention = translation.gettext(purpose.retention)
+    texts = purpose_texts_in(purpose, event.language or "en")
     return {
         "version": RECEIPT_VERSION,
         "jurisdiction": getattr(settings, "CONSENT_JURISDICTION", "ID"),
@@ -112,12 +109,12 @@ def receipt_build(*, event: ConsentEvent) -> dict[str, Any]:
                 "service": "Platform",
                 "purposes": [
                     {
-                        "purpose": description,
+                        "purpose": texts.description,
                         "purposeCategory": list(profile.purpose_category),
                         "consentType": "EXPLICIT",
-                        "piiCategory": categories,
+                        "piiCategory": texts.data_categories,
                         "primaryPurpose": True,
-                        "termination": retention,
+                        "termination": texts.retention,
                         "thirdPartyDisclosure": profile.third_party_disclosure,
                         "thirdPartyName": profile.third_party_name,
                     }

@@ -27,6 +27,7 @@ from consent.models import (
     PolicyVersion,
     Purpose,
 )
+from consent.purpose_texts import purpose_texts_in
 from consent.selectors import member_export, policy_current
 
 logger = logging.getLogger(__name__)
@@ -42,16 +43,16 @@ def subject_ref(user_id: object) -> str:
 
 def consent_text_render(*, purpose: Purpose, policy: PolicyVersion, language: str) -> str:
     """Return the exact text shown to the member for this purpose, in ``language``."""
+    texts = purpose_texts_in(purpose, language)
     with translation.override(language):
         lines = [
             str(_("Privacy policy %(version)s, effective %(date)s."))
             % {"version": policy.version, "date": policy.effective_at.date().isoformat()},
-            str(_(purpose.name)),
-            str(_(purpose.description)),
+            texts.name,
+            texts.description,
             str(_("Data collected: %(categories)s."))
-            % {"categories": ", ".join(str(_(c)) for c in purpose.data_categories)},
-            str(_("How long it is kept: %(retention)s."))
-            % {"retention": str(_(purpose.retention))},
+            % {"categories": ", ".join(texts.data_categories)},
+            str(_("How long it is kept: %(retention)s.")) % {"retention": texts.retention},
             str(_("You can withdraw this consent at any time, as easily as you gave it.")),
         ]
     return "\n".join(lines)
