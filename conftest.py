@@ -117,6 +117,21 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """Start every test in the default language.
+
+    LocaleMiddleware activates the request's language in the thread and leaves it there, so a
+    test client request with ``Accept-Language: id`` would otherwise turn the next test's
+    messages Indonesian.
+    """
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 def pytest_collection_modifyitems(config, items):
     """Skip tests that need a real worker or a browser when those are not provided.
 
