@@ -204,7 +204,11 @@ def deepface_home() -> Path:
     return Path(__file__).resolve().parents[1] / "var" / "deepface"
 
 
-def _packaged_models_dir() -> Path:
+def packaged_models_dir() -> Path:
+    """Return the folder of dlib model files that face-recognition-models installs.
+
+    Raises WeightsMissing when the package is absent; nothing is ever downloaded.
+    """
     # find_spec does not execute the package: its __init__ imports the deprecated pkg_resources.
     spec = importlib.util.find_spec("face_recognition_models")
     if spec is None or not spec.submodule_search_locations:
@@ -225,7 +229,7 @@ def ensure_weights(home: Path | None = None) -> Path:
     """
     weights = (home or deepface_home()) / ".deepface" / "weights"
     weights.mkdir(parents=True, exist_ok=True)
-    source_dir = _packaged_models_dir()
+    source_dir = packaged_models_dir()
     for name in WEIGHT_FILES:
         source, target = source_dir / name, weights / name
         if not source.is_file():

