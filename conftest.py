@@ -108,6 +108,28 @@ def api_as():
     return make
 
 
+@pytest.fixture
+def throttle(monkeypatch):
+    """Set rate limits for one test: ``throttle(auth_token="3/min")``.
+
+    DRF reads the rates once, at import; the API throttles and the HTML pages' limits
+    (``config.throttling``) both read this class attribute, which monkeypatch puts back.
+    """
+    from django.core.cache import cache
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import SimpleRateThrottle
+
+    def set_rates(**rates: str) -> None:
+        monkeypatch.setattr(
+            SimpleRateThrottle,
+            "THROTTLE_RATES",
+            {**api_settings.DEFAULT_THROTTLE_RATES, **rates},
+        )
+        cache.clear()
+
+    return set_rates
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache

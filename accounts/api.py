@@ -10,12 +10,12 @@ from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import selectors
 from accounts.serializers import MeSerializer, TokenRequestSerializer, TokenResponseSerializer
 from config.api_errors import error_body
+from config.throttling import ScopedRateThrottle
 
 
 class TokenView(APIView):

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.lockout import lockout_message, login_is_locked
 from accounts.models import EmployerMembership, User
-from accounts.services import login_is_locked
+from config.throttling import rate_limit_allows
 
 
 class SignUpForm(forms.Form):
@@ -57,11 +58,8 @@ class SignInForm(forms.Form):
         email, password = data.get("email"), data.get("password")
         if not email or not password:
             return data
-        if login_is_locked(email=email):
-            raise ValidationError(
-                _("Too many failed attempts. Please wait 15 minutes or reset your password."),
-                code="locked",
-            )
+        if login_is_locked(email=email, request=self.request):
+            raise ValidationError(lockout_message(), code="locked")
         user = authenticate(self.request, email=email, password=password)
         if user is None:
             raise ValidationError(_("E-mail address or password is wrong."), code="invalid_login")
@@ -70,9 +68,15 @@ class SignInForm(forms.Form):
 
 
 class EmailPasswordResetForm(PasswordResetForm):
-    """Password reset that finds users by e-mail case-insensitively."""
+    """Password reset that finds users by e-mail case-insensitively.
+
+    At most ``password_reset_email`` mails per address and hour, whoever asks: over it, no mail
+    goes out and the page says the same as always (no oracle, no mail-bombing a member).
+    """
 
     def get_users(self, email: str) -> Any:
+        if rate_limit_allows("password_reset_email", None, key=email.strip().lower()):
+            return iter(())
         return (
             u
             for u in User.objects.filter(email__iexact=email, is_active=True)

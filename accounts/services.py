@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -16,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.lockout import password_confirm  # noqa: F401 (re-exported for other apps)
 from accounts.models import (
     Employer,
     EmployerInvitation,
@@ -225,34 +225,6 @@ def _announce_membership_change(employer_id: object) -> None:
     transaction.on_commit(
         lambda: employer_membership_changed.send(sender=Employer, employer_id=employer_id)
     )
-
-
-# --- Sign-in lockout ----------------------------------------------------------------------------
-
-
-def _failure_key(email: str) -> str:
-    return "login-failures:" + hashlib.sha256(normalise_email(email).encode()).hexdigest()
-
-
-def login_is_locked(*, email: str) -> bool:
-    """Whether sign-in for this e-mail is locked after repeated failures."""
-    return cache.get(_failure_key(email), 0) >= settings.LOGIN_FAILURE_LIMIT
-
-
-def login_failure_record(*, email: str) -> None:
-    """Count a failed sign-in for this e-mail within the lockout window."""
-    key = _failure_key(email)
-    if cache.add(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-
-
-def login_failures_clear(*, email: str) -> None:
-    """Forget failures after a successful sign-in."""
-    cache.delete(_failure_key(email))
 
 
 # --- Erasure ------------------------------------------------------------------------------------

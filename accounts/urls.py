@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 
 from accounts import views
 from accounts.forms import EmailPasswordResetForm
+from config.throttling import rate_limited
 
 app_name = "accounts"
 
@@ -32,12 +33,14 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=EmailPasswordResetForm,
-            template_name="registration/password_reset_form.html",
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password-reset-done"),
+        rate_limited("password_reset")(
+            auth_views.PasswordResetView.as_view(
+                form_class=EmailPasswordResetForm,
+                template_name="registration/password_reset_form.html",
+                email_template_name="registration/password_reset_email.txt",
+                subject_template_name="registration/password_reset_subject.txt",
+                success_url=reverse_lazy("accounts:password-reset-done"),
+            )
         ),
         name="password-reset",
     ),

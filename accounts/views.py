@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts import selectors, services
 from accounts.forms import EmployerForm, InvitationForm, SignInForm, SignUpForm
 from config.errors import ApplicationError
+from config.throttling import rate_limited
 
 
 def _apply_form_errors(form: SignUpForm | EmployerForm, exc: ValidationError) -> None:
@@ -32,6 +33,7 @@ def _next_url(request: HttpRequest, default: str = "accounts:account") -> str:
     return default
 
 
+@rate_limited("sign_up")
 def signup(request: HttpRequest) -> HttpResponse:
     """Create an account and sign in."""
     if request.user.is_authenticated:
@@ -54,6 +56,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form})
 
 
+@rate_limited("sign_in")
 def signin(request: HttpRequest) -> HttpResponse:
     """Sign in by e-mail and password."""
     form = SignInForm(request, request.POST or None)

@@ -43,7 +43,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin_site.PlatformAdminConfig",  # django.contrib.admin, rate-limited sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -118,6 +118,12 @@ else:
 # --- Cache (rate limits, throttles) -------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
+# --- Client address -----------------------------------------------------------------------------
+# How many proxies we run in front of the app, each appending to X-Forwarded-For (0: none, the
+# header is ignored). Every throttle, the sign-in lockout and the consent ledger read the client
+# address through config.client_address.client_address. See docs/SECURITY.md.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 # --- Auth ---------------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/topics/auth/passwords/
 PASSWORD_HASHERS = [
@@ -137,8 +143,11 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:account"
 LOGOUT_REDIRECT_URL = "home"
-# Sign-in lockout: this many failures for one e-mail within the window lock it for the window.
+# Sign-in lockout (accounts/lockout.py): this many failures for one account from one client
+# address within the window lock that pair for the window; the account stays open from
+# elsewhere. Failures from one address across all accounts are capped too (password spraying).
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
 # Demo premium from the account page: only where no payment provider exists (local settings).
 DEMO_PREMIUM_ENABLED = env.bool("DEMO_PREMIUM_ENABLED", default=False)
@@ -219,13 +228,30 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
+    # JSON nested deeper than API_JSON_MAX_DEPTH is a 400 (config/parsers.py), never a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # API throttles and the HTML pages' limits (config/throttling.py), per signed-in user or
+    # else per client address (config/client_address.py).
     "DEFAULT_THROTTLE_RATES": {
         "auth_token": env.str("THROTTLE_AUTH_TOKEN", default="10/min"),
         "verification_submit": env.str("THROTTLE_VERIFICATION", default="10/hour"),
         "candidate_search": env.str("THROTTLE_CANDIDATE_SEARCH", default="120/min"),
+        "sign_in": env.str("THROTTLE_SIGN_IN", default="10/min"),
+        "sign_up": env.str("THROTTLE_SIGN_UP", default="10/hour"),
+        "password_reset": env.str("THROTTLE_PASSWORD_RESET", default="5/hour"),
+        # Reset mails to one address, whoever asks: no mail-bombing a member.
+        "password_reset_email": env.str("THROTTLE_PASSWORD_RESET_EMAIL", default="3/hour"),
     },
+    # The same number as TRUSTED_PROXY_COUNT, for any DRF code that reads it.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# The deepest request body any endpoint needs is 4 levels (a profile's employment entries).
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Platform data API",
     "DESCRIPTION": "Consent, identity verification and careers API. Errors share one shape: "
