@@ -6,12 +6,12 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.lockout import lockout_message, login_is_locked
+from accounts.lockout import lockout_message, login_is_locked, password_confirm
 from accounts.models import EmployerMembership, User
 from config.throttling import rate_limit_allows
 
@@ -82,6 +82,19 @@ class EmailPasswordResetForm(PasswordResetForm):
             for u in User.objects.filter(email__iexact=email, is_active=True)
             if u.has_usable_password()
         )
+
+
+class LockoutPasswordChangeForm(PasswordChangeForm):
+    """Django's password change; wrong old passwords count towards the sign-in lockout."""
+
+    def __init__(self, user: Any, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        password_confirm(user=self.user, password=old_password, request=self.request)
+        return old_password
 
 
 class InvitationForm(forms.Form):

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import (
+    ApiToken,
     Employer,
     EmployerInvitation,
     EmployerMembership,
@@ -110,3 +111,20 @@ def employer_list(*, ids: list[uuid.UUID] | None = None) -> QuerySet[Employer]:
 def employer_pending_invitations(*, employer: Employer) -> QuerySet[EmployerInvitation]:
     """Return invitations not yet accepted and not expired."""
     return employer.invitations.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+
+
+def api_tokens_for(*, user: User) -> list[ApiToken]:
+    """Return the user's API tokens that still work, newest first (never their keys)."""
+    from accounts.services import password_stamp_matches
+
+    if not user.is_active:
+        return []
+    tokens = ApiToken.objects.filter(user_id=user.pk, expires_at__gt=timezone.now())
+    valid: dict[str, bool] = {}
+    live = []
+    for token in tokens:
+        if token.password_stamp not in valid:
+            valid[token.password_stamp] = password_stamp_matches(user, token.password_stamp)
+        if valid[token.password_stamp]:
+            live.append(token)
+    return live

@@ -253,9 +253,7 @@ def test_html_sign_in_sign_up_and_password_reset_pages_are_rate_limited(page, th
     url, scope, data = PAGES[page]
     throttle(**{scope: "2/min"})
     # when
-    answers = [
-        Client().post(url, data(n), HTTP_X_FORWARDED_FOR=f"192.0.2.{n}") for n in range(3)
-    ]
+    answers = [Client().post(url, data(n), HTTP_X_FORWARDED_FOR=f"192.0.2.{n}") for n in range(3)]
     # then
     assert [r.status_code for r in answers[:2]] != [429, 429]
     assert answers[2].status_code == 429

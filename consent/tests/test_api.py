@@ -186,11 +186,11 @@ def test_export_via_api_is_the_full_document(api_as, member):
     assert response["Cache-Control"] == "no-store"
 
 
-def test_delete_me_erases_the_account(api_as, member):
+def test_delete_me_erases_the_account(api_as, member, password):
     from accounts.models import User
 
     grant(member, JOBS)
-    response = api_as(member).delete(reverse("api:me"))
+    response = api_as(member).delete(reverse("api:me"), {"password": password}, format="json")
     assert response.status_code == 204
     assert not User.objects.filter(pk=member.pk).exists()
     assert ConsentEvent.objects.filter(erased=True, method="api", action="withdraw").count() == 1
