@@ -265,6 +265,7 @@ def api_token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     key = secrets.token_hex(20)
     now = timezone.now()
     cap = now + timedelta(days=settings.API_TOKEN_MAX_AGE_DAYS)
+    ApiToken.objects.filter(user_id=user.pk, expires_at__lte=now).delete()  # the user's dead ones
     token = ApiToken.objects.create(
         user=user,
         key_hash=_key_hash(key),

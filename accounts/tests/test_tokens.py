@@ -279,3 +279,49 @@ def test_token_keys_are_stored_only_as_hashes(member):
                 found.append(table)
     # then
     assert found == []
+
+
+def test_tokens_that_can_no_longer_work_are_purged(member, other_member, monkeypatch):
+    # given: one expired token, one of a deactivated account, one alive
+    from accounts.models import ApiToken
+    from accounts.tasks import api_tokens_purge_task
+
+    expired, alive = sign_in(member), sign_in(member)
+    ApiToken.objects.filter(prefix=expired[:6]).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    sign_in(other_member)
+    other_member.is_active = False
+    other_member.save(update_fields=["is_active"])
+    # when
+    removed = api_tokens_purge_task()
+    # then
+    assert removed == 2
+    assert me_status(alive) == 200
+    assert ApiToken.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_clients_holding_a_token_from_before_the_upgrade_stay_signed_in(member):
+    # given: the database as it was, with DRF's authtoken table holding a key in the clear
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("accounts", "0002_email_unique")])
+    legacy_key = "0123456789abcdef0123456789abcdef01234567"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, user_id char(32), "
+            "created timestamp with time zone)"
+        )
+        cursor.execute(
+            "INSERT INTO authtoken_token VALUES (%s, %s, %s)",
+            [legacy_key, member.pk.hex, timezone.now()],
+        )
+    # when: the upgrade runs
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    # then: the old key still works, and no table holds it in the clear any more
+    assert me_status(legacy_key) == 200
+    assert "authtoken_token" not in connection.introspection.table_names()

@@ -289,6 +289,11 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# API tokens that can no longer work (expired, deactivated account) are deleted hourly.
+CELERY_BEAT_SCHEDULE["accounts-api-tokens-purge"] = {
+    "task": "accounts.api_tokens_purge_task",
+    "schedule": 3600.0,
+}
 
 # --- Biometrics ---------------------------------------------------------------------------------
 DEEPFACE_HOME = env.str("DEEPFACE_HOME", default=str(VAR_DIR / "deepface"))
