@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +24,7 @@ from accounts.serializers import (
     ApiTokenSerializer,
     EraseRequestSerializer,
     MeSerializer,
+    RegisteredEmployerSerializer,
     TokenRequestSerializer,
     TokenResponseSerializer,
 )
@@ -161,6 +163,24 @@ class TokenDetailView(APIView):
     def delete(self, request: Request, token_id: str) -> Response:
         services.api_token_revoke(user=request.user, token_id=token_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EmployerListView(APIView):
+    """GET: the registered employers, to pick where you work (an id, not a typed name)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="Part of the name or domain.")],
+        responses={200: RegisteredEmployerSerializer(many=True)},
+        description="Use an `id` as `employer_id` of an employment in PUT /api/v1/me/profile/.",
+    )
+    def get(self, request: Request) -> Response:
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(
+            selectors.employers_search(q=request.query_params.get("q", "")), request, view=self
+        )
+        return paginator.get_paginated_response(RegisteredEmployerSerializer(page, many=True).data)
 
 
 class _DeleteWithBodySchema(AutoSchema):

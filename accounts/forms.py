@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.employer_keys import domain_key
 from accounts.lockout import lockout_message, login_is_locked, password_confirm
 from accounts.models import EmployerMembership, User
 from config.throttling import rate_limit_allows
@@ -117,11 +118,7 @@ class EmployerForm(forms.Form):
     )
 
     def clean_domain(self) -> str:
-        domain = self.cleaned_data["domain"].strip().lower()
-        domain = domain.removeprefix("https://").removeprefix("http://").strip("/")
-        labels = domain.split(".")
-        if len(labels) < 2 or not all(
-            label and label.replace("-", "").isalnum() for label in labels
-        ):
+        domain = domain_key(self.cleaned_data["domain"])
+        if not domain:
             raise ValidationError(_("Enter a domain such as example.co.id."))
         return domain

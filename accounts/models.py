@@ -12,6 +12,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.employer_keys import domain_key, employer_name_key
+
 
 class UserManager(BaseUserManager["User"]):
     """Create users with a normalised, case-insensitively unique e-mail."""
@@ -130,6 +132,8 @@ class Employer(models.Model):
     domain = models.CharField(
         _("website domain"), max_length=253, help_text=_("For example: example.co.id")
     )
+    # employer_name_key(name): what members' typed employer names are compared with.
+    name_key = models.CharField(max_length=200, db_index=True, editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -141,6 +145,16 @@ class Employer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The comparable forms are derived here, so every way of saving (services, the admin)
+        # keeps them true; see accounts.employer_keys.
+        self.name_key = employer_name_key(self.name)
+        self.domain = domain_key(self.domain) or (self.domain or "").strip().lower()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "domain"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_key", "domain"}
+        super().save(*args, **kwargs)
 
 
 class EmployerMembership(models.Model):

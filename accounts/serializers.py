@@ -62,3 +62,9 @@ class MeSerializer(serializers.Serializer):
     date_joined = serializers.DateTimeField()
     premium = PremiumSerializer()
     employer_memberships = EmployerMembershipSerializer(many=True)
+
+
+class RegisteredEmployerSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    domain = serializers.CharField()

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from accounts.employer_keys import domain_key
 from accounts.lockout import password_confirm  # noqa: F401 (re-exported for other apps)
 from accounts.models import (
     ApiToken,
@@ -117,8 +118,10 @@ def premium_activate_demo(*, user: User) -> PremiumMembership:
 
 @transaction.atomic
 def employer_create(*, name: str, domain: str, owner: User) -> Employer:
-    """Create an employer with its first owner."""
-    domain = domain.strip().lower().removeprefix("https://").removeprefix("http://").strip("/")
+    """Create an employer with its first owner (domain normalised by accounts.employer_keys)."""
+    domain = domain_key(domain)
+    if not domain:
+        raise ValidationError({"domain": [_("Enter a domain such as example.co.id.")]})
     if Employer.objects.filter(domain__iexact=domain).exists():
         raise ValidationError({"domain": [_("An employer with this domain already exists.")]})
     employer = Employer.objects.create(name=name.strip(), domain=domain)

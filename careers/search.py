@@ -306,34 +306,52 @@ class CandidatePage:
         return self.page > 1
 
 
-def _employer_match(employer: Any) -> Q:
-    """Match a current employment to ``employer`` by domain (or a subdomain) or by name."""
-    domain = (employer.domain or "").strip().lower().removeprefix("www.")
-    name = " ".join((employer.name or "").split())
-    match = Q(pk__in=[])
-    if domain:
-        match |= Q(employer_domain__iexact=domain) | Q(employer_domain__iendswith=f".{domain}")
-    if name:
-        match |= Q(employer_name__iexact=name)
+def hiding_employers(*, employer: Any) -> list[Any]:
+    """Return the employers whose hidden members ``employer`` must not see.
+
+    The employer itself and every employer sharing an owner or recruiter with it: one person
+    acting for two employers sees as both (``accounts.selectors.employers_sharing_people``).
+    """
+    from accounts.selectors import employers_sharing_people
+
+    return list(employers_sharing_people(employer_ids=[employer.pk]))
+
+
+def employment_at(employers: list[Any]) -> Q:
+    """Match an employment at any of ``employers``: the picked employer, the domain (or a
+    subdomain of it) or the name, compared in ``accounts.employer_keys`` form on both sides."""
+    match = Q(employer_id__in=[e.pk for e in employers])
+    for employer in employers:
+        if employer.domain:
+            match |= Q(employer_domain_key=employer.domain)
+            match |= Q(employer_domain_key__endswith=f".{employer.domain}")
+    names = sorted({e.name_key for e in employers if e.name_key})
+    if names:
+        match |= Q(employer_name_key__in=names)
     return match
 
 
-def discoverable_profiles(*, employer: Any, profile_ids: list[Any]) -> QuerySet:
+def discoverable_profiles(
+    *, employer: Any, profile_ids: list[Any], hidden_from: list[Any] | None = None
+) -> QuerySet:
     """Return those of ``profile_ids`` discoverable by ``employer`` right now, checked live.
 
     Consent for candidate discovery (SQL subquery on the consent state), visibility recruiters
-    or everyone, and not hiding from this employer (hide flag and a current employment at it).
+    or everyone, and not hiding from this employer (hide flag and a current employment at it or
+    at an employer sharing people with it: ``hiding_employers``, passed in when already known).
     """
     from careers.models import CareerProfile, Employment
     from consent.selectors import consented_user_ids
 
+    if hidden_from is None:
+        hidden_from = hiding_employers(employer=employer)
     hidden = (
         Employment.objects.filter(
             profile_id__in=profile_ids,
             is_current=True,
             profile__hide_from_current_employer=True,
         )
-        .filter(_employer_match(employer))
+        .filter(employment_at(hidden_from))
         .values("profile_id")
     )
     return CareerProfile.objects.filter(
@@ -505,6 +523,7 @@ def candidate_search(
     offset = (page - 1) * page_size
     wanted = offset + page_size + 1  # one more tells whether a next page exists
     fetch = max(2 * wanted, 60)
+    hidden_from = hiding_employers(employer=employer)
     try:
         with transaction.atomic():
             _timeout_guard()
@@ -514,7 +533,9 @@ def candidate_search(
                 live = {
                     row["pk"]: row
                     for row in discoverable_profiles(
-                        employer=employer, profile_ids=[r["profile_id"] for r in batch]
+                        employer=employer,
+                        profile_ids=[r["profile_id"] for r in batch],
+                        hidden_from=hidden_from,
                     ).values("pk", "headline", "location_city")
                 }
                 passed = [r for r in batch if r["profile_id"] in live]

@@ -198,13 +198,28 @@ FORMS = {
         "/profile/",
         ["headline", "summary", "location_city", "location_country", "visibility"],
     ),
+    # The member's employment and education forms use a prefix (they share one page).
     "employment": (
         "/profile/employment/add/",
-        ["employer_name", "employer_domain", "title", "start_date", "end_date", "is_current"],
+        [
+            f"employment-{name}"
+            for name in (
+                "employer",
+                "employer_name",
+                "employer_domain",
+                "title",
+                "start_date",
+                "end_date",
+                "is_current",
+            )
+        ],
     ),
     "education": (
         "/profile/education/add/",
-        ["institution", "degree", "field", "start_date", "end_date"],
+        [
+            f"education-{name}"
+            for name in ("institution", "degree", "field", "start_date", "end_date")
+        ],
     ),
     "skill": ("/profile/skills/add/", ["skill-name", "skill-proficiency", "skill-years"]),
     "preferences": (

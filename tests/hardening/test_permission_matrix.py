@@ -194,6 +194,7 @@ RULES: dict[str, Rule] = {
     "accounts:token-revoke": post_only(owned(*TOKENS)),
     "accounts:tokens-revoke-all": post_only(member()),
     "api:me": member(writes=("delete",)),
+    "api:employers": member(),
     # --- consent ------------------------------------------------------------------------------
     "consent:centre": member(),
     "consent:prompt": member(values=PURPOSE),

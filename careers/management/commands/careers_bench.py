@@ -465,6 +465,7 @@ class Command(BaseCommand):
         }
 
     def _write_people(self, people: list[dict[str, Any]]) -> None:
+        from accounts.employer_keys import domain_key, employer_name_key
         from accounts.models import User
         from careers.models import (
             CandidateSearchIndex,
@@ -504,11 +505,13 @@ class Command(BaseCommand):
         today = now.date()
         self.writer.write(
             Employment,
-            ["id", "profile_id", "employer_name", "employer_domain", "title", "start_date",
-             "end_date", "is_current", "description", "location"],
-            ((uuid.uuid4(), p["profile_id"], company[0], company[1], title,
-              today - timedelta(days=365 * (i + 1) + 30), None if current else
-              today - timedelta(days=365 * i + 1), current, empty_secret, p["city"])
+            ["id", "profile_id", "employer_name", "employer_domain", "employer_name_key",
+             "employer_domain_key", "title", "start_date", "end_date", "is_current",
+             "description", "location"],
+            ((uuid.uuid4(), p["profile_id"], company[0], company[1], employer_name_key(company[0]),
+              domain_key(company[1]), title, today - timedelta(days=365 * (i + 1) + 30),
+              None if current else today - timedelta(days=365 * i + 1), current, empty_secret,
+              p["city"])
              for p in people for i, (company, title, current) in enumerate(p["jobs"])),
         )  # fmt: skip
         self.writer.write(
@@ -610,6 +613,7 @@ class Command(BaseCommand):
         return policy.pk, texts
 
     def _jobs(self, wanted: int) -> int:
+        from accounts.employer_keys import employer_name_key
         from accounts.models import Employer
         from careers.models import Job, JobSkill
 
@@ -622,9 +626,9 @@ class Command(BaseCommand):
         if not employers:
             self.writer.write(
                 Employer,
-                ["id", "name", "domain", "created_at"],
-                ((uuid.uuid4(), name, domain, timezone.now()) for name, domain in
-                 self._companies()),
+                ["id", "name", "domain", "name_key", "created_at"],
+                ((uuid.uuid4(), name, domain, employer_name_key(name), timezone.now())
+                 for name, domain in self._companies()),
             )  # fmt: skip
             employers = list(
                 Employer.objects.filter(domain__endswith=BENCH_DOMAIN).values_list("pk", flat=True)
