@@ -138,11 +138,16 @@ class VerificationAdmin(admin.ModelAdmin):
     def _candidates(self, verification: Verification) -> list[dict[str, Any]]:
         rows = []
         for candidate in verification.duplicate_candidates or []:
-            other = user_get(user_id=candidate.get("user_id", ""))
+            other = None
+            if not candidate.get("gone"):
+                other = user_get(user_id=candidate.get("user_id", ""))
+            if other is None:  # withdrawn, erased, or deleted some other way: no one to name
+                rows.append({"kind": candidate.get("kind", "face"), "gone": True})
+                continue
             rows.append(
                 {
                     **candidate,
-                    "email": other.email if other else _("(account gone)"),
+                    "email": other.email,
                     "url": (
                         reverse("admin:biometrics_verification_changelist")
                         + f"?user__id__exact={candidate.get('user_id')}"
