@@ -94,6 +94,8 @@ def _production_values(extra: dict[str, str] | None = None) -> dict[str, Any]:
         "FIELD_ENCRYPTION_KEY": "q1kS4Bl7X3TsB0Bm5pW4f9E-8Ik5bmzy1T6Hs9vN6vY=",
         "LOOKUP_HASH_KEY": "lookup-key-for-tests",
         "ALLOWED_HOSTS": "platform.example",
+        "CACHE_URL": "redis://127.0.0.1:6379/3",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/2",
         **(extra or {}),
     }
     names = [
