@@ -538,12 +538,15 @@ class Command(BaseCommand):
             if wanted
         ]
         events = [(uuid.uuid4(), user_id, purpose) for user_id, purpose in grants]
+        # The signature column holds ciphertext even when empty (COPY writes values as given).
+        no_signature = ConsentEvent._meta.get_field("signature").get_db_prep_save("", connection)
         self.writer.write(
             ConsentEvent,
             ["id", "user_id", "subject_ref", "purpose_id", "policy_version_id", "action",
              "created_at", "method", "text_id", "language", "signature", "user_agent", "erased"],
             ((event_id, user_id, lookup_hash(str(user_id), namespace="consent-subject"), purpose,
-              policy_id, "grant", now, "system", texts[purpose], "en", "", "careers_bench", False)
+              policy_id, "grant", now, "system", texts[purpose], "en", no_signature,
+              "careers_bench", False)
              for event_id, user_id, purpose in events),
         )  # fmt: skip
         self.writer.write(
