@@ -25,6 +25,7 @@ from accounts.selectors import user_get
 from biometrics import selectors, services
 from biometrics.models import (
     REVIEW_REJECT_REASONS,
+    FaceTemplate,
     IdentityAssertion,
     ReasonCode,
     ReviewAction,
@@ -141,6 +142,12 @@ class VerificationAdmin(admin.ModelAdmin):
             other = None
             if not candidate.get("gone"):
                 other = user_get(user_id=candidate.get("user_id", ""))
+            if (
+                other is not None
+                and candidate.get("kind", "face") == "face"
+                and not FaceTemplate.objects.filter(user_id=other.pk).exists()
+            ):
+                other = None  # the face it matched is deleted (withdrawn a moment after, expired)
             if other is None:  # withdrawn, erased, or deleted some other way: no one to name
                 rows.append({"kind": candidate.get("kind", "face"), "gone": True})
                 continue

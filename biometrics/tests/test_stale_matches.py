@@ -77,6 +77,25 @@ def test_a_match_whose_account_is_gone_by_any_route_is_not_shown_as_an_account(
     assert "A match that no longer exists" in text
 
 
+def test_a_match_whose_face_template_is_gone_reads_as_gone(
+    duplicate_case, verifier, client, reviewer
+):
+    # given: P's template deleted without the withdrawal (retention, or a withdrawal that
+    # committed while Q's case was being decided)
+    from biometrics.models import FaceTemplate
+
+    first, second = duplicate_case
+    FaceTemplate.objects.filter(user=verifier).delete()
+    # when
+    client.force_login(reviewer)
+    text = client.get(
+        reverse("admin:biometrics_verification_review", args=[second.pk])
+    ).content.decode()
+    # then
+    assert verifier.email not in text
+    assert "A match that no longer exists" in text
+
+
 def test_a_member_still_enrolled_stays_on_the_match_list(
     duplicate_case, verifier, client, reviewer
 ):
