@@ -268,7 +268,12 @@ API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Platform data API",
     "DESCRIPTION": "Consent, identity verification and careers API. Errors share one shape: "
-    '{"error": {"code": "...", "message": "...", "fields": {...}}}.',
+    '{"error": {"code": "...", "message": "...", "fields": {...}}}. Authenticate with '
+    "`Authorization: Token <token>` from POST /api/v1/auth/token/ (or a browser session). "
+    "Tokens expire 30 days after their last use (sliding) and at the latest 90 days after "
+    "sign-in (defaults of API_TOKEN_IDLE_DAYS and API_TOKEN_MAX_AGE_DAYS); a password change, a "
+    "password reset or a deactivated account ends them at once. Answers are never cacheable "
+    "(Cache-Control: no-store, private).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
