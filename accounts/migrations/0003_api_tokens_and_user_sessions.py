@@ -2,6 +2,7 @@
 
 import hashlib
 from datetime import timedelta
+from datetime import timezone as dt_timezone
 
 import django.db.models.deletion
 import django.utils.timezone
@@ -52,6 +53,41 @@ def adopt_legacy_tokens(apps, schema_editor):
     schema_editor.execute(f"DROP TABLE {quoted}")
 
 
+def adopt_legacy_sessions(apps, schema_editor):
+    """Move live sessions from django_session into the user-tagged table, then empty the old one.
+
+    Members stay signed in, and from now on an erasure finds and deletes their sessions.
+    """
+    # Same class name as accounts.sessions.SessionStore, so the same signing salt: the data
+    # moves as it is and still reads.
+    from django.contrib.sessions.backends.db import SessionStore
+
+    connection = schema_editor.connection
+    if "django_session" not in connection.introspection.table_names():
+        return
+    UserSession = apps.get_model("accounts", "UserSession")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT session_key, session_data, expire_date FROM django_session "
+            "WHERE expire_date > %s",
+            [timezone.now()],
+        )
+        rows = cursor.fetchall()
+    decoder = SessionStore()
+    for key, data, expires in rows:
+        if timezone.is_naive(expires):  # SQLite hands back UTC without a zone
+            expires = timezone.make_aware(expires, dt_timezone.utc)
+        try:
+            user_id = uuid.UUID(str(decoder.decode(data).get("_auth_user_id")))
+        except ValueError:
+            user_id = None
+        UserSession.objects.update_or_create(
+            session_key=key,
+            defaults={"session_data": data, "expire_date": expires, "user_id": user_id},
+        )
+    schema_editor.execute("DELETE FROM django_session")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -96,4 +132,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(adopt_legacy_tokens, migrations.RunPython.noop),
+        migrations.RunPython(adopt_legacy_sessions, migrations.RunPython.noop),
     ]

@@ -104,3 +104,30 @@ def test_erasure_through_the_api_deletes_the_member_s_sessions_too(api_as, membe
     _erase(api_as(member), {"password": PASSWORD})
     # then
     assert sessions_of(member.pk) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sessions_from_before_the_upgrade_are_kept_and_then_erased_with_the_account(member):
+    # given: a member signed in under Django's plain database sessions
+    from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore as PlainSessionStore
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("accounts", "0002_email_unique")])
+    old = PlainSessionStore()
+    old[SESSION_KEY] = str(member.pk)
+    old[BACKEND_SESSION_KEY] = "accounts.backends.EmailBackend"
+    old.create()
+    # when: the upgrade runs
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    # then: the session moved (still signed in) and goes with the account
+    assert sessions_of(member.pk) == [old.session_key]
+    assert not PlainSessionStore.get_model_class().objects.exists()
+    from consent.services import account_erase
+
+    account_erase(user=User.objects.get(pk=member.pk), method="web")
+    assert sessions_of(member.pk) == []
