@@ -369,9 +369,21 @@ class Command(BaseCommand):
             (AccessLogEntry, "subject_id", "user"),
             (User, "id", "user"),
         ]
+        # The ledger is never deleted from, even for synthetic members (on PostgreSQL a trigger
+        # refuses it: consent migration 0004): their events are erased like any member's, the
+        # pseudonymous rows stay.
+        blank = ConsentEvent._meta.get_field("signature").get_db_prep_save("", connection)
+        user_subquery, user_param = subqueries["user"]
+        erase = (
+            f"UPDATE {table(ConsentEvent)} SET user_id = NULL, ip_address = NULL, "  # noqa: S608
+            f"user_agent = '', signature = %s, erased = %s WHERE user_id IN ({user_subquery})"
+        )
         with transaction.atomic(), connection.cursor() as cursor:
             for model, column, kind in plan:
                 subquery, param = subqueries[kind]
+                if model is ConsentEvent:
+                    cursor.execute(erase, [blank, True, user_param])
+                    continue
                 sql = f"DELETE FROM {table(model)} WHERE {column} IN ({subquery})"  # noqa: S608
                 cursor.execute(sql, [param])
 
