@@ -157,7 +157,7 @@ def employers_hidden_from(*, profile: CareerProfile) -> list[Any]:
 
     The employers the current jobs point at (picked, or by website or name, compared in
     ``accounts.employer_keys`` form) and every employer sharing an owner or recruiter with
-    them: exactly the set ``careers.search.discoverable_profiles`` refuses.
+    them: exactly the set ``careers.discovery.discoverable_profiles`` refuses.
     """
     from accounts.selectors import employers_matching, employers_sharing_people
 

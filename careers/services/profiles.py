@@ -12,8 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.employer_keys import domain_key, employer_name_key
-from accounts.selectors import employer_get, employers_matching
+from accounts.selectors import employer_get
 from careers.models import (
     CareerProfile,
     Education,
@@ -24,6 +23,7 @@ from careers.models import (
     RemoteMode,
 )
 from careers.selectors.profiles import skill_lookup
+from careers.services.employer_link import employment_employer_link
 
 PROFILE_FIELDS = (
     "headline",
@@ -153,7 +153,7 @@ def _employment_apply(employment: Employment, fields: dict[str, Any]) -> None:
             employment.employer = employer_get(employer_id=fields["employer_id"])
             if employment.employer is None:
                 errors["employer_id"] = [_("Choose an employer from the list.")]
-    _employer_fill(employment, errors)
+    employment_employer_link(employment=employment, errors=errors)
     if employment.is_current and "end_date" not in fields:
         employment.end_date = None
     try:
@@ -169,37 +169,6 @@ def _employment_apply(employment: Employment, fields: dict[str, Any]) -> None:
         errors.setdefault(name, []).extend(messages)
     if errors:
         raise ValidationError(errors)
-
-
-def _employer_fill(employment: Employment, errors: dict[str, list[str]]) -> None:
-    """Normalise the employer's name and website, and link the registered employer.
-
-    A picked employer fills an empty name and website. Otherwise a registered employer the
-    name or website points at (``accounts.employer_keys`` form) is linked when there is exactly
-    one, so the member's page can name it; hiding compares the keys either way.
-    """
-    employment.employer_name = " ".join(str(employment.employer_name or "").split())
-    typed_domain = str(employment.employer_domain or "").strip()
-    employment.employer_domain = domain_key(typed_domain)
-    if typed_domain and not employment.employer_domain:
-        errors["employer_domain"] = [_("Enter a website such as acme.co.id.")]
-    picked = employment.employer
-    if picked is not None:
-        employment.employer_name = employment.employer_name or picked.name
-        employment.employer_domain = employment.employer_domain or picked.domain
-        return
-    if not employment.employer_name:
-        errors["employer_name"] = [_("Enter the employer's name or pick it from the list.")]
-        return
-    matches = list(
-        employers_matching(
-            employer_ids=[],
-            domains=[employment.employer_domain],
-            name_keys=[employer_name_key(employment.employer_name)],
-        )[:2]
-    )
-    if len(matches) == 1:
-        employment.employer = matches[0]
 
 
 def _own(model: type, *, profile: CareerProfile, pk: Any) -> Any:
