@@ -47,7 +47,10 @@ class ProfileForm(ServiceFormMixin, forms.Form):
     hide_from_current_employer = forms.BooleanField(
         label=_("Hide me from my current employer"),
         required=False,
-        help_text=_("Matched by the employer name and website domain of your current job."),
+        help_text=_(
+            "The employer of your current job: the registered employer you picked, or the one "
+            "its name or website matches. The page says below whom you are hidden from."
+        ),
     )
 
 
