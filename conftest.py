@@ -6,7 +6,6 @@ member, other_member, premium_member, recruiter_a, recruiter_b, owner_a, reviewe
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import EmployerMembership, User
@@ -99,13 +98,40 @@ def api_client() -> APIClient:
 def api_as():
     """Return an APIClient authenticated with a token for the given user."""
 
+    from accounts.services import api_token_issue
+
+    keys: dict[object, str] = {}
+
     def make(user: User) -> APIClient:
+        if user.pk not in keys:  # one token per user per test, as a signed-in client keeps one
+            keys[user.pk] = api_token_issue(user=user, name="test client")[1]
         client = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {keys[user.pk]}")
         return client
 
     return make
+
+
+@pytest.fixture
+def throttle(monkeypatch):
+    """Set rate limits for one test: ``throttle(auth_token="3/min")``.
+
+    DRF reads the rates once, at import; the API throttles and the HTML pages' limits
+    (``config.throttling``) both read this class attribute, which monkeypatch puts back.
+    """
+    from django.core.cache import cache
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import SimpleRateThrottle
+
+    def set_rates(**rates: str) -> None:
+        monkeypatch.setattr(
+            SimpleRateThrottle,
+            "THROTTLE_RATES",
+            {**api_settings.DEFAULT_THROTTLE_RATES, **rates},
+        )
+        cache.clear()
+
+    return set_rates
 
 
 @pytest.fixture(autouse=True)

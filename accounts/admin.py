@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import (
+    ApiToken,
     Employer,
     EmployerInvitation,
     EmployerMembership,
@@ -117,3 +118,28 @@ class EmployerInvitationAdmin(admin.ModelAdmin):
     list_filter = ("role", "accepted_at")
     search_fields = ("email", "employer__name")
     readonly_fields = ("token_hash",)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Staff see and revoke (delete) tokens; keys are never stored, so never shown."""
+
+    list_display = ("prefix", "name", "user", "created_at", "last_used_at", "expires_at")
+    search_fields = ("user__email", "name", "prefix")
+    list_select_related = ("user",)
+    readonly_fields = (
+        "user",
+        "prefix",
+        "name",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "max_expires_at",
+    )
+    exclude = ("key_hash", "password_stamp")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -1,4 +1,4 @@
-"""Authenticate by e-mail (case-insensitive), refusing locked-out addresses."""
+"""Authenticate by e-mail (case-insensitive), refusing locked-out clients (accounts.lockout)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
+from accounts.lockout import login_failure_record, login_failures_clear, login_is_locked
 from accounts.models import User
 
 
@@ -21,20 +22,18 @@ class EmailBackend(ModelBackend):
         email: str | None = None,
         **kwargs: Any,
     ) -> User | None:
-        from accounts.services import login_failure_record, login_failures_clear, login_is_locked
-
         email = (email or username or kwargs.get("email") or "").strip()
         if not email or password is None:
             return None
-        if login_is_locked(email=email):
+        if login_is_locked(email=email, request=request):
             return None
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
             User().set_password(password)  # same work as a real check: no timing oracle
-            login_failure_record(email=email)
+            login_failure_record(email=email, request=request)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
-            login_failures_clear(email=email)
+            login_failures_clear(email=email, request=request)
             return user
-        login_failure_record(email=email)
+        login_failure_record(email=email, request=request)
         return None

@@ -6,13 +6,15 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.employer_keys import domain_key
+from accounts.lockout import lockout_message, login_is_locked, password_confirm
 from accounts.models import EmployerMembership, User
-from accounts.services import login_is_locked
+from config.throttling import rate_limit_allows
 
 
 class SignUpForm(forms.Form):
@@ -57,11 +59,8 @@ class SignInForm(forms.Form):
         email, password = data.get("email"), data.get("password")
         if not email or not password:
             return data
-        if login_is_locked(email=email):
-            raise ValidationError(
-                _("Too many failed attempts. Please wait 15 minutes or reset your password."),
-                code="locked",
-            )
+        if login_is_locked(email=email, request=self.request):
+            raise ValidationError(lockout_message(), code="locked")
         user = authenticate(self.request, email=email, password=password)
         if user is None:
             raise ValidationError(_("E-mail address or password is wrong."), code="invalid_login")
@@ -70,14 +69,33 @@ class SignInForm(forms.Form):
 
 
 class EmailPasswordResetForm(PasswordResetForm):
-    """Password reset that finds users by e-mail case-insensitively."""
+    """Password reset that finds users by e-mail case-insensitively.
+
+    At most ``password_reset_email`` mails per address and hour, whoever asks: over it, no mail
+    goes out and the page says the same as always (no oracle, no mail-bombing a member).
+    """
 
     def get_users(self, email: str) -> Any:
+        if rate_limit_allows("password_reset_email", None, key=email.strip().lower()):
+            return iter(())
         return (
             u
             for u in User.objects.filter(email__iexact=email, is_active=True)
             if u.has_usable_password()
         )
+
+
+class LockoutPasswordChangeForm(PasswordChangeForm):
+    """Django's password change; wrong old passwords count towards the sign-in lockout."""
+
+    def __init__(self, user: Any, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        password_confirm(user=self.user, password=old_password, request=self.request)
+        return old_password
 
 
 class InvitationForm(forms.Form):
@@ -100,11 +118,7 @@ class EmployerForm(forms.Form):
     )
 
     def clean_domain(self) -> str:
-        domain = self.cleaned_data["domain"].strip().lower()
-        domain = domain.removeprefix("https://").removeprefix("http://").strip("/")
-        labels = domain.split(".")
-        if len(labels) < 2 or not all(
-            label and label.replace("-", "").isalnum() for label in labels
-        ):
+        domain = domain_key(self.cleaned_data["domain"])
+        if not domain:
             raise ValidationError(_("Enter a domain such as example.co.id."))
         return domain

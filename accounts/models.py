@@ -6,10 +6,13 @@ import uuid
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.employer_keys import domain_key, employer_name_key
 
 
 class UserManager(BaseUserManager["User"]):
@@ -129,6 +132,8 @@ class Employer(models.Model):
     domain = models.CharField(
         _("website domain"), max_length=253, help_text=_("For example: example.co.id")
     )
+    # employer_name_key(name): what members' typed employer names are compared with.
+    name_key = models.CharField(max_length=200, db_index=True, editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -140,6 +145,16 @@ class Employer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The comparable forms are derived here, so every way of saving (services, the admin)
+        # keeps them true; see accounts.employer_keys.
+        self.name_key = employer_name_key(self.name)
+        self.domain = domain_key(self.domain) or (self.domain or "").strip().lower()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "domain"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_key", "domain"}
+        super().save(*args, **kwargs)
 
 
 class EmployerMembership(models.Model):
@@ -188,3 +203,63 @@ class EmployerInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.employer}"
+
+
+class ApiToken(models.Model):
+    """An API token of one sign-in. Only the SHA-256 of the key is stored (shown once).
+
+    It works while the account is active, its password is the one it was issued under
+    (``password_stamp``), and it has not expired: ``expires_at`` slides forward on use
+    (``API_TOKEN_IDLE_DAYS``) but never past ``max_expires_at`` (``API_TOKEN_MAX_AGE_DAYS``).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    # The key's first characters, so the member recognises a token in the list.
+    prefix = models.CharField(_("key starts with"), max_length=8)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    # Keyed hash of the password hash at issue: any password change retires the token.
+    password_stamp = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
+    max_expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__lte=models.F("max_expires_at")),
+                name="accounts_api_token_expiry_within_cap",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name or self.user_id})"
+
+
+class UserSession(AbstractBaseSession):
+    """A browser session that knows whose it is, so an erasure can delete it (accounts.sessions).
+
+    No database constraint on ``user``: a session may be saved a moment after its account was
+    deleted; Django's collector still deletes a user's sessions with the user.
+    """
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, db_constraint=False,
+        related_name="+",
+    )  # fmt: skip
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    @classmethod
+    def get_session_store_class(cls) -> type:
+        from accounts.sessions import SessionStore
+
+        return SessionStore

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.employer_keys import domain_suffixes
 from accounts.models import (
+    ApiToken,
     Employer,
     EmployerInvitation,
     EmployerMembership,
@@ -110,3 +113,63 @@ def employer_list(*, ids: list[uuid.UUID] | None = None) -> QuerySet[Employer]:
 def employer_pending_invitations(*, employer: Employer) -> QuerySet[EmployerInvitation]:
     """Return invitations not yet accepted and not expired."""
     return employer.invitations.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+
+
+def api_tokens_for(*, user: User) -> list[ApiToken]:
+    """Return the user's API tokens that still work, newest first (never their keys)."""
+    from accounts.services import password_stamp_matches
+
+    if not user.is_active:
+        return []
+    tokens = ApiToken.objects.filter(user_id=user.pk, expires_at__gt=timezone.now())
+    valid: dict[str, bool] = {}
+    live = []
+    for token in tokens:
+        if token.password_stamp not in valid:
+            valid[token.password_stamp] = password_stamp_matches(user, token.password_stamp)
+        if valid[token.password_stamp]:
+            live.append(token)
+    return live
+
+
+def employer_get(*, employer_id: object) -> Employer | None:
+    """Return the registered employer with this id, or None (also for a malformed id)."""
+    try:
+        return Employer.objects.filter(pk=uuid.UUID(str(employer_id))).first()
+    except ValueError:
+        return None
+
+
+def employers_search(*, q: str = "") -> QuerySet[Employer]:
+    """Return registered employers by name, those whose name or domain contains ``q``."""
+    employers = Employer.objects.order_by("name", "domain")
+    q = " ".join(str(q).split())[:100]
+    if q:
+        employers = employers.filter(
+            Q(name__icontains=q) | Q(domain__icontains=q) | Q(name_key__icontains=q.casefold())
+        )
+    return employers
+
+
+def employers_matching(
+    *, employer_ids: Iterable[object], domains: Iterable[str], name_keys: Iterable[str]
+) -> QuerySet[Employer]:
+    """Return the employers a member's jobs point at: by id, by domain (or a parent of it), or
+    by name, all compared in ``accounts.employer_keys`` form."""
+    suffixes = {suffix for domain in domains if domain for suffix in domain_suffixes(domain)}
+    names = {name for name in name_keys if name}
+    return Employer.objects.filter(
+        Q(pk__in=list(employer_ids)) | Q(domain__in=suffixes) | Q(name_key__in=names)
+    ).order_by("name")
+
+
+def employers_sharing_people(*, employer_ids: Iterable[object]) -> QuerySet[Employer]:
+    """Return these employers and every employer that shares an owner or recruiter with them.
+
+    One person acting for two employers sees as both: whoever is hidden from one must be hidden
+    from the other (a recruiter could otherwise register a second employer to search as).
+    """
+    ids = list(employer_ids)
+    people = EmployerMembership.objects.filter(employer_id__in=ids).values("user_id")
+    shared = EmployerMembership.objects.filter(user_id__in=people).values("employer_id")
+    return Employer.objects.filter(Q(pk__in=ids) | Q(pk__in=shared)).order_by("name")

@@ -1,27 +1,34 @@
-"""Write access to accounts: sign-up, premium, employers and invitations, sign-in lockout."""
+"""Write access to accounts: sign-up, premium, employers and invitations, API tokens."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from accounts.employer_keys import domain_key
+from accounts.lockout import password_confirm  # noqa: F401 (re-exported for other apps)
 from accounts.models import (
+    ApiToken,
     Employer,
     EmployerInvitation,
     EmployerMembership,
     PremiumMembership,
     User,
+    UserSession,
     normalise_email,
 )
 from accounts.signals import employer_membership_changed
@@ -29,6 +36,7 @@ from config.errors import ApplicationError, PermissionRefused
 
 INVITATION_DAYS = 14
 LAST_SEEN_RESOLUTION = timedelta(hours=1)
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 
 
 def user_create(*, email: str, password: str, display_name: str, language: str = "en") -> User:
@@ -110,8 +118,10 @@ def premium_activate_demo(*, user: User) -> PremiumMembership:
 
 @transaction.atomic
 def employer_create(*, name: str, domain: str, owner: User) -> Employer:
-    """Create an employer with its first owner."""
-    domain = domain.strip().lower().removeprefix("https://").removeprefix("http://").strip("/")
+    """Create an employer with its first owner (domain normalised by accounts.employer_keys)."""
+    domain = domain_key(domain)
+    if not domain:
+        raise ValidationError({"domain": [_("Enter a domain such as example.co.id.")]})
     if Employer.objects.filter(domain__iexact=domain).exists():
         raise ValidationError({"domain": [_("An employer with this domain already exists.")]})
     employer = Employer.objects.create(name=name.strip(), domain=domain)
@@ -227,32 +237,113 @@ def _announce_membership_change(employer_id: object) -> None:
     )
 
 
-# --- Sign-in lockout ----------------------------------------------------------------------------
+# --- API tokens (docs/SECURITY.md: token lifecycle) --------------------------------------------
 
 
-def _failure_key(email: str) -> str:
-    return "login-failures:" + hashlib.sha256(normalise_email(email).encode()).hexdigest()
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
-def login_is_locked(*, email: str) -> bool:
-    """Whether sign-in for this e-mail is locked after repeated failures."""
-    return cache.get(_failure_key(email), 0) >= settings.LOGIN_FAILURE_LIMIT
+def password_stamp(user: User, *, secret: str | None = None) -> str:
+    """Return a keyed hash of the user's password hash: it changes whenever the password does.
+
+    Like Django's session auth hash, under its own salt; ``secret`` checks old SECRET_KEYs.
+    """
+    return salted_hmac(
+        "accounts.ApiToken.password_stamp", user.password, secret=secret, algorithm="sha256"
+    ).hexdigest()
 
 
-def login_failure_record(*, email: str) -> None:
-    """Count a failed sign-in for this e-mail within the lockout window."""
-    key = _failure_key(email)
-    if cache.add(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS):
-        return
+def password_stamp_matches(user: User, stamp: str) -> bool:
+    """Whether ``stamp`` was made from the user's current password (any configured secret)."""
+    secrets_ = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return any(
+        hmac.compare_digest(stamp, password_stamp(user, secret=secret)) for secret in secrets_
+    )
+
+
+@transaction.atomic
+def api_token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """Issue a new token for one sign-in; return it and its key (never stored, shown once)."""
+    key = secrets.token_hex(20)
+    now = timezone.now()
+    cap = now + timedelta(days=settings.API_TOKEN_MAX_AGE_DAYS)
+    ApiToken.objects.filter(user_id=user.pk, expires_at__lte=now).delete()  # the user's dead ones
+    token = ApiToken.objects.create(
+        user=user,
+        key_hash=_key_hash(key),
+        prefix=key[:6],
+        name=" ".join(name.split())[:100],
+        password_stamp=password_stamp(user),
+        created_at=now,
+        last_used_at=now,  # signing in is the first use
+        expires_at=min(now + timedelta(days=settings.API_TOKEN_IDLE_DAYS), cap),
+        max_expires_at=cap,
+    )
+    return token, key
+
+
+def api_token_use(*, key: str) -> ApiToken | None:
+    """Return the live token for ``key`` and slide its expiry, or None.
+
+    None for an unknown key, an expired token, an inactive account, or a password changed since
+    the token was issued (then the token row goes too). Writes at most once a minute per token.
+    """
+    if not key or len(key) > 200:
+        return None
+    token = ApiToken.objects.select_related("user").filter(key_hash=_key_hash(key)).first()
+    if token is None:
+        return None
+    now = timezone.now()
+    if not password_stamp_matches(token.user, token.password_stamp):
+        token.delete()
+        return None
+    if not token.user.is_active or token.expires_at <= now:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_RESOLUTION:
+        token.last_used_at = now
+        token.expires_at = min(
+            now + timedelta(days=settings.API_TOKEN_IDLE_DAYS), token.max_expires_at
+        )
+        ApiToken.objects.filter(pk=token.pk).update(
+            last_used_at=token.last_used_at, expires_at=token.expires_at
+        )
+    return token
+
+
+def api_token_revoke(*, user: User, token_id: object) -> None:
+    """Revoke one of the user's own tokens; the same 404 for a missing one and anyone else's."""
     try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        deleted, _rows = ApiToken.objects.filter(user_id=user.pk, pk=token_id).delete()
+    except (ValueError, ValidationError):
+        deleted = 0
+    if not deleted:
+        raise Http404
 
 
-def login_failures_clear(*, email: str) -> None:
-    """Forget failures after a successful sign-in."""
-    cache.delete(_failure_key(email))
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Revoke every API token of the user (sign out every API client); return how many."""
+    deleted, _rows = ApiToken.objects.filter(user_id=user.pk).delete()
+    return deleted
+
+
+def user_password_changed(*, user: User, keep_session_key: str | None = None) -> None:
+    """After a password change or reset: revoke every token and sign out other browsers.
+
+    Tokens issued before the change already stop working (``password_stamp``); this removes
+    them from the member's list and the database, and ends the member's other sessions.
+    """
+    api_tokens_revoke_all(user=user)
+    UserSession.objects.filter(user_id=user.pk).exclude(session_key=keep_session_key).delete()
+
+
+def api_tokens_purge(*, now: datetime | None = None) -> int:
+    """Delete tokens that can no longer work: expired, or of an inactive account (retention)."""
+    now = now or timezone.now()
+    deleted, _rows = ApiToken.objects.filter(
+        Q(expires_at__lte=now) | Q(user__is_active=False)
+    ).delete()
+    return deleted
 
 
 # --- Erasure ------------------------------------------------------------------------------------
@@ -263,13 +354,16 @@ def user_delete(*, user: User) -> None:
     """Delete the account row and what accounts holds about it (called by consent's erasure).
 
     Invitations addressed to the e-mail and staff admin-log rows naming the account go too:
-    they hold the e-mail address. Use ``consent.services.account_erase``, not this, to erase a
-    member: it also runs every app's erasure handlers.
+    they hold the e-mail address; so do its browser sessions and API tokens. Use
+    ``consent.services.account_erase``, not this, to erase a member: it also runs every app's
+    erasure handlers.
     """
     from django.contrib.admin.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 
     EmployerInvitation.objects.filter(email__iexact=user.email).delete()
+    UserSession.objects.filter(user_id=user.pk).delete()
+    ApiToken.objects.filter(user_id=user.pk).delete()
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
     ).delete()

@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 
 from accounts import views
 from accounts.forms import EmailPasswordResetForm
+from config.throttling import rate_limited
 
 app_name = "accounts"
 
@@ -15,9 +16,11 @@ urlpatterns = [
     path("employers/", views.employer_create, name="employer-create"),
     path("employers/<uuid:employer_id>/invite/", views.employer_invite, name="employer-invite"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    path("tokens/<uuid:token_id>/revoke/", views.token_revoke, name="token-revoke"),
+    path("tokens/revoke-all/", views.tokens_revoke_all, name="tokens-revoke-all"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(
+        views.PasswordChangeView.as_view(
             template_name="registration/password_change_form.html",
             success_url=reverse_lazy("accounts:password-change-done"),
         ),
@@ -32,12 +35,14 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=EmailPasswordResetForm,
-            template_name="registration/password_reset_form.html",
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password-reset-done"),
+        rate_limited("password_reset")(
+            auth_views.PasswordResetView.as_view(
+                form_class=EmailPasswordResetForm,
+                template_name="registration/password_reset_form.html",
+                email_template_name="registration/password_reset_email.txt",
+                subject_template_name="registration/password_reset_subject.txt",
+                success_url=reverse_lazy("accounts:password-reset-done"),
+            )
         ),
         name="password-reset",
     ),
@@ -50,7 +55,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        views.PasswordResetConfirmView.as_view(
             template_name="registration/password_reset_confirm.html",
             success_url=reverse_lazy("accounts:password-reset-complete"),
         ),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,8 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
-from accounts.forms import EmployerForm, InvitationForm, SignInForm, SignUpForm
+from accounts.forms import (
+    EmployerForm,
+    InvitationForm,
+    LockoutPasswordChangeForm,
+    SignInForm,
+    SignUpForm,
+)
 from config.errors import ApplicationError
+from config.throttling import rate_limited
 
 
 def _apply_form_errors(form: SignUpForm | EmployerForm, exc: ValidationError) -> None:
@@ -32,6 +42,7 @@ def _next_url(request: HttpRequest, default: str = "accounts:account") -> str:
     return default
 
 
+@rate_limited("sign_up")
 def signup(request: HttpRequest) -> HttpResponse:
     """Create an account and sign in."""
     if request.user.is_authenticated:
@@ -54,6 +65,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form})
 
 
+@rate_limited("sign_in")
 def signin(request: HttpRequest) -> HttpResponse:
     """Sign in by e-mail and password."""
     form = SignInForm(request, request.POST or None)
@@ -88,6 +100,9 @@ def account(request: HttpRequest) -> HttpResponse:
         },
         "invitation_form": InvitationForm(),
         "employer_form": EmployerForm(),
+        "tokens": selectors.api_tokens_for(user=user),
+        "token_idle_days": settings.API_TOKEN_IDLE_DAYS,
+        "token_max_days": settings.API_TOKEN_MAX_AGE_DAYS,
     }
     return render(request, "accounts/account.html", context)
 
@@ -177,3 +192,50 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         {"invitation": invitation, "token": token},
         status=200 if invitation else 404,
     )
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
+    """Revoke one of the member's API tokens (404 for anyone else's)."""
+    services.api_token_revoke(user=request.user, token_id=token_id)
+    messages.success(request, _("The API token is revoked: clients using it are signed out."))
+    return redirect("accounts:account")
+
+
+@login_required
+@require_POST
+def tokens_revoke_all(request: HttpRequest) -> HttpResponse:
+    """Revoke every API token of the member."""
+    count = services.api_tokens_revoke_all(user=request.user)
+    messages.success(
+        request,
+        _("%(count)d API token(s) revoked: every API client is signed out.") % {"count": count},
+    )
+    return redirect("accounts:account")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change the password: other browsers and every API token are signed out."""
+
+    form_class = LockoutPasswordChangeForm
+
+    def get_form_kwargs(self) -> dict:
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        response = super().form_valid(form)  # keeps this browser signed in
+        services.user_password_changed(
+            user=form.user,  # type: ignore[attr-defined]
+            keep_session_key=self.request.session.session_key,
+        )
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Set a new password from a reset link: every session and API token is signed out."""
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        response = super().form_valid(form)
+        services.user_password_changed(user=form.user)  # type: ignore[attr-defined]
+        return response

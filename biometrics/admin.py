@@ -25,6 +25,7 @@ from accounts.selectors import user_get
 from biometrics import selectors, services
 from biometrics.models import (
     REVIEW_REJECT_REASONS,
+    FaceTemplate,
     IdentityAssertion,
     ReasonCode,
     ReviewAction,
@@ -138,11 +139,22 @@ class VerificationAdmin(admin.ModelAdmin):
     def _candidates(self, verification: Verification) -> list[dict[str, Any]]:
         rows = []
         for candidate in verification.duplicate_candidates or []:
-            other = user_get(user_id=candidate.get("user_id", ""))
+            other = None
+            if not candidate.get("gone"):
+                other = user_get(user_id=candidate.get("user_id", ""))
+            if (
+                other is not None
+                and candidate.get("kind", "face") == "face"
+                and not FaceTemplate.objects.filter(user_id=other.pk).exists()
+            ):
+                other = None  # the face it matched is deleted (withdrawn a moment after, expired)
+            if other is None:  # withdrawn, erased, or deleted some other way: no one to name
+                rows.append({"kind": candidate.get("kind", "face"), "gone": True})
+                continue
             rows.append(
                 {
                     **candidate,
-                    "email": other.email if other else _("(account gone)"),
+                    "email": other.email,
                     "url": (
                         reverse("admin:biometrics_verification_changelist")
                         + f"?user__id__exact={candidate.get('user_id')}"

@@ -9,7 +9,6 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from biometrics import selectors, services
 from biometrics.models import ENCRYPTED_FIELDS, Verification
@@ -19,6 +18,7 @@ from biometrics.serializers import (
     VerificationSerializer,
     VerificationSubmitSerializer,
 )
+from config.throttling import ScopedRateThrottle
 
 
 class SubmitThrottle(ScopedRateThrottle):

@@ -1075,6 +1075,7 @@ def biometric_data_destroy(*, user: Any, keep_assertion: bool = True) -> list[st
             _destroy_case_data(verification)
             verification.save(update_fields=[*_DESTROY_FIELDS, "updated_at"])
             touched = True
+    _forget_as_match(user_id=user.pk)
     template_keys = [
         str(pk) for pk in FaceTemplate.objects.filter(user_id=user.pk).values_list("pk", flat=True)
     ]
@@ -1101,6 +1102,28 @@ def biometric_data_destroy(*, user: Any, keep_assertion: bool = True) -> list[st
             )
         )
     return notes
+
+
+def _forget_as_match(*, user_id: Any) -> int:
+    """Remove a member from every other pending case's duplicate list; return cases changed.
+
+    Withdrawal and erasure call it: a reviewer of someone else's case must no longer see who
+    matched (nor the distance, derived from the gone face). The entry stays as ``{"kind",
+    "gone": true}``, so the review screen says "a match that no longer exists".
+    """
+    gone = str(user_id)
+    changed = 0
+    for case in Verification.objects.select_for_update().filter(status__in=PENDING_STATUSES):
+        candidates = case.duplicate_candidates or []
+        kept = [
+            {"kind": c.get("kind", "face"), "gone": True} if str(c.get("user_id")) == gone else c
+            for c in candidates
+        ]
+        if kept != candidates:
+            case.duplicate_candidates = kept
+            case.save(update_fields=["duplicate_candidates", "updated_at"])
+            changed += 1
+    return changed
 
 
 def biometric_data_erase(*, user: Any) -> None:

@@ -16,7 +16,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from careers import search
@@ -46,6 +45,7 @@ from careers.serializers_recruiter import (
 from careers.services.applications import application_move
 from careers.services.jobs import job_create, job_update
 from config.errors import ApplicationError, PermissionRefused
+from config.throttling import ScopedRateThrottle
 
 EMPLOYER = OpenApiParameter("employer", str, description="Act for this employer (default: first).")
 SEARCH_PARAMS = [

@@ -47,14 +47,30 @@ class ProfileForm(ServiceFormMixin, forms.Form):
     hide_from_current_employer = forms.BooleanField(
         label=_("Hide me from my current employer"),
         required=False,
-        help_text=_("Matched by the employer name and website domain of your current job."),
+        help_text=_(
+            "The employer of your current job: the registered employer you picked, or the one "
+            "its name or website matches. The page says below whom you are hidden from."
+        ),
     )
 
 
 class EmploymentForm(ServiceFormMixin, forms.Form):
-    employer_name = forms.CharField(label=_("Employer"), max_length=200)
+    employer = forms.ChoiceField(
+        label=_("Registered employer"),
+        required=False,
+        help_text=_(
+            "Pick your employer if it is registered here: “hide me from my current employer” "
+            "then hides you from exactly that employer."
+        ),
+    )
+    employer_name = forms.CharField(
+        label=_("Employer"),
+        max_length=200,
+        required=False,
+        help_text=_("As you would write it; taken from the registered employer if left empty."),
+    )
     employer_domain = forms.CharField(
-        label=_("Employer website domain"),
+        label=_("Employer website"),
         max_length=253,
         required=False,
         help_text=_("Optional, e.g. acme.co.id; helps hide you from your current employer."),
@@ -71,8 +87,29 @@ class EmploymentForm(ServiceFormMixin, forms.Form):
     )
     description = forms.CharField(label=_("What you did"), widget=forms.Textarea, required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from accounts.selectors import employers_search
+
+        initial = kwargs.get("initial") or {}
+        if getattr(initial.get("employer"), "pk", None):  # editing: the linked employer
+            kwargs["initial"] = {**initial, "employer": str(initial["employer"].pk)}
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].choices = [
+            ("", _("Not in the list")),
+            *((str(e.pk), f"{e.name} ({e.domain})") for e in employers_search()[:500]),
+        ]
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        if hasattr(exc, "error_dict") and "employer_id" in exc.error_dict:
+            exc = ValidationError(
+                {("employer" if k == "employer_id" else k): v for k, v in exc.error_dict.items()}
+            )
+        super().add_service_errors(exc)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        # The service takes the registered employer as ``employer_id``.
+        data["employer_id"] = data.pop("employer", None) or None
         if not data.get("is_current") and not data.get("end_date") and data.get("start_date"):
             self.add_error(
                 "end_date", _("Give an end date, or tick “I work here now” if you still do.")

@@ -38,6 +38,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from careers.discovery import (  # noqa: F401 (part of this module's interface)
+    DISCOVERABLE_VISIBILITIES,
+    discoverable_profiles,
+    employment_at,
+    hiding_employers,
+)
 from config.errors import ApplicationError
 from consent.purposes import PurposeCode
 
@@ -230,9 +236,6 @@ def candidate_index_rebuild(*, batch_size: int = 500) -> int:
     return count
 
 
-DISCOVERABLE_VISIBILITIES = ("recruiters", "everyone")
-
-
 # --- the query ----------------------------------------------------------------------------------
 
 
@@ -304,43 +307,6 @@ class CandidatePage:
     @property
     def has_previous(self) -> bool:
         return self.page > 1
-
-
-def _employer_match(employer: Any) -> Q:
-    """Match a current employment to ``employer`` by domain (or a subdomain) or by name."""
-    domain = (employer.domain or "").strip().lower().removeprefix("www.")
-    name = " ".join((employer.name or "").split())
-    match = Q(pk__in=[])
-    if domain:
-        match |= Q(employer_domain__iexact=domain) | Q(employer_domain__iendswith=f".{domain}")
-    if name:
-        match |= Q(employer_name__iexact=name)
-    return match
-
-
-def discoverable_profiles(*, employer: Any, profile_ids: list[Any]) -> QuerySet:
-    """Return those of ``profile_ids`` discoverable by ``employer`` right now, checked live.
-
-    Consent for candidate discovery (SQL subquery on the consent state), visibility recruiters
-    or everyone, and not hiding from this employer (hide flag and a current employment at it).
-    """
-    from careers.models import CareerProfile, Employment
-    from consent.selectors import consented_user_ids
-
-    hidden = (
-        Employment.objects.filter(
-            profile_id__in=profile_ids,
-            is_current=True,
-            profile__hide_from_current_employer=True,
-        )
-        .filter(_employer_match(employer))
-        .values("profile_id")
-    )
-    return CareerProfile.objects.filter(
-        pk__in=profile_ids,
-        visibility__in=DISCOVERABLE_VISIBILITIES,
-        user_id__in=consented_user_ids(purpose=PurposeCode.CANDIDATE_DISCOVERY),
-    ).exclude(pk__in=hidden)
 
 
 def _ranked(query: CandidateQuery, skill_ids: list[int]) -> Any:
@@ -505,6 +471,7 @@ def candidate_search(
     offset = (page - 1) * page_size
     wanted = offset + page_size + 1  # one more tells whether a next page exists
     fetch = max(2 * wanted, 60)
+    hidden_from = hiding_employers(employer=employer)
     try:
         with transaction.atomic():
             _timeout_guard()
@@ -514,7 +481,9 @@ def candidate_search(
                 live = {
                     row["pk"]: row
                     for row in discoverable_profiles(
-                        employer=employer, profile_ids=[r["profile_id"] for r in batch]
+                        employer=employer,
+                        profile_ids=[r["profile_id"] for r in batch],
+                        hidden_from=hidden_from,
                     ).values("pk", "headline", "location_city")
                 }
                 passed = [r for r in batch if r["profile_id"] in live]

@@ -7,11 +7,22 @@ from typing import Any
 
 from rest_framework import serializers
 
+from accounts.serializers import RegisteredEmployerSerializer
 from careers.models import ActivityEvent, Application, CareerProfile, Job, JobType, RemoteMode
 
 
 class EmploymentSerializer(serializers.Serializer):
-    employer_name = serializers.CharField(max_length=200)
+    employer_id = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text='A registered employer (GET /api/v1/employers/). "Hide me from my current '
+        'employer" then hides you from exactly that employer.',
+    )
+    employer_name = serializers.CharField(
+        max_length=200,
+        allow_blank=True,
+        help_text="Taken from the registered employer when empty and employer_id is given.",
+    )
     employer_domain = serializers.CharField(max_length=253, required=False, allow_blank=True)
     title = serializers.CharField(max_length=200)
     start_date = serializers.DateField()
@@ -75,6 +86,11 @@ class ProfileOutputSerializer(serializers.Serializer):
     location_country = serializers.CharField()
     visibility = serializers.CharField()
     hide_from_current_employer = serializers.BooleanField()
+    hidden_from_employers = RegisteredEmployerSerializer(
+        many=True,
+        help_text="Every registered employer that cannot find or open your profile because "
+        "you hide from your current employer (and employers sharing its recruiters).",
+    )
     years_experience = serializers.FloatField()
     employment = EmploymentSerializer(many=True)
     education = EducationSerializer(many=True)

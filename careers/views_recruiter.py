@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from rest_framework.throttling import ScopedRateThrottle
 
 from careers import search
 from careers.forms_recruiter import CandidateSearchForm, JobForm, JobStatusForm, SavedSearchForm
@@ -32,6 +31,7 @@ from careers.selectors import (
 from careers.services.applications import RECRUITER_STAGES, application_move
 from careers.services.jobs import job_create, job_set_status, job_update
 from config.errors import ApplicationError
+from config.throttling import ScopedRateThrottle
 
 SESSION_KEY = "recruiter_employer_id"
 JOB_FIELDS = (

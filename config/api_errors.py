@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -14,6 +15,9 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import ApplicationError
+from config.parsers import too_deep
+
+logger = logging.getLogger(__name__)
 
 
 def error_body(code: str, message: str, fields: dict[str, Any] | None = None, **extra: Any) -> dict:
@@ -48,6 +52,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         # Django's limits on request size (DATA_UPLOAD_MAX_MEMORY_SIZE) surface while parsing.
         body = error_body("request_too_large", _("The request is too large."))
         return Response(body, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, RecursionError):
+        # Input nested too deeply for something that walks it (the JSON parser refuses deep
+        # bodies itself, config/parsers.py); the client's fault, so a 400, never a 500.
+        logger.warning("RecursionError while handling %s", context.get("view"))
+        return Response(error_body("parse_error", str(too_deep().detail)), status=400)
     if isinstance(exc, SuspiciousOperation):
         # Too many fields or files, a malformed multipart body: the client's fault, not a 500.
         body = error_body("bad_request", _("The request could not be understood."))

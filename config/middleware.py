@@ -1,4 +1,5 @@
-"""Project-wide middleware: security headers and a clear 503 when the database is down."""
+"""Project-wide middleware: security headers, no caching of personal answers, and a clear 503
+when the database is down."""
 
 from __future__ import annotations
 
@@ -9,23 +10,60 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
 
 class SecurityHeadersMiddleware:
-    """Add Content-Security-Policy and Permissions-Policy to every response."""
+    """Add Content-Security-Policy and Permissions-Policy to every response.
+
+    The API docs (Swagger UI) get a policy of their own (``API_DOCS_CONTENT_SECURITY_POLICY``):
+    as strict, plus what Swagger UI needs (its SVG icons as ``data:`` images, and fetching the
+    schema). Every other page gets ``CONTENT_SECURITY_POLICY``.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        # The browsable API docs (Swagger UI) need inline styles; everything else is strict.
-        if not request.path.startswith("/api/docs/"):
-            response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        policy = (
+            settings.API_DOCS_CONTENT_SECURITY_POLICY
+            if request.path.startswith("/api/docs/")
+            else settings.CONTENT_SECURITY_POLICY
+        )
+        response.setdefault("Content-Security-Policy", policy)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class PrivateResponseMiddleware:
+    """Forbid caching any answer that may carry personal data.
+
+    Every API answer (a token, a profile, even an error naming a field), every answer to a
+    request with a session cookie or credentials, and every answer that sets a cookie gets
+    ``Cache-Control: max-age=0, no-cache, no-store, must-revalidate, private``: no shared
+    cache, no back-button copy. Static files and public pages for visitors stay cacheable.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith(settings.STATIC_URL):
+            return response
+        # A session cookie stands for "maybe signed in": asking request.user would load the
+        # session and the user from the database, which may be the very thing that is down.
+        if (
+            request.path.startswith("/api/")
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or "HTTP_AUTHORIZATION" in request.META
+            or response.cookies
+        ):
+            add_never_cache_headers(response)
         return response
 
 

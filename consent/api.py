@@ -124,8 +124,10 @@ class ExportView(APIView):
     @extend_schema(
         responses={200: OpenApiTypes.OBJECT},
         description="Keys: format, generated_at, account, consents (current, events with "
-        "receipts), access_log, and one key per app section (biometrics, careers). Never "
-        "contains photos, face templates or ID numbers.",
+        "receipts), access_log, and one key per app section (identity_verification, careers). "
+        "identity_verification holds your ID number, name, birth date and sex for as long as "
+        "we hold them (GDPR Art. 15). Never contains photos or face templates. Each export is "
+        "recorded in your access log.",
     )
     def get(self, request: Request) -> Response:
         data = services.member_export_create(user=request.user, method="api")

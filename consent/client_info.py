@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from config.client_address import client_address
+
 
 def client_info(request: HttpRequest) -> dict[str, str | None]:
     """Return ``ip_address``, ``user_agent`` and ``language`` for ``consent_grant/withdraw``.
 
-    REMOTE_ADDR only: forwarded headers are trivially forged unless a trusted proxy sets them,
-    and the production proxy is configured to set REMOTE_ADDR.
+    The address is the one every throttle uses (``config.client_address``): X-Forwarded-For
+    counts only as far as ``TRUSTED_PROXY_COUNT`` proxies appended it.
     """
     return {
-        "ip_address": request.META.get("REMOTE_ADDR") or None,
+        "ip_address": client_address(request),
         "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
         "language": (getattr(request, "LANGUAGE_CODE", "") or "en")[:8],
     }

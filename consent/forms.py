@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,12 +37,15 @@ class EraseForm(forms.Form):
         label=_("I understand that my account and my data will be deleted and cannot be restored.")
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, request: HttpRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request
 
     def clean_password(self) -> str:
+        from accounts.services import password_confirm
+
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("The password is not correct."))
+        # Wrong guesses count towards the sign-in lockout (a stolen session is no oracle).
+        password_confirm(user=self.user, password=password, request=self.request)
         return password

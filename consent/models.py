@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.encryption import EncryptedCharField
 from consent.purposes import PurposeCode
 
 
@@ -84,7 +85,9 @@ class ConsentEvent(models.Model):
 
     Erasure detaches ``user`` (SET_NULL through the deletion collector) and blanks the
     personal fields through ``consent.services``; ``subject_ref`` (a keyed hash of the
-    account id) remains as pseudonymous proof that consent existed.
+    account id) remains as pseudonymous proof that consent existed. On PostgreSQL a trigger
+    (migration 0004) enforces this in the database too: no DELETE, and no UPDATE but erasure
+    and key rotation.
     """
 
     class Action(models.TextChoices):
@@ -112,7 +115,8 @@ class ConsentEvent(models.Model):
     method = models.CharField(max_length=10, choices=Method.choices)
     text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="+")
     language = models.CharField(max_length=8)
-    signature = models.CharField(_("typed signature"), max_length=200, blank=True)
+    # The e-signature of a special-category consent: the member's typed full name, encrypted.
+    signature = EncryptedCharField(_("typed signature"), max_length=200, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     erased = models.BooleanField(default=False)

@@ -242,8 +242,9 @@ def member_export(*, user: Any) -> dict[str, Any]:
 
     Account, consents (current state, every ledger event with the text shown and a receipt per
     grant), the access log, and each section other apps register with ``@export_section``.
-    Sections must never contain raw biometrics (images, face templates, ID numbers); bytes
-    cannot be encoded, so a raw file slipping in fails loudly instead of leaking.
+    Sections hold what the platform holds about the member, including their own ID number while
+    it is kept (GDPR Art. 15), but never images or face templates; bytes cannot be encoded, so a
+    raw file slipping in fails loudly instead of leaking.
     """
     from accounts import selectors as account_selectors
 

@@ -163,7 +163,7 @@ def export(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def erase(request: HttpRequest) -> HttpResponse:
     """Confirm with the password, then erase the account and sign out."""
-    form = EraseForm(request.POST or None, user=request.user)
+    form = EraseForm(request.POST or None, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         services.account_erase(user=request.user, method="web")
         logout(request)

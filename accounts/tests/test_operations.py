@@ -101,6 +101,9 @@ PROD_ENV = {
     "FIELD_ENCRYPTION_KEY": "q1kS4Bl7X3TsB0Bm5pW4f9E-8Ik5bmzy1T6Hs9vN6vY=",
     "LOOKUP_HASH_KEY": "lookup-key-for-tests",
     "ALLOWED_HOSTS": "platform.example",
+    # Issue 11: a shared cache (lockout, throttles) and a broker (face matching off the web).
+    "CACHE_URL": "redis://127.0.0.1:6379/3",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/2",
 }
 
 
@@ -113,6 +116,22 @@ def test_production_refuses_to_start_without_a_secret_and_names_it(missing):
     # then
     assert result.returncode != 0
     assert f"need the environment variable {missing}" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("CACHE_URL", "locmemcache://"),
+        ("CACHE_URL", "dummycache://"),
+        ("CELERY_BROKER_URL", "memory://"),
+    ],
+)
+def test_production_refuses_a_per_process_cache_or_broker_and_names_it(name, value):
+    # when: a value that works, but only inside one process
+    result = _run_production_check({**PROD_ENV, name: value})
+    # then
+    assert result.returncode != 0
+    assert name in result.stderr and "shared" in result.stderr
 
 
 def test_production_refuses_an_invalid_encryption_key():

@@ -27,8 +27,10 @@ def _rotate() -> str:
 def test_data_written_under_the_old_key_reads_after_rotation_with_only_the_new_key(
     verifier, submit, settings, private_files
 ):
-    # given a verified case and a case in review (files on disk), all under key A
-    settings.FIELD_ENCRYPTION_KEY = [KEY_A]
+    # given a verified case and a case in review (files on disk), all under key A (the
+    # fixtures' signed consents are under the test key, which stays until the rotation)
+    first_key = list(settings.FIELD_ENCRYPTION_KEY)
+    settings.FIELD_ENCRYPTION_KEY = [KEY_A, *first_key]
     submit(verifier)
     settings.BIOMETRICS = {"MATCH_THRESHOLD": 0.12, "REVIEW_MARGIN": 0.05}
     from accounts.tests.factories import PremiumFactory, UserFactory
@@ -46,7 +48,7 @@ def test_data_written_under_the_old_key_reads_after_rotation_with_only_the_new_k
     assert in_review.status == Status.NEEDS_REVIEW
     files = {img.file_name: img.sha256 for img in in_review.images.all()}
     # when the new key goes first and the command runs
-    settings.FIELD_ENCRYPTION_KEY = [KEY_B, KEY_A]
+    settings.FIELD_ENCRYPTION_KEY = [KEY_B, KEY_A, *first_key]
     report = _rotate()
     # then everything reads with key B alone
     settings.FIELD_ENCRYPTION_KEY = [KEY_B]

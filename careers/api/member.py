@@ -38,6 +38,13 @@ def _own_profile_data(user: Any) -> dict[str, Any]:
     data = selectors.profile_public_dict(profile)
     data["visibility"] = profile.visibility
     data["hide_from_current_employer"] = profile.hide_from_current_employer
+    for entry, employment in zip(data["employment"], profile.employments.all(), strict=True):
+        entry["employer_id"] = employment.employer_id
+        entry["employer_domain"] = employment.employer_domain
+    data["hidden_from_employers"] = [
+        {"id": e.pk, "name": e.name, "domain": e.domain}
+        for e in selectors.employers_hidden_from(profile=profile)
+    ]
     return data
 
 

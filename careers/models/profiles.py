@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.employer_keys import domain_key, employer_name_key
 from config.encryption import EncryptedTextField
 
 
@@ -90,8 +92,20 @@ class Employment(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     profile = models.ForeignKey(CareerProfile, on_delete=models.CASCADE, related_name="employments")
+    # The registered employer the member picked (or whose name or domain they typed).
+    employer = models.ForeignKey(
+        "accounts.Employer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("registered employer"),
+    )
     employer_name = models.CharField(_("employer"), max_length=200)
     employer_domain = models.CharField(_("employer website domain"), max_length=253, blank=True)
+    # accounts.employer_keys forms of the two above, compared with the employers' own.
+    employer_name_key = models.CharField(max_length=200, blank=True, editable=False)
+    employer_domain_key = models.CharField(max_length=253, blank=True, editable=False)
     title = models.CharField(_("job title"), max_length=200)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
@@ -116,6 +130,16 @@ class Employment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} at {self.employer_name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Derived on every save (services, the admin, fixtures), so "hide me from my current
+        # employer" never depends on how the employer was typed.
+        self.employer_name_key = employer_name_key(self.employer_name)
+        self.employer_domain_key = domain_key(self.employer_domain)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "employer_name_key", "employer_domain_key"}
+        super().save(*args, **kwargs)
 
 
 class Education(models.Model):

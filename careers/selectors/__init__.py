@@ -17,6 +17,7 @@ from careers.selectors.jobs import (
     jobs_open,
 )
 from careers.selectors.profiles import (
+    employers_hidden_from,
     preference_of,
     profile_for_user,
     profile_public_dict,
@@ -36,6 +37,7 @@ __all__ = [
     "applications_for_job",
     "applications_for_user",
     "applications_granted_to",
+    "employers_hidden_from",
     "job_get_for_member",
     "job_get_for_recruiter",
     "job_marks_for_user",

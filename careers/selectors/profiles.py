@@ -149,3 +149,27 @@ def profile_public_dict(profile: CareerProfile, *, include_contact: bool = False
         data["name"] = profile.user.display_name
         data["email"] = profile.user.email
     return data
+
+
+def employers_hidden_from(*, profile: CareerProfile) -> list[Any]:
+    """Return every registered employer that cannot find or open this profile because of
+    "hide me from my current employer" (empty when the member does not hide).
+
+    The employers the current jobs point at (picked, or by website or name, compared in
+    ``accounts.employer_keys`` form) and every employer sharing an owner or recruiter with
+    them: exactly the set ``careers.discovery.discoverable_profiles`` refuses.
+    """
+    from accounts.selectors import employers_matching, employers_sharing_people
+
+    if not profile.hide_from_current_employer:
+        return []
+    current = [e for e in profile.employments.all() if e.is_current]
+    if not current:
+        return []
+    matched = employers_matching(
+        employer_ids=[e.employer_id for e in current if e.employer_id],
+        domains=[e.employer_domain_key for e in current],
+        name_keys=[e.employer_name_key for e in current],
+    )
+    ids = list(matched.values_list("pk", flat=True))
+    return list(employers_sharing_people(employer_ids=ids)) if ids else []

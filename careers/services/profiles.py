@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.selectors import employer_get
 from careers.models import (
     CareerProfile,
     Education,
@@ -22,6 +23,7 @@ from careers.models import (
     RemoteMode,
 )
 from careers.selectors.profiles import skill_lookup
+from careers.services.employer_link import employment_employer_link
 
 PROFILE_FIELDS = (
     "headline",
@@ -32,6 +34,7 @@ PROFILE_FIELDS = (
     "hide_from_current_employer",
 )
 EMPLOYMENT_FIELDS = (
+    "employer_id",
     "employer_name",
     "employer_domain",
     "title",
@@ -140,16 +143,24 @@ def _employment_apply(employment: Employment, fields: dict[str, Any]) -> None:
     unknown = set(fields) - set(EMPLOYMENT_FIELDS)
     if unknown:
         raise ValidationError({name: [_("This field cannot be set here.")] for name in unknown})
+    errors: dict[str, list[str]] = {}
     for name, value in fields.items():
-        setattr(employment, name, value)
-    employment.employer_domain = (employment.employer_domain or "").strip().lower()
+        if name != "employer_id":
+            setattr(employment, name, value)
+    if "employer_id" in fields:
+        employment.employer = None
+        if fields["employer_id"] not in (None, ""):
+            employment.employer = employer_get(employer_id=fields["employer_id"])
+            if employment.employer is None:
+                errors["employer_id"] = [_("Choose an employer from the list.")]
+    employment_employer_link(employment=employment, errors=errors)
     if employment.is_current and "end_date" not in fields:
         employment.end_date = None
-    errors: dict[str, list[str]] = {}
     try:
         _full_clean(employment, exclude=["profile"])
     except ValidationError as exc:
-        errors.update(exc.message_dict)
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, messages)
     for name, messages in _period_errors(
         employment.start_date if isinstance(employment.start_date, dt.date) else None,
         employment.end_date if isinstance(employment.end_date, dt.date) else None,

@@ -46,6 +46,9 @@ def _overview(request: HttpRequest, **forms: Any) -> HttpResponse:
     )
     context = {
         "profile": profile,
+        # Exactly who "hide me from my current employer" hides this member from, by name.
+        "hidden_from": selectors.employers_hidden_from(profile=profile) if profile else [],
+        "has_current_job": bool(profile) and any(e.is_current for e in profile.employments.all()),
         "profile_form": forms.get("profile_form") or ProfileForm(initial=profile_initial),
         "employment_form": forms.get("employment_form") or EmploymentForm(prefix="employment"),
         "education_form": forms.get("education_form") or EducationForm(prefix="education"),

@@ -43,7 +43,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin_site.PlatformAdminConfig",  # django.contrib.admin, rate-limited sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,7 +52,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -66,6 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
+    "config.middleware.PrivateResponseMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -118,6 +118,12 @@ else:
 # --- Cache (rate limits, throttles) -------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
+# --- Client address -----------------------------------------------------------------------------
+# How many proxies we run in front of the app, each appending to X-Forwarded-For (0: none, the
+# header is ignored). Every throttle, the sign-in lockout and the consent ledger read the client
+# address through config.client_address.client_address. See docs/SECURITY.md.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 # --- Auth ---------------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/topics/auth/passwords/
 PASSWORD_HASHERS = [
@@ -137,9 +143,18 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:account"
 LOGOUT_REDIRECT_URL = "home"
-# Sign-in lockout: this many failures for one e-mail within the window lock it for the window.
+# Sign-in lockout (accounts/lockout.py): this many failures for one account from one client
+# address within the window lock that pair for the window; the account stays open from
+# elsewhere. Failures from one address across all accounts are capped too (password spraying).
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
+# API tokens (accounts.ApiToken): sliding expiry, API_TOKEN_IDLE_DAYS after the last use, and
+# never later than API_TOKEN_MAX_AGE_DAYS after sign-in; a password change retires them all.
+API_TOKEN_IDLE_DAYS = env.int("API_TOKEN_IDLE_DAYS", default=30)
+API_TOKEN_MAX_AGE_DAYS = env.int("API_TOKEN_MAX_AGE_DAYS", default=90)
+# Database sessions tagged with their user, so erasure deletes them (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 # Demo premium from the account page: only where no payment provider exists (local settings).
 DEMO_PREMIUM_ENABLED = env.bool("DEMO_PREMIUM_ENABLED", default=False)
 GUARDIAN_RAISE_403 = False
@@ -200,6 +215,13 @@ CONTENT_SECURITY_POLICY = (
     "style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; "
     "frame-ancestors 'none'; form-action 'self'"
 )
+# Swagger UI at /api/docs/ (config.views.ApiDocsView): its scripts and styles are files from the
+# installed sidecar package, its icons data: SVGs; it fetches the schema from this origin.
+API_DOCS_CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
 PERMISSIONS_POLICY = "camera=(self), microphone=(), geolocation=()"
 
 # --- E-mail -------------------------------------------------------------------------------------
@@ -210,7 +232,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-reply@platform.lo
 # https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -219,21 +241,45 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
+    # JSON nested deeper than API_JSON_MAX_DEPTH is a 400 (config/parsers.py), never a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # API throttles and the HTML pages' limits (config/throttling.py), per signed-in user or
+    # else per client address (config/client_address.py).
     "DEFAULT_THROTTLE_RATES": {
         "auth_token": env.str("THROTTLE_AUTH_TOKEN", default="10/min"),
         "verification_submit": env.str("THROTTLE_VERIFICATION", default="10/hour"),
         "candidate_search": env.str("THROTTLE_CANDIDATE_SEARCH", default="120/min"),
+        "sign_in": env.str("THROTTLE_SIGN_IN", default="10/min"),
+        "sign_up": env.str("THROTTLE_SIGN_UP", default="10/hour"),
+        "password_reset": env.str("THROTTLE_PASSWORD_RESET", default="5/hour"),
+        # Reset mails to one address, whoever asks: no mail-bombing a member.
+        "password_reset_email": env.str("THROTTLE_PASSWORD_RESET_EMAIL", default="3/hour"),
     },
+    # The same number as TRUSTED_PROXY_COUNT, for any DRF code that reads it.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# The deepest request body any endpoint needs is 4 levels (a profile's employment entries).
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Platform data API",
     "DESCRIPTION": "Consent, identity verification and careers API. Errors share one shape: "
-    '{"error": {"code": "...", "message": "...", "fields": {...}}}.',
+    '{"error": {"code": "...", "message": "...", "fields": {...}}}. Authenticate with '
+    "`Authorization: Token <token>` from POST /api/v1/auth/token/ (or a browser session). "
+    "Tokens expire 30 days after their last use (sliding) and at the latest 90 days after "
+    "sign-in (defaults of API_TOKEN_IDLE_DAYS and API_TOKEN_MAX_AGE_DAYS); a password change, a "
+    "password reset or a deactivated account ends them at once. Answers are never cacheable "
+    "(Cache-Control: no-store, private).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No badge from validator.swagger.io: nothing on the docs page leaves this site.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
@@ -258,6 +304,11 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# API tokens that can no longer work (expired, deactivated account) are deleted hourly.
+CELERY_BEAT_SCHEDULE["accounts-api-tokens-purge"] = {
+    "task": "accounts.api_tokens_purge_task",
+    "schedule": 3600.0,
+}
 
 # --- Biometrics ---------------------------------------------------------------------------------
 DEEPFACE_HOME = env.str("DEEPFACE_HOME", default=str(VAR_DIR / "deepface"))

@@ -1,14 +1,35 @@
-"""Production: refuses to start without its secrets, and names the one that is missing."""
+"""Production: refuses to start without its secrets and shared services, and names the one
+that is missing.
+
+CACHE_URL and CELERY_BROKER_URL have embedded defaults for a laptop (a per-process cache, tasks
+run in the web process); in production those would silently count sign-in failures and rate
+limits per process, and run face matching inside web requests. So both are required, and a
+value that only works inside one process is refused too.
+"""
 
 import os
 
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
-_REQUIRED = ("SECRET_KEY", "FIELD_ENCRYPTION_KEY", "LOOKUP_HASH_KEY", "ALLOWED_HOSTS")
+_REQUIRED = (
+    "SECRET_KEY",
+    "FIELD_ENCRYPTION_KEY",
+    "LOOKUP_HASH_KEY",
+    "ALLOWED_HOSTS",
+    "CACHE_URL",
+    "CELERY_BROKER_URL",
+)
 for _name in _REQUIRED:
     if not os.environ.get(_name, "").strip():
         raise ImproperlyConfigured(f"Production settings need the environment variable {_name}.")
+_PER_PROCESS = {"CACHE_URL": ("locmemcache:", "dummycache:"), "CELERY_BROKER_URL": ("memory:",)}
+for _name, _schemes in _PER_PROCESS.items():
+    if os.environ[_name].strip().lower().startswith(_schemes):
+        raise ImproperlyConfigured(
+            f"{_name} must point at a service shared by every process (Redis, for example), "
+            "not at one that lives inside a single process."
+        )
 for _key in os.environ["FIELD_ENCRYPTION_KEY"].split(","):
     try:
         Fernet(_key.strip())

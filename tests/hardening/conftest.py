@@ -68,6 +68,7 @@ class World:
 
     users: dict[str, User | None]
     objects: dict[str, Any] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
 
     def client(self, role: str) -> Client:
         """A browser-like client signed in as ``role`` (token header added for /api/)."""
@@ -78,13 +79,15 @@ class World:
         return client
 
     def api_headers(self, role: str) -> dict[str, str]:
-        from rest_framework.authtoken.models import Token
+        """The Authorization header of one API token per role (issued on first use)."""
+        from accounts.services import api_token_issue
 
         user = self.users[role]
         if user is None:
             return {}
-        token, _ = Token.objects.get_or_create(user=user)
-        return {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+        if role not in self.keys:
+            self.keys[role] = api_token_issue(user=user, name=role)[1]
+        return {"HTTP_AUTHORIZATION": f"Token {self.keys[role]}"}
 
 
 def grant(user: Any, *purposes: str) -> None:
@@ -195,6 +198,11 @@ def world(
         w.objects["premium_verification"] = biometric_services.verification_submit(
             user=premium_member, **submission()
         )
+    # API tokens of two members (listed and revoked by their owners only).
+    from accounts.services import api_token_issue
+
+    w.objects["member_token"] = api_token_issue(user=member, name="member's phone")[0]
+    w.objects["other_token"] = api_token_issue(user=other_member, name="other's phone")[0]
     w.objects["employer_a"] = employer_a
     w.objects["employer_b"] = employer_b
     return w

@@ -120,6 +120,7 @@ APPLICATIONS = (
 )
 ACTIVITY = (own("member_activity", "member"), own("other_activity", "other_member"))
 GRANTS = (own("member_grant", "member"), own("other_grant", "other_member"))
+TOKENS = (own("member_token", "member"), own("other_token", "other_member"))
 # Jobs on the member side: open jobs for every signed-in member; drafts for nobody.
 MEMBER_JOBS = (
     Probe("job_a", MEMBERS),
@@ -188,7 +189,12 @@ RULES: dict[str, Rule] = {
     "accounts:password-reset-confirm": public(values={"uidb64": "MTIz", "token": "x-y"}),
     "accounts:password-reset-complete": public(),
     "api:auth-token": public({405}),
+    "api:auth-tokens": member(writes=("delete",)),
+    "api:auth-token-detail": owned(*TOKENS, ok={405}, denied={405}, writes=("delete",)),
+    "accounts:token-revoke": post_only(owned(*TOKENS)),
+    "accounts:tokens-revoke-all": post_only(member()),
     "api:me": member(writes=("delete",)),
+    "api:employers": member(),
     # --- consent ------------------------------------------------------------------------------
     "consent:centre": member(),
     "consent:prompt": member(values=PURPOSE),
@@ -356,7 +362,9 @@ def admin_values(route: Route) -> dict[str, str]:
 # --- running the matrix -----------------------------------------------------------------------
 
 IGNORED_COLUMNS = {"last_seen_at", "last_login", "session_data", "expire_date"}
-IGNORED_TABLES = {"django_session"}
+IGNORED_TABLES = {"django_session", "accounts_usersession"}
+# A token's use slides its expiry: bookkeeping, like last_seen_at.
+IGNORED_TABLE_COLUMNS = {"accounts_apitoken": {"last_used_at", "expires_at"}}
 
 
 def database_fingerprint() -> str:
@@ -365,9 +373,8 @@ def database_fingerprint() -> str:
     for model in apps.get_models(include_auto_created=True):
         if model._meta.db_table in IGNORED_TABLES or model._meta.proxy:
             continue
-        columns = [
-            f.attname for f in model._meta.concrete_fields if f.attname not in IGNORED_COLUMNS
-        ]
+        ignored = IGNORED_COLUMNS | IGNORED_TABLE_COLUMNS.get(model._meta.db_table, set())
+        columns = [f.attname for f in model._meta.concrete_fields if f.attname not in ignored]
         rows = model._base_manager.order_by("pk").values_list(*columns)
         digest.update(model._meta.db_table.encode())
         digest.update(repr(list(rows)).encode())

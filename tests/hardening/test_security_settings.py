@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 from django.contrib import admin
-from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
 
 from tests.hardening.conftest import grant
@@ -24,23 +23,6 @@ from tests.hardening.test_data_at_rest import _findings, _needles
 
 pytestmark = pytest.mark.django_db
 BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def throttle(monkeypatch):
-    """Set DRF throttle rates for one test (DRF reads them once, at import)."""
-    from rest_framework.settings import api_settings
-    from rest_framework.throttling import SimpleRateThrottle
-
-    def set_rates(**rates: str) -> None:
-        monkeypatch.setattr(
-            SimpleRateThrottle,
-            "THROTTLE_RATES",
-            {**api_settings.DEFAULT_THROTTLE_RATES, **rates},
-        )
-        cache.clear()
-
-    return set_rates
 
 
 @pytest.mark.parametrize(
@@ -112,6 +94,8 @@ def _production_values(extra: dict[str, str] | None = None) -> dict[str, Any]:
         "FIELD_ENCRYPTION_KEY": "q1kS4Bl7X3TsB0Bm5pW4f9E-8Ik5bmzy1T6Hs9vN6vY=",
         "LOOKUP_HASH_KEY": "lookup-key-for-tests",
         "ALLOWED_HOSTS": "platform.example",
+        "CACHE_URL": "redis://127.0.0.1:6379/3",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/2",
         **(extra or {}),
     }
     names = [

@@ -369,9 +369,21 @@ class Command(BaseCommand):
             (AccessLogEntry, "subject_id", "user"),
             (User, "id", "user"),
         ]
+        # The ledger is never deleted from, even for synthetic members (on PostgreSQL a trigger
+        # refuses it: consent migration 0004): their events are erased like any member's, the
+        # pseudonymous rows stay.
+        blank = ConsentEvent._meta.get_field("signature").get_db_prep_save("", connection)
+        user_subquery, user_param = subqueries["user"]
+        erase = (
+            f"UPDATE {table(ConsentEvent)} SET user_id = NULL, ip_address = NULL, "  # noqa: S608
+            f"user_agent = '', signature = %s, erased = %s WHERE user_id IN ({user_subquery})"
+        )
         with transaction.atomic(), connection.cursor() as cursor:
             for model, column, kind in plan:
                 subquery, param = subqueries[kind]
+                if model is ConsentEvent:
+                    cursor.execute(erase, [blank, True, user_param])
+                    continue
                 sql = f"DELETE FROM {table(model)} WHERE {column} IN ({subquery})"  # noqa: S608
                 cursor.execute(sql, [param])
 
@@ -465,6 +477,7 @@ class Command(BaseCommand):
         }
 
     def _write_people(self, people: list[dict[str, Any]]) -> None:
+        from accounts.employer_keys import domain_key, employer_name_key
         from accounts.models import User
         from careers.models import (
             CandidateSearchIndex,
@@ -504,11 +517,13 @@ class Command(BaseCommand):
         today = now.date()
         self.writer.write(
             Employment,
-            ["id", "profile_id", "employer_name", "employer_domain", "title", "start_date",
-             "end_date", "is_current", "description", "location"],
-            ((uuid.uuid4(), p["profile_id"], company[0], company[1], title,
-              today - timedelta(days=365 * (i + 1) + 30), None if current else
-              today - timedelta(days=365 * i + 1), current, empty_secret, p["city"])
+            ["id", "profile_id", "employer_name", "employer_domain", "employer_name_key",
+             "employer_domain_key", "title", "start_date", "end_date", "is_current",
+             "description", "location"],
+            ((uuid.uuid4(), p["profile_id"], company[0], company[1], employer_name_key(company[0]),
+              domain_key(company[1]), title, today - timedelta(days=365 * (i + 1) + 30),
+              None if current else today - timedelta(days=365 * i + 1), current, empty_secret,
+              p["city"])
              for p in people for i, (company, title, current) in enumerate(p["jobs"])),
         )  # fmt: skip
         self.writer.write(
@@ -535,12 +550,15 @@ class Command(BaseCommand):
             if wanted
         ]
         events = [(uuid.uuid4(), user_id, purpose) for user_id, purpose in grants]
+        # The signature column holds ciphertext even when empty (COPY writes values as given).
+        no_signature = ConsentEvent._meta.get_field("signature").get_db_prep_save("", connection)
         self.writer.write(
             ConsentEvent,
             ["id", "user_id", "subject_ref", "purpose_id", "policy_version_id", "action",
              "created_at", "method", "text_id", "language", "signature", "user_agent", "erased"],
             ((event_id, user_id, lookup_hash(str(user_id), namespace="consent-subject"), purpose,
-              policy_id, "grant", now, "system", texts[purpose], "en", "", "careers_bench", False)
+              policy_id, "grant", now, "system", texts[purpose], "en", no_signature,
+              "careers_bench", False)
              for event_id, user_id, purpose in events),
         )  # fmt: skip
         self.writer.write(
@@ -610,6 +628,7 @@ class Command(BaseCommand):
         return policy.pk, texts
 
     def _jobs(self, wanted: int) -> int:
+        from accounts.employer_keys import employer_name_key
         from accounts.models import Employer
         from careers.models import Job, JobSkill
 
@@ -622,9 +641,9 @@ class Command(BaseCommand):
         if not employers:
             self.writer.write(
                 Employer,
-                ["id", "name", "domain", "created_at"],
-                ((uuid.uuid4(), name, domain, timezone.now()) for name, domain in
-                 self._companies()),
+                ["id", "name", "domain", "name_key", "created_at"],
+                ((uuid.uuid4(), name, domain, employer_name_key(name), timezone.now())
+                 for name, domain in self._companies()),
             )  # fmt: skip
             employers = list(
                 Employer.objects.filter(domain__endswith=BENCH_DOMAIN).values_list("pk", flat=True)
