@@ -25,10 +25,46 @@ def grant_biometric_consent(user: Any) -> None:
     )
 
 
+NAME = "Siti Rahayu"
+PASSPORT_NUMBER = "C1234567"
+SIM_NUMBER = "123456789012"
+
+
+def document(kind: str = "ktp", *, portrait: str = "hopper", **overrides: Any) -> bytes:
+    """A photographed synthetic document printing the standard submission's details.
+
+    The same arguments give the same bytes, so the OCR cache of the test session reads each
+    distinct document once (biometrics/tests/ocr_cache.py).
+    """
+    return _document(kind, portrait, tuple(sorted(overrides.items())))
+
+
 @cache
+def _document(kind: str, portrait: str, overrides: tuple[tuple[str, Any], ...]) -> bytes:
+    from biometrics.documents.generator import sample_document
+
+    if portrait == "blank":  # a card whose photo is missing (scratched off, covered)
+        import numpy as np
+
+        face = np.full((400, 300, 3), 205, dtype=np.uint8)
+    else:
+        face = faces.face_only(faces.grace_hopper() if portrait == "hopper" else faces.astronaut())
+    values: dict[str, Any] = {
+        "kind": kind,
+        "id_number": {"ktp": NIK, "passport": PASSPORT_NUMBER}.get(kind, SIM_NUMBER),
+        "name": NAME,
+        "birth_date": DOB,
+        "sex": SEX,
+        "portrait": face,
+        "seed": 3,
+    }
+    values.update(dict(overrides))
+    return sample_document(**values)
+
+
 def hopper_card() -> bytes:
-    """An ID card with Grace Hopper's portrait."""
-    return faces.jpeg_bytes(faces.id_card(faces.face_only(faces.grace_hopper())))
+    """A photographed KTP with Grace Hopper's portrait and the standard details."""
+    return document("ktp")
 
 
 @cache
@@ -37,10 +73,9 @@ def hopper_selfie() -> bytes:
     return faces.jpeg_bytes(faces.retaken(faces.grace_hopper()))
 
 
-@cache
 def astronaut_card() -> bytes:
-    """An ID card with Eileen Collins' portrait."""
-    return faces.jpeg_bytes(faces.id_card(faces.face_only(faces.astronaut())))
+    """The same KTP details with Eileen Collins' portrait (a face mismatch, nothing else)."""
+    return document("ktp", portrait="astronaut")
 
 
 @cache
@@ -70,7 +105,7 @@ def submission(**overrides: Any) -> dict[str, Any]:
     values: dict[str, Any] = {
         "id_type": "ktp",
         "id_number": NIK,
-        "full_name": "Siti Rahayu",
+        "full_name": NAME,
         "date_of_birth": DOB,
         "sex": SEX,
         "document": hopper_card(),
