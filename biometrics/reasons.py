@@ -64,9 +64,9 @@ REASON_MESSAGES: dict[str, tuple[Promise, Promise]] = {
     ReasonCode.DOCUMENT_NOT_FOUND: (
         _("We could not find an ID card or passport in the photo of your ID."),
         _(
-            "Take a photo of the ID itself: the whole card (or the passport's photo page) flat "
-            "on a plain table, filling most of the picture. A photo of a person, a screenshot "
-            "or a copy of the details is not enough."
+            "Take a sharp photo of the ID itself: the whole card (or the passport's photo page) "
+            "flat on a plain table, filling most of the picture. A photo of a person, a "
+            "screenshot or a copy of the details is not enough."
         ),
     ),
     ReasonCode.DOCUMENT_UNREADABLE: (

@@ -105,8 +105,10 @@ class LivenessSummarySerializer(serializers.Serializer):
 
 
 class DocumentSummarySerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(
-        choices=IdType.choices, allow_null=True, help_text="The kind of ID found in the photo."
+    kind = serializers.CharField(
+        allow_null=True,
+        help_text="The kind of ID found in the photo: ktp, passport or driving_licence "
+        "(null when none was found).",
     )
     decision = serializers.ChoiceField(choices=["pass", "review", "reject"])
     code = serializers.ChoiceField(

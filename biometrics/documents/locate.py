@@ -108,6 +108,16 @@ def _quad(hull: np.ndarray) -> np.ndarray | None:
     return None
 
 
+def _touches(pts: np.ndarray, width: int, height: int, margin: int = 3) -> bool:
+    """Does a quadrilateral (small-copy pixels) reach the edge of the photo?"""
+    return bool(
+        (pts[:, 0] <= margin).any()
+        or (pts[:, 1] <= margin).any()
+        or (pts[:, 0] >= width - 1 - margin).any()
+        or (pts[:, 1] >= height - 1 - margin).any()
+    )
+
+
 def document_regions(img: np.ndarray, *, limit: int = 3) -> list[Region]:
     """Candidate document regions in an RGB photo, best first (the whole frame included)."""
     height, width = img.shape[:2]
@@ -140,13 +150,7 @@ def document_regions(img: np.ndarray, *, limit: int = 3) -> list[Region]:
         aspect, error = _snap(_aspect(pts))
         if error > MAX_ASPECT_ERROR:
             continue
-        margin = 3
-        touches = bool(
-            (pts[:, 0] <= margin).any()
-            or (pts[:, 1] <= margin).any()
-            or (pts[:, 0] >= sw - 1 - margin).any()
-            or (pts[:, 1] >= sh - 1 - margin).any()
-        )
+        touches = _touches(pts, sw, sh)
         score = (area / frame_area) * (1 - error) * (0.6 if touches else 1.0) * fit**2
         found.append(Region(pts / scale, aspect, score, touches))
     found.sort(key=lambda r: r.score, reverse=True)
@@ -252,3 +256,14 @@ def region_from_text(img: np.ndarray, text_points: list[np.ndarray]) -> Region |
         or (pts[:, 1] >= sh - 4).any()
     )
     return Region(pts / scale, aspect, 0.0, touches)
+
+
+# A photo within this of a document's aspect may be a scan or a tight crop of one (a 4:3 photo
+# is 6 % off a passport page, 16 % off a card).
+SCAN_ASPECT_ERROR = 0.03
+
+
+def scan_like(region: Region) -> bool:
+    """Is this whole-frame region shaped like a document (a scan or a crop of one)?"""
+    height_ratio = _aspect(region.corners)
+    return _snap(height_ratio)[1] <= SCAN_ASPECT_ERROR

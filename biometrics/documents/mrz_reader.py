@@ -92,8 +92,32 @@ def _fillers(glyphs: np.ndarray) -> np.ndarray:
     return similarity[template] > 0.72
 
 
+def _without_fillers(
+    crop: np.ndarray, ink: np.ndarray, cells: list[tuple[int, int]], is_filler: np.ndarray
+) -> np.ndarray:
+    """The line with its filler cells cut out; each removed run leaves a narrow gap.
+
+    Less to recognise (a third of line 2 is usually fillers) and no run of ``<`` for the
+    recogniser to miscount; the cells' order tells where the ``<`` go back.
+    """
+    background = np.median(crop[ink == 0], axis=0) if (ink == 0).any() else 255
+    pitch = max(1, cells[0][1] - cells[0][0])
+    parts, previous_filler = [crop[:, : max(0, cells[0][0])]], False
+    for (left, right), filler in zip(cells, is_filler, strict=True):
+        if filler:
+            if not previous_filler:
+                gap = np.empty((crop.shape[0], max(2, pitch // 2), 3), crop.dtype)
+                gap[:] = background
+                parts.append(gap)
+        else:
+            parts.append(crop[:, max(0, left) : max(0, right)])
+        previous_filler = bool(filler)
+    parts.append(crop[:, max(0, cells[-1][1]) :] if not is_filler[-1] else crop[:, :0])
+    return np.ascontiguousarray(np.concatenate([p for p in parts if p.shape[1]], axis=1))
+
+
 def _read_line(
-    card: np.ndarray, box: TextBox, ocr: OcrEngine, *, sharpen: bool, paint: bool
+    card: np.ndarray, box: TextBox, ocr: OcrEngine, *, sharpen: bool, paint: bool | str
 ) -> TextLine | None:
     crop = np.ascontiguousarray(_line_crop(card, box)[:, :, ::-1])
     if sharpen:
@@ -103,10 +127,15 @@ def _read_line(
     if found is not None:
         ink, cells = found
         is_filler = _fillers(np.stack([_glyph(ink, cell) for cell in cells]))
-        background = np.median(crop[ink == 0], axis=0) if (ink == 0).any() else 255
-        for cell, filler in zip(cells, is_filler, strict=True):
-            if filler:
-                crop[:, max(0, cell[0]) : max(0, cell[1])] = background
+        if paint == "tail":  # only the run that pads the line out (line 1: after the names)
+            tail = np.zeros_like(is_filler)
+            for index in range(LINE_LENGTH - 1, -1, -1):
+                if not is_filler[index]:
+                    break
+                tail[index] = True
+            is_filler = tail
+        if is_filler.any():
+            crop = _without_fillers(crop, ink, cells, is_filler)
     height, width = crop.shape[:2]
     flat = TextBox(points=np.float32([[0, 0], [width, 0], [width, height], [0, height]]))
     read = ocr.recognise(crop, [flat])
@@ -146,8 +175,9 @@ def mrz_read(
     card: np.ndarray, boxes: tuple[TextBox, TextBox], ocr: OcrEngine, *, sharpen: bool = False
 ) -> tuple[TextLine, TextLine] | None:
     """Read the two MRZ lines. Line 2 is read cell by cell (its check digits depend on every
-    position); line 1 holds the names, compared by similarity, so it is read as a whole."""
-    first = _read_line(card, boxes[0], ocr, sharpen=sharpen, paint=True)
+    position); line 1 holds the names, compared by similarity: only its trailing filler run is
+    painted out, and the ``<<`` between surname and given names stays for the recogniser."""
+    first = _read_line(card, boxes[0], ocr, sharpen=sharpen, paint="tail")
     second = _read_line(card, boxes[1], ocr, sharpen=sharpen, paint=True)
     if first is None or second is None:
         return None

@@ -141,7 +141,7 @@ class RapidOcrEngine:
         results: list[TextLine | None] = [None] * len(crops)
         for start in range(0, len(order), 6):
             batch = [int(i) for i in order[start : start + 6]]
-            ratio = max(320 / REC_HEIGHT, *(crops[i].shape[1] / crops[i].shape[0] for i in batch))
+            ratio = max(2.0, *(crops[i].shape[1] / crops[i].shape[0] for i in batch))
             target = int(REC_HEIGHT * ratio)
             tensor = np.zeros((len(batch), 3, REC_HEIGHT, target), np.float32)
             for row, i in enumerate(batch):

@@ -132,7 +132,7 @@ def _quick_fields(kind: str, lines: list[TextLine], today: date) -> set[str]:
 
 def _cause(region: locate.Region, card: np.ndarray) -> str:
     """Why a document whose kind we recognised could not be read."""
-    if region.whole_frame and locate._snap(region.aspect)[1] > 0.08:
+    if region.whole_frame and not locate.scan_like(region):
         return "cut_off"
     if region.touches_edge and not region.whole_frame:
         return "cut_off"
@@ -151,14 +151,10 @@ def _read_region(
     ocr: OcrEngine,
     *,
     today: date,
-    seen: list[TextBox] | None = None,
 ) -> DocumentRead | None:
-    """Read one candidate region; ``seen`` collects the whole frame's text boxes (photo px)."""
+    """Flatten one candidate region and read it; None if it does not read as a document."""
     card = locate.rectify(img, region)
     boxes = ocr.detect(card)
-    if region.whole_frame and seen is not None:
-        factor = img.shape[1] / card.shape[1]
-        seen.extend(TextBox(points=b.points * factor) for b in boxes)
     if len(boxes) < 3:
         return None
     upside_down = getattr(ocr, "upside_down", None)
@@ -183,13 +179,27 @@ def _read_region(
             if "id_number" not in result.fields:
                 result.problem = _cause(region, card)
             return result
-    read([b for b in boxes if b.cy < 0.5 * height and b.width > 1.3 * b.height])
+    words = [b for b in boxes if b.width > 1.3 * b.height]  # not lone colons or letters
+    # First the left half of the band under the header: a KTP's NIK, name, birth and sex rows
+    # (labels and values), a SIM's number and lines 1-3. Then the header, then the rest.
+    read([b for b in words if 0.14 * height < b.cy < 0.5 * height and b.x0 < 0.5 * width])
     kind = _classify(lines, today=today)
+    if kind is None:
+        read([b for b in words if b.cy <= 0.14 * height])
+        kind = _classify(lines, today=today)
     if kind is None or any(
         name not in _quick_fields(kind, lines, today) for name in REQUIRED[kind]
     ):
-        read([b for b in boxes if b.width > 1.3 * b.height])
+        read(words)
         kind = kind or _classify(lines, today=today)
+    if kind == "driving_licence" and "expiry" not in _quick_fields(kind, lines, today):
+        read([b for b in words if b.cy > 0.75 * height])  # the expiry line, at the bottom
+        if "expiry" not in _quick_fields(kind, lines, today):
+            read(words)
+    elif kind == "ktp" and not _complete(
+        DocumentRead(fields=parsing.parse_ktp(lines, today=today))
+    ):
+        read([b for b in words if b.cy < 0.5 * height])  # a value that starts further right
     if kind is None:
         return None
     result = DocumentRead(kind=kind, image=card)  # type: ignore[arg-type]
@@ -198,7 +208,7 @@ def _read_region(
         kind == "passport" and result.mrz_failed
     ):
         result.problem = _cause(region, card)
-    elif region.whole_frame and locate._snap(region.aspect)[1] > 0.08:
+    elif region.whole_frame and not locate.scan_like(region):
         # Read, but its edges were not found: the portrait cannot be told from other faces.
         result.problem = "cut_off"
     return result
@@ -215,6 +225,19 @@ def _better(candidate: DocumentRead, current: DocumentRead) -> bool:
     return len(candidate.fields) > len(current.fields)
 
 
+def _read_grown(
+    img: np.ndarray, whole: locate.Region, ocr: OcrEngine, *, today: date
+) -> DocumentRead | None:
+    """Find text in the whole photo, grow a document region from its colour, and read that."""
+    card = locate.rectify(img, whole)
+    factor = img.shape[1] / card.shape[1]
+    boxes = ocr.detect(card)
+    if len(boxes) < 3:
+        return None
+    grown = locate.region_from_text(img, [b.points * factor for b in boxes])
+    return _read_region(img, grown, ocr, today=today) if grown is not None else None
+
+
 def document_read(
     img: np.ndarray, *, ocr: OcrEngine | None = None, today: date | None = None
 ) -> DocumentRead:
@@ -227,29 +250,23 @@ def document_read(
     started = time.perf_counter()
     ocr = ocr or engine()
     today = today or _today()
-    regions = locate.document_regions(img)
     result: DocumentRead | None = None
-    seen: list[TextBox] = []
-    for region in regions:
-        candidate = _read_region(img, region, ocr, today=today, seen=seen)
+    for region in locate.document_regions(img):
+        if region.whole_frame and not locate.scan_like(region):
+            # The photo is not shaped like a document, so it is not a scan of one: its text
+            # only tells where a document whose outline the edge search missed may be.
+            candidate = _read_grown(img, region, ocr, today=today)
+        else:
+            candidate = _read_region(img, region, ocr, today=today)
         if candidate is None:
             continue
         if result is None or _better(candidate, result):
             result = candidate
         if not result.problem and _complete(result):
             break
-    if result is not None and result.problem and seen:
-        # A document whose outline the edge search missed: grow it from its text's colour.
-        grown = locate.region_from_text(img, [b.points for b in seen])
-        candidate = _read_region(img, grown, ocr, today=today) if grown else None
-        if candidate is not None and not candidate.problem:
-            result = candidate
     if result is None:
+        # Nothing reads as an ID. A card too blurred to read lands here too: the advice for
+        # document_not_found asks for a sharp photo of the whole card.
         result = DocumentRead(problem="not_found")
-        best = next((r for r in regions if not r.whole_frame and r.score > 0.12), None)
-        if best is not None:  # a card-shaped object we could not read at all
-            card = locate.rectify(img, best)
-            if locate.sharpness(card) < BLUR_LIMIT / 3:
-                result.problem = "blur"
     result.seconds = time.perf_counter() - started
     return result

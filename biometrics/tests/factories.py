@@ -112,4 +112,31 @@ def submission(**overrides: Any) -> dict[str, Any]:
         "selfie": hopper_selfie(),
     }
     values.update(overrides)
+    if "document" not in overrides:
+        values["document"] = _document_for(values)
     return values
+
+
+def _document_for(values: dict[str, Any]) -> bytes:
+    """The photographed document that prints what ``values`` types (the standard one if unchanged).
+
+    A test that changes the typed details gets a document printing them, as an honest member
+    would upload; tests of a mismatch pass their own ``document``.
+    """
+    kind = (
+        values["id_type"]
+        if values["id_type"] in ("ktp", "passport", "driving_licence")
+        else ("ktp")
+    )
+    typed = (kind, values["id_number"], values["full_name"], values["date_of_birth"], values["sex"])
+    if typed == ("ktp", NIK, NAME, DOB, SEX):
+        return hopper_card()
+    if not (isinstance(values["date_of_birth"], date) and values["sex"] in ("F", "M")):
+        return hopper_card()  # refused before any photo is looked at
+    return document(
+        kind,
+        id_number=str(values["id_number"]),
+        name=str(values["full_name"]),
+        birth_date=values["date_of_birth"],
+        sex=values["sex"],
+    )
