@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_noop
 from PIL import Image
 
 from accounts.selectors import user_is_premium
@@ -75,6 +76,8 @@ REVIEW_PERMISSION = "biometrics.review_verification"
 ACCESS_CATEGORY = "biometric images"
 ACCESS_PURPOSE = "identity verification review"
 DOCUMENT_TEXT_CATEGORY = "identity document text"
+# The access log shows categories through consent_tags.readable(): "Identity document text".
+gettext_noop("Identity document text")
 
 # Our ID types -> the engine's (biometrics.nik) names.
 _ENGINE_ID_TYPES = {

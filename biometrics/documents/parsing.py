@@ -252,7 +252,7 @@ def parse_ktp(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
     return fields
 
 
-_NUMBERED = re.compile(r"^\s*([1-6])\s*[.,:;]\s*([A-Z].*)$")
+_NUMBERED = re.compile(r"^\s*([1-6])\s*[.,:;]\s*([A-Z0-9(].*)$")
 
 
 def parse_sim(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
@@ -279,6 +279,13 @@ def parse_sim(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
         sex = _sex(numbered["3"][0], "PRIA", "WANITA")
         if sex:
             fields["sex"] = ReadField(sex, numbered["3"][1])
+    if "sex" not in fields:  # line 3 not recognised as such: the word alone is enough
+        for line in lines:
+            words = set(re.findall(r"[A-Z]+", line.text.upper()))
+            if words & {"PRIA", "WANITA"}:
+                value = "M" if "PRIA" in words else "F"
+                fields["sex"] = ReadField(value, line.confidence * 0.9)
+                break
     for line in sorted(lines, key=lambda line: line.box.cy):
         if first_numbered_y is not None and line.box.y0 >= first_numbered_y:
             break

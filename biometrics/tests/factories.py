@@ -140,3 +140,61 @@ def _document_for(values: dict[str, Any]) -> bytes:
         birth_date=values["date_of_birth"],
         sex=values["sex"],
     )
+
+
+@cache
+def flat_document(kind: str = "ktp") -> bytes:
+    """The standard KTP (or another kind) as a flat scan, PNG-free JPEG bytes."""
+    return document(kind, photographed=False)
+
+
+def flat_document_array(kind: str = "ktp"):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(io.BytesIO(flat_document(kind))) as img:
+        return np.asarray(img.convert("RGB"))
+
+
+@cache
+def holiday_photo() -> bytes:
+    """Two people side by side on holiday: faces, no ID anywhere (issue 12's report)."""
+    return faces.jpeg_bytes(faces.two_people(faces.grace_hopper(), faces.astronaut()))
+
+
+@cache
+def card_held_beside_a_face() -> bytes:
+    """Grace Hopper in the photo, holding a KTP whose own portrait is Eileen Collins."""
+    card = document_array("ktp", portrait="astronaut", photographed=False)
+    return faces.jpeg_bytes(faces.selfie_holding_card(faces.grace_hopper(), card))
+
+
+def document_array(kind: str = "ktp", **overrides: Any):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(io.BytesIO(document(kind, **overrides))) as img:
+        return np.asarray(img.convert("RGB"))
+
+
+def photo_variant(data: bytes, *, rotate: int = 0, blur: float = 0.0, crop: float = 1.0) -> bytes:
+    """The same photo turned by ``rotate`` degrees, blurred, or cut to its left ``crop``."""
+    import io
+
+    from PIL import Image, ImageFilter
+
+    with Image.open(io.BytesIO(data)) as img:
+        out = img.convert("RGB")
+        if rotate:
+            out = out.rotate(rotate, expand=True)
+        if blur:
+            out = out.filter(ImageFilter.GaussianBlur(blur))
+        if crop < 1.0:
+            out = out.crop((0, 0, round(out.width * crop), out.height))
+        buffer = io.BytesIO()
+        out.save(buffer, format="JPEG", quality=90)
+        return buffer.getvalue()
