@@ -38,6 +38,13 @@ class Region:
     score: float
     touches_edge: bool
     whole_frame: bool = False
+    fit: float = 1.0  # how tightly the outline fills its quadrilateral (1 = a clean card edge)
+    aspect_error: float = 0.0  # relative distance of its side ratio from the document's
+
+    @property
+    def truncated(self) -> bool:
+        """At the photo's edge and too short for a whole document: part of it is outside."""
+        return self.touches_edge and not self.whole_frame and self.aspect_error > 0.1
 
     @property
     def source_width(self) -> float:
@@ -152,7 +159,7 @@ def document_regions(img: np.ndarray, *, limit: int = 3) -> list[Region]:
             continue
         touches = _touches(pts, sw, sh)
         score = (area / frame_area) * (1 - error) * (0.6 if touches else 1.0) * fit**2
-        found.append(Region(pts / scale, aspect, score, touches))
+        found.append(Region(pts / scale, aspect, score, touches, fit=fit, aspect_error=error))
     found.sort(key=lambda r: r.score, reverse=True)
     distinct: list[Region] = []
     for region in found:  # the same card's inner and outer edge give near-identical quads
@@ -255,7 +262,7 @@ def region_from_text(img: np.ndarray, text_points: list[np.ndarray]) -> Region |
         or (pts[:, 0] >= sw - 4).any()
         or (pts[:, 1] >= sh - 4).any()
     )
-    return Region(pts / scale, aspect, 0.0, touches)
+    return Region(pts / scale, aspect, 0.0, touches, aspect_error=error)
 
 
 # A photo within this of a document's aspect may be a scan or a tight crop of one (a 4:3 photo

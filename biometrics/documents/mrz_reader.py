@@ -201,7 +201,7 @@ def mrz_boxes(boxes: list[TextBox], width: int, height: int) -> tuple[TextBox, T
     above = [
         b
         for b in boxes
-        if second.cy - 3.2 * second.height < b.cy < second.cy - 0.6 * second.height
+        if second.cy - 4.5 * second.height < b.cy < second.cy - 0.6 * second.height
         and b.x0 < second.x0 + 0.35 * second.width
         and b.height > 0.5 * second.height
     ]

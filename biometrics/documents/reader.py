@@ -146,18 +146,24 @@ def _cause(region: locate.Region, card: np.ndarray) -> str:
     return "unreadable"
 
 
-def _blurred(region: locate.Region, card: np.ndarray, boxes: list[TextBox]) -> DocumentRead | None:
-    """A card-shaped region too out of focus to read: a document we can name the cause for.
+def _unreadable_card(
+    region: locate.Region, card: np.ndarray, boxes: list[TextBox]
+) -> DocumentRead | None:
+    """A card-shaped region with text on it that could not be read, and why; else None.
 
-    Only a large, well-fitting card outline with blobs of text on it, whose flattened image
-    is far below the sharpness any readable photo had; anything else is no document.
+    Only a clean card outline (tight fit, a document's aspect) carrying at least one block of
+    text, that is too small in the photo, out of focus or blown out by glare: the member can fix
+    each of these. Anything else is no document.
     """
-    if (
-        not region.whole_frame
-        and region.score >= 0.1
-        and len(boxes) >= 1
-        and locate.sharpness(card) < BLUR_LIMIT
-    ):
+    if region.whole_frame or region.fit < 0.85 or not boxes:
+        return None
+    if region.source_width < SMALL_WIDTH and len(boxes) >= 3 and region.fit >= 0.9:
+        return DocumentRead(problem="too_small", image=card)
+    if region.score < 0.1:  # a small patch of the picture, not what the member photographed
+        return None
+    if locate.glare_fraction(card) > GLARE_LIMIT:
+        return DocumentRead(problem="glare", image=card)
+    if locate.sharpness(card) < BLUR_LIMIT:
         return DocumentRead(problem="blur", image=card)
     return None
 
@@ -173,7 +179,7 @@ def _read_region(
     card = locate.rectify(img, region)
     boxes = ocr.detect(card)
     if len(boxes) < 3:
-        return _blurred(region, card, boxes)
+        return _unreadable_card(region, card, boxes)
     upside_down = getattr(ocr, "upside_down", None)
     if upside_down is not None and upside_down(card, boxes):
         card, boxes = _flip(card, boxes)
@@ -195,7 +201,7 @@ def _read_region(
             _parse_passport(list(pair), result, card, ocr, today=today)
             if "id_number" not in result.fields:
                 result.problem = _cause(region, card)
-            elif region.touches_edge and not region.whole_frame:
+            elif region.truncated:
                 result.problem = "cut_off"
             return result
     words = [b for b in boxes if b.width > 1.3 * b.height]  # not lone colons or letters
@@ -220,16 +226,14 @@ def _read_region(
     ):
         read([b for b in words if b.cy < 0.5 * height])  # a value that starts further right
     if kind is None:
-        return _blurred(region, card, boxes)
+        return _unreadable_card(region, card, boxes)
     result = DocumentRead(kind=kind, image=card)  # type: ignore[arg-type]
     _parse(kind, lines, result, card, ocr, today=today)
     if any(name not in result.fields for name in REQUIRED[kind]) and not (
         kind == "passport" and result.mrz_failed
     ):
         result.problem = _cause(region, card)
-    elif (region.whole_frame and not locate.scan_like(region)) or (
-        region.touches_edge and not region.whole_frame
-    ):
+    elif (region.whole_frame and not locate.scan_like(region)) or region.truncated:
         # Read, but not whole in the photo (or its edges were not found): the portrait may be
         # missing, and could not be told from other faces in the picture.
         result.problem = "cut_off"
