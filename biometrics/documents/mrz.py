@@ -115,8 +115,10 @@ def mrz_parse(line1: str, line2: str) -> Mrz | None:
     is left as read: its check digit decides.
     """
     line1, line2 = clean_line(line1), clean_line(line2)
-    if len(line2) < 30 or len(line1) < 10 or not line1.startswith("P"):
+    if len(line2) < 30:
         return None
+    if len(line1) < 10 or not line1.startswith("P"):
+        line1 = "P<<<<"  # line 1 unreadable: line 2 still holds the number, dates and checks
     if len(line2) != LINE_LENGTH:
         # Anchor both ends: positions 0-27 and the last two characters are fixed.
         middle = line2[28:-2].rstrip("<")[:14]

@@ -16,6 +16,13 @@ from biometrics.documents.mrz import LINE_LENGTH
 from biometrics.documents.ocr import OcrEngine, TextBox, TextLine, _line_crop
 
 _GLYPH = 16
+# Where line 2 may hold a filler (ICAO 9303 TD3): padding of the document number, an
+# unspecified sex, the optional data and its check digit. Dates, nationality and the other
+# check digits never do, so a blurred letter there is never mistaken for one.
+LINE2_FILLER_CELLS = np.zeros(LINE_LENGTH, bool)
+LINE2_FILLER_CELLS[list(range(1, 9)) + [20] + list(range(28, 43))] = True
+OPTIONAL_CELLS = np.zeros(LINE_LENGTH, bool)
+OPTIONAL_CELLS[28:42] = True
 
 
 def _text_band(ink: np.ndarray) -> np.ndarray:
@@ -82,10 +89,16 @@ def _glyph(ink: np.ndarray, cell: tuple[int, int]) -> np.ndarray:
     return vector / norm if norm > 0 else vector
 
 
-def _fillers(glyphs: np.ndarray) -> np.ndarray:
-    """Boolean per cell: is it the filler? The glyph with the most look-alikes is ``<``."""
+def _fillers(glyphs: np.ndarray, candidates: np.ndarray | None = None) -> np.ndarray:
+    """Boolean per cell: is it the filler? The glyph with the most look-alikes is ``<``.
+
+    ``candidates`` limits where the template may come from (line 2: the optional-data run),
+    so blurred digits that all look alike are never taken for the filler.
+    """
     similarity = glyphs @ glyphs.T
     alike = (similarity > 0.8).sum(axis=1)
+    if candidates is not None:
+        alike = np.where(candidates, alike, -1)
     template = int(np.argmax(alike))
     if alike[template] < 5:
         return np.zeros(len(glyphs), bool)
@@ -126,7 +139,8 @@ def _read_line(
     found = _cells(crop) if paint else None
     if found is not None:
         ink, cells = found
-        is_filler = _fillers(np.stack([_glyph(ink, cell) for cell in cells]))
+        glyphs = np.stack([_glyph(ink, cell) for cell in cells])
+        is_filler = _fillers(glyphs, OPTIONAL_CELLS if paint == "line2" else None)
         if paint == "tail":  # only the run that pads the line out (line 1: after the names)
             tail = np.zeros_like(is_filler)
             for index in range(LINE_LENGTH - 1, -1, -1):
@@ -134,6 +148,8 @@ def _read_line(
                     break
                 tail[index] = True
             is_filler = tail
+        elif paint == "line2":
+            is_filler &= LINE2_FILLER_CELLS
         if is_filler.any():
             crop = _without_fillers(crop, ink, cells, is_filler)
     height, width = crop.shape[:2]
@@ -178,7 +194,7 @@ def mrz_read(
     position); line 1 holds the names, compared by similarity: only its trailing filler run is
     painted out, and the ``<<`` between surname and given names stays for the recogniser."""
     first = _read_line(card, boxes[0], ocr, sharpen=sharpen, paint="tail")
-    second = _read_line(card, boxes[1], ocr, sharpen=sharpen, paint=True)
+    second = _read_line(card, boxes[1], ocr, sharpen=sharpen, paint="line2")
     if first is None or second is None:
         return None
     return first, second
@@ -198,21 +214,29 @@ def mrz_boxes(boxes: list[TextBox], width: int, height: int) -> tuple[TextBox, T
     if not wide:
         return None
     second = max(wide, key=lambda b: b.cy)
+    height = second.height
+    # The detector may split a line at a long filler run: a line is every box on its row.
+    row2 = [b for b in boxes if abs(b.cy - second.cy) < 0.5 * height]
+    left2, right2 = min(b.x0 for b in row2), max(b.x1 for b in row2)
     above = [
         b
         for b in boxes
-        if second.cy - 4.5 * second.height < b.cy < second.cy - 0.6 * second.height
-        and b.x0 < second.x0 + 0.35 * second.width
-        and b.height > 0.5 * second.height
+        if second.cy - 4.5 * height < b.cy < second.cy - 0.6 * height
+        and b.x0 < left2 + 0.35 * (right2 - left2)
+        and b.height > 0.5 * height
     ]
     if not above:
         return None
-    top, bottom = min(b.y0 for b in above), max(b.y1 for b in above)
-    left, right = min(second.x0, *(b.x0 for b in above)), second.x1
+    nearest = max(b.cy for b in above)  # line 1 is the row right above line 2, not the VIZ
+    row1 = [b for b in boxes if abs(b.cy - nearest) < 0.5 * height]
+    top, bottom = min(b.y0 for b in row1), max(b.y1 for b in row1)
+    left = min(left2, *(b.x0 for b in row1))
+    # The zone is centred on the page: a last filler run the detector missed still lies
+    # within the mirror of the left margin (the cells are then fitted to the ink).
+    right = max(right2, min(float(width), width - left + 0.01 * width))
     first = TextBox(points=np.float32([[left, top], [right, top], [right, bottom], [left, bottom]]))
+    top2, bottom2 = min(b.y0 for b in row2), max(b.y1 for b in row2)
     line2 = TextBox(
-        points=np.float32(
-            [[left, second.y0], [right, second.y0], [right, second.y1], [left, second.y1]]
-        )
+        points=np.float32([[left, top2], [right, top2], [right, bottom2], [left, bottom2]])
     )
     return first, line2
