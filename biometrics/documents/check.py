@@ -119,7 +119,7 @@ def cross_check(read: DocumentRead, typed: Typed, *, today: date) -> list[FieldO
                 nik_info = None
 
     name = fields.get("full_name")
-    if name is None:
+    if name is None or len(re.sub(r"[^A-Z]", "", name.value.upper())) < 2:
         out.append(_outcome("full_name", "unread", 0.0))
     else:
         score = name_similarity(typed.full_name, name.value)

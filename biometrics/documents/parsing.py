@@ -329,10 +329,9 @@ def parse_passport(
             0.99 if name not in parsed.failed and "composite" not in parsed.failed else (confidence)
         )
 
-    fields = {
-        "id_number": ReadField(parsed.number, checked("number"), "mrz"),
-        "full_name": ReadField(parsed.full_name, first.confidence, "mrz"),
-    }
+    fields = {"id_number": ReadField(parsed.number, checked("number"), "mrz")}
+    if len(re.sub(r"[^A-Z]", "", parsed.full_name)) >= 2:  # line 1 may be unreadable
+        fields["full_name"] = ReadField(parsed.full_name, first.confidence, "mrz")
     birth = mrz_date(parsed.birth, today=today, future=False)
     if birth:
         fields["date_of_birth"] = ReadField(birth.isoformat(), checked("birth"), "mrz")

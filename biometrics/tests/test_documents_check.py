@@ -157,3 +157,11 @@ def test_no_document_and_an_unreadable_one_have_their_own_codes():
 )
 def test_names_compare_ignoring_spaces_case_and_order(typed, read, alike):
     assert (name_similarity(typed, read) >= 86) is alike
+
+
+def test_a_passport_whose_name_line_could_not_be_read_goes_to_review():
+    typed = _typed(id_type="passport", id_number="C1234567")
+    read = _passport()
+    read.fields["full_name"] = ReadField("", 0.3, "mrz")
+    result = _check(read, typed)
+    assert (result.decision, result.code) == ("review", "document_review")
