@@ -30,6 +30,8 @@ from biometrics.nik import NikError, nik_parse
 
 NAME_MATCH = 86.0
 NAME_NEAR = 70.0
+# Below this reading confidence a different-looking name is a doubt for a person, not proof.
+NAME_READ_CONFIDENT = 0.8
 # A field read with less confidence than this is "near" at best: a person looks.
 FIELD_CONFIDENT = 0.6
 
@@ -124,6 +126,8 @@ def cross_check(read: DocumentRead, typed: Typed, *, today: date) -> list[FieldO
     else:
         score = name_similarity(typed.full_name, name.value)
         state = "match" if score >= NAME_MATCH else "near" if score >= NAME_NEAR else "mismatch"
+        if state == "mismatch" and name.confidence < NAME_READ_CONFIDENT:
+            state = "near"  # a name read with doubt (a blurred MRZ line 1) never rejects alone
         out.append(_outcome("full_name", state, min(name.confidence, score / 100), name.source))
 
     born = fields.get("date_of_birth")

@@ -281,9 +281,10 @@ def parse_sim(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
             fields["sex"] = ReadField(sex, numbered["3"][1])
     if "sex" not in fields:  # line 3 not recognised as such: the word alone is enough
         for line in lines:
-            words = set(re.findall(r"[A-Z]+", line.text.upper()))
-            if words & {"PRIA", "WANITA"}:
-                value = "M" if "PRIA" in words else "F"
+            flat = norm(line.text)
+            pria, wanita = fuzz.partial_ratio("PRIA", flat), fuzz.partial_ratio("WANITA", flat)
+            if max(pria, wanita) >= 80 and len(flat) <= 14:
+                value = "F" if wanita >= pria else "M"
                 fields["sex"] = ReadField(value, line.confidence * 0.9)
                 break
     for line in sorted(lines, key=lambda line: line.box.cy):

@@ -217,6 +217,8 @@ def _read_region(
     ):
         read(words)
         kind = kind or _classify(lines, today=today)
+    if kind == "driving_licence" and "sex" not in _quick_fields(kind, lines, today):
+        read([b for b in words if 0.4 * height < b.cy < 0.65 * height])  # line 3: sex
     if kind == "driving_licence" and "expiry" not in _quick_fields(kind, lines, today):
         read([b for b in words if b.cy > 0.75 * height])  # the expiry line, at the bottom
         if "expiry" not in _quick_fields(kind, lines, today):
