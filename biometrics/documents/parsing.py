@@ -138,8 +138,11 @@ def _label_value(row: list[TextLine], label: str) -> tuple[str, list[TextLine]] 
     return (value, used) if value else None
 
 
-def find_labelled(lines: list[TextLine], *labels: str) -> tuple[str, float] | None:
-    for row in rows(lines):
+def find_labelled(
+    lines: list[TextLine], *labels: str, grouped: list[list[TextLine]] | None = None
+) -> tuple[str, float] | None:
+    """The value printed after the first of ``labels`` that starts a row, and its confidence."""
+    for row in grouped if grouped is not None else rows(lines):
         for label in labels:
             found = _label_value(row, label)
             if found:
@@ -164,14 +167,16 @@ def _digits_candidates(raw: str, weak: set[int]) -> list[str]:
     return ["".join(combo) for combo in itertools.product(*options)]
 
 
-def read_nik(lines: list[TextLine], *, today: date) -> ReadField | None:
+def read_nik(
+    lines: list[TextLine], *, today: date, grouped: list[list[TextLine]] | None = None
+) -> ReadField | None:
     """The printed NIK: 16 characters after the "NIK" label (or any 16-digit token).
 
     Letters are mapped to the digits they look like; where a letter may stand for several
     digits, the reading is kept only if exactly one of them is a valid NIK.
     """
     candidates: list[tuple[str, float]] = []
-    for row in rows(lines):
+    for row in grouped if grouped is not None else rows(lines):
         joined = norm(" ".join(line.text for line in row))
         weakest = _confidence(row)
         labelled = fuzz.partial_ratio("NIK", joined[:4]) >= 66
@@ -227,13 +232,16 @@ def _name(text: str) -> str:
 
 def parse_ktp(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
     fields: dict[str, ReadField] = {}
-    nik = read_nik(lines, today=today)
+    grouped = rows(lines)
+    nik = read_nik(lines, today=today, grouped=grouped)
     if nik:
         fields["id_number"] = nik
-    name = find_labelled(lines, "Nama")
+    name = find_labelled(lines, "Nama", grouped=grouped)
     if name and _name(name[0]):
         fields["full_name"] = ReadField(_name(name[0]), name[1])
-    born = find_labelled(lines, "Tempat/Tgl Lahir", "Tempat/Tgl.Lahir", "TempatTglLahir")
+    born = find_labelled(
+        lines, "Tempat/Tgl Lahir", "Tempat/Tgl.Lahir", "TempatTglLahir", grouped=grouped
+    )
     if born:
         birth = parse_date(born[0])
         if birth:
@@ -241,7 +249,7 @@ def parse_ktp(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
         place = _name(born[0].split(",")[0])
         if place:
             fields["place_of_birth"] = ReadField(place, born[1])
-    sex = find_labelled(lines, "Jenis Kelamin", "JenisKelamin")
+    sex = find_labelled(lines, "Jenis Kelamin", "JenisKelamin", grouped=grouped)
     if sex:
         value = _sex(sex[0].split("GOL")[0], "LAKI-LAKI", "PEREMPUAN")
         if value:
@@ -344,27 +352,3 @@ def parse_passport(
     fields["nationality"] = ReadField(parsed.nationality, confidence, "mrz")
     return parsed, fields
 
-
-def doubtful_positions(line: TextLine, start: int, end: int) -> bool:
-    """Does the OCR'd line hold a guessed character within [start, end) of its text?"""
-    confs = line.char_confidences[start:end]
-    return any(c < CHAR_CONFIDENT for c in confs)
-
-
-def find_labelled_below(lines: list[TextLine], *labels: str) -> tuple[str, float] | None:
-    """The value printed under a label (passport visual zone: label line, value line)."""
-    for line in lines:
-        flat = norm(line.text)
-        if any(fuzz.partial_ratio(norm(label), flat) >= 85 for label in labels):
-            below = [
-                other
-                for other in lines
-                if line.box.y1 - 2 < other.box.cy < line.box.y1 + 2.5 * line.box.height
-                and abs(other.box.x0 - line.box.x0) < 3 * line.box.height
-            ]
-            if below:
-                value = min(below, key=lambda other: other.box.cy)
-                name = _name(value.text)
-                if name:
-                    return name, value.confidence
-    return None
