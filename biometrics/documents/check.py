@@ -126,8 +126,14 @@ def cross_check(read: DocumentRead, typed: Typed, *, today: date) -> list[FieldO
     else:
         score = name_similarity(typed.full_name, name.value)
         state = "match" if score >= NAME_MATCH else "near" if score >= NAME_NEAR else "mismatch"
-        if state == "mismatch" and name.confidence < NAME_READ_CONFIDENT:
-            state = "near"  # a name read with doubt (a blurred MRZ line 1) never rejects alone
+        letters_read = len(re.sub(r"[^A-Z]", "", name.value.upper()))
+        letters_typed = len(re.sub(r"[^A-Z]", "", typed.full_name.upper()))
+        if state == "mismatch" and (
+            name.confidence < NAME_READ_CONFIDENT or letters_read < letters_typed / 2
+        ):
+            # a name read with doubt, or only in part (a blurred MRZ line 1 loses letters),
+            # never rejects on its own: a person compares
+            state = "near"
         out.append(_outcome("full_name", state, min(name.confidence, score / 100), name.source))
 
     born = fields.get("date_of_birth")

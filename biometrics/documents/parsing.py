@@ -351,4 +351,3 @@ def parse_passport(
         fields["expiry"] = ReadField(expiry.isoformat(), checked("expiry"), "mrz")
     fields["nationality"] = ReadField(parsed.nationality, confidence, "mrz")
     return parsed, fields
-

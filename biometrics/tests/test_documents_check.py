@@ -165,3 +165,12 @@ def test_a_passport_whose_name_line_could_not_be_read_goes_to_review():
     read.fields["full_name"] = ReadField("", 0.3, "mrz")
     result = _check(read, typed)
     assert (result.decision, result.code) == ("review", "document_review")
+
+
+def test_a_name_read_only_in_part_goes_to_review_and_another_persons_name_is_rejected():
+    typed = _typed(id_type="passport", id_number="C1234567", full_name="Fajar Kusuma")
+    read = _passport()
+    read.fields["full_name"] = ReadField("FR", 0.95, "mrz")
+    assert _check(read, typed).decision == "review"
+    read.fields["full_name"] = ReadField("BAMBANG SUTRISNO", 0.95, "mrz")
+    assert _check(read, typed).mismatched == ["full_name"]
