@@ -11,12 +11,15 @@ $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.runtime: requirements.txt | $(BIN)/activate
+## rapidocr-onnxruntime goes in without its declared dependencies (requirements-ocr.txt says why).
+$(VENV)/.runtime: requirements.txt requirements-ocr.txt | $(BIN)/activate
 	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -r requirements-ocr.txt
 	@touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/activate
+$(VENV)/.dev: requirements.txt requirements-ocr.txt requirements-dev.txt | $(BIN)/activate
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-deps -r requirements-ocr.txt
 	@touch $@ $(VENV)/.runtime
 
 install: $(VENV)/.runtime

@@ -134,6 +134,20 @@ def throttle(monkeypatch):
     return set_rates
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _ocr_reads_each_document_once():
+    """The real OCR engine, with each distinct image read once per test session.
+
+    Many tests submit the same standard document; see biometrics/tests/ocr_cache.py.
+    """
+    from biometrics.documents import ocr
+    from biometrics.tests.ocr_cache import CachingEngine
+
+    previous = ocr.engine_set(CachingEngine(ocr.RapidOcrEngine))
+    yield
+    ocr.engine_set(previous)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache

@@ -56,6 +56,35 @@ class ReviewForm(forms.Form):
         return data
 
 
+class DocumentDecisionFilter(admin.SimpleListFilter):
+    """Filter cases by the document check's decision (pass, review, reject) or cause."""
+
+    title = _("document check")
+    parameter_name = "document"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("pass", _("Document passed")),
+            ("review", _("Document sent to review")),
+            ("reject", _("Document rejected")),
+            ("blur", _("Unreadable: blurred")),
+            ("glare", _("Unreadable: glare")),
+            ("cut_off", _("Unreadable: cut off")),
+            ("too_small", _("Unreadable: too small")),
+            ("none", _("Not checked")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value in ("pass", "review", "reject"):
+            return queryset.filter(document_check__decision=value)
+        if value in ("blur", "glare", "cut_off", "too_small"):
+            return queryset.filter(document_check__cause=value)
+        if value == "none":
+            return queryset.filter(document_check__isnull=True)
+        return queryset
+
+
 @admin.register(Verification)
 class VerificationAdmin(admin.ModelAdmin):
     list_display = (
@@ -67,7 +96,7 @@ class VerificationAdmin(admin.ModelAdmin):
         "distance",
         "review_link",
     )
-    list_filter = ("status", "reason_code", "id_type")
+    list_filter = ("status", "reason_code", DocumentDecisionFilter, "id_type")
     search_fields = ("user__email",)
     list_select_related = ("user",)
     date_hierarchy = "created_at"
@@ -87,6 +116,7 @@ class VerificationAdmin(admin.ModelAdmin):
         "candidate_count",
         "human_review_requested",
         "liveness",
+        "document_check",
         "attempts",
         "created_at",
         "processing_started_at",
@@ -195,8 +225,12 @@ class VerificationAdmin(admin.ModelAdmin):
                 url = reverse("admin:biometrics_verification_changelist")
                 return redirect(f"{url}?status__exact=needs_review")
         crops: dict[str, str] = {}
+        document_rows: list[dict[str, Any]] = []
         if verification.status == Status.NEEDS_REVIEW:
             crops = services.verification_review_open(
+                verification_id=verification.pk, reviewer=request.user
+            )
+            document_rows = services.verification_review_document(
                 verification_id=verification.pk, reviewer=request.user
             )
         context = {
@@ -206,6 +240,9 @@ class VerificationAdmin(admin.ModelAdmin):
             "verification": verification,
             "document_crop": crops.get("document_face"),
             "selfie_crop": crops.get("selfie_face"),
+            "document_flat": crops.get("document_flat"),
+            "document_rows": document_rows,
+            "document": verification.document_check,
             "frames": [crops[kind] for kind in sorted(crops) if kind.startswith("frame_")],
             "liveness": verification.liveness,
             "candidates": self._candidates(verification),

@@ -1,8 +1,8 @@
 """Demo photos drawn from a portrait shipped with matplotlib: an ID card and a selfie.
 
-Production code may not import the tests' helpers, so this is the demo's own small copy. The
-two images show the same person (Grace Hopper, matplotlib's sample portrait), so submitting
-them verifies; nothing here is a real ID.
+The card is a synthetic KTP from the document generator, printing the demo member's details;
+the two images show the same person (Grace Hopper, matplotlib's sample portrait), so
+submitting them with those details verifies. Nothing here is a real ID.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import io
 import os
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageEnhance, ImageFont
+from PIL import Image, ImageEnhance
 
 
 def _portrait() -> Image.Image:
@@ -22,28 +22,29 @@ def _portrait() -> Image.Image:
         return img.convert("RGB")
 
 
-def id_card_jpeg(*, name: str, nik: str, birth: str, sex_label: str) -> bytes:
-    """A KTP-like card (1000x630) with the portrait, as JPEG bytes."""
-    card = Image.new("RGB", (1000, 630), (120, 170, 215))
-    draw = ImageDraw.Draw(card)
-    font = ImageFont.load_default(size=30)
-    draw.rectangle((0, 0, 1000, 80), fill=(40, 90, 160))
-    draw.text((30, 22), "PROVINSI DKI JAKARTA  KARTU TANDA PENDUDUK", fill="white", font=font)
-    rows = [
-        ("NIK", nik),
-        ("Nama", name),
-        ("Tgl Lahir", birth),
-        ("Jenis Kelamin", sex_label),
-        ("Berlaku Hingga", "SEUMUR HIDUP"),
-    ]
-    for row, (label, value) in enumerate(rows):
-        draw.text((30, 120 + row * 70), f"{label}: {value}", fill=(10, 10, 10), font=font)
-    photo = _portrait().crop((60, 40, 460, 460))
-    photo.thumbnail((300, 400), Image.LANCZOS)
-    card.paste(photo, (670, 130))
-    out = io.BytesIO()
-    card.save(out, format="JPEG", quality=90)
-    return out.getvalue()
+def id_card_jpeg(*, name: str, nik: str, birth: str, sex_label: str, seed: int = 3) -> bytes:
+    """A photographed synthetic KTP printing these details, with the portrait, as JPEG bytes.
+
+    ``birth`` is DD-MM-YYYY as printed on a KTP; ``sex_label`` LAKI-LAKI or PEREMPUAN. The
+    card is drawn by the document generator (biometrics/documents/generator.py) and put on a
+    plain table, so the document check finds, flattens and reads it like a member's photo.
+    """
+    from datetime import datetime
+
+    import numpy as np
+
+    from biometrics.documents.generator import sample_document
+
+    born = datetime.strptime(birth, "%d-%m-%Y").date()  # noqa: DTZ007 (a calendar date)
+    return sample_document(
+        kind="ktp",
+        id_number=nik,
+        name=name,
+        birth_date=born,
+        sex="F" if sex_label.upper().startswith("P") else "M",
+        portrait=np.asarray(_portrait().crop((60, 40, 460, 460))),
+        seed=seed,
+    )
 
 
 def selfie_jpeg() -> bytes:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from config.encryption import (
     EncryptedCharField,
     EncryptedDateField,
+    EncryptedTextField,
     decrypt_bytes,
     encrypt_bytes,
 )
@@ -87,7 +88,13 @@ class ReasonCode(models.TextChoices):
     INVALID_ID_NUMBER = "invalid_id_number", _("ID number invalid")
     IMAGE_UNREADABLE = "image_unreadable", _("Image unreadable")
     LIVENESS_FAILED = "liveness_failed", _("Liveness check failed")
+    DOCUMENT_NOT_FOUND = "document_not_found", _("No ID document in the photo")
+    DOCUMENT_UNREADABLE = "document_unreadable", _("ID document unreadable")
+    DOCUMENT_DATA_MISMATCH = "document_data_mismatch", _("Details differ from the ID document")
+    DOCUMENT_EXPIRED = "document_expired", _("ID document expired")
+    DOCUMENT_MRZ_INVALID = "document_mrz_invalid", _("Passport machine-readable zone invalid")
     # Review
+    DOCUMENT_REVIEW = "document_review", _("ID document needs a person to check")
     NEAR_THRESHOLD = "near_threshold", _("Match too close to call")
     POSSIBLE_DUPLICATE = "possible_duplicate", _("Face similar to another account")
     HUMAN_REVIEW_REQUESTED = "human_review_requested", _("Member asked for a person to decide")
@@ -110,6 +117,21 @@ REVIEW_REJECT_REASONS = (
     ReasonCode.NO_FACE_IN_SELFIE,
     ReasonCode.MULTIPLE_FACES_IN_SELFIE,
     ReasonCode.LIVENESS_FAILED,
+    ReasonCode.DOCUMENT_NOT_FOUND,
+    ReasonCode.DOCUMENT_UNREADABLE,
+    ReasonCode.DOCUMENT_DATA_MISMATCH,
+    ReasonCode.DOCUMENT_EXPIRED,
+    ReasonCode.DOCUMENT_MRZ_INVALID,
+)
+
+# Reasons from the document check (issue 12); a member sees which field differs, never a value.
+DOCUMENT_REASONS = (
+    ReasonCode.DOCUMENT_NOT_FOUND,
+    ReasonCode.DOCUMENT_UNREADABLE,
+    ReasonCode.DOCUMENT_DATA_MISMATCH,
+    ReasonCode.DOCUMENT_EXPIRED,
+    ReasonCode.DOCUMENT_MRZ_INVALID,
+    ReasonCode.DOCUMENT_REVIEW,
 )
 
 # Automatic rejections after which the member may ask a person to decide (GDPR Art. 22).
@@ -152,6 +174,11 @@ class Verification(models.Model):
     selfie_vector = EncryptedVectorField(null=True, blank=True)
     # LivenessResult.as_record() plus the member's message; no images, no template.
     liveness = models.JSONField(null=True, blank=True)
+    # The document check's outcome per field, its decision and cause: never a value read
+    # (biometrics.documents.results.DocumentCheck.as_record). Kept after the decision.
+    document_check = models.JSONField(null=True, blank=True)
+    # What was read from the document (JSON), encrypted; only while the case is open.
+    document_read = EncryptedTextField(null=True, blank=True)
     # The member asked a person to decide instead of an automatic rejection (GDPR Art. 22).
     human_review_requested = models.BooleanField(default=False)
 
@@ -201,7 +228,14 @@ class Verification(models.Model):
         return self.status in FINAL_STATUSES
 
 
-ENCRYPTED_FIELDS = ("id_number", "full_name", "date_of_birth", "sex", "selfie_vector")
+ENCRYPTED_FIELDS = (
+    "id_number",
+    "full_name",
+    "date_of_birth",
+    "sex",
+    "selfie_vector",
+    "document_read",
+)
 
 
 class VerificationImage(models.Model):
@@ -212,6 +246,7 @@ class VerificationImage(models.Model):
         SELFIE = "selfie", _("Selfie")
         DOCUMENT_FACE = "document_face", _("Face on the ID document")
         SELFIE_FACE = "selfie_face", _("Face in the selfie")
+        DOCUMENT_FLAT = "document_flat", _("ID document, flattened")
         # Liveness frames, one per challenge step (liveness.MAX_CHALLENGE_LENGTH is 6).
         FRAME_1 = "frame_1", _("Liveness frame 1")
         FRAME_2 = "frame_2", _("Liveness frame 2")

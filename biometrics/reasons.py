@@ -61,6 +61,37 @@ REASON_MESSAGES: dict[str, tuple[Promise, Promise]] = {
             "step asks. If you think the decision is wrong, you can ask a person to decide."
         ),
     ),
+    ReasonCode.DOCUMENT_NOT_FOUND: (
+        _("We could not find an ID card or passport in the photo of your ID."),
+        _(
+            "Take a sharp photo of the ID itself: the whole card (or the passport's photo page) "
+            "flat on a plain table, filling most of the picture. A photo of a person, a "
+            "screenshot or a copy of the details is not enough."
+        ),
+    ),
+    ReasonCode.DOCUMENT_UNREADABLE: (
+        _("We found your ID but could not read it."),
+        _("Take a new photo of the whole ID, flat, sharp and in even light."),
+    ),
+    ReasonCode.DOCUMENT_DATA_MISMATCH: (
+        _("What you typed does not match your ID."),
+        _("Check each detail against your ID, correct it and submit again."),
+    ),
+    ReasonCode.DOCUMENT_EXPIRED: (
+        _("Your ID has expired."),
+        _("Use an ID that is still valid: a KTP, a current passport or driving licence."),
+    ),
+    ReasonCode.DOCUMENT_MRZ_INVALID: (
+        _("The machine-readable lines at the bottom of your passport page did not check out."),
+        _(
+            "Take a new, sharp photo of the whole passport photo page, including the two lines "
+            "of letters and <<< signs at the bottom. If it happens again, use another ID."
+        ),
+    ),
+    ReasonCode.DOCUMENT_REVIEW: (
+        _("Part of your ID was hard to read, so a member of our staff will check it."),
+        _("This usually takes a few days; you can close this page."),
+    ),
     ReasonCode.HUMAN_REVIEW_REQUESTED: (
         _("You asked for a person to decide, so a member of our staff will review your case."),
         _(
@@ -116,16 +147,72 @@ STATUS_MESSAGES: dict[str, tuple[Promise, Promise]] = {
 }
 
 
+# Why a document could not be read, and what to do about it.
+UNREADABLE_CAUSES: dict[str, Promise] = {
+    "blur": _(
+        "The photo is blurred. Hold the phone still, tap the card on screen to focus, and "
+        "take the picture again."
+    ),
+    "glare": _(
+        "Light reflects off the card and hides its text. Tilt the card or move away from the "
+        "lamp or window, and avoid the flash."
+    ),
+    "cut_off": _(
+        "Part of the ID is outside the photo, or its edges cannot be seen. Fit the whole ID "
+        "in the picture with a little space around it, on a plain background."
+    ),
+    "too_small": _(
+        "The ID is too small in the photo. Hold the camera closer so it fills most of the picture."
+    ),
+    "unreadable": _("The text on the ID could not be read. Take a sharper photo in even light."),
+}
+
+# Field names as a member knows them; a mismatch names the field, never the value read.
+DOCUMENT_FIELD_NAMES: dict[str, Promise] = {
+    "id_type": _("type of ID"),
+    "id_number": _("ID number"),
+    "full_name": _("name"),
+    "date_of_birth": _("date of birth"),
+    "sex": _("sex"),
+}
+
+
+def _document_advice(reason_code: str, document: dict[str, Any] | None) -> str:
+    """The document-specific part of a message: the unreadable cause or the fields to fix."""
+    if not document:
+        return ""
+    if reason_code == ReasonCode.DOCUMENT_UNREADABLE:
+        cause = UNREADABLE_CAUSES.get(str(document.get("cause") or ""))
+        return str(cause) if cause else ""
+    if reason_code == ReasonCode.DOCUMENT_DATA_MISMATCH:
+        names = [
+            str(DOCUMENT_FIELD_NAMES[name])
+            for name in document.get("mismatched") or []
+            if name in DOCUMENT_FIELD_NAMES
+        ]
+        if names:
+            return str(_("Differs from your ID: %(fields)s.")) % {"fields": ", ".join(names)}
+    return ""
+
+
 def decision_message(
-    *, status: str, reason_code: str, liveness: dict[str, Any] | None = None
+    *,
+    status: str,
+    reason_code: str,
+    liveness: dict[str, Any] | None = None,
+    document: dict[str, Any] | None = None,
 ) -> tuple[str, str]:
     """Return (what happened, what to do next) in plain language for a case.
 
     A failed liveness check adds the engine's own advice (what to do differently) to the
-    message, as recorded with the decision.
+    message, as recorded with the decision; a document rejection adds its cause or the
+    fields that differ (never what was read).
     """
     message, next_step = REASON_MESSAGES.get(reason_code) or STATUS_MESSAGES[status]
     text = str(message)
+    advice = _document_advice(reason_code, document)
+    if advice:
+        text = f"{text} {advice}"
     if reason_code == ReasonCode.LIVENESS_FAILED and liveness:
         advice = (liveness.get("messages") or {}).get(get_language() or "") or liveness.get(
             "message"
@@ -133,6 +220,19 @@ def decision_message(
         if advice:
             text = f"{text} {advice}"
     return text, str(next_step)
+
+
+def document_summary(document: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The document check in brief for the member: kind, decision, cause, fields that differ."""
+    if not document:
+        return None
+    return {
+        "kind": document.get("kind"),
+        "decision": str(document.get("decision") or ""),
+        "code": str(document.get("code") or ""),
+        "cause": str(document.get("cause") or ""),
+        "mismatched_fields": list(document.get("mismatched") or []),
+    }
 
 
 def liveness_summary(liveness: dict[str, Any] | None) -> dict[str, Any] | None:

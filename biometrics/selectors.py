@@ -138,6 +138,10 @@ def identity_verification_export(*, user: Any) -> dict[str, Any]:
                 "decided_by_human": v.decided_by_id is not None,
                 "human_review_requested": v.human_review_requested,
                 "liveness": v.liveness,
+                # outcome per field of the ID document check; the text read is never exported
+                # because it is deleted at the decision (while a case is open it is the
+                # member's own document, held encrypted for the reviewer)
+                "document_check": v.document_check,
                 "images_held": v.images.count(),
                 "personal_data_deleted_at": (
                     v.data_destroyed_at.isoformat() if v.data_destroyed_at else None

@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from biometrics.liveness import POSES
 from biometrics.models import IdType, Sex, Verification
-from biometrics.reasons import decision_message, liveness_summary
+from biometrics.reasons import decision_message, document_summary, liveness_summary
 from biometrics.services import liveness_challenge_instructions
 
 POSE_CHOICES = [(pose, pose) for pose in POSES]
@@ -104,9 +104,40 @@ class LivenessSummarySerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class DocumentSummarySerializer(serializers.Serializer):
+    kind = serializers.CharField(
+        allow_null=True,
+        help_text="The kind of ID found in the photo: ktp, passport or driving_licence "
+        "(null when none was found).",
+    )
+    decision = serializers.ChoiceField(choices=["pass", "review", "reject"])
+    code = serializers.ChoiceField(
+        choices=[
+            "",
+            "document_not_found",
+            "document_unreadable",
+            "document_data_mismatch",
+            "document_expired",
+            "document_mrz_invalid",
+            "document_review",
+        ],
+    )
+    cause = serializers.ChoiceField(
+        choices=["", "blur", "glare", "cut_off", "too_small", "unreadable", "not_found"],
+        help_text="Why a document_unreadable ID could not be read.",
+    )
+    mismatched_fields = serializers.ListField(
+        child=serializers.ChoiceField(
+            choices=["id_type", "id_number", "full_name", "date_of_birth", "sex"]
+        ),
+        help_text="Fields whose typed value differs from the ID (never the value read).",
+    )
+
+
 class VerificationSerializer(serializers.ModelSerializer):
     reason_message = serializers.SerializerMethodField()
     liveness = serializers.SerializerMethodField()
+    document = serializers.SerializerMethodField()
     next_step = serializers.SerializerMethodField()
     final = serializers.BooleanField(source="is_final")
     submitted_at = serializers.DateTimeField(source="created_at")
@@ -125,16 +156,25 @@ class VerificationSerializer(serializers.ModelSerializer):
             "finished_at",
             "decided_at",
             "liveness",
+            "document",
             "human_review_requested",
         ]
 
     def get_reason_message(self, obj: Verification) -> str:
         return decision_message(
-            status=obj.status, reason_code=obj.reason_code, liveness=obj.liveness
+            status=obj.status,
+            reason_code=obj.reason_code,
+            liveness=obj.liveness,
+            document=obj.document_check,
         )[0]
 
     def get_next_step(self, obj: Verification) -> str:
         return decision_message(status=obj.status, reason_code=obj.reason_code)[1]
+
+    @extend_schema_field(DocumentSummarySerializer(allow_null=True))
+    def get_document(self, obj: Verification) -> dict[str, Any] | None:
+        """The document check in brief (never what was read)."""
+        return document_summary(obj.document_check)
 
     @extend_schema_field(LivenessSummarySerializer(allow_null=True))
     def get_liveness(self, obj: Verification) -> dict[str, Any] | None:

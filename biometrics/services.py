@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -30,10 +31,11 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_noop
 from PIL import Image
 
 from accounts.selectors import user_is_premium
-from biometrics import face_engine, liveness
+from biometrics import documents, face_engine, liveness
 from biometrics.gallery import dedup_serialised, gallery_add, gallery_remove, gallery_search
 from biometrics.image_intake import CleanImage, ImageRejected, image_intake
 from biometrics.models import (
@@ -73,6 +75,9 @@ logger = logging.getLogger(__name__)
 REVIEW_PERMISSION = "biometrics.review_verification"
 ACCESS_CATEGORY = "biometric images"
 ACCESS_PURPOSE = "identity verification review"
+DOCUMENT_TEXT_CATEGORY = "identity document text"
+# The access log shows categories through consent_tags.readable(): "Identity document text".
+gettext_noop("Identity document text")
 
 # Our ID types -> the engine's (biometrics.nik) names.
 _ENGINE_ID_TYPES = {
@@ -452,6 +457,7 @@ class _Outcome:
     liveness: dict[str, Any] | None = None
     # The 1:1 match passed; the 1:N duplicate search is still to run (``_duplicates``).
     dedup: bool = False
+    document: documents.DocumentCheck | None = None
 
 
 def _destroy_case_data(verification: Verification, *, keep_identity: bool = False) -> None:
@@ -461,6 +467,7 @@ def _destroy_case_data(verification: Verification, *, keep_identity: bool = Fals
     VerificationImage.objects.filter(pk__in=[i.pk for i in images]).delete()
     verification.selfie_vector = None
     verification.duplicate_candidates = []
+    verification.document_read = None  # after a decision only the outcome per field remains
     if not keep_identity:
         verification.id_number = None
         verification.id_number_hash = ""
@@ -473,6 +480,7 @@ def _destroy_case_data(verification: Verification, *, keep_identity: bool = Fals
 _DESTROY_FIELDS = [
     "selfie_vector",
     "duplicate_candidates",
+    "document_read",
     "id_number",
     "id_number_hash",
     "full_name",
@@ -691,8 +699,48 @@ def _automatic(verification: Verification, *, keep_crops: bool) -> _Outcome:
             arrays[kind] = _decoded(image)
         except ImageRejected:
             return _Outcome(status=Status.REJECTED, reason=ReasonCode.IMAGE_UNREADABLE)
+    document_image = arrays[VerificationImage.Kind.DOCUMENT]
+    paper = None
+    if settings.BIOMETRICS_DOCUMENT_CHECK:
+        paper = _document_check(verification, document_image)
+        if paper.decision == "reject" or paper.read is None or paper.read.image is None:
+            return _Outcome(status=Status.REJECTED, reason=paper.code, document=paper)
+        # The face to match is the document's own portrait: only the flattened document is
+        # searched, so a face elsewhere in the photo never counts.
+        document_image = paper.read.image
+    outcome = _faces(verification, images, arrays, document_image, keep_crops=keep_crops)
+    outcome.document = paper
+    if paper is not None and paper.decision == "review":
+        if paper.read is not None and paper.read.image is not None:
+            outcome.crops[VerificationImage.Kind.DOCUMENT_FLAT] = _jpeg(paper.read.image)
+        if outcome.status == Status.VERIFIED:
+            outcome.status, outcome.reason = Status.NEEDS_REVIEW, ReasonCode.DOCUMENT_REVIEW
+    return outcome
+
+
+def _document_check(verification: Verification, image: np.ndarray) -> documents.DocumentCheck:
+    """Run the document check on the decoded ID photo against what the member typed."""
+    typed = documents.Typed(
+        id_type=verification.id_type,
+        id_number=verification.id_number or "",
+        full_name=verification.full_name or "",
+        date_of_birth=verification.date_of_birth or date.min,
+        sex=verification.sex or "",
+    )
+    return documents.document_check(image, typed, today=timezone.localdate())
+
+
+def _faces(
+    verification: Verification,
+    images: dict[str, VerificationImage],
+    arrays: dict[str, np.ndarray],
+    document_image: np.ndarray,
+    *,
+    keep_crops: bool,
+) -> _Outcome:
+    """Find the document's portrait and the selfie's face, check liveness, compare."""
     try:
-        document = face_engine.document_face(arrays[VerificationImage.Kind.DOCUMENT])
+        document = face_engine.document_face(document_image)
     except face_engine.FaceError as exc:
         return _Outcome(status=Status.REJECTED, reason=_DOCUMENT_FACE_ERRORS[exc.code])
     try:
@@ -830,9 +878,15 @@ def _decide(claimed: Verification, outcome: _Outcome, written: list[StoredFile])
         verification.detector = face_engine.DETECTOR_BACKEND
         verification.finished_at = timezone.now()
         verification.liveness = outcome.liveness
+        if outcome.document is not None:
+            verification.document_check = outcome.document.as_record()
+            if outcome.status == Status.NEEDS_REVIEW and outcome.document.read is not None:
+                verification.document_read = json.dumps(outcome.document.read.as_record())
         verification.save(
             update_fields=[
                 "liveness",
+                "document_check",
+                "document_read",
                 "distance",
                 "threshold",
                 "review_margin",
@@ -958,7 +1012,11 @@ def verification_review_open(*, verification_id: Any, reviewer: Any) -> dict[str
     verification = Verification.objects.filter(pk=verification_id).first()
     if verification is None:
         raise ApplicationError(_("Not found."), code="not_found", status_code=404)
-    kinds = [VerificationImage.Kind.DOCUMENT_FACE, VerificationImage.Kind.SELFIE_FACE]
+    kinds = [
+        VerificationImage.Kind.DOCUMENT_FACE,
+        VerificationImage.Kind.SELFIE_FACE,
+        VerificationImage.Kind.DOCUMENT_FLAT,
+    ]
     if verification.reason_code == ReasonCode.HUMAN_REVIEW_REQUESTED:
         kinds += [k for k in VerificationImage.Kind.values if k.startswith("frame_")]
     crops = {image.kind: image for image in verification.images.filter(kind__in=kinds)}
@@ -977,6 +1035,63 @@ def verification_review_open(*, verification_id: Any, reviewer: Any) -> dict[str
         + base64.b64encode(encrypted_file_read(name=image.file_name, sha256=image.sha256)).decode()
         for kind, image in crops.items()
     }
+
+
+_DOCUMENT_FIELD_LABELS = {
+    "id_type": _lazy("Type of ID"),
+    "id_number": _lazy("ID number"),
+    "full_name": _lazy("Full name"),
+    "date_of_birth": _lazy("Date of birth"),
+    "sex": _lazy("Sex"),
+}
+
+
+def _typed_value(verification: Verification, name: str) -> str:
+    value = getattr(verification, name, None)
+    if name == "date_of_birth" and value is not None:
+        return value.isoformat()
+    return str(value or "")
+
+
+@transaction.atomic
+def verification_review_document(*, verification_id: Any, reviewer: Any) -> list[dict[str, Any]]:
+    """Per field: what the member typed, what the document says, the outcome, the confidence.
+
+    Decrypts the text read from the document (kept only while the case is open) and records
+    the access in the member's access log. After the decision only the outcomes remain, and
+    the rows carry no values.
+    """
+    _require_reviewer(reviewer)
+    verification = Verification.objects.filter(pk=verification_id).first()
+    if verification is None or not verification.document_check:
+        return []
+    read_fields: dict[str, Any] = {}
+    if verification.document_read:
+        access_record(
+            accessor=reviewer,
+            subject=verification.user,
+            category=DOCUMENT_TEXT_CATEGORY,
+            purpose=ACCESS_PURPOSE,
+            detail=f"verification {verification.pk}",
+        )
+        read_fields = json.loads(verification.document_read).get("fields", {})
+    kind = verification.document_check.get("kind") or ""
+    rows = []
+    for outcome in verification.document_check.get("fields", []):
+        name = outcome.get("field", "")
+        read = read_fields.get(name, {})
+        rows.append(
+            {
+                "field": name,
+                "label": str(_DOCUMENT_FIELD_LABELS.get(name, name)),
+                "typed": _typed_value(verification, name),
+                "read": kind if name == "id_type" else str(read.get("value", "")),
+                "outcome": outcome.get("outcome", ""),
+                "confidence": outcome.get("confidence"),
+                "source": outcome.get("source", ""),
+            }
+        )
+    return rows
 
 
 @transaction.atomic

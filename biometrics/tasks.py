@@ -46,15 +46,17 @@ def verification_sweep_stuck_task() -> dict[str, int]:
 
 @worker_process_init.connect
 def _warm_up(**kwargs: Any) -> None:
-    """Load the face models and the 1:N gallery once per worker process, before the first task."""
+    """Load the face, liveness and OCR models and the 1:N gallery once per worker process."""
     from django.db import connections
 
     from biometrics import face_engine, liveness
+    from biometrics.documents import ocr
     from biometrics.gallery import gallery
 
     try:
         face_engine.warm_up()
         liveness.warm_up()  # the 68-point landmark model for head poses
+        ocr.warm_up()  # the document check's OCR models
         gallery()
     except Exception:  # never keep a worker from starting; the first task loads them again
         logger.exception("Could not preload the face model or the gallery")

@@ -122,6 +122,7 @@ def _status_payload(verification: Verification) -> dict[str, object]:
         status=verification.status,
         reason_code=verification.reason_code,
         liveness=verification.liveness,
+        document=verification.document_check,
     )
     return {
         "id": str(verification.pk),

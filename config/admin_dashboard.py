@@ -22,7 +22,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from biometrics.dashboard import review_queue_size, verification_outcomes_by_day
+from biometrics.dashboard import (
+    document_reason_counts,
+    review_queue_size,
+    verification_outcomes_by_day,
+)
 from biometrics.models import Status
 from consent.purposes import PurposeCode
 from consent.selectors import consent_activity_by_day
@@ -299,7 +303,13 @@ def dashboard_context(*, days: int = DAYS) -> dict[str, Any]:
         )
     except NoReverseMatch:
         queue_url = ""
+    documents = document_reason_counts(days=days)
+    for row in documents:
+        row["url"] = (
+            f"{queue_url.split('?')[0]}?reason_code__exact={row['code']}" if queue_url else ""
+        )
     return {
+        "document_reasons": documents,
         "days": days,
         "outcomes_chart": stacked_bars(
             title=_("Identity verifications submitted per day, by outcome"),

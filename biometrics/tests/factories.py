@@ -25,10 +25,46 @@ def grant_biometric_consent(user: Any) -> None:
     )
 
 
+NAME = "Siti Rahayu"
+PASSPORT_NUMBER = "C1234567"
+SIM_NUMBER = "123456789012"
+
+
+def document(kind: str = "ktp", *, portrait: str = "hopper", **overrides: Any) -> bytes:
+    """A photographed synthetic document printing the standard submission's details.
+
+    The same arguments give the same bytes, so the OCR cache of the test session reads each
+    distinct document once (biometrics/tests/ocr_cache.py).
+    """
+    return _document(kind, portrait, tuple(sorted(overrides.items())))
+
+
 @cache
+def _document(kind: str, portrait: str, overrides: tuple[tuple[str, Any], ...]) -> bytes:
+    from biometrics.documents.generator import sample_document
+
+    if portrait == "blank":  # a card whose photo is missing (scratched off, covered)
+        import numpy as np
+
+        face = np.full((400, 300, 3), 205, dtype=np.uint8)
+    else:
+        face = faces.face_only(faces.grace_hopper() if portrait == "hopper" else faces.astronaut())
+    values: dict[str, Any] = {
+        "kind": kind,
+        "id_number": {"ktp": NIK, "passport": PASSPORT_NUMBER}.get(kind, SIM_NUMBER),
+        "name": NAME,
+        "birth_date": DOB,
+        "sex": SEX,
+        "portrait": face,
+        "seed": 3,
+    }
+    values.update(dict(overrides))
+    return sample_document(**values)
+
+
 def hopper_card() -> bytes:
-    """An ID card with Grace Hopper's portrait."""
-    return faces.jpeg_bytes(faces.id_card(faces.face_only(faces.grace_hopper())))
+    """A photographed KTP with Grace Hopper's portrait and the standard details."""
+    return document("ktp")
 
 
 @cache
@@ -37,10 +73,9 @@ def hopper_selfie() -> bytes:
     return faces.jpeg_bytes(faces.retaken(faces.grace_hopper()))
 
 
-@cache
 def astronaut_card() -> bytes:
-    """An ID card with Eileen Collins' portrait."""
-    return faces.jpeg_bytes(faces.id_card(faces.face_only(faces.astronaut())))
+    """The same KTP details with Eileen Collins' portrait (a face mismatch, nothing else)."""
+    return document("ktp", portrait="astronaut")
 
 
 @cache
@@ -70,11 +105,96 @@ def submission(**overrides: Any) -> dict[str, Any]:
     values: dict[str, Any] = {
         "id_type": "ktp",
         "id_number": NIK,
-        "full_name": "Siti Rahayu",
+        "full_name": NAME,
         "date_of_birth": DOB,
         "sex": SEX,
         "document": hopper_card(),
         "selfie": hopper_selfie(),
     }
     values.update(overrides)
+    if "document" not in overrides:
+        values["document"] = _document_for(values)
     return values
+
+
+def _document_for(values: dict[str, Any]) -> bytes:
+    """The photographed document that prints what ``values`` types (the standard one if unchanged).
+
+    A test that changes the typed details gets a document printing them, as an honest member
+    would upload; tests of a mismatch pass their own ``document``.
+    """
+    kind = (
+        values["id_type"]
+        if values["id_type"] in ("ktp", "passport", "driving_licence")
+        else ("ktp")
+    )
+    typed = (kind, values["id_number"], values["full_name"], values["date_of_birth"], values["sex"])
+    if typed == ("ktp", NIK, NAME, DOB, SEX):
+        return hopper_card()
+    if not (isinstance(values["date_of_birth"], date) and values["sex"] in ("F", "M")):
+        return hopper_card()  # refused before any photo is looked at
+    return document(
+        kind,
+        id_number=str(values["id_number"]),
+        name=str(values["full_name"]),
+        birth_date=values["date_of_birth"],
+        sex=values["sex"],
+    )
+
+
+@cache
+def flat_document(kind: str = "ktp") -> bytes:
+    """The standard KTP (or another kind) as a flat scan, PNG-free JPEG bytes."""
+    return document(kind, photographed=False)
+
+
+def flat_document_array(kind: str = "ktp"):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(io.BytesIO(flat_document(kind))) as img:
+        return np.asarray(img.convert("RGB"))
+
+
+@cache
+def holiday_photo() -> bytes:
+    """Two people side by side on holiday: faces, no ID anywhere (issue 12's report)."""
+    return faces.jpeg_bytes(faces.two_people(faces.grace_hopper(), faces.astronaut()))
+
+
+@cache
+def card_held_beside_a_face() -> bytes:
+    """Grace Hopper in the photo, holding a KTP whose own portrait is Eileen Collins."""
+    card = document_array("ktp", portrait="astronaut", photographed=False)
+    return faces.jpeg_bytes(faces.selfie_holding_card(faces.grace_hopper(), card))
+
+
+def document_array(kind: str = "ktp", **overrides: Any):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(io.BytesIO(document(kind, **overrides))) as img:
+        return np.asarray(img.convert("RGB"))
+
+
+def photo_variant(data: bytes, *, rotate: int = 0, blur: float = 0.0, crop: float = 1.0) -> bytes:
+    """The same photo turned by ``rotate`` degrees, blurred, or cut to its left ``crop``."""
+    import io
+
+    from PIL import Image, ImageFilter
+
+    with Image.open(io.BytesIO(data)) as img:
+        out = img.convert("RGB")
+        if rotate:
+            out = out.rotate(rotate, expand=True)
+        if blur:
+            out = out.filter(ImageFilter.GaussianBlur(blur))
+        if crop < 1.0:
+            out = out.crop((0, 0, round(out.width * crop), out.height))
+        buffer = io.BytesIO()
+        out.save(buffer, format="JPEG", quality=90)
+        return buffer.getvalue()

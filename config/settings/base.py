@@ -389,3 +389,10 @@ BIOMETRICS_LIVENESS_REQUIRED = env.bool("BIOMETRICS_LIVENESS_REQUIRED", default=
 # Challenges a member may request per hour (each start-page load issues one).
 BIOMETRICS_CHALLENGES_PER_HOUR = env.int("BIOMETRICS_CHALLENGES_PER_HOUR", default=30)
 BIOMETRICS_CHALLENGE_TTL_SECONDS = env.int("BIOMETRICS_CHALLENGE_TTL_SECONDS", default=180)
+
+# Document check (issue 12, docs/documents.md): the ID photo must show a KTP, SIM or passport
+# whose printed details match what the member typed. ON everywhere; switching it off brings
+# back the face-only check ("any photo with a face is an ID") and is for diagnosis only.
+BIOMETRICS_DOCUMENT_CHECK = env.bool("BIOMETRICS_DOCUMENT_CHECK", default=True)
+# onnxruntime threads per OCR engine; one per Celery process: workers scale by processes.
+BIOMETRICS_OCR_THREADS = env.int("BIOMETRICS_OCR_THREADS", default=1)

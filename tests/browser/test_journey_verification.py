@@ -61,18 +61,19 @@ def test_premium_member_verifies_their_identity(page, live_server, shot, premium
 
 
 def test_reviewer_resolves_a_close_call_in_the_admin(
-    page, live_server, shot, settings, premium_member, reviewer
+    page, live_server, shot, premium_member, reviewer
 ):
-    # given a case whose distance falls in the review band (a strict threshold forces it)
+    # given a case whose typed name is one step from the printed one: a near miss for a person
     from biometrics import services
     from biometrics.models import Status, Verification
     from biometrics.tests.factories import grant_biometric_consent, submission
 
-    settings.BIOMETRICS = {"MATCH_THRESHOLD": 0.12, "REVIEW_MARGIN": 0.05}
     grant_biometric_consent(premium_member)
-    case = services.verification_submit(user=premium_member, **submission())
+    case = services.verification_submit(
+        user=premium_member, **submission(full_name="Siti Rahayuningsih", document=hopper_card())
+    )
     case.refresh_from_db()
-    assert case.status == Status.NEEDS_REVIEW
+    assert (case.status, case.reason_code) == (Status.NEEDS_REVIEW, "document_review")
     sign_in(page, live_server, reviewer)
 
     # when the reviewer opens the queue from the staff dashboard and the case
@@ -83,7 +84,10 @@ def test_reviewer_resolves_a_close_call_in_the_admin(
     page.get_by_role("link", name="Open the review queue").click()
     review_url = reverse("admin:biometrics_verification_review", args=[case.pk])
     page.locator(f"#result_list a[href='{review_url}']").first.click()
-    expect(page.locator("img[src^='data:image/jpeg']")).to_have_count(2)
+    # the flattened document and the two face crops; each field typed vs read, with outcome
+    expect(page.locator("img[src^='data:image/jpeg']")).to_have_count(3)
+    expect(page.locator(".review-document-fields .outcome-near")).to_have_count(1)
+    assert axe_violations(page) == []
     shot(page, "review")
     page.get_by_label("Approve: same person").check()
     page.get_by_role("button", name="Record decision").click()

@@ -119,9 +119,8 @@ class Load:
         self.lock = threading.Lock()
         from biometrics import demo_images
 
-        self.card = demo_images.id_card_jpeg(
-            name="LOAD MEMBER", nik=nik(1), birth="12-05-1990", sex_label="LAKI-LAKI"
-        )
+        self.demo_images = demo_images
+        self.cards: dict[int, bytes] = {}
         self.selfie = demo_images.selfie_jpeg()
         setup = Client(base_url)
         self.recruiter = token(setup, RECRUITER)
@@ -139,6 +138,11 @@ class Load:
         member = self._next_member()
         if member is None:
             return None
+        # Each member uploads a KTP printing their own NIK, as the document check requires;
+        # drawn here, outside the timed request.
+        self.cards[member] = self.demo_images.id_card_jpeg(
+            name="LOAD MEMBER", nik=nik(member), birth="12-05-1990", sex_label="LAKI-LAKI"
+        )
         return kind, member, token(client, LOAD_EMAIL.format(n=member))
 
     def one(
@@ -173,7 +177,8 @@ class Load:
             "date_of_birth": "1990-05-12",
             "sex": "M",
         }
-        body, content_type = _multipart(fields, {"document": self.card, "selfie": self.selfie})
+        card = self.cards.pop(member)
+        body, content_type = _multipart(fields, {"document": card, "selfie": self.selfie})
         status, _ = client.request(
             "POST",
             "/api/v1/me/verifications/",

@@ -1,0 +1,206 @@
+"""``document_check``: is the photo a real ID document, and does it say what the member typed?
+
+Pure: from a decoded photo and the typed details to a ``DocumentCheck`` (decision, reason
+code, per-field outcomes without values). ``cross_check`` is the comparison alone, so it is
+unit-tested on hand-made reads.
+
+Three-way check on a KTP: typed vs printed vs what the printed NIK encodes. The NIK and the
+birth date must match exactly; a printed date one digit off from the typed one, while the NIK
+(read exactly) encodes the typed date, is an OCR slip that two sources out-vote. Names are
+compared by similarity (rapidfuzz) with spaces ignored (the recogniser drops them) and in any
+word order (a passport's MRZ puts the surname first): ``NAME_MATCH`` or more matches, down to
+``NAME_NEAR`` goes to a person, below is a mismatch. Anything read with doubt (a weak
+character in the ID number, a check digit that fails on a doubtful character) goes to review,
+never to a rejection.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import date
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from biometrics.documents.ocr import OcrEngine
+from biometrics.documents.reader import document_read
+from biometrics.documents.results import DocumentCheck, DocumentRead, FieldOutcome, Typed
+from biometrics.nik import NikError, nik_parse
+
+NAME_MATCH = 86.0
+NAME_NEAR = 70.0
+# Below this reading confidence a different-looking name is a doubt for a person, not proof.
+NAME_READ_CONFIDENT = 0.8
+# A field read with less confidence than this is "near" at best: a person looks.
+FIELD_CONFIDENT = 0.6
+
+CODE_NOT_FOUND = "document_not_found"
+CODE_UNREADABLE = "document_unreadable"
+CODE_MISMATCH = "document_data_mismatch"
+CODE_EXPIRED = "document_expired"
+CODE_MRZ_INVALID = "document_mrz_invalid"
+CODE_REVIEW = "document_review"
+
+
+def name_similarity(typed: str, read: str) -> float:
+    """0-100: how alike two names are, ignoring case, spaces, punctuation and word order."""
+
+    def words(text: str) -> list[str]:
+        return re.sub(r"[^A-Z ]", " ", text.upper()).split()
+
+    a, b = words(typed), words(read)
+    if not a or not b:
+        return 0.0
+    flat_a, flat_b = "".join(a), "".join(b)
+    sorted_a = "".join(sorted(a))
+    return max(
+        fuzz.ratio(flat_a, flat_b),
+        fuzz.token_sort_ratio(" ".join(a), " ".join(b)),
+        # the read name without spaces against the typed words in any order
+        max(fuzz.ratio("".join(p), flat_b) for p in _orders(a)) if len(a) <= 4 else 0,
+        fuzz.ratio(sorted_a, "".join(sorted(b))),
+    )
+
+
+def _orders(words: list[str]) -> list[list[str]]:
+    from itertools import permutations
+
+    return [list(p) for p in permutations(words)]
+
+
+def _digits_apart(a: str, b: str) -> int:
+    if len(a) != len(b):
+        return max(len(a), len(b))
+    return sum(x != y for x, y in zip(a, b, strict=True))
+
+
+def _outcome(name: str, outcome: str, confidence: float, source: str = "printed") -> FieldOutcome:
+    return FieldOutcome(
+        field=name,
+        outcome=outcome,
+        confidence=confidence,  # type: ignore[arg-type]
+        source=source,
+    )
+
+
+def _normalised_number(text: str) -> str:
+    return re.sub(r"[^0-9A-Z]", "", text.upper())
+
+
+def cross_check(read: DocumentRead, typed: Typed, *, today: date) -> list[FieldOutcome]:
+    """Compare each typed field with the document; outcomes only."""
+    out: list[FieldOutcome] = [
+        _outcome("id_type", "match" if read.kind == typed.id_type else "mismatch", 1.0)
+    ]
+    fields = read.fields
+    number = fields.get("id_number")
+    typed_number = _normalised_number(typed.id_number)
+    nik_info = None
+    if number is None:
+        out.append(_outcome("id_number", "unread", 0.0))
+    else:
+        read_number = _normalised_number(number.value)
+        if read.kind == "driving_licence":
+            read_number, typed_number = (
+                re.sub(r"\D", "", read_number),
+                re.sub(r"\D", "", typed_number),
+            )
+        apart = _digits_apart(read_number, typed_number)
+        if apart == 0:
+            state = "match" if number.confidence >= FIELD_CONFIDENT else "near"
+        elif apart == 1 and number.confidence < FIELD_CONFIDENT and number.source != "mrz":
+            state = "near"
+        else:
+            state = "mismatch"
+        out.append(_outcome("id_number", state, number.confidence, number.source))
+        if read.kind == "ktp":
+            try:
+                nik_info = nik_parse(read_number, today=today)
+            except NikError:
+                nik_info = None
+
+    name = fields.get("full_name")
+    if name is None or len(re.sub(r"[^A-Z]", "", name.value.upper())) < 2:
+        out.append(_outcome("full_name", "unread", 0.0))
+    else:
+        score = name_similarity(typed.full_name, name.value)
+        state = "match" if score >= NAME_MATCH else "near" if score >= NAME_NEAR else "mismatch"
+        letters_read = len(re.sub(r"[^A-Z]", "", name.value.upper()))
+        letters_typed = len(re.sub(r"[^A-Z]", "", typed.full_name.upper()))
+        if state == "mismatch" and (
+            name.confidence < NAME_READ_CONFIDENT or letters_read < letters_typed / 2
+        ):
+            # a name read with doubt, or only in part (a blurred MRZ line 1 loses letters),
+            # never rejects on its own: a person compares
+            state = "near"
+        out.append(_outcome("full_name", state, min(name.confidence, score / 100), name.source))
+
+    born = fields.get("date_of_birth")
+    typed_born = typed.date_of_birth.isoformat()
+    encoded_born = nik_info.birth_date.isoformat() if nik_info else None
+    if born is None and encoded_born is None:
+        out.append(_outcome("date_of_birth", "unread", 0.0))
+    elif born is None:
+        state = "match" if encoded_born == typed_born else "mismatch"
+        out.append(_outcome("date_of_birth", state, 0.9, "nik"))
+    else:
+        apart = _digits_apart(born.value, typed_born)
+        if apart == 0:
+            state = "match"
+        elif apart == 1 and encoded_born == typed_born:
+            state = "match"  # printed date misread by one digit; the NIK and the member agree
+        elif apart == 1 and born.source != "mrz":
+            state = "near"
+        else:
+            state = "mismatch"
+        if state == "match" and encoded_born and _digits_apart(born.value, encoded_born) > 1:
+            state = "mismatch"  # the card contradicts itself: printed date vs its own NIK
+        out.append(_outcome("date_of_birth", state, born.confidence, born.source))
+
+    sex = fields.get("sex")
+    encoded_sex = nik_info.sex if nik_info else None
+    if sex is None and encoded_sex is None:
+        out.append(_outcome("sex", "unread", 0.0))
+    elif sex is None or (encoded_sex and sex.value != encoded_sex and sex.confidence < 0.9):
+        out.append(_outcome("sex", "match" if encoded_sex == typed.sex else "mismatch", 0.9, "nik"))
+    else:
+        state = "match" if sex.value == typed.sex else "mismatch"
+        if state == "match" and encoded_sex and encoded_sex != sex.value:
+            state = "mismatch"
+        out.append(_outcome("sex", state, sex.confidence, sex.source))
+    return out
+
+
+def decide(read: DocumentRead, outcomes: list[FieldOutcome], *, today: date) -> DocumentCheck:
+    """Turn a read and its field outcomes into the check's decision and reason code."""
+    base = {"kind": read.kind, "fields": outcomes, "read": read}
+    if not read.found:
+        if read.problem and read.problem != "not_found":
+            return DocumentCheck("reject", CODE_UNREADABLE, cause=read.problem, **base)
+        return DocumentCheck("reject", CODE_NOT_FOUND, **base)
+    if read.problem:
+        return DocumentCheck("reject", CODE_UNREADABLE, cause=read.problem, **base)
+    if read.kind == "passport" and read.mrz_failed and not read.mrz_doubtful:
+        return DocumentCheck("reject", CODE_MRZ_INVALID, **base)
+    expiry = read.fields.get("expiry")
+    if expiry is not None and expiry.value < today.isoformat():
+        return DocumentCheck("reject", CODE_EXPIRED, **base)
+    mismatched = [o.field for o in outcomes if o.outcome == "mismatch"]
+    if mismatched:
+        return DocumentCheck("reject", CODE_MISMATCH, mismatched=mismatched, **base)
+    if read.mrz_doubtful or any(o.outcome in ("near", "unread") for o in outcomes):
+        return DocumentCheck("review", CODE_REVIEW, **base)
+    return DocumentCheck("pass", "", **base)
+
+
+def document_check(
+    img: np.ndarray, typed: Typed, *, today: date, ocr: OcrEngine | None = None
+) -> DocumentCheck:
+    """Read the document in an RGB photo and compare it with what the member typed."""
+    started = time.perf_counter()
+    read = document_read(img, ocr=ocr, today=today)
+    outcomes = cross_check(read, typed, today=today) if read.found else []
+    result = decide(read, outcomes, today=today)
+    result.seconds = time.perf_counter() - started
+    return result

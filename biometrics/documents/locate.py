@@ -1,0 +1,276 @@
+"""Find an ID card or passport data page in a photo and flatten it (perspective transform).
+
+Candidates are quadrilaterals in edge maps of a small copy of the photo (Canny on the L, a and
+b channels of Lab, so a blue card on a grey table has an edge even when the brightness is the
+same), closed to bridge gaps; each large contour's convex hull is reduced to four corners
+(``approxPolyDP``, or the minimum-area rectangle for rounded corners). A candidate's score
+prefers a large region whose side ratio is a document's: ID-1 cards (KTP, SIM) 85.60 x 53.98
+mm, aspect 1.586; passport data pages (ID-3) 125 x 88 mm, aspect 1.42.
+
+The photo itself is a candidate too: a scan or a crop of a card fills the frame. The reader
+tries candidates best first and keeps the first whose text is a document's, so clutter that
+happens to be rectangular costs one extra text detection, not a wrong answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+ID1_ASPECT = 85.60 / 53.98
+ID3_ASPECT = 125 / 88
+SEARCH_SIDE = 800
+READ_WIDTH = 1000
+MIN_AREA_FRACTION = 0.04
+MAX_ASPECT_ERROR = 0.22
+# A document narrower than this in the photo cannot be read (text about 8 px high).
+MIN_SOURCE_WIDTH = 320
+
+
+@dataclass(frozen=True)
+class Region:
+    """A candidate document: corners in photo pixels (TL, TR, BR, BL), long side first."""
+
+    corners: np.ndarray  # float32 (4, 2)
+    aspect: float  # the document aspect it was snapped to
+    score: float
+    touches_edge: bool
+    whole_frame: bool = False
+    fit: float = 1.0  # how tightly the outline fills its quadrilateral (1 = a clean card edge)
+    aspect_error: float = 0.0  # relative distance of its side ratio from the document's
+
+    @property
+    def truncated(self) -> bool:
+        """At the photo's edge and too short for a whole document: part of it is outside."""
+        return self.touches_edge and not self.whole_frame and self.aspect_error > 0.1
+
+    @property
+    def source_width(self) -> float:
+        """Length of the long sides in photo pixels (how much detail the photo holds)."""
+        c = self.corners
+        return float((np.linalg.norm(c[1] - c[0]) + np.linalg.norm(c[2] - c[3])) / 2)
+
+
+def _order(points: np.ndarray) -> np.ndarray:
+    """Order four points TL, TR, BR, BL, then rotate so that the first side is a long one."""
+    pts = points.reshape(4, 2).astype(np.float32)
+    centre = pts.mean(axis=0)
+    angles = np.arctan2(pts[:, 1] - centre[1], pts[:, 0] - centre[0])
+    pts = pts[np.argsort(angles)]  # clockwise in image coordinates, starting near -180 deg
+    start = int(np.argmin(pts.sum(axis=1)))
+    pts = np.roll(pts, -start, axis=0)
+    top = np.linalg.norm(pts[1] - pts[0]) + np.linalg.norm(pts[2] - pts[3])
+    side = np.linalg.norm(pts[3] - pts[0]) + np.linalg.norm(pts[2] - pts[1])
+    if side > top:  # portrait in the photo: make the long side the top (turned 90 degrees)
+        pts = np.roll(pts, -1, axis=0)
+    return pts
+
+
+def _aspect(pts: np.ndarray) -> float:
+    top = np.linalg.norm(pts[1] - pts[0]) + np.linalg.norm(pts[2] - pts[3])
+    side = np.linalg.norm(pts[3] - pts[0]) + np.linalg.norm(pts[2] - pts[1])
+    return float(top / max(side, 1e-6))
+
+
+def _angles_ok(pts: np.ndarray) -> bool:
+    for i in range(4):
+        a, b, c = pts[i - 1], pts[i], pts[(i + 1) % 4]
+        v1, v2 = a - b, c - b
+        cos = float(np.dot(v1, v2) / (np.linalg.norm(v1) * np.linalg.norm(v2) + 1e-6))
+        if abs(cos) > 0.5:  # outside 60-120 degrees: not a flat card seen at a sane angle
+            return False
+    return True
+
+
+def _snap(aspect: float) -> tuple[float, float]:
+    """The nearest document aspect and the relative error to it."""
+    best = min((ID1_ASPECT, ID3_ASPECT), key=lambda a: abs(aspect - a) / a)
+    return best, abs(aspect - best) / best
+
+
+def _edge_map(small: np.ndarray) -> np.ndarray:
+    lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB)
+    edges = np.zeros(small.shape[:2], np.uint8)
+    for channel in cv2.split(lab):
+        blurred = cv2.GaussianBlur(channel, (5, 5), 0)
+        median = float(np.median(blurred))
+        spread = float(blurred.std())
+        low = max(8.0, min(median, spread) * 0.5)
+        edges |= cv2.Canny(blurred, low, low * 2.5)
+    return cv2.morphologyEx(edges, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+
+
+def _quad(hull: np.ndarray) -> np.ndarray | None:
+    perimeter = cv2.arcLength(hull, True)
+    for epsilon in (0.02, 0.035, 0.05):
+        approx = cv2.approxPolyDP(hull, epsilon * perimeter, True)
+        if len(approx) == 4:
+            return approx.reshape(4, 2).astype(np.float32)
+    rect = cv2.minAreaRect(hull)
+    box_area = rect[1][0] * rect[1][1]
+    if box_area > 0 and cv2.contourArea(hull) / box_area > 0.88:
+        return cv2.boxPoints(rect).astype(np.float32)
+    return None
+
+
+def _touches(pts: np.ndarray, width: int, height: int, margin: int = 3) -> bool:
+    """Does a quadrilateral (small-copy pixels) reach the edge of the photo?"""
+    return bool(
+        (pts[:, 0] <= margin).any()
+        or (pts[:, 1] <= margin).any()
+        or (pts[:, 0] >= width - 1 - margin).any()
+        or (pts[:, 1] >= height - 1 - margin).any()
+    )
+
+
+def document_regions(img: np.ndarray, *, limit: int = 3) -> list[Region]:
+    """Candidate document regions in an RGB photo, best first (the whole frame included)."""
+    height, width = img.shape[:2]
+    scale = min(1.0, SEARCH_SIDE / max(height, width))
+    small = (
+        cv2.resize(img, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA)
+        if scale < 1
+        else img
+    )
+    sh, sw = small.shape[:2]
+    frame_area = float(sh * sw)
+    contours, _hierarchy = cv2.findContours(
+        _edge_map(small), cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE
+    )
+    found: list[Region] = []
+    for contour in contours:
+        hull = cv2.convexHull(contour)
+        area = cv2.contourArea(hull)
+        if area < MIN_AREA_FRACTION * frame_area or area > 0.985 * frame_area:
+            continue
+        quad = _quad(hull)
+        if quad is None:
+            continue
+        # A card merged with clutter touching it (a cable, a pen) has a hull, and so a quad,
+        # much larger than the outline itself: such a quad is penalised.
+        fit = min(1.0, cv2.contourArea(contour) / max(cv2.contourArea(quad), 1.0))
+        pts = _order(quad)
+        if not _angles_ok(pts):
+            continue
+        aspect, error = _snap(_aspect(pts))
+        if error > MAX_ASPECT_ERROR:
+            continue
+        touches = _touches(pts, sw, sh)
+        score = (area / frame_area) * (1 - error) * (0.6 if touches else 1.0) * fit**2
+        found.append(Region(pts / scale, aspect, score, touches, fit=fit, aspect_error=error))
+    found.sort(key=lambda r: r.score, reverse=True)
+    distinct: list[Region] = []
+    for region in found:  # the same card's inner and outer edge give near-identical quads
+        if all(
+            np.abs(region.corners - other.corners).max() > 0.03 * max(height, width)
+            for other in distinct
+        ):
+            distinct.append(region)
+        if len(distinct) == limit:
+            break
+    whole = np.float32([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]])
+    pts = _order(whole)
+    aspect, error = _snap(_aspect(pts))
+    distinct.append(Region(pts, aspect, 0.0, True, whole_frame=True))
+    return distinct
+
+
+def rectify(img: np.ndarray, region: Region, *, width: int = READ_WIDTH) -> np.ndarray:
+    """The region flattened to ``width`` pixels wide at its document aspect (RGB)."""
+    height = round(width / region.aspect)
+    if region.whole_frame:
+        return cv2.resize(
+            img,
+            (width, round(width * img.shape[0] / img.shape[1])),
+            interpolation=cv2.INTER_AREA if img.shape[1] > width else cv2.INTER_CUBIC,
+        )
+    target = np.float32([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]])
+    matrix = cv2.getPerspectiveTransform(region.corners.astype(np.float32), target)
+    interpolation = cv2.INTER_AREA if region.source_width > width else cv2.INTER_CUBIC
+    return cv2.warpPerspective(
+        img, matrix, (width, height), flags=interpolation, borderMode=cv2.BORDER_REPLICATE
+    )
+
+
+def sharpness(card: np.ndarray) -> float:
+    """Variance of the Laplacian of the rectified card (grey); low means out of focus."""
+    grey = cv2.cvtColor(card, cv2.COLOR_RGB2GRAY)
+    return float(cv2.Laplacian(grey, cv2.CV_64F).var())
+
+
+def glare_fraction(card: np.ndarray) -> float:
+    """Share of the card that is blown-out white (all channels at least 250)."""
+    return float((card.min(axis=2) >= 250).mean())
+
+
+def region_from_text(img: np.ndarray, text_points: list[np.ndarray]) -> Region | None:
+    """The document around recognised text: its colour region, grown from the text.
+
+    For a card whose outline the edge search missed (clutter touching it, a background of
+    similar brightness): the card's own colour is sampled between the text lines, the pixels
+    of that colour connected to the text form the card, and its outline gives the corners.
+    """
+    height, width = img.shape[:2]
+    scale = min(1.0, SEARCH_SIDE / max(height, width))
+    small = (
+        cv2.resize(img, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA)
+        if scale < 1
+        else img
+    )
+    lab = cv2.cvtColor(cv2.GaussianBlur(small, (5, 5), 0), cv2.COLOR_RGB2LAB).astype(np.float32)
+    text_mask = np.zeros(small.shape[:2], np.uint8)
+    for points in text_points:
+        cv2.fillPoly(text_mask, [np.round(points * scale).astype(np.int32)], 1)
+    if text_mask.sum() < 50:
+        return None
+    hull = cv2.convexHull(
+        np.concatenate([np.round(p * scale) for p in text_points]).astype(np.int32)
+    )
+    inside = np.zeros_like(text_mask)
+    cv2.fillPoly(inside, [hull], 1)
+    paper = (inside == 1) & (text_mask == 0)
+    if paper.sum() < 100:
+        return None
+    colour = np.median(lab[paper], axis=0)
+    distance = np.abs(lab - colour)
+    mask = (distance[..., 0] < 45) & (distance[..., 1] < 10) & (distance[..., 2] < 12)
+    mask = (mask | (text_mask == 1)).astype(np.uint8)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+    count, labels = cv2.connectedComponents(mask)
+    seeds = labels[(text_mask == 1) & (mask == 1)]
+    if count < 2 or seeds.size == 0:
+        return None
+    component = (labels == np.bincount(seeds[seeds > 0]).argmax()).astype(np.uint8)
+    contours, _hierarchy = cv2.findContours(component, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    outline = cv2.convexHull(max(contours, key=cv2.contourArea))
+    quad = _quad(outline)
+    if quad is None:
+        quad = cv2.boxPoints(cv2.minAreaRect(outline)).astype(np.float32)
+    pts = _order(quad)
+    aspect, error = _snap(_aspect(pts))
+    if error > MAX_ASPECT_ERROR or not _angles_ok(pts):
+        return None
+    sh, sw = small.shape[:2]
+    touches = bool(
+        (pts[:, 0] <= 3).any()
+        or (pts[:, 1] <= 3).any()
+        or (pts[:, 0] >= sw - 4).any()
+        or (pts[:, 1] >= sh - 4).any()
+    )
+    return Region(pts / scale, aspect, 0.0, touches, aspect_error=error)
+
+
+# A photo within this of a document's aspect may be a scan or a tight crop of one (a 4:3 photo
+# is 6 % off a passport page, 16 % off a card).
+SCAN_ASPECT_ERROR = 0.03
+
+
+def scan_like(region: Region) -> bool:
+    """Is this whole-frame region shaped like a document (a scan or a crop of one)?"""
+    height_ratio = _aspect(region.corners)
+    return _snap(height_ratio)[1] <= SCAN_ASPECT_ERROR

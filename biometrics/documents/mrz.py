@@ -1,0 +1,216 @@
+"""ICAO Doc 9303 TD3 machine-readable zone (passport data page): check digits, parse, compose.
+
+Two lines of 44 characters, filler ``<``:
+
+- line 1: ``P`` + type letter or ``<``, issuing state (3), ``SURNAME<<GIVEN<NAMES`` padded;
+- line 2: document number (9) + check, nationality (3), birth date YYMMDD + check, sex
+  (``M``/``F``/``<``), expiry YYMMDD + check, optional data (14) + check, composite check over
+  number+check, birth+check, expiry+check, optional+check.
+
+Check digit: weights 7, 3, 1 repeating; digits count as their value, ``A``-``Z`` as 10-35,
+``<`` as 0; the sum mod 10. ICAO's specimen (``L898902C36UTO7408122F1204159ZE184226B<<<<<10``)
+is the test vector in ``biometrics/tests/test_documents_mrz.py``.
+
+OCR reads ``<`` runs with the wrong length now and then; ``mrz_parse`` therefore anchors line 2
+at both ends (the first 28 characters and the last two have fixed meanings) and rebuilds the
+optional-data field in between.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+LINE_LENGTH = 44
+_WEIGHTS = (7, 3, 1)
+# OCR confusions between letters and digits, applied only where the field's type is certain.
+TO_DIGIT = str.maketrans(
+    {
+        "O": "0",
+        "Q": "0",
+        "D": "0",
+        "U": "0",
+        "I": "1",
+        "L": "1",
+        "T": "1",
+        "Z": "2",
+        "S": "5",
+        "G": "6",
+        "B": "8",
+        "A": "4",
+        "<": "0",
+    }
+)
+TO_LETTER = str.maketrans({"0": "O", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B", "4": "A"})
+_MRZ_CHARS = re.compile(r"[^A-Z0-9<]")
+
+
+def char_value(ch: str) -> int:
+    """The value of one MRZ character in a check-digit sum."""
+    if ch.isdigit():
+        return int(ch)
+    if "A" <= ch <= "Z":
+        return ord(ch) - ord("A") + 10
+    if ch == "<":
+        return 0
+    raise ValueError(f"not an MRZ character: {ch!r}")
+
+
+def check_digit(data: str) -> str:
+    """The ICAO 9303 check digit of ``data`` (a string of 0-9, A-Z and <)."""
+    total = sum(char_value(ch) * _WEIGHTS[i % 3] for i, ch in enumerate(data))
+    return str(total % 10)
+
+
+@dataclass(frozen=True)
+class Mrz:
+    """A parsed TD3 zone; ``failed`` names the check digits that do not verify."""
+
+    document_type: str
+    issuing_state: str
+    surname: str
+    given_names: str
+    number: str
+    nationality: str
+    birth: str  # YYMMDD as printed
+    sex: str  # M, F or <
+    expiry: str  # YYMMDD
+    optional: str
+    failed: tuple[str, ...]
+
+    @property
+    def valid(self) -> bool:
+        return not self.failed
+
+    @property
+    def plausible(self) -> bool:
+        """Is this a machine-readable zone at all (and not a line of prose that starts with
+        P)? Its dates are dates and most of its five check digits verify."""
+        dates = all(re.fullmatch(r"\d{6}", d) for d in (self.birth, self.expiry))
+        return dates and len(self.failed) <= 2 and len(self.number) >= 5
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.given_names, self.surname) if part)
+
+
+def clean_line(text: str) -> str:
+    """Upper-case an OCR'd MRZ line and map look-alikes of ``<`` onto it; drop other noise."""
+    text = text.upper().replace(" ", "")
+    for look_alike in ("«", "‹", "く", "〈", "＜", "(", "[", "{"):
+        text = text.replace(look_alike, "<" * (2 if look_alike == "«" else 1))
+    return _MRZ_CHARS.sub("", text)
+
+
+def _date_field(raw: str) -> str:
+    return raw.translate(TO_DIGIT)
+
+
+def mrz_parse(line1: str, line2: str) -> Mrz | None:
+    """Parse two OCR'd TD3 lines; None when they cannot be a TD3 zone at all.
+
+    Digit-only positions (dates, check digits) get letter look-alikes mapped to digits, and
+    letter-only positions (states, sex) the reverse; the document number is alphanumeric and
+    is left as read: its check digit decides.
+    """
+    line1, line2 = clean_line(line1), clean_line(line2)
+    if len(line2) < 30:
+        return None
+    if len(line1) < 10 or not line1.startswith("P"):
+        line1 = "P<<<<"  # line 1 unreadable: line 2 still holds the number, dates and checks
+    if len(line2) != LINE_LENGTH:
+        # Anchor both ends: positions 0-27 and the last two characters are fixed.
+        middle = line2[28:-2].rstrip("<")[:14]
+        line2 = line2[:28] + middle.ljust(14, "<") + line2[-2:]
+    number, number_check = line2[0:9], line2[9].translate(TO_DIGIT)
+    nationality = line2[10:13].translate(TO_LETTER)
+    birth, birth_check = _date_field(line2[13:19]), line2[19].translate(TO_DIGIT)
+    sex = line2[20].translate(TO_LETTER).replace("H", "M")
+    expiry, expiry_check = _date_field(line2[21:27]), line2[27].translate(TO_DIGIT)
+    optional, optional_check = line2[28:42], line2[42].translate(TO_DIGIT)
+    composite = line2[43].translate(TO_DIGIT)
+    failed = []
+    for name, data, digit in (
+        ("number", number, number_check),
+        ("birth", birth, birth_check),
+        ("expiry", expiry, expiry_check),
+    ):
+        if check_digit(data) != digit:
+            failed.append(name)
+    # An empty optional field may carry "<" or "0" as its check digit (Doc 9303 part 4, 4.2.2).
+    if check_digit(optional) != optional_check and not (
+        optional.strip("<") == "" and optional_check in ("0", "<")
+    ):
+        failed.append("optional")
+    composite_data = number + number_check + birth + birth_check + expiry + expiry_check
+    composite_data += optional + line2[42]
+    if check_digit(composite_data) != composite:
+        failed.append("composite")
+    names = line1[5:].rstrip("<")
+    surname, _sep, given = names.partition("<<")
+    return Mrz(
+        document_type=line1[0:2].replace("<", ""),
+        issuing_state=line1[2:5].translate(TO_LETTER),
+        surname=surname.replace("<", " ").strip(),
+        given_names=given.replace("<", " ").strip(),
+        number=number.replace("<", ""),
+        nationality=nationality,
+        birth=birth,
+        sex=sex if sex in ("M", "F") else "<",
+        expiry=expiry,
+        optional=optional.replace("<", ""),
+        failed=tuple(failed),
+    )
+
+
+def mrz_date(yymmdd: str, *, today: date, future: bool) -> date | None:
+    """Resolve a YYMMDD date: birth dates lie in the past, expiry dates within 20 years ahead."""
+    if not re.fullmatch(r"\d{6}", yymmdd):
+        return None
+    yy, mm, dd = int(yymmdd[0:2]), int(yymmdd[2:4]), int(yymmdd[4:6])
+    century = today.year // 100 * 100
+    for year in (century + yy, century - 100 + yy, century + 100 + yy):
+        try:
+            value = date(year, mm, dd)
+        except ValueError:
+            return None
+        if future and today.year - 30 <= value.year <= today.year + 20:
+            return value
+        if not future and value <= today:
+            return value
+    return None
+
+
+def _name_field(text: str) -> str:
+    return re.sub(r"[^A-Z]+", "<", text.upper()).strip("<")
+
+
+def mrz_compose(
+    *,
+    surname: str,
+    given_names: str,
+    number: str,
+    nationality: str,
+    birth: date,
+    sex: str,
+    expiry: date,
+    issuing_state: str = "IDN",
+    optional: str = "",
+) -> tuple[str, str]:
+    """Compose a valid TD3 zone (for the synthetic document generator and tests)."""
+    names = f"{_name_field(surname)}<<{_name_field(given_names)}"
+    line1 = f"P<{issuing_state}{names}"[:LINE_LENGTH].ljust(LINE_LENGTH, "<")
+    number_field = number.upper().ljust(9, "<")[:9]
+    birth_field, expiry_field = birth.strftime("%y%m%d"), expiry.strftime("%y%m%d")
+    optional_field = optional.upper().ljust(14, "<")[:14]
+    head = number_field + check_digit(number_field) + nationality
+    head += birth_field + check_digit(birth_field) + sex
+    head += expiry_field + check_digit(expiry_field)
+    optional_part = optional_field + check_digit(optional_field)
+    composite_data = (
+        number_field + check_digit(number_field) + birth_field + check_digit(birth_field)
+    )
+    composite_data += expiry_field + check_digit(expiry_field) + optional_part
+    line2 = head + optional_part + check_digit(composite_data)
+    return line1, line2

@@ -1,0 +1,242 @@
+"""Read a TD3 machine-readable zone from its two detected lines, cell by cell.
+
+A scene-text recogniser is poor at runs of the filler ``<``: it collapses or drops them, and
+the whole line shifts. The MRZ is printed in a monospaced font, 44 cells per line, so we
+first cut each line into its 44 cells, find the filler cells by their shape (the glyph that
+repeats most often across both lines is ``<``, whatever the font), paint them out, let the
+recogniser read what is left in one pass, and put the ``<`` back where the cells were.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from biometrics.documents.mrz import LINE_LENGTH
+from biometrics.documents.ocr import OcrEngine, TextBox, TextLine, _line_crop
+
+_GLYPH = 16
+# Where line 2 may hold a filler (ICAO 9303 TD3): padding of the document number, an
+# unspecified sex, the optional data and its check digit. Dates, nationality and the other
+# check digits never do, so a blurred letter there is never mistaken for one.
+LINE2_FILLER_CELLS = np.zeros(LINE_LENGTH, bool)
+LINE2_FILLER_CELLS[list(range(1, 9)) + [20] + list(range(28, 43))] = True
+OPTIONAL_CELLS = np.zeros(LINE_LENGTH, bool)
+OPTIONAL_CELLS[28:42] = True
+
+
+def _text_band(ink: np.ndarray) -> np.ndarray:
+    """Keep the rows of the line's characters: drop ruled lines and what pokes in from above
+    or below (the band edge, the next line's descenders)."""
+    rows = ink.mean(axis=1)
+    ink = ink.copy()
+    ink[rows > 0.6] = 0  # a ruled line or a band edge, not characters
+    rows = ink.mean(axis=1)
+    busy = rows > 0.02
+    best, run, best_range, start = 0, 0, (0, len(rows)), 0
+    for i, flag in enumerate([*busy, False]):
+        if flag:
+            if run == 0:
+                start = i
+            run += 1
+        else:
+            if run > best:
+                best, best_range = run, (start, i)
+            run = 0
+    out = np.zeros_like(ink)
+    out[best_range[0] : best_range[1]] = ink[best_range[0] : best_range[1]]
+    return out
+
+
+def _cells(crop: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]] | None:
+    """The line's ink mask and the 44 cell column ranges (pitch and phase fitted to the gaps)."""
+    grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
+    # Halfway between the ink and the paper: the page and the MRZ band may differ in shade,
+    # which fools Otsu's two-class split, but both are far lighter than the print.
+    dark, light = np.percentile(grey, 3), np.percentile(grey, 90)
+    ink = (grey < (dark + light) / 2).astype(np.uint8)
+    ink = _text_band(ink)
+    profile = ink.sum(axis=0).astype(np.float32)
+    columns = np.where(profile > 1)[0]
+    if len(columns) < LINE_LENGTH:
+        return None
+    first, last = int(columns[0]), int(columns[-1]) + 1
+    span = last - first
+    best = (np.inf, span / LINE_LENGTH, float(first))
+    padded = np.concatenate([profile, np.zeros(2)])
+    for pitch in np.linspace(span / 44.8, span / 43.4, 36):
+        for phase in np.linspace(-0.45, 0.45, 19):
+            start = first + phase * pitch - 0.08 * pitch
+            edges = np.clip(
+                np.round(start + pitch * np.arange(LINE_LENGTH + 1)).astype(int), 0, len(profile)
+            )
+            cost = float(padded[edges].sum())
+            if cost < best[0]:
+                best = (cost, float(pitch), float(start))
+    _cost, pitch, start = best
+    cells = [
+        (int(round(start + i * pitch)), int(round(start + (i + 1) * pitch)))
+        for i in range(LINE_LENGTH)
+    ]
+    return ink, cells
+
+
+def _glyph(ink: np.ndarray, cell: tuple[int, int]) -> np.ndarray:
+    patch = ink[:, max(0, cell[0]) : max(cell[0] + 1, cell[1])].astype(np.float32)
+    vector = cv2.resize(patch, (_GLYPH, _GLYPH), interpolation=cv2.INTER_AREA).ravel()
+    vector -= vector.mean()
+    norm = np.linalg.norm(vector)
+    return vector / norm if norm > 0 else vector
+
+
+def _fillers(glyphs: np.ndarray, candidates: np.ndarray | None = None) -> np.ndarray:
+    """Boolean per cell: is it the filler? The glyph with the most look-alikes is ``<``.
+
+    ``candidates`` limits where the template may come from (line 2: the optional-data run),
+    so blurred digits that all look alike are never taken for the filler.
+    """
+    similarity = glyphs @ glyphs.T
+    alike = (similarity > 0.8).sum(axis=1)
+    if candidates is not None:
+        alike = np.where(candidates, alike, -1)
+    template = int(np.argmax(alike))
+    if alike[template] < 5:
+        return np.zeros(len(glyphs), bool)
+    return similarity[template] > 0.72
+
+
+def _without_fillers(
+    crop: np.ndarray, ink: np.ndarray, cells: list[tuple[int, int]], is_filler: np.ndarray
+) -> np.ndarray:
+    """The line with its filler cells cut out; each removed run leaves a narrow gap.
+
+    Less to recognise (a third of line 2 is usually fillers) and no run of ``<`` for the
+    recogniser to miscount; the cells' order tells where the ``<`` go back.
+    """
+    background = np.median(crop[ink == 0], axis=0) if (ink == 0).any() else 255
+    pitch = max(1, cells[0][1] - cells[0][0])
+    parts, previous_filler = [crop[:, : max(0, cells[0][0])]], False
+    for (left, right), filler in zip(cells, is_filler, strict=True):
+        if filler:
+            if not previous_filler:
+                gap = np.empty((crop.shape[0], max(2, pitch // 2), 3), crop.dtype)
+                gap[:] = background
+                parts.append(gap)
+        else:
+            parts.append(crop[:, max(0, left) : max(0, right)])
+        previous_filler = bool(filler)
+    parts.append(crop[:, max(0, cells[-1][1]) :] if not is_filler[-1] else crop[:, :0])
+    return np.ascontiguousarray(np.concatenate([p for p in parts if p.shape[1]], axis=1))
+
+
+def _read_line(
+    card: np.ndarray, box: TextBox, ocr: OcrEngine, *, sharpen: bool, paint: bool | str
+) -> TextLine | None:
+    crop = np.ascontiguousarray(_line_crop(card, box)[:, :, ::-1])
+    if sharpen:
+        crop = cv2.addWeighted(crop, 1.6, cv2.GaussianBlur(crop, (0, 0), 2), -0.6, 0)
+    is_filler = np.zeros(LINE_LENGTH, bool)
+    found = _cells(crop) if paint else None
+    if found is not None:
+        ink, cells = found
+        glyphs = np.stack([_glyph(ink, cell) for cell in cells])
+        is_filler = _fillers(glyphs, OPTIONAL_CELLS if paint == "line2" else None)
+        if paint == "tail":  # only the run that pads the line out (line 1: after the names)
+            tail = np.zeros_like(is_filler)
+            for index in range(LINE_LENGTH - 1, -1, -1):
+                if not is_filler[index]:
+                    break
+                tail[index] = True
+            is_filler = tail
+        elif paint == "line2":
+            is_filler &= LINE2_FILLER_CELLS
+        if is_filler.any():
+            crop = _without_fillers(crop, ink, cells, is_filler)
+    height, width = crop.shape[:2]
+    flat = TextBox(points=np.float32([[0, 0], [width, 0], [width, height], [0, height]]))
+    read = ocr.recognise(crop, [flat])
+    if not read:
+        return None
+    pairs = [
+        (ch, conf)
+        for ch, conf in zip(read[0].text.upper(), read[0].char_confidences, strict=False)
+        if ch.isascii() and (ch.isalnum() or ch == "<")
+    ]
+    slots = int((~is_filler).sum())
+    if is_filler.any() and len(pairs) == slots:
+        chars, confs, k = [], [], 0
+        for filler in is_filler:
+            if filler:
+                chars.append("<")
+                confs.append(1.0)
+            else:
+                chars.append(pairs[k][0])
+                confs.append(pairs[k][1])
+                k += 1
+    elif is_filler.any():
+        # The painted runs can't be placed: keep the read with each run as one "<" run.
+        chars, confs = [ch for ch, _c in pairs], [0.5 for _p in pairs]
+    else:
+        chars, confs = [ch for ch, _c in pairs], [c for _ch, c in pairs]
+    return TextLine(
+        box=box,
+        text="".join(chars),
+        confidence=float(np.mean(confs or [0])),
+        weakest=min(confs or [0]),
+        char_confidences=tuple(confs),
+    )
+
+
+def mrz_read(
+    card: np.ndarray, boxes: tuple[TextBox, TextBox], ocr: OcrEngine, *, sharpen: bool = False
+) -> tuple[TextLine, TextLine] | None:
+    """Read the two MRZ lines. Line 2 is read cell by cell (its check digits depend on every
+    position); line 1 holds the names, compared by similarity: only its trailing filler run is
+    painted out, and the ``<<`` between surname and given names stays for the recogniser."""
+    first = _read_line(card, boxes[0], ocr, sharpen=sharpen, paint="tail")
+    second = _read_line(card, boxes[1], ocr, sharpen=sharpen, paint="line2")
+    if first is None or second is None:
+        return None
+    return first, second
+
+
+def mrz_boxes(boxes: list[TextBox], width: int, height: int) -> tuple[TextBox, TextBox] | None:
+    """The two MRZ lines' boxes on a rectified page, both spanning line 2's width.
+
+    Line 2 ends in check digits, so its detected box spans all 44 cells; line 1 often ends in
+    a run of fillers the detector cuts short or splits, so it gets line 2's left and right.
+    """
+    wide = [
+        b
+        for b in boxes
+        if b.width > 0.5 * width and b.width > 10 * b.height and b.cy > 0.5 * height
+    ]
+    if not wide:
+        return None
+    second = max(wide, key=lambda b: b.cy)
+    height = second.height
+    # The detector may split a line at a long filler run: a line is every box on its row.
+    row2 = [b for b in boxes if abs(b.cy - second.cy) < 0.5 * height]
+    left2, right2 = min(b.x0 for b in row2), max(b.x1 for b in row2)
+    above = [
+        b
+        for b in boxes
+        if second.cy - 4.5 * height < b.cy < second.cy - 0.6 * height
+        and b.x0 < left2 + 0.35 * (right2 - left2)
+        and b.height > 0.5 * height
+    ]
+    if not above:
+        return None
+    nearest = max(b.cy for b in above)  # line 1 is the row right above line 2, not the VIZ
+    row1 = [b for b in boxes if abs(b.cy - nearest) < 0.5 * height]
+    top, bottom = min(b.y0 for b in row1), max(b.y1 for b in row1)
+    left = min(left2, *(b.x0 for b in row1))
+    # The zone is centred on the page: a last filler run the detector missed still lies
+    # within the mirror of the left margin (the cells are then fitted to the ink).
+    right = max(right2, min(float(width), width - left + 0.01 * width))
+    first = TextBox(points=np.float32([[left, top], [right, top], [right, bottom], [left, bottom]]))
+    top2, bottom2 = min(b.y0 for b in row2), max(b.y1 for b in row2)
+    line2 = TextBox(
+        points=np.float32([[left, top2], [right, top2], [right, bottom2], [left, bottom2]])
+    )
+    return first, line2

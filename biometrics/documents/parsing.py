@@ -1,0 +1,353 @@
+"""Turn OCR'd lines of a rectified document into fields: KTP, SIM, passport (MRZ).
+
+Pure functions over ``TextLine`` lists. The PP-OCR recogniser drops the spaces between words
+("BUDISANTOSO") and reads ``:`` as a full-width colon now and then, so labels are matched with
+spaces removed and by similarity (rapidfuzz), never by exact text.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import date
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from biometrics.documents.mrz import TO_DIGIT, Mrz, mrz_date, mrz_parse
+from biometrics.documents.ocr import TextLine
+from biometrics.documents.results import ReadField
+from biometrics.nik import NikError, nik_parse
+
+# Letters a recogniser confuses with digits, and the digits each may stand for.
+DIGIT_LOOKALIKES = {
+    "O": "0",
+    "D": "0",
+    "Q": "0",
+    "U": "0",
+    "I": "1",
+    "L": "1",
+    "|": "1",
+    "!": "1",
+    "J": "1",
+    "T": "7",
+    "Z": "27",
+    "S": "58",
+    "B": "83",
+    "G": "6",
+    "A": "4",
+    "E": "8",
+    "Y": "7",
+    "C": "0",
+}
+# Below this a character is a guess: a field holding one is "doubtful".
+CHAR_CONFIDENT = 0.75
+
+
+def norm(text: str) -> str:
+    """Upper case, full-width punctuation folded, spaces removed."""
+    text = text.upper().replace("：", ":").replace("；", ";").replace("，", ",")
+    return re.sub(r"\s+", "", text)
+
+
+def _slope(lines: list[TextLine]) -> float:
+    """The page's residual tilt (dy/dx) from its long lines' top edges (median)."""
+    slopes = []
+    for line in lines:
+        (x0, y0), (x1, y1) = line.box.points[0], line.box.points[1]
+        if line.box.width > 3 * line.box.height and x1 > x0:
+            slopes.append((y1 - y0) / (x1 - x0))
+    return float(np.median(slopes)) if slopes else 0.0
+
+
+def rows(lines: list[TextLine]) -> list[list[TextLine]]:
+    """Group lines into rows, each sorted left to right.
+
+    A flattened page may still tilt by a degree or two, enough to move a value printed 300 px
+    right of its label by half a line: centres are compared after undoing the median tilt.
+    """
+    slope = _slope(lines)
+
+    def level(line: TextLine) -> float:
+        return line.box.cy - slope * (line.box.x0 + line.box.x1) / 2
+
+    grouped: list[list[TextLine]] = []
+    for line in sorted(lines, key=level):
+        for row in grouped:
+            ref = row[0]
+            if abs(level(ref) - level(line)) < 0.45 * min(ref.box.height, line.box.height):
+                row.append(line)
+                break
+        else:
+            grouped.append([line])
+    return [sorted(row, key=lambda line: line.box.x0) for row in grouped]
+
+
+def contains(lines: list[TextLine], word: str, threshold: float = 85) -> bool:
+    """Does any line contain ``word`` (spaces ignored, OCR slips tolerated)?"""
+    target = norm(word)
+    return any(
+        fuzz.partial_ratio(target, norm(line.text)) >= threshold
+        for line in lines
+        if len(norm(line.text)) >= len(target) - 1
+    )
+
+
+def _confidence(lines: list[TextLine]) -> float:
+    return min((line.confidence for line in lines), default=0.0)
+
+
+def _label_value(row: list[TextLine], label: str) -> tuple[str, list[TextLine]] | None:
+    """If ``row`` starts with ``label``, return the value printed after it (and its lines).
+
+    The value runs from the colon (or the label's end) to the first wide gap, so a caption
+    printed further right on the same line (under the portrait) is not taken along.
+    """
+    target = norm(label)
+    flat = norm(" ".join(line.text for line in row))
+    if len(flat) < len(target) or fuzz.ratio(target, flat[: len(target)]) < 80:
+        return None
+    # Where the value starts: in the box holding the colon, or the first box after the label.
+    consumed, start, head = 0, len(row), ""
+    for index, line in enumerate(row):
+        text = line.text.replace("：", ":")
+        if ":" in text:
+            start, head = index, text.split(":", 1)[1]
+            break
+        consumed += len(norm(text))
+        if consumed >= len(target) - 1:
+            rest = (
+                norm(text)[len(norm(text)) - (consumed - len(target)) :]
+                if consumed > len(target)
+                else ""
+            )
+            start, head = index, rest
+            break
+    if start >= len(row):
+        return None
+    parts, used = [head], [row[start]]
+    height = max(line.box.height for line in row)
+    previous = row[start]
+    for line in row[start + 1 :]:
+        if line.box.x0 - previous.box.x1 > 2.5 * height and "".join(parts).strip(" :"):
+            break
+        parts.append(line.text.replace("：", ":").lstrip(":"))
+        used.append(line)
+        previous = line
+    value = " ".join(parts).strip(" :;.,").strip()
+    return (value, used) if value else None
+
+
+def find_labelled(
+    lines: list[TextLine], *labels: str, grouped: list[list[TextLine]] | None = None
+) -> tuple[str, float] | None:
+    """The value printed after the first of ``labels`` that starts a row, and its confidence."""
+    for row in grouped if grouped is not None else rows(lines):
+        for label in labels:
+            found = _label_value(row, label)
+            if found:
+                value, used = found
+                return value, _confidence(used)
+    return None
+
+
+def _digits_candidates(raw: str, weak: set[int]) -> list[str]:
+    """All digit strings ``raw`` may stand for (letters mapped to look-alike digits)."""
+    options = []
+    for i, ch in enumerate(raw):
+        if ch.isdigit():
+            options.append(ch)
+        elif ch in DIGIT_LOOKALIKES:
+            options.append(DIGIT_LOOKALIKES[ch])
+        else:
+            return []
+        del i
+    if sum(len(o) > 1 for o in options) > 4:
+        return []
+    return ["".join(combo) for combo in itertools.product(*options)]
+
+
+def read_nik(
+    lines: list[TextLine], *, today: date, grouped: list[list[TextLine]] | None = None
+) -> ReadField | None:
+    """The printed NIK: 16 characters after the "NIK" label (or any 16-digit token).
+
+    Letters are mapped to the digits they look like; where a letter may stand for several
+    digits, the reading is kept only if exactly one of them is a valid NIK.
+    """
+    candidates: list[tuple[str, float]] = []
+    for row in grouped if grouped is not None else rows(lines):
+        joined = norm(" ".join(line.text for line in row))
+        weakest = _confidence(row)
+        labelled = fuzz.partial_ratio("NIK", joined[:4]) >= 66
+        for token in re.findall(r"[0-9A-Z|!]{14,18}", joined.replace(":", " ").replace(".", "")):
+            token = token[3:] if labelled and token.startswith(("NIK", "N1K", "NLK")) else token
+            if len(token) == 16 and sum(ch.isdigit() for ch in token) >= 12:
+                candidates.append((token, weakest if labelled else weakest * 0.95))
+    for token, confidence in candidates:
+        valid = []
+        for digits in _digits_candidates(token, set()):
+            try:
+                nik_parse(digits, today=today)
+            except NikError:
+                continue
+            valid.append(digits)
+        if len(valid) == 1:
+            penalty = 0.9 if valid[0] != token else 1.0
+            return ReadField(valid[0], confidence * penalty)
+        if len(valid) > 1 or token.isdigit():
+            return ReadField(
+                token.translate(str.maketrans({k: v[0] for k, v in DIGIT_LOOKALIKES.items()})), 0.3
+            )
+    return None
+
+
+_DATE = re.compile(r"(\d{1,2})[-./\s]{1,2}(\d{1,2})[-./\s]{1,2}(\d{4})")
+
+
+def parse_date(text: str) -> date | None:
+    """The first DD-MM-YYYY date in ``text`` (letter look-alikes of digits mapped)."""
+    mapped = re.sub(
+        r"[A-Z|!]", lambda m: DIGIT_LOOKALIKES.get(m.group(0), m.group(0))[0], text.upper()
+    )
+    for day, month, year in _DATE.findall(mapped):
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            continue
+    return None
+
+
+def _sex(text: str, male: str, female: str) -> str | None:
+    flat = norm(text)
+    m, f = fuzz.partial_ratio(male, flat), fuzz.partial_ratio(female, flat)
+    if max(m, f) < 75:
+        return None
+    return "M" if m > f else "F"
+
+
+def _name(text: str) -> str:
+    return re.sub(r"[^A-Z' .-]", "", text.upper()).strip(" .-")
+
+
+def parse_ktp(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
+    fields: dict[str, ReadField] = {}
+    grouped = rows(lines)
+    nik = read_nik(lines, today=today, grouped=grouped)
+    if nik:
+        fields["id_number"] = nik
+    name = find_labelled(lines, "Nama", grouped=grouped)
+    if name and _name(name[0]):
+        fields["full_name"] = ReadField(_name(name[0]), name[1])
+    born = find_labelled(
+        lines, "Tempat/Tgl Lahir", "Tempat/Tgl.Lahir", "TempatTglLahir", grouped=grouped
+    )
+    if born:
+        birth = parse_date(born[0])
+        if birth:
+            fields["date_of_birth"] = ReadField(birth.isoformat(), born[1])
+        place = _name(born[0].split(",")[0])
+        if place:
+            fields["place_of_birth"] = ReadField(place, born[1])
+    sex = find_labelled(lines, "Jenis Kelamin", "JenisKelamin", grouped=grouped)
+    if sex:
+        value = _sex(sex[0].split("GOL")[0], "LAKI-LAKI", "PEREMPUAN")
+        if value:
+            fields["sex"] = ReadField(value, sex[1])
+    province = next((norm(line.text) for line in lines if "PROVINSI" in norm(line.text)), "")
+    if province:
+        fields["province"] = ReadField(province.split("PROVINSI", 1)[1], 1.0)
+    return fields
+
+
+_NUMBERED = re.compile(r"^\s*([1-6])\s*[.,:;]\s*([A-Z0-9(].*)$")
+
+
+def parse_sim(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
+    fields: dict[str, ReadField] = {}
+    numbered: dict[str, tuple[str, float]] = {}
+    first_numbered_y = None
+    for row in rows(lines):
+        text = " ".join(line.text for line in row).upper().replace("：", ":")
+        match = _NUMBERED.match(text)
+        if match and match.group(1) not in numbered:
+            numbered[match.group(1)] = (match.group(2).strip(), _confidence(row))
+            first_numbered_y = first_numbered_y or row[0].box.y0
+        if "BERLAKU" in norm(text) or "S/D" in norm(text):
+            expiry = parse_date(text.split(":")[-1] if ":" in text else text)
+            if expiry:
+                fields["expiry"] = ReadField(expiry.isoformat(), _confidence(row))
+    if "1" in numbered and _name(numbered["1"][0]):
+        fields["full_name"] = ReadField(_name(numbered["1"][0]), numbered["1"][1])
+    if "2" in numbered:
+        birth = parse_date(numbered["2"][0])
+        if birth:
+            fields["date_of_birth"] = ReadField(birth.isoformat(), numbered["2"][1])
+    if "3" in numbered:
+        sex = _sex(numbered["3"][0], "PRIA", "WANITA")
+        if sex:
+            fields["sex"] = ReadField(sex, numbered["3"][1])
+    if "sex" not in fields:  # line 3 not recognised as such: the word alone is enough
+        for line in lines:
+            flat = norm(line.text)
+            pria, wanita = fuzz.partial_ratio("PRIA", flat), fuzz.partial_ratio("WANITA", flat)
+            if max(pria, wanita) >= 80 and len(flat) <= 14:
+                value = "F" if wanita >= pria else "M"
+                fields["sex"] = ReadField(value, line.confidence * 0.9)
+                break
+    for line in sorted(lines, key=lambda line: line.box.cy):
+        if first_numbered_y is not None and line.box.y0 >= first_numbered_y:
+            break
+        text = norm(line.text).replace(".", "-")
+        match = re.search(r"[0-9OIL|]{4}-?[0-9OIL|]{4}-?[0-9OIL|]{2,8}", text)
+        if match:
+            digits = re.sub(r"[^0-9]", "", match.group(0).translate(TO_DIGIT))
+            if 10 <= len(digits) <= 16:
+                fields["id_number"] = ReadField(digits, line.confidence)
+                break
+    return fields
+
+
+def mrz_lines(lines: list[TextLine]) -> tuple[TextLine, TextLine] | None:
+    """The two MRZ lines: the lowest two long lines made of MRZ characters."""
+    candidates = [
+        line
+        for line in lines
+        if len(norm(line.text)) >= 28
+        and (norm(line.text).count("<") >= 2 or re.fullmatch(r"[A-Z0-9<«]+", norm(line.text)))
+    ]
+    candidates.sort(key=lambda line: line.box.cy)
+    if len(candidates) < 2:
+        return None
+    first, second = candidates[-2], candidates[-1]
+    return first, second
+
+
+def parse_passport(
+    pair: tuple[TextLine, TextLine], *, today: date
+) -> tuple[Mrz | None, dict[str, ReadField]]:
+    first, second = pair
+    parsed = mrz_parse(first.text, second.text)
+    if parsed is None:
+        return None, {}
+    confidence = min(first.confidence, second.confidence)
+
+    def checked(name: str) -> float:
+        # A field whose check digit verifies was read right, whatever the recogniser thought.
+        return (
+            0.99 if name not in parsed.failed and "composite" not in parsed.failed else (confidence)
+        )
+
+    fields = {"id_number": ReadField(parsed.number, checked("number"), "mrz")}
+    if len(re.sub(r"[^A-Z]", "", parsed.full_name)) >= 2:  # line 1 may be unreadable
+        fields["full_name"] = ReadField(parsed.full_name, first.confidence, "mrz")
+    birth = mrz_date(parsed.birth, today=today, future=False)
+    if birth:
+        fields["date_of_birth"] = ReadField(birth.isoformat(), checked("birth"), "mrz")
+    if parsed.sex in ("M", "F"):
+        fields["sex"] = ReadField(parsed.sex, checked("composite"), "mrz")
+    expiry = mrz_date(parsed.expiry, today=today, future=True)
+    if expiry:
+        fields["expiry"] = ReadField(expiry.isoformat(), checked("expiry"), "mrz")
+    fields["nationality"] = ReadField(parsed.nationality, confidence, "mrz")
+    return parsed, fields

@@ -1,0 +1,125 @@
+"""Small typed results of the document check: what was read, and how it compares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+import numpy as np
+
+Kind = Literal["ktp", "passport", "driving_licence"]
+Outcome = Literal["match", "near", "mismatch", "unread"]
+
+# Fields compared with what the member typed, in the order a reviewer reads them.
+COMPARED_FIELDS = ("id_type", "id_number", "full_name", "date_of_birth", "sex")
+
+
+@dataclass(frozen=True)
+class ReadField:
+    """One value read from the document, with the reader's confidence (0-1)."""
+
+    value: str
+    confidence: float
+    source: str = "printed"  # printed | mrz | nik
+
+
+@dataclass
+class DocumentRead:
+    """What ``document_read`` found: the document's kind, its fields, and its picture.
+
+    ``problem`` is "" when a document was read, else why not: ``not_found``, or a cause of an
+    unreadable document (``cut_off``, ``too_small``, ``blur``, ``glare``, ``unreadable``).
+    ``image`` is the rectified, upright document (RGB), whose portrait is the face to match.
+    """
+
+    kind: Kind | None = None
+    fields: dict[str, ReadField] = field(default_factory=dict)
+    problem: str = ""
+    image: np.ndarray | None = None
+    mrz_failed: tuple[str, ...] = ()  # check digits that do not verify, when read confidently
+    mrz_doubtful: bool = False  # a failing check digit's field has a doubtful character
+    seconds: float = 0.0
+
+    @property
+    def found(self) -> bool:
+        return self.kind is not None
+
+    def value(self, name: str) -> str:
+        read = self.fields.get(name)
+        return read.value if read else ""
+
+    def as_record(self) -> dict[str, Any]:
+        """The values read, for encrypted storage while a case is open (never logged)."""
+        return {
+            "kind": self.kind,
+            "fields": {
+                name: {"value": f.value, "confidence": round(f.confidence, 3), "source": f.source}
+                for name, f in self.fields.items()
+            },
+        }
+
+
+@dataclass(frozen=True)
+class Typed:
+    """What the member typed in the form."""
+
+    id_type: str
+    id_number: str
+    full_name: str
+    date_of_birth: date
+    sex: str
+
+
+@dataclass(frozen=True)
+class FieldOutcome:
+    """How one typed field compares with the document; no values, only the outcome."""
+
+    field: str
+    outcome: Outcome
+    confidence: float
+    source: str = "printed"
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "outcome": self.outcome,
+            "confidence": round(self.confidence, 3),
+            "source": self.source,
+        }
+
+
+@dataclass
+class DocumentCheck:
+    """The document check's result: ``decision`` pass | review | reject, and why.
+
+    ``code`` is a reason code (``document_not_found``, ``document_unreadable``,
+    ``document_data_mismatch``, ``document_expired``, ``document_mrz_invalid``,
+    ``document_review``) or "" for a pass; ``cause`` qualifies ``document_unreadable``;
+    ``mismatched`` names the fields that differ (never the values).
+    """
+
+    decision: Literal["pass", "review", "reject"]
+    code: str = ""
+    cause: str = ""
+    kind: str | None = None
+    fields: list[FieldOutcome] = field(default_factory=list)
+    mismatched: list[str] = field(default_factory=list)
+    read: DocumentRead | None = None
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.decision == "pass"
+
+    def as_record(self) -> dict[str, Any]:
+        """What the case keeps after the decision: outcomes, never what was read."""
+        return {
+            "decision": self.decision,
+            "code": self.code,
+            "cause": self.cause,
+            "kind": self.kind,
+            "mismatched": list(self.mismatched),
+            "fields": [f.as_record() for f in self.fields],
+            "seconds": round(self.seconds, 3),
+        }

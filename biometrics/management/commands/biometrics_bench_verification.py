@@ -1,0 +1,121 @@
+"""Time one whole verification, stage by stage: document check, face match, liveness.
+
+    taskset -c 0 env OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \\
+        .venv/bin/python manage.py biometrics_bench_verification --rounds 24
+
+Each round is what the worker does for one case, on photos it has never seen: decode the ID
+photo and the three liveness frames (the straight one is the selfie), check the document
+(find, flatten, read, cross-check), match the document's portrait with the selfie, and run
+the liveness check against the document's template. Documents are synthetic (KTP, passport,
+SIM in turn) with Grace Hopper's portrait, photographed by the generator; the frames are the
+demo's simulated head turns. Models are loaded before timing, as a worker does at start-up.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+from PIL import Image
+
+from biometrics import face_engine, liveness
+from biometrics.demo_images import _portrait, demo_pose_frames
+from biometrics.documents import Typed, document_check, generator, ocr
+from biometrics.image_intake import CleanImage
+
+KINDS = ("ktp", "passport", "driving_licence")
+POSES = ["left", "straight", "right"]
+
+
+def _decode(data: bytes) -> np.ndarray:
+    return CleanImage(data=data, content_type="image/jpeg", width=0, height=0).to_array()
+
+
+def _jpeg(data: bytes) -> bytes:
+    """Re-encode as image intake stores it (long side at most 2000 px, quality 90)."""
+    with Image.open(io.BytesIO(data)) as img:
+        img = img.convert("RGB")
+        img.thumbnail((2000, 2000))
+        out = io.BytesIO()
+        img.save(out, format="JPEG", quality=90)
+        return out.getvalue()
+
+
+def _summary(series: dict[str, list[float]]) -> dict[str, Any]:
+    totals = [sum(parts) for parts in zip(*series.values(), strict=True)]
+    return {
+        "mean": {k: round(statistics.mean(v), 3) for k, v in series.items()},
+        "p95": {k: round(float(np.percentile(v, 95)), 3) for k, v in series.items()},
+        "total_mean": round(statistics.mean(totals), 3),
+        "total_p95": round(float(np.percentile(totals, 95)), 3),
+        "total_max": round(max(totals), 3),
+    }
+
+
+class Command(BaseCommand):
+    help = "Time a whole verification per stage (document, face match, liveness) on one core."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--rounds", type=int, default=24)
+        parser.add_argument("--seed", type=int, default=11)
+        parser.add_argument("--json", dest="json_out")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        rng = random.Random(options["seed"])
+        today = timezone.localdate()
+        portrait = np.asarray(_portrait().crop((60, 40, 460, 460)))
+        cases = []
+        for index in range(options["rounds"]):
+            kind = KINDS[index % len(KINDS)]
+            who = generator.identity_random(rng, kind, today=today, faces_count=1)
+            flat = generator.render(who, rng=rng, portrait=portrait, mono_chance=0.0)
+            photo = _jpeg(generator.photograph(flat, rng=rng))
+            typed = Typed(kind, who.id_number, who.name.title(), who.birth_date, who.sex)
+            cases.append((photo, typed))
+        frames = {pose: _jpeg(data) for pose, data in demo_pose_frames().items()}
+        face_engine.warm_up()
+        liveness.warm_up()
+        ocr.warm_up()
+        stages = ("decode", "document", "face", "live")
+        timings: dict[str, list[float]] = {k: [] for k in stages}
+        cpu: dict[str, list[float]] = {k: [] for k in stages}
+        decisions: dict[str, int] = {}
+        for photo, typed in cases:
+            marks = [(time.perf_counter(), time.process_time())]
+            document_img = _decode(photo)
+            frame_imgs = [_decode(frames[pose]) for pose in POSES]
+            marks.append((time.perf_counter(), time.process_time()))
+            check = document_check(document_img, typed, today=today)
+            marks.append((time.perf_counter(), time.process_time()))
+            decisions[check.decision] = decisions.get(check.decision, 0) + 1
+            portrait_img = (
+                check.read.image if check.read and check.read.image is not None else document_img
+            )
+            document = face_engine.document_face(portrait_img)
+            selfie = face_engine.selfie_face(frame_imgs[POSES.index("straight")])
+            face_engine.face_distance(document.vector, selfie.vector)
+            marks.append((time.perf_counter(), time.process_time()))
+            liveness.liveness_check(frame_imgs, POSES, reference=document.vector)
+            marks.append((time.perf_counter(), time.process_time()))
+            for index, stage in enumerate(stages):
+                timings[stage].append(marks[index + 1][0] - marks[index][0])
+                cpu[stage].append(marks[index + 1][1] - marks[index][1])
+        report = {
+            "rounds": len(cases),
+            "document_decisions": decisions,
+            # CPU seconds of this single-threaded process: what one core spends, whatever else
+            # the machine runs; wall seconds as measured (longer when the machine is shared).
+            "cpu": _summary(cpu),
+            "wall": _summary(timings),
+        }
+        self.stdout.write(json.dumps(report, indent=2))
+        if options["json_out"]:
+            Path(options["json_out"]).write_text(json.dumps(report, indent=2))

@@ -1,0 +1,176 @@
+"""The cross-check and the decision, on hand-made reads (pure: no OCR, no database)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from biometrics.documents.check import cross_check, decide, name_similarity
+from biometrics.documents.results import DocumentRead, ReadField, Typed
+
+TODAY = date(2026, 6, 1)
+# 05-12-1990, female (day + 40), DKI Jakarta
+NIK = "3174094512900001"
+
+
+def _ktp(**fields: str) -> DocumentRead:
+    values = {
+        "id_number": NIK,
+        "full_name": "SITIRAHAYU",  # the recogniser drops spaces
+        "date_of_birth": "1990-12-05",
+        "sex": "F",
+    }
+    values.update(fields)
+    return DocumentRead(
+        kind="ktp",
+        fields={name: ReadField(value, 0.97) for name, value in values.items() if value},
+    )
+
+
+def _typed(**overrides) -> Typed:
+    values = {
+        "id_type": "ktp",
+        "id_number": NIK,
+        "full_name": "Siti Rahayu",
+        "date_of_birth": date(1990, 12, 5),
+        "sex": "F",
+    }
+    values.update(overrides)
+    return Typed(**values)
+
+
+def _check(read: DocumentRead, typed: Typed | None = None):
+    typed = typed or _typed()
+    return decide(read, cross_check(read, typed, today=TODAY), today=TODAY)
+
+
+def test_a_ktp_that_says_what_was_typed_passes():
+    result = _check(_ktp())
+    assert (result.decision, result.code) == ("pass", "")
+    assert {f.field: f.outcome for f in result.fields} == {
+        "id_type": "match",
+        "id_number": "match",
+        "full_name": "match",
+        "date_of_birth": "match",
+        "sex": "match",
+    }
+
+
+def test_a_printed_nik_that_differs_from_the_typed_one_is_a_data_mismatch_naming_the_field():
+    # the member typed a NIK that obeys every rule, but the card prints another one
+    result = _check(_ktp(id_number="3174094512900777"))
+    assert (result.decision, result.code) == ("reject", "document_data_mismatch")
+    assert result.mismatched == ["id_number"]
+    # what is kept names the field and never the value read
+    record = result.as_record()
+    assert "3174094512900777" not in str(record)
+
+
+def test_another_persons_name_is_a_mismatch_and_a_near_miss_goes_to_review():
+    assert _check(_ktp(full_name="BAMBANGSUTRISNO")).mismatched == ["full_name"]
+    near = _check(_ktp(full_name="SITIRAHAYUNINGSIH"))
+    assert (near.decision, near.code) == ("review", "document_review")
+
+
+def test_a_printed_date_misread_by_one_digit_is_outvoted_by_the_nik_and_the_member():
+    # the card's date reads 06-12-1990, the NIK (read exactly) encodes 05-12-1990 as typed
+    result = _check(_ktp(date_of_birth="1990-12-06"))
+    assert result.decision == "pass"
+
+
+def test_a_card_whose_printed_date_contradicts_its_own_nik_is_a_mismatch():
+    result = _check(_ktp(date_of_birth="1985-03-17"))
+    assert result.mismatched == ["date_of_birth"]
+
+
+def test_sex_falls_back_to_what_the_nik_encodes_when_it_was_not_read():
+    read = _ktp(sex="")
+    assert _check(read).decision == "pass"
+    [sex] = [f for f in cross_check(read, _typed(), today=TODAY) if f.field == "sex"]
+    assert sex.source == "nik"
+
+
+def test_an_unread_name_goes_to_review_not_to_a_rejection():
+    result = _check(_ktp(full_name=""))
+    assert (result.decision, result.code) == ("review", "document_review")
+
+
+def test_a_passport_typed_as_a_ktp_is_a_mismatch_of_the_id_type():
+    read = DocumentRead(kind="passport", fields={"id_number": ReadField(NIK, 0.99, "mrz")})
+    assert "id_type" in _check(read).mismatched
+
+
+def _passport(**extra) -> DocumentRead:
+    fields = {
+        "id_number": ReadField("C1234567", 0.99, "mrz"),
+        "full_name": ReadField("RAHAYU SITI", 0.9, "mrz"),
+        "date_of_birth": ReadField("1990-12-05", 0.99, "mrz"),
+        "sex": ReadField("F", 0.99, "mrz"),
+        "expiry": ReadField("2030-01-01", 0.99, "mrz"),
+    }
+    read = DocumentRead(kind="passport", fields=fields)
+    for key, value in extra.items():
+        setattr(read, key, value)
+    return read
+
+
+def test_a_valid_passport_passes_whatever_the_order_of_the_names():
+    typed = _typed(id_type="passport", id_number="C1234567")
+    assert _check(_passport(), typed).decision == "pass"
+
+
+def test_a_passport_with_a_failing_check_digit_is_rejected_as_mrz_invalid():
+    typed = _typed(id_type="passport", id_number="C1234567")
+    result = _check(_passport(mrz_failed=("birth", "composite")), typed)
+    assert (result.decision, result.code) == ("reject", "document_mrz_invalid")
+
+
+def test_a_check_digit_failing_on_a_doubtful_character_goes_to_review():
+    typed = _typed(id_type="passport", id_number="C1234567")
+    result = _check(_passport(mrz_failed=("birth", "composite"), mrz_doubtful=True), typed)
+    assert (result.decision, result.code) == ("review", "document_review")
+
+
+def test_an_expired_passport_is_rejected():
+    typed = _typed(id_type="passport", id_number="C1234567")
+    read = _passport()
+    read.fields["expiry"] = ReadField("2026-05-31", 0.99, "mrz")
+    assert _check(read, typed).code == "document_expired"
+
+
+def test_no_document_and_an_unreadable_one_have_their_own_codes():
+    assert _check(DocumentRead(problem="not_found")).code == "document_not_found"
+    blurred = _check(DocumentRead(kind="ktp", problem="blur"))
+    assert (blurred.code, blurred.cause) == ("document_unreadable", "blur")
+
+
+@pytest.mark.parametrize(
+    ("typed", "read", "alike"),
+    [
+        ("Siti Rahayu", "SITIRAHAYU", True),  # spaces dropped by the recogniser
+        ("Anna Maria Eriksson", "ERIKSSON ANNA MARIA", True),  # MRZ order
+        ("Budi Santoso", "BUDI SANTOS0", True),  # one letter misread
+        ("Budi Santoso", "AGUS SALIM", False),
+        ("Dewi", "DEWI KARTIKA SARI", False),
+    ],
+)
+def test_names_compare_ignoring_spaces_case_and_order(typed, read, alike):
+    assert (name_similarity(typed, read) >= 86) is alike
+
+
+def test_a_passport_whose_name_line_could_not_be_read_goes_to_review():
+    typed = _typed(id_type="passport", id_number="C1234567")
+    read = _passport()
+    read.fields["full_name"] = ReadField("", 0.3, "mrz")
+    result = _check(read, typed)
+    assert (result.decision, result.code) == ("review", "document_review")
+
+
+def test_a_name_read_only_in_part_goes_to_review_and_another_persons_name_is_rejected():
+    typed = _typed(id_type="passport", id_number="C1234567", full_name="Fajar Kusuma")
+    read = _passport()
+    read.fields["full_name"] = ReadField("FR", 0.95, "mrz")
+    assert _check(read, typed).decision == "review"
+    read.fields["full_name"] = ReadField("BAMBANG SUTRISNO", 0.95, "mrz")
+    assert _check(read, typed).mismatched == ["full_name"]

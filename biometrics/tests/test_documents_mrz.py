@@ -1,0 +1,99 @@
+"""ICAO 9303 TD3 check digits and parsing (pure, no database, no OCR)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from biometrics.documents.mrz import check_digit, mrz_compose, mrz_date, mrz_parse
+
+SPECIMEN = (
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+    "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+)
+
+
+def test_icao_specimen_parses_with_every_check_digit_valid():
+    parsed = mrz_parse(*SPECIMEN)
+    assert parsed is not None and parsed.valid
+    assert (parsed.surname, parsed.given_names) == ("ERIKSSON", "ANNA MARIA")
+    assert (parsed.number, parsed.birth, parsed.sex, parsed.expiry) == (
+        "L898902C3",
+        "740812",
+        "F",
+        "120415",
+    )
+    assert parsed.optional == "ZE184226B"
+
+
+@pytest.mark.parametrize(
+    ("position", "failed"),
+    [
+        (9, {"number", "composite"}),
+        (19, {"birth", "composite"}),
+        (27, {"expiry", "composite"}),
+        (42, {"optional", "composite"}),
+        (43, {"composite"}),
+    ],
+)
+def test_one_wrong_check_digit_is_caught(position, failed):
+    line2 = SPECIMEN[1]
+    wrong = str((int(line2[position]) + 3) % 10)
+    parsed = mrz_parse(SPECIMEN[0], line2[:position] + wrong + line2[position + 1 :])
+    assert parsed is not None
+    assert set(parsed.failed) == failed
+    assert parsed.plausible  # still a zone: a forged digit, not prose
+
+
+def test_check_digits_agree_with_the_mrz_package():
+    from mrz.base.functions import hash_string
+
+    for data in ("L898902C3", "740812", "120415", "ZE184226B<<<<<", "C1234567<", "<<<<<<"):
+        assert check_digit(data) == str(hash_string(data))
+
+
+def test_a_composed_zone_is_valid_and_round_trips():
+    line1, line2 = mrz_compose(
+        surname="Santoso",
+        given_names="Budi Agus",
+        number="C1234567",
+        nationality="IDN",
+        birth=date(1990, 5, 12),
+        sex="M",
+        expiry=date(2031, 1, 2),
+    )
+    assert len(line1) == len(line2) == 44
+    parsed = mrz_parse(line1, line2)
+    assert parsed is not None and parsed.valid
+    assert parsed.full_name == "BUDI AGUS SANTOSO"
+
+
+def test_a_miscounted_filler_run_is_re_anchored():
+    # the recogniser read the 14 fillers of the optional data as 11
+    line2 = SPECIMEN[1].replace("<<<<<", "<<")
+    parsed = mrz_parse(SPECIMEN[0], line2)
+    assert parsed is not None and parsed.valid
+
+
+def test_letters_read_in_digit_positions_are_mapped_back():
+    # O for 0 and I for 1 in the birth date
+    line2 = SPECIMEN[1][:13] + "74O8I2" + SPECIMEN[1][19:]
+    parsed = mrz_parse(SPECIMEN[0], line2)
+    assert parsed is not None and parsed.birth == "740812" and parsed.valid
+
+
+def test_prose_is_not_a_zone():
+    parsed = mrz_parse(
+        "Pagi ini rapat jam sembilan mohon dicek", "terima kasih nomor rekening transfer"
+    )
+    assert parsed is None or not parsed.plausible
+
+
+def test_two_digit_years_resolve_to_the_past_for_birth_and_near_future_for_expiry():
+    today = date(2026, 6, 1)
+    assert mrz_date("740812", today=today, future=False) == date(1974, 8, 12)
+    assert mrz_date("051231", today=today, future=False) == date(2005, 12, 31)
+    assert mrz_date("310101", today=today, future=True) == date(2031, 1, 1)
+    assert mrz_date("120415", today=today, future=True) == date(2012, 4, 15)  # expired
+    assert mrz_date("99AB01", today=today, future=True) is None
