@@ -206,6 +206,17 @@ class JobSearchForm(forms.Form):
         }
 
 
+class JobSearchApiForm(JobSearchForm):
+    """The job search's query parameters in the API: the page's filters plus an employer."""
+
+    employer = forms.UUIDField(required=False)
+
+    def filters(self) -> dict[str, Any]:
+        employer = self.cleaned_data.get("employer") if self.is_valid() else None
+        # As text: the filters are also recorded, as JSON, in the member's search activity.
+        return {**super().filters(), "employer_id": str(employer) if employer else None}
+
+
 class ApplyForm(forms.Form):
     note = forms.CharField(
         label=_("Note to the employer (optional)"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from careers import selectors, services
+from careers.forms import JobSearchApiForm
 from careers.models import ActivityEvent
 from careers.serializers import (
     ActivityEventSerializer,
@@ -99,22 +101,12 @@ class JobListView(APIView):
     )
     def get(self, request: Request) -> Response:
         params = request.query_params
-        try:
-            min_salary = int(params["min_salary"]) if params.get("min_salary") else None
-        except ValueError:
-            from django.core.exceptions import ValidationError
-
-            raise ValidationError({"min_salary": ["Enter a whole number."]}) from None
-        filters = {
-            "q": params.get("q", "")[:100],
-            "location": params.get("location", "")[:100],
-            "remote_mode": params.get("remote_mode", ""),
-            "job_type": params.get("job_type", ""),
-            "seniority": params.get("seniority", ""),
-            "skills": [s for s in params.get("skills", "").split(",") if s.strip()][:20],
-            "min_salary": min_salary,
-            "employer_id": params.get("employer") or None,
-        }
+        form = JobSearchApiForm(params)
+        if not form.is_valid():
+            # The same rules as the search page: lengths, choices, no NUL characters (which
+            # PostgreSQL cannot store in the activity log), whole numbers, a valid employer id.
+            raise DjangoValidationError(form.errors.as_data())
+        filters = form.filters()
         jobs = selectors.job_search(**filters)
         paginator = JobPagination()
         page = paginator.paginate_queryset(jobs, request, view=self)

@@ -101,3 +101,28 @@ def test_unknown_job_id_is_404_in_html_and_api(client, api_as, member):
     job = JobFactory(status="closed")
     assert client.get(reverse("careers:job_detail", args=[job.pk])).status_code == 404
     assert api_as(member).get(reverse("api:careers-job", args=[job.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"q": "python\x00"}, "q"),
+        ({"location": "Jakarta\x00"}, "location"),
+        ({"skills": "Python,\x00SQL"}, "skills"),
+        ({"remote_mode": "on the moon"}, "remote_mode"),
+        ({"min_salary": "lots"}, "min_salary"),
+        ({"employer": "not-a-uuid"}, "employer"),
+    ],
+)
+def test_job_search_api_refuses_bad_filters_with_a_400_naming_the_field(
+    api_as, recommending_member, params, field
+):
+    # given a member whose searches are recorded (job_recommendations consent)
+    member = recommending_member
+    # when they search with a filter the search form would refuse (a NUL character, which
+    # PostgreSQL cannot store in the activity log, an unknown choice, a non-number, a bad id)
+    response = api_as(member).get(reverse("api:careers-jobs"), params)
+    # then the answer is a 400 naming the field, and nothing was recorded
+    assert response.status_code == 400
+    assert field in response.json()["error"]["fields"]
+    assert not member.career_activity.exists()
