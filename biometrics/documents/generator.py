@@ -6,10 +6,13 @@ uneven light, blur, noise, JPEG). ``non_documents`` draws what must never pass a
 selfies, group photos, screenshots of text, a blank card, a card-shaped object with other text.
 
 Variety is the point (the check is measured on renderings it has never seen): fonts come from
-matplotlib's bundled DejaVu family plus any system TrueType fonts, and colours, sizes, layouts'
-offsets, backgrounds, angles and lighting are drawn from ``random.Random(seed)``. The
-``profile`` argument ("standard" or "heldout") shifts every distribution, so a held-out set made
-with another seed *and* profile is not just more of the same.
+matplotlib's bundled DejaVu family, plus any system TrueType fonts inside ``system_fonts()``
+(the generation command uses them; tests and the demo do not, so the same call draws the same
+pixels on every machine, whatever fonts a browser package happened to install), and colours,
+sizes, layouts' offsets, backgrounds, angles and lighting are drawn from
+``random.Random(seed)``. The ``profile`` argument ("standard" or "heldout") shifts every
+distribution, so a held-out set made with another seed *and* profile is not just more of the
+same.
 
 Faces: the portraits in ``FACES_DIR`` / ``../shared/faces`` when present, else the photos
 shipped in installed packages (matplotlib's Grace Hopper, scikit-image's astronaut).
@@ -20,6 +23,9 @@ from __future__ import annotations
 import io
 import os
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
@@ -190,15 +196,34 @@ def identity_random(rng: random.Random, kind: str, *, today: date, faces_count: 
 # --- resources ------------------------------------------------------------------------------
 
 
-@cache
+_SYSTEM_FONTS: ContextVar[bool] = ContextVar("system_fonts", default=False)
+
+
+@contextmanager
+def system_fonts() -> Iterator[None]:
+    """Draw with the machine's TrueType fonts too (more variety, machine-dependent pixels)."""
+    token = _SYSTEM_FONTS.set(True)
+    try:
+        yield
+    finally:
+        _SYSTEM_FONTS.reset(token)
+
+
 def font_files() -> tuple[tuple[Path, ...], tuple[Path, ...], tuple[Path, ...]]:
-    """(sans, bold, mono) TrueType files: matplotlib's DejaVu, plus system fonts if present."""
+    """(sans, bold, mono) TrueType files: matplotlib's DejaVu, plus system fonts if asked for."""
+    return _font_files(_SYSTEM_FONTS.get())
+
+
+@cache
+def _font_files(
+    include_system: bool,
+) -> tuple[tuple[Path, ...], tuple[Path, ...], tuple[Path, ...]]:
     import matplotlib
 
     bundled = Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf"
     found = [p for p in bundled.glob("DejaVu*.ttf") if "Display" not in p.name]
     for root in ("/usr/share/fonts/truetype", "/usr/share/fonts/TTF"):
-        if Path(root).is_dir():
+        if include_system and Path(root).is_dir():
             found += list(Path(root).rglob("*.ttf"))
     usable = [p for p in found if "Oblique" not in p.name and "Italic" not in p.name]
     usable = [p for p in usable if "Math" not in p.name and "ExtraLight" not in p.name]

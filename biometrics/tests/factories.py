@@ -26,6 +26,9 @@ def grant_biometric_consent(user: Any) -> None:
 
 
 NAME = "Siti Rahayu"
+# Thresholds that put the standard genuine pair (card portrait vs selfie, distance about 0.1)
+# inside the band that goes to a person: [0.01, 0.31].
+REVIEW_BAND = {"MATCH_THRESHOLD": 0.16, "REVIEW_MARGIN": 0.15}
 PASSPORT_NUMBER = "C1234567"
 SIM_NUMBER = "123456789012"
 

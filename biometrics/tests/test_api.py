@@ -138,7 +138,7 @@ def test_submissions_are_throttled(verifier, api_as, settings):
 
 
 def test_a_case_in_review_reports_its_state(verifier, submit, api_as, settings):
-    settings.BIOMETRICS = {"MATCH_THRESHOLD": 0.2, "REVIEW_MARGIN": 0.08}
+    settings.BIOMETRICS = f.REVIEW_BAND
     verification = submit(verifier)
     body = api_as(verifier).get(reverse("api:verification-detail", args=[verification.pk])).json()
     assert (body["status"], body["reason_code"], body["final"]) == (

@@ -32,7 +32,7 @@ def test_data_written_under_the_old_key_reads_after_rotation_with_only_the_new_k
     first_key = list(settings.FIELD_ENCRYPTION_KEY)
     settings.FIELD_ENCRYPTION_KEY = [KEY_A, *first_key]
     submit(verifier)
-    settings.BIOMETRICS = {"MATCH_THRESHOLD": 0.2, "REVIEW_MARGIN": 0.08}
+    settings.BIOMETRICS = f.REVIEW_BAND
     from accounts.tests.factories import PremiumFactory, UserFactory
 
     second = UserFactory()

@@ -66,7 +66,7 @@ def test_a_withdrawn_template_is_never_found_as_a_duplicate_again(
 def test_withdrawal_cancels_a_case_in_review_and_deletes_its_images(
     verifier, submit, settings, private_files, django_capture_on_commit_callbacks
 ):
-    settings.BIOMETRICS = {"MATCH_THRESHOLD": 0.2, "REVIEW_MARGIN": 0.08}
+    settings.BIOMETRICS = f.REVIEW_BAND
     verification = submit(verifier)
     assert len(private_files()) == 4
     with django_capture_on_commit_callbacks(execute=True):
@@ -104,7 +104,7 @@ def test_the_export_lists_the_cases_without_images_or_templates(verifier, submit
 
 def test_retention_cancels_reviews_older_than_30_days(verifier, submit, settings, private_files):
     # given a case in review for 31 days
-    settings.BIOMETRICS = {"MATCH_THRESHOLD": 0.2, "REVIEW_MARGIN": 0.08}
+    settings.BIOMETRICS = f.REVIEW_BAND
     verification = submit(verifier)
     Verification.objects.filter(pk=verification.pk).update(
         finished_at=timezone.now() - timedelta(days=31)

@@ -100,8 +100,8 @@ def test_a_match_resets_the_mismatch_count(verifier, submit):
 
 
 def test_distance_close_to_the_threshold_goes_to_review(verifier, submit, settings):
-    # given a threshold just above the genuine pair's distance (about 0.18)
-    settings.BIOMETRICS = {"MATCH_THRESHOLD": 0.2, "REVIEW_MARGIN": 0.08}
+    # given a review band around the genuine pair's distance (about 0.1)
+    settings.BIOMETRICS = f.REVIEW_BAND
     # when
     verification = submit(verifier)
     # then
@@ -109,7 +109,7 @@ def test_distance_close_to_the_threshold_goes_to_review(verifier, submit, settin
         Status.NEEDS_REVIEW,
         "near_threshold",
     )
-    assert verification.threshold == 0.2
+    assert verification.threshold == f.REVIEW_BAND["MATCH_THRESHOLD"]
     # the photos and the two face crops are kept for the reviewer
     kinds = set(verification.images.values_list("kind", flat=True))
     assert kinds == {"document", "selfie", "document_face", "selfie_face"}

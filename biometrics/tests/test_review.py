@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def in_review(verifier, submit, settings):
-    settings.BIOMETRICS = {"MATCH_THRESHOLD": 0.2, "REVIEW_MARGIN": 0.08}
+    settings.BIOMETRICS = f.REVIEW_BAND
     verification = submit(verifier)
     assert verification.status == Status.NEEDS_REVIEW
     return verification

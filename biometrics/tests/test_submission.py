@@ -154,7 +154,7 @@ def test_the_submission_is_encrypted_at_rest(
     verifier, django_capture_on_commit_callbacks, private_files, settings
 ):
     # given a case under review, so the photos, crops and pending template are all stored
-    settings.BIOMETRICS = {"MATCH_THRESHOLD": 0.2, "REVIEW_MARGIN": 0.08}
+    settings.BIOMETRICS = f.REVIEW_BAND
     with django_capture_on_commit_callbacks(execute=True):
         verification = services.verification_submit(user=verifier, **f.submission())
     verification.refresh_from_db()

@@ -35,6 +35,10 @@ class Command(BaseCommand):
         parser.add_argument("--profile", choices=["standard", "heldout"], default="standard")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with generator.system_fonts():  # the machine's fonts too: more variety than the tests'
+            self._generate(options)
+
+    def _generate(self, options: dict[str, Any]) -> None:
         out = Path(options["out"])
         out.mkdir(parents=True, exist_ok=True)
         rng = random.Random(options["seed"])
