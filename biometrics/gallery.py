@@ -1,30 +1,44 @@
-"""The process-wide 1:N gallery of enrolled templates, loaded once and refreshed incrementally.
+"""The process-wide 1:N gallery of enrolled templates: loaded once, then kept in step.
 
-Each worker process holds one ``TemplateGallery``. Before every search, templates enrolled since
-the last pull (by any process) are pulled by ``created_at``, with an overlap, since a template
-committed late may carry an earlier timestamp; re-adding a key is harmless. That is one indexed
-query returning a handful of rows, and it keeps the search exact: a face enrolled by another
-worker a moment ago is searched too. Deletions in other processes are not seen until the next
-full reload, so every hit is checked against the database before anyone sees it.
+Each face-matching worker process holds one ``TemplateGallery``, loaded in full when the process
+starts (``gallery_warm_up``, from the worker's start-up hook, before it takes a job) and never
+reloaded after that. Before every search, the changes made since the last pull by any process
+are pulled:
+
+- additions by ``created_at``, with an overlap, since a template committed late may carry an
+  earlier timestamp (re-adding a key is harmless);
+- deletions from ``FaceTemplateTombstone`` (written in the same transaction as the delete, by a
+  ``post_delete`` receiver, so cascades count too), with the same overlap.
+
+Both are indexed queries returning a handful of rows, so the search stays exact and a deletion
+reaches every process without a reload. Hits are still checked against the database before
+anyone sees them. Tombstones are kept ``BIOMETRICS_GALLERY_TOMBSTONE_DAYS``; a process that has
+not pulled for longer than that loads the gallery again in full (outside the dedup lock).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 
 from biometrics.dedup import TemplateGallery
 from biometrics.face_engine import EMBEDDING_DIM
-from biometrics.models import FaceTemplate
+from biometrics.models import FaceTemplate, FaceTemplateTombstone
+
+logger = logging.getLogger(__name__)
 
 _OVERLAP = timedelta(minutes=5)
 _BATCH = 5000
@@ -37,15 +51,17 @@ _DEDUP_THREAD_LOCK = threading.Lock()
 class _State:
     gallery: TemplateGallery
     synced_to: datetime | None = None  # newest created_at pulled so far
+    tombstones_to: datetime | None = None  # newest tombstone pulled so far
     refreshed: float = 0.0  # monotonic time of the last incremental pull
-    loaded: float = 0.0  # monotonic time of the last full load
+    pulled_at: datetime | None = None  # wall time of the last pull (tombstone horizon)
+    load_seconds: float = 0.0  # how long the full load took
 
 
 _STATE: _State | None = None
 _LOCK = threading.Lock()
 
 
-def _pull(state: _State, since: datetime | None) -> None:
+def _pull_additions(state: _State, since: datetime | None) -> None:
     templates = FaceTemplate.objects.order_by("created_at")
     if since is not None:
         templates = templates.filter(created_at__gte=since - _OVERLAP)
@@ -61,25 +77,82 @@ def _pull(state: _State, since: datetime | None) -> None:
             keys, vectors = [], []
     if keys:
         state.gallery.add(keys, np.vstack(vectors))
-    state.synced_to = newest or timezone.now()
+    state.synced_to = newest or state.synced_to
 
 
-def gallery(*, fresh: bool = False) -> TemplateGallery:
-    """Return this process's gallery, loading or refreshing it as the settings say.
+def _pull_tombstones(state: _State) -> None:
+    tombstones = FaceTemplateTombstone.objects.order_by("deleted_at")
+    if state.tombstones_to is not None:
+        tombstones = tombstones.filter(deleted_at__gte=state.tombstones_to - _OVERLAP)
+    rows = list(tombstones.values_list("key", "deleted_at"))
+    if rows:
+        state.gallery.remove(str(key) for key, _at in rows)
+        state.tombstones_to = max(rows[-1][1], state.tombstones_to or rows[-1][1])
 
-    ``fresh`` pulls every template enrolled since the last pull first (what a search needs).
+
+def _full_load() -> _State:
+    started = time.perf_counter()
+    now = timezone.now()
+    state = _State(gallery=TemplateGallery(EMBEDDING_DIM), refreshed=time.monotonic())
+    # Tombstones first: a template deleted while we load is dropped by the next pull.
+    state.tombstones_to = now
+    state.synced_to = now
+    _pull_additions(state, None)
+    state.pulled_at = now
+    state.load_seconds = time.perf_counter() - started
+    return state
+
+
+def _stale(state: _State) -> bool:
+    """True when tombstones this process has not pulled may already be purged."""
+    horizon = timedelta(days=settings.BIOMETRICS_GALLERY_TOMBSTONE_DAYS) - _OVERLAP
+    return state.pulled_at is None or timezone.now() - state.pulled_at > horizon
+
+
+def gallery_loaded() -> bool:
+    """Whether this process holds a gallery (face-matching workers do, web processes don't)."""
+    return _STATE is not None
+
+
+def gallery_warm_up() -> float:
+    """Load the whole gallery now unless loaded; return the seconds the load took.
+
+    Face-matching workers call it when they start, before taking a job; a search never loads
+    the gallery under the dedup lock (``dedup_serialised`` calls this first).
     """
     global _STATE
     with _LOCK:
+        if _STATE is None or _stale(_STATE):
+            _STATE = _full_load()
+            logger.info(
+                "Face gallery loaded: %d templates in %.1f s",
+                len(_STATE.gallery),
+                _STATE.load_seconds,
+            )
+        return _STATE.load_seconds
+
+
+def gallery(*, fresh: bool = False) -> TemplateGallery:
+    """Return this process's gallery, loading it once if needed.
+
+    ``fresh`` pulls every template enrolled and every template deleted since the last pull
+    first (what a search needs); otherwise changes are pulled at most every
+    ``BIOMETRICS_GALLERY_REFRESH_SECONDS``.
+    """
+    global _STATE
+    gallery_warm_up()
+    with _LOCK:
+        state = _STATE
+        if state is None:  # reset by another thread between the two locks: load again
+            state = _STATE = _full_load()
         now = time.monotonic()
-        if _STATE is None or now - _STATE.loaded > settings.BIOMETRICS_GALLERY_RELOAD_SECONDS:
-            state = _State(gallery=TemplateGallery(EMBEDDING_DIM), loaded=now, refreshed=now)
-            _pull(state, None)
-            _STATE = state
-        elif fresh or now - _STATE.refreshed > settings.BIOMETRICS_GALLERY_REFRESH_SECONDS:
-            _pull(_STATE, _STATE.synced_to)
-            _STATE.refreshed = now
-        return _STATE.gallery
+        if fresh or now - state.refreshed > settings.BIOMETRICS_GALLERY_REFRESH_SECONDS:
+            wall = timezone.now()
+            _pull_additions(state, state.synced_to)
+            _pull_tombstones(state)
+            state.refreshed = now
+            state.pulled_at = wall
+        return state.gallery
 
 
 def gallery_add(*, template: FaceTemplate) -> None:
@@ -90,14 +163,14 @@ def gallery_add(*, template: FaceTemplate) -> None:
 
 
 def gallery_remove(*, keys: list[str]) -> None:
-    """Drop templates from this process's gallery (other processes drop them on reload)."""
+    """Drop templates from this process's gallery (others pull the tombstones)."""
     with _LOCK:
         if _STATE is not None and keys:
             _STATE.gallery.remove(keys)
 
 
 def gallery_reset() -> None:
-    """Forget the loaded gallery; the next search reloads it from the database."""
+    """Forget the loaded gallery; the next search loads it again (tests, operators)."""
     global _STATE
     with _LOCK:
         _STATE = None
@@ -133,27 +206,74 @@ def gallery_search(
     return [(alive[key], distance) for key, distance in hits if key in alive][:limit]
 
 
+HEARTBEAT_CACHE_KEY = "biometrics:face-worker-heartbeat"
+
+
+def worker_heartbeat_record() -> None:
+    """Note in the shared cache that a face-matching worker holding the gallery answered."""
+    from django.core.cache import cache
+
+    state = _STATE
+    cache.set(
+        HEARTBEAT_CACHE_KEY,
+        {
+            "at": time.time(),
+            "templates": len(state.gallery) if state else 0,
+            "load_seconds": round(state.load_seconds, 2) if state else None,
+        },
+        timeout=max(settings.BIOMETRICS_WORKER_HEARTBEAT_MAX_AGE * 2, 60),
+    )
+
+
+def worker_heartbeat() -> dict[str, Any] | None:
+    """The last heartbeat of any face-matching worker, with its age in seconds, or None."""
+    from django.core.cache import cache
+
+    beat = cache.get(HEARTBEAT_CACHE_KEY)
+    if not isinstance(beat, dict) or "at" not in beat:
+        return None
+    return {**beat, "age_seconds": round(time.time() - float(beat["at"]), 1)}
+
+
+@receiver(post_delete, sender=FaceTemplate, dispatch_uid="biometrics-template-tombstone")
+def _template_deleted(sender: Any, instance: FaceTemplate, **kwargs: Any) -> None:
+    """Record the deleted key (same transaction) so every worker's gallery drops it."""
+    FaceTemplateTombstone.objects.bulk_create(
+        [FaceTemplateTombstone(key=instance.pk)], ignore_conflicts=True
+    )
+    key = str(instance.pk)
+    transaction.on_commit(lambda: gallery_remove(keys=[key]))
+
+
+def tombstones_purge(*, now: datetime | None = None) -> int:
+    """Delete tombstones older than ``BIOMETRICS_GALLERY_TOMBSTONE_DAYS``; return how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.BIOMETRICS_GALLERY_TOMBSTONE_DAYS)
+    deleted, _per_model = FaceTemplateTombstone.objects.filter(deleted_at__lt=cutoff).delete()
+    return deleted
+
+
 @contextmanager
 def dedup_serialised(*, active: bool = True) -> Iterator[None]:
     """Serialise "search for duplicates, then enrol" across threads and worker processes.
 
     Without it, two workers handling the same new face at the same moment would each search
     before the other enrolled, and both verify. A thread lock covers one process (the embedded
-    default runs tasks in the web process); a session-level PostgreSQL advisory lock covers
-    every process. PostgreSQL releases it by itself if the worker dies. Held for the search and
-    the decision only (tens of milliseconds), not for detection and embedding.
+    default runs tasks in the web process); on PostgreSQL a transaction-level advisory lock
+    (``pg_advisory_xact_lock``) covers every process: the block runs in one transaction and the
+    lock goes with its commit or rollback, so it works behind PgBouncer in transaction pooling
+    and PostgreSQL frees it if the worker dies. The gallery is loaded before the lock is taken:
+    the lock is held for the search and the decision only (milliseconds), never for a load,
+    detection or embedding.
     """
     if not active:
         yield
         return
+    gallery_warm_up()
     with _DEDUP_THREAD_LOCK:
         if connection.vendor != "postgresql":
             yield
             return
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [_DEDUP_LOCK_KEY])
-        try:
-            yield
-        finally:
+        with transaction.atomic():
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [_DEDUP_LOCK_KEY])
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_DEDUP_LOCK_KEY])
+            yield
