@@ -69,7 +69,7 @@ def _consumes_face_matching() -> bool:
     from config.celery import app
 
     selected = app.amqp.queues.consume_from
-    return not selected or "biometrics" in selected
+    return not selected or settings.BIOMETRICS_QUEUE in selected
 
 
 @worker_process_init.connect

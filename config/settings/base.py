@@ -348,11 +348,13 @@ CELERY_TIMEZONE = "UTC"
 # Two queues (docs/SCALING.md): face matching goes to "biometrics", consumed only by workers
 # that hold the 1:N gallery (`celery worker -Q biometrics`); everything else to "celery". A
 # worker started without -Q consumes both (the embedded and CI set-ups).
+# BIOMETRICS_QUEUE renames that queue (tests isolate their workers with it).
 CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_QUEUES = {"celery": {}, "biometrics": {}}
+BIOMETRICS_QUEUE = env.str("BIOMETRICS_QUEUE", default="biometrics")
+CELERY_TASK_QUEUES = {"celery": {}, BIOMETRICS_QUEUE: {}}
 CELERY_TASK_ROUTES = {
-    "biometrics.tasks.verification_process_task": {"queue": "biometrics"},
-    "biometrics.tasks.worker_heartbeat_task": {"queue": "biometrics"},
+    "biometrics.tasks.verification_process_task": {"queue": BIOMETRICS_QUEUE},
+    "biometrics.tasks.worker_heartbeat_task": {"queue": BIOMETRICS_QUEUE},
 }
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 # API tokens that can no longer work (expired, deactivated account) are deleted hourly.
