@@ -19,8 +19,10 @@ not pulled for longer than that loads the gallery again in full (outside the ded
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,6 +39,7 @@ from django.utils import timezone
 from biometrics.dedup import TemplateGallery
 from biometrics.face_engine import EMBEDDING_DIM
 from biometrics.models import FaceTemplate, FaceTemplateTombstone
+from config.encryption import key_ring
 
 logger = logging.getLogger(__name__)
 
@@ -62,9 +65,22 @@ _LOCK = threading.Lock()
 
 
 def _pull_additions(state: _State, since: datetime | None) -> None:
+    """Add templates created since ``since`` (with the overlap) that this gallery lacks.
+
+    Keys and timestamps come first (no decryption); only templates not held yet are fetched
+    and decrypted, so the overlap window costs an index scan, not a decryption per row.
+    """
     templates = FaceTemplate.objects.order_by("created_at")
     if since is not None:
         templates = templates.filter(created_at__gte=since - _OVERLAP)
+        recent = list(templates.values_list("id", "created_at"))
+        newest_seen = max((at for _pk, at in recent), default=None)
+        missing = [pk for pk, _at in recent if str(pk) not in state.gallery]
+        if newest_seen is not None:
+            state.synced_to = max(state.synced_to or newest_seen, newest_seen)
+        if not missing:
+            return
+        templates = FaceTemplate.objects.filter(pk__in=missing).order_by("created_at")
     keys: list[str] = []
     vectors: list[np.ndarray] = []
     newest = state.synced_to
@@ -90,14 +106,67 @@ def _pull_tombstones(state: _State) -> None:
         state.tombstones_to = max(rows[-1][1], state.tombstones_to or rows[-1][1])
 
 
+def _fetch_chunks(
+    out: queue.Queue[list[tuple[Any, str]] | BaseException | None],
+    own_connection: bool,
+    *,
+    unbounded: bool = False,
+) -> None:
+    """Put raw (key, ciphertext) rows in chunks, then None (or the error) on ``out``.
+
+    ``unbounded``: called inline, the queue must take every chunk without a consumer.
+    """
+    if unbounded:
+        out.maxsize = 0
+    try:
+        rows = FaceTemplate.objects.values_list("id", "vector").order_by()
+        # Raw column values: decryption happens in the consumer, overlapping the next fetch.
+        rows.query.clear_ordering(force=True)
+        sql, params = rows.query.sql_with_params()
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            while chunk := cursor.fetchmany(_BATCH):
+                out.put(chunk)
+        out.put(None)
+    except BaseException as exc:  # handed to the consumer, which raises it
+        out.put(exc)
+    finally:
+        if own_connection:
+            connection.close()  # this thread's own connection
+
+
 def _full_load() -> _State:
+    """Load every template: one thread fetches from the database while this one decrypts."""
     started = time.perf_counter()
     now = timezone.now()
-    state = _State(gallery=TemplateGallery(EMBEDDING_DIM), refreshed=time.monotonic())
-    # Tombstones first: a template deleted while we load is dropped by the next pull.
+    expected = FaceTemplate.objects.count()
+    state = _State(
+        gallery=TemplateGallery(EMBEDDING_DIM, capacity=int(expected * 1.05) + 1024),
+        refreshed=time.monotonic(),
+    )
+    # Watermarks from before the load: anything enrolled or deleted meanwhile is pulled next.
     state.tombstones_to = now
     state.synced_to = now
-    _pull_additions(state, None)
+    chunks: queue.Queue[list[tuple[Any, str]] | BaseException | None] = queue.Queue(maxsize=4)
+    # A thread of its own sees only committed rows: fine for a worker starting up (autocommit),
+    # not inside a transaction (tests, a shell), where the fetch runs inline instead.
+    threaded = not connection.in_atomic_block
+    fetcher = threading.Thread(target=_fetch_chunks, args=(chunks, threaded), daemon=True)
+    if threaded:
+        fetcher.start()
+    else:
+        _fetch_chunks(chunks, threaded, unbounded=True)
+    ring = key_ring()
+    while (chunk := chunks.get()) is not None:
+        if isinstance(chunk, BaseException):
+            raise chunk
+        vectors = np.empty((len(chunk), EMBEDDING_DIM), dtype=np.float32)
+        for row, (_key, token) in enumerate(chunk):
+            vectors[row] = np.frombuffer(ring.decrypt(token.encode()), dtype=np.float32)
+        # Raw ids: a uuid on PostgreSQL, 32 hex digits on SQLite; keys are the dashed form.
+        state.gallery.add([str(uuid.UUID(str(key))) for key, _token in chunk], vectors)
+    if threaded:
+        fetcher.join()
     state.pulled_at = now
     state.load_seconds = time.perf_counter() - started
     return state

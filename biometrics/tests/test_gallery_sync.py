@@ -141,3 +141,17 @@ def test_the_search_lock_is_transaction_level_so_it_survives_pgbouncer_transacti
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
         )
         assert cursor.fetchone() == (0,)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_starting_up_loads_every_committed_template_through_its_fetch_thread():
+    # given: committed templates (a worker starts in autocommit, so a thread fetches them)
+    templates = [_template(10 + i) for i in range(3)]
+    # when
+    gallery_warm_up()
+    # then
+    loaded = gallery()
+    assert len(loaded) == 3
+    assert all(str(t.pk) in loaded for t in templates)
+    hits = gallery_search(vector=_vector(11), threshold=0.1, exclude_user_id=None)
+    assert [hit.pk for hit, _distance in hits] == [templates[1].pk]
