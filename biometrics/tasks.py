@@ -65,11 +65,15 @@ def gallery_tombstones_purge_task() -> int:
 
 
 def _consumes_face_matching() -> bool:
-    """Whether this worker takes "biometrics" jobs (no -Q: every queue, so yes)."""
+    """False only for a worker that consumes nothing but the default queue (`-Q celery`).
+
+    No -Q means every queue; a queue of another name (the biometrics queue, or one a test
+    routes face matching to) may carry face matching.
+    """
     from config.celery import app
 
     selected = app.amqp.queues.consume_from
-    return not selected or settings.BIOMETRICS_QUEUE in selected
+    return not selected or set(selected) != {settings.CELERY_TASK_DEFAULT_QUEUE}
 
 
 @worker_process_init.connect

@@ -155,3 +155,23 @@ def test_a_worker_starting_up_loads_every_committed_template_through_its_fetch_t
     assert all(str(t.pk) in loaded for t in templates)
     hits = gallery_search(vector=_vector(11), threshold=0.1, exclude_user_id=None)
     assert [hit.pk for hit, _distance in hits] == [templates[1].pk]
+
+
+@pytest.mark.parametrize(
+    ("queues", "loads"),
+    [
+        (None, True),  # no -Q: every queue, face matching included
+        (["biometrics"], True),
+        (["celery", "biometrics"], True),
+        (["celery"], False),  # the worker for everything else never holds the gallery
+    ],
+)
+def test_only_workers_that_may_match_faces_load_the_models_and_the_gallery(
+    monkeypatch, queues, loads
+):
+    from biometrics import tasks
+    from config.celery import app
+
+    selected = None if queues is None else {name: object() for name in queues}
+    monkeypatch.setattr(app.amqp.queues, "_consume_from", selected)
+    assert tasks._consumes_face_matching() is loads

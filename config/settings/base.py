@@ -409,6 +409,8 @@ BIOMETRICS_WORKER_HEARTBEAT_MAX_AGE = env.int("BIOMETRICS_WORKER_HEARTBEAT_MAX_A
 CELERY_BEAT_SCHEDULE["biometrics-worker-heartbeat"] = {
     "task": "biometrics.tasks.worker_heartbeat_task",
     "schedule": float(BIOMETRICS_WORKER_HEARTBEAT_SECONDS),
+    # Unanswered heartbeats never pile up while no face worker runs.
+    "options": {"expires": float(BIOMETRICS_WORKER_HEARTBEAT_SECONDS)},
 }
 CELERY_BEAT_SCHEDULE["biometrics-gallery-tombstones-purge"] = {
     "task": "biometrics.tasks.gallery_tombstones_purge_task",
