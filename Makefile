@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run test lint format install install-dev migrate seed worker clean messages compile-messages
+.PHONY: run prod test lint format install install-dev migrate seed worker clean messages compile-messages
 
 $(BIN)/activate:
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11), sys.version" || { echo "Python 3.11 is required"; exit 1; }
@@ -44,6 +44,12 @@ messages: install
 run: seed compile-messages
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+## make prod: the production topology (Procfile: gunicorn, a face-matching worker, a worker for
+## everything else, beat) with honcho, on PostgreSQL, Redis and a local S3-compatible server;
+## http://127.0.0.1:8000. PROD_DATABASE_URL, PROD_REDIS_URL, PROD_S3_PORT override the defaults.
+prod: install-dev compile-messages
+	$(PY) -m config.localprod
 
 ## make test: set everything up, lint, and run the whole test suite.
 test: install-dev compile-messages

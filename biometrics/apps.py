@@ -8,4 +8,4 @@ class BiometricsConfig(AppConfig):
     verbose_name = _("Identity verification")
 
     def ready(self) -> None:
-        from biometrics import privacy  # noqa: F401
+        from biometrics import gallery, privacy  # noqa: F401  (gallery: tombstone receiver)

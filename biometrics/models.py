@@ -343,6 +343,23 @@ class FaceTemplate(models.Model):
         return f"{self.model_name} template"
 
 
+class FaceTemplateTombstone(models.Model):
+    """A deleted face template's key, kept a few days so every worker's gallery drops it.
+
+    Face-matching workers pull these like new templates (biometrics/gallery.py), so a deletion
+    reaches every process without a full reload. Holds no biometric data: only the random key.
+    """
+
+    key = models.UUIDField(primary_key=True)
+    deleted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("deleted face template")
+
+    def __str__(self) -> str:
+        return f"deleted template {self.key}"
+
+
 class IdentityAssertion(models.Model):
     """The plain fact "ID verified on DATE": outlives the biometric data, holds none of it."""
 

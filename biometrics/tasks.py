@@ -30,9 +30,12 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError, OSError, SoftTimeLimitExce
 )
 def verification_process_task(self: Any, verification_id: str) -> str | None:
     """Match a submitted verification's selfie with its ID photo and decide."""
+    from biometrics.gallery import gallery_loaded, worker_heartbeat_record
     from biometrics.services import verification_process
 
     verification = verification_process(verification_id=verification_id)
+    if gallery_loaded():
+        worker_heartbeat_record()
     return verification.status if verification is not None else None
 
 
@@ -44,20 +47,57 @@ def verification_sweep_stuck_task() -> dict[str, int]:
     return verification_sweep_stuck()
 
 
+@shared_task(ignore_result=True)
+def worker_heartbeat_task() -> None:
+    """Routed to the "biometrics" queue: a face-matching worker says it is taking jobs."""
+    from biometrics.gallery import gallery, worker_heartbeat_record
+
+    gallery()  # pulls changes made since the last search, so an idle worker keeps in step
+    worker_heartbeat_record()
+
+
+@shared_task(ignore_result=True)
+def gallery_tombstones_purge_task() -> int:
+    """Forget keys of templates deleted longer ago than BIOMETRICS_GALLERY_TOMBSTONE_DAYS."""
+    from biometrics.gallery import tombstones_purge
+
+    return tombstones_purge()
+
+
+def _consumes_face_matching() -> bool:
+    """False only for a worker that consumes nothing but the default queue (`-Q celery`).
+
+    No -Q means every queue; a queue of another name (the biometrics queue, or one a test
+    routes face matching to) may carry face matching.
+    """
+    from config.celery import app
+
+    selected = app.amqp.queues.consume_from
+    return not selected or set(selected) != {settings.CELERY_TASK_DEFAULT_QUEUE}
+
+
 @worker_process_init.connect
 def _warm_up(**kwargs: Any) -> None:
-    """Load the face, liveness and OCR models and the 1:N gallery once per worker process."""
+    """Load the face, liveness and OCR models and the 1:N gallery before taking a job.
+
+    Only in workers that consume the "biometrics" queue: the others never match faces, so
+    they hold neither the models nor the gallery.
+    """
     from django.db import connections
+
+    if not _consumes_face_matching():
+        return
 
     from biometrics import face_engine, liveness
     from biometrics.documents import ocr
-    from biometrics.gallery import gallery
+    from biometrics.gallery import gallery_warm_up, worker_heartbeat_record
 
     try:
         face_engine.warm_up()
         liveness.warm_up()  # the 68-point landmark model for head poses
         ocr.warm_up()  # the document check's OCR models
-        gallery()
+        gallery_warm_up()
+        worker_heartbeat_record()
     except Exception:  # never keep a worker from starting; the first task loads them again
         logger.exception("Could not preload the face model or the gallery")
     finally:

@@ -187,12 +187,54 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-    # Encrypted biometric files; no URL serves this folder.
+    # Encrypted biometric files; no URL serves this folder. PRIVATE_STORAGE_URL moves them to
+    # an S3-compatible bucket (below).
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(VAR_DIR / "private"), "base_url": None},
     },
 }
+
+
+def private_s3_storage(url: str) -> dict[str, object]:
+    """Return the STORAGES entry for ``s3://BUCKET[/PREFIX]`` (docs/SCALING.md).
+
+    Files are Fernet-encrypted by biometrics.private_files before upload; the bucket is asked
+    to encrypt them again (SSE, AES256 unless PRIVATE_STORAGE_SSE says "aws:kms"). Credentials
+    and the endpoint come from the usual AWS_* variables (boto3 also finds an instance role).
+    """
+    scheme, _sep, rest = url.partition("://")
+    bucket, _slash, prefix = rest.partition("/")
+    if scheme != "s3" or not bucket:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("PRIVATE_STORAGE_URL must look like s3://bucket[/prefix].")
+    sse = env.str("PRIVATE_STORAGE_SSE", default="AES256")
+    object_parameters: dict[str, str] = {}
+    if sse:
+        object_parameters["ServerSideEncryption"] = sse
+    if sse == "aws:kms" and env.str("PRIVATE_STORAGE_KMS_KEY_ID", default=""):
+        object_parameters["SSEKMSKeyId"] = env.str("PRIVATE_STORAGE_KMS_KEY_ID")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "location": prefix.strip("/"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,  # never a public URL
+            "file_overwrite": True,  # names are random; key rotation rewrites in place
+            "object_parameters": object_parameters,
+        },
+    }
+
+
+PRIVATE_STORAGE_URL = env.str("PRIVATE_STORAGE_URL", default="")
+if PRIVATE_STORAGE_URL:
+    STORAGES["private"] = private_s3_storage(PRIVATE_STORAGE_URL)
 MEDIA_ROOT = VAR_DIR / "media"
 # Django has no per-file limit of its own; uploads are checked against this in the forms and API.
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
@@ -303,6 +345,17 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 CELERY_TIMEZONE = "UTC"
+# Two queues (docs/SCALING.md): face matching goes to "biometrics", consumed only by workers
+# that hold the 1:N gallery (`celery worker -Q biometrics`); everything else to "celery". A
+# worker started without -Q consumes both (the embedded and CI set-ups).
+# BIOMETRICS_QUEUE renames that queue (tests isolate their workers with it).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+BIOMETRICS_QUEUE = env.str("BIOMETRICS_QUEUE", default="biometrics")
+CELERY_TASK_QUEUES = {"celery": {}, BIOMETRICS_QUEUE: {}}
+CELERY_TASK_ROUTES = {
+    "biometrics.tasks.verification_process_task": {"queue": BIOMETRICS_QUEUE},
+    "biometrics.tasks.worker_heartbeat_task": {"queue": BIOMETRICS_QUEUE},
+}
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 # API tokens that can no longer work (expired, deactivated account) are deleted hourly.
 CELERY_BEAT_SCHEDULE["accounts-api-tokens-purge"] = {
@@ -342,10 +395,27 @@ BIOMETRICS_TASK_TIME_LIMIT = env.int("BIOMETRICS_TASK_TIME_LIMIT", default=90)
 BIOMETRICS_REVIEW_RETENTION_DAYS = env.int("BIOMETRICS_REVIEW_RETENTION_DAYS", default=30)
 # BIPA: templates go 3 years after the member's last interaction at the latest.
 BIOMETRICS_TEMPLATE_RETENTION_DAYS = env.int("BIOMETRICS_TEMPLATE_RETENTION_DAYS", default=3 * 365)
-# In-process 1:N gallery: new templates are pulled at most this often, and the whole gallery is
-# reloaded this often (drops templates deleted by another process).
+# In-process 1:N gallery (biometrics/gallery.py): loaded in full once, when a face-matching
+# worker starts; after that every search pulls new templates and tombstones of deleted ones.
+# Outside searches, changes are pulled at most this often.
 BIOMETRICS_GALLERY_REFRESH_SECONDS = env.int("BIOMETRICS_GALLERY_REFRESH_SECONDS", default=30)
-BIOMETRICS_GALLERY_RELOAD_SECONDS = env.int("BIOMETRICS_GALLERY_RELOAD_SECONDS", default=3600)
+# Tombstones (keys of deleted templates) are kept this long; a process that has not pulled for
+# longer loads the gallery again in full.
+BIOMETRICS_GALLERY_TOMBSTONE_DAYS = env.int("BIOMETRICS_GALLERY_TOMBSTONE_DAYS", default=7)
+# Face-matching workers (the "biometrics" queue) record a heartbeat in the cache this often;
+# /healthz reports one older than BIOMETRICS_WORKER_HEARTBEAT_MAX_AGE seconds as missing.
+BIOMETRICS_WORKER_HEARTBEAT_SECONDS = env.int("BIOMETRICS_WORKER_HEARTBEAT_SECONDS", default=60)
+BIOMETRICS_WORKER_HEARTBEAT_MAX_AGE = env.int("BIOMETRICS_WORKER_HEARTBEAT_MAX_AGE", default=300)
+CELERY_BEAT_SCHEDULE["biometrics-worker-heartbeat"] = {
+    "task": "biometrics.tasks.worker_heartbeat_task",
+    "schedule": float(BIOMETRICS_WORKER_HEARTBEAT_SECONDS),
+    # Unanswered heartbeats never pile up while no face worker runs.
+    "options": {"expires": float(BIOMETRICS_WORKER_HEARTBEAT_SECONDS)},
+}
+CELERY_BEAT_SCHEDULE["biometrics-gallery-tombstones-purge"] = {
+    "task": "biometrics.tasks.gallery_tombstones_purge_task",
+    "schedule": 6 * 3600.0,
+}
 CELERY_BEAT_SCHEDULE["biometrics-sweep-stuck"] = {
     "task": "biometrics.tasks.verification_sweep_stuck_task",
     "schedule": 120.0,

@@ -4,7 +4,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env
+from .base import STORAGES, env, private_s3_storage
 
 DEBUG = False
 DEMO_PREMIUM_ENABLED = True
@@ -15,6 +15,8 @@ LOOKUP_HASH_KEY = "test-lookup-hash-key"  # noqa: S105
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Each test run gets its own private storage folder, so file assertions see only their own files.
 _TEST_VAR = Path(env.str("TEST_VAR_DIR", default=tempfile.mkdtemp(prefix="platform-test-")))
+# Unit tests keep the local folder; the S3 tests (tests/storage) and the two-machine test point
+# "private" at an S3-compatible server themselves.
 STORAGES = {
     **STORAGES,
     "private": {
@@ -22,6 +24,8 @@ STORAGES = {
         "OPTIONS": {"location": str(_TEST_VAR / "private"), "base_url": None},
     },
 }
+if env.str("PRIVATE_STORAGE_URL", default=""):
+    STORAGES["private"] = private_s3_storage(env.str("PRIVATE_STORAGE_URL"))
 MEDIA_ROOT = _TEST_VAR / "media"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 # Unit tests run tasks in-process even when a broker is configured; the tests marked

@@ -77,7 +77,9 @@ def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)  # noqa: S603
 
 
-def wait_until_up(url: str, timeout: float = 60) -> None:
+def wait_until_up(url: str, timeout: float = 240) -> None:
+    """Wait for /healthz to be 200: that includes a face-matching worker having loaded its
+    models and gallery (it answers only then), which takes a while on a busy machine."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

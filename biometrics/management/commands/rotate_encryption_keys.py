@@ -62,17 +62,23 @@ def _walk(storage: Storage, folder: str = "") -> Iterator[str]:
 
 
 def _replace(storage: Storage, name: str, data: bytes) -> None:
-    """Overwrite a stored file atomically where the storage is a local folder."""
+    """Overwrite a stored file atomically (a local folder: rename; a bucket: one PUT)."""
     try:
         path = storage.path(name)
     except NotImplementedError:
-        storage.delete(name)
-        storage.save(name, ContentFile(data))
+        # An object store replaces the object in one request when overwriting is allowed
+        # (PRIVATE_STORAGE_URL sets file_overwrite); otherwise delete first, then write.
+        if not getattr(storage, "file_overwrite", False):
+            storage.delete(name)
+        saved = storage.save(name, ContentFile(data))
+    else:
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".rotate-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
         return
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".rotate-")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
+    if saved != name:
+        raise RuntimeError("the storage stored the re-encrypted file under another name")
 
 
 class Command(BaseCommand):
