@@ -36,6 +36,7 @@ from PIL import Image
 
 from accounts.selectors import user_is_premium
 from biometrics import documents, face_engine, liveness
+from biometrics.drafts import verification_draft_delete, verification_drafts_expire
 from biometrics.gallery import dedup_serialised, gallery_add, gallery_remove, gallery_search
 from biometrics.image_intake import CleanImage, ImageRejected, image_intake
 from biometrics.models import (
@@ -51,6 +52,7 @@ from biometrics.models import (
     Sex,
     Status,
     Verification,
+    VerificationDraft,
     VerificationImage,
     VerificationLock,
 )
@@ -1191,6 +1193,8 @@ def biometric_data_destroy(*, user: Any, keep_assertion: bool = True) -> list[st
             verification.save(update_fields=[*_DESTROY_FIELDS, "updated_at"])
             touched = True
     _forget_as_match(user_id=user.pk)
+    if verification_draft_delete(user=user):
+        touched = True
     template_keys = [
         str(pk) for pk in FaceTemplate.objects.filter(user_id=user.pk).values_list("pk", flat=True)
     ]
@@ -1257,7 +1261,9 @@ def biometric_retention_sweep(*, now: datetime) -> int:
     - templates of members not seen for ``BIOMETRICS_TEMPLATE_RETENTION_DAYS`` (BIPA's 3
       years after the last interaction): deleted, the plain assertion stays;
     - images left on final cases (a failed file delete), and private files no row refers to
-      that are older than a day (a submission whose transaction rolled back): deleted.
+      that are older than a day (a submission whose transaction rolled back): deleted;
+    - verification drafts untouched for ``BIOMETRICS_DRAFT_RETENTION_HOURS``, with their ID
+      photo: deleted.
     """
     removed = 0
     review_cutoff = now - timedelta(days=settings.BIOMETRICS_REVIEW_RETENTION_DAYS)
@@ -1291,6 +1297,7 @@ def biometric_retention_sweep(*, now: datetime) -> int:
             leftovers.delete()
             files_delete_on_commit(names)
             removed += len(names)
+    removed += verification_drafts_expire(now=now)
     removed += _orphan_files_delete(older_than=now - timedelta(days=1))
     return removed
 
@@ -1304,6 +1311,10 @@ def _orphan_files_delete(*, older_than: datetime) -> int:
     names = {f"{FOLDER}/{name}" for name in files}
     known = set(
         VerificationImage.objects.filter(file_name__in=names).values_list("file_name", flat=True)
+    ) | set(
+        VerificationDraft.objects.filter(document_file__in=names).values_list(
+            "document_file", flat=True
+        )
     )
     orphans = [name for name in names - known if storage.get_modified_time(name) < older_than]
     files_delete(orphans)

@@ -389,6 +389,9 @@ BIOMETRICS_LIVENESS_REQUIRED = env.bool("BIOMETRICS_LIVENESS_REQUIRED", default=
 # Challenges a member may request per hour (each start-page load issues one).
 BIOMETRICS_CHALLENGES_PER_HOUR = env.int("BIOMETRICS_CHALLENGES_PER_HOUR", default=30)
 BIOMETRICS_CHALLENGE_TTL_SECONDS = env.int("BIOMETRICS_CHALLENGE_TTL_SECONDS", default=180)
+# A verification draft (details typed, encrypted ID photo) is deleted this long after its last
+# change (docs/biometrics.md, "The stepper and its draft").
+BIOMETRICS_DRAFT_RETENTION_HOURS = env.int("BIOMETRICS_DRAFT_RETENTION_HOURS", default=72)
 
 # Document check (issue 12, docs/documents.md): the ID photo must show a KTP, SIM or passport
 # whose printed details match what the member typed. ON everywhere; switching it off brings
