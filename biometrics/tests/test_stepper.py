@@ -47,7 +47,7 @@ def _photo(data: bytes | None = None) -> SimpleUploadedFile:
 def test_the_start_page_shows_four_steps_with_a_progress_list(client, verifier):
     client.force_login(verifier)
     page = client.get(START).text
-    for title in ("1. Your details", "2. Photo of your ID", "3. Your face", "4. Review and submit"):
+    for title in ("1. Your details", "2. Your ID", "3. Your face", "4. Review and submit"):
         assert title in page
     assert 'class="stepper-progress"' in page
     assert page.count('data-step="') == 4

@@ -355,14 +355,22 @@
     if (countdown) {
       const shown = countdown.querySelector("[data-countdown-value]");
       const ends = Date.now() + Number(countdown.dataset.secondsLeft) * 1000;
+      let timer = 0;
+      const expire = () => {
+        window.clearTimeout(timer);
+        if (challengeExpired) return;
+        challengeExpired = true;
+        if (current >= 3) renew();
+      };
       const tick = () => {
         const left = Math.max(0, Math.round((ends - Date.now()) / 1000));
         shown.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
         countdown.classList.toggle("urgent", left <= 30);
-        if (left > 0) { window.setTimeout(tick, 1000); return; }
-        challengeExpired = true;
-        if (current >= 3) renew();
+        if (left > 0) timer = window.setTimeout(tick, 1000);
+        else expire();
       };
+      // Also when the liveness capture (or a test) says the challenge ran out.
+      countdown.addEventListener("verification:expire", expire);
       tick();
     }
 
