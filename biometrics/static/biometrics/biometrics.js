@@ -140,13 +140,15 @@
       });
       const doc = form.querySelector("#step-document-title");
       add(doc.textContent.replace(/^\d+\.\s*/, ""), hasDocument ? form.dataset.textKept : form.dataset.textMissing);
-      const frames = Array.from(form.querySelectorAll("#step-liveness input[type=file]"));
+      const files = Array.from(form.querySelectorAll("#step-liveness input[type=file]"));
+      const poses = files.filter((input) => /^frame_/.test(input.name));
+      const frames = poses.length ? poses : files;
       if (frames.length) {
         const taken = frames.filter((input) => input.files && input.files.length).length;
         const face = form.querySelector("#step-liveness-title");
         add(
           face.textContent.replace(/^\d+\.\s*/, ""),
-          form.dataset.textPhotos.replace("%(taken)s", taken).replace("%(total)s", frames.length),
+          form.dataset.textPhotos.replace("{taken}", taken).replace("{total}", frames.length),
         );
       }
       list.hidden = false;
@@ -164,7 +166,7 @@
         if (n === current) tab.setAttribute("aria-current", "step");
         else tab.removeAttribute("aria-current");
       });
-      if (count) count.textContent = form.dataset.textStep.replace("%(step)s", current);
+      if (count) count.textContent = form.dataset.textStep.replace("{step}", current);
       if (current === 4) summary();
       if (focus) {
         const heading = steps[current - 1].querySelector("h2");
