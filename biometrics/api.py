@@ -95,3 +95,29 @@ class VerificationDetailView(generics.RetrieveAPIView):
         return selectors.verification_get_for_member(
             user=self.request.user, verification_id=self.kwargs["verification_id"]
         )
+
+
+class ReviewRequestView(generics.GenericAPIView):
+    """POST: ask a person to decide an automatic face or liveness rejection (no new upload)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = VerificationAcceptedSerializer
+
+    @extend_schema(
+        request=None,
+        responses={202: VerificationAcceptedSerializer},
+        description="Only for the member's latest case, rejected automatically as "
+        "face_mismatch or liveness_failed, while its photos are kept "
+        "(BIOMETRICS_REVIEW_REQUEST_DAYS) and never after a person decided: else 409 "
+        "human_review_not_available. The case is checked again and goes to a person "
+        "(status needs_review, reason human_review_requested); a face mismatch no longer "
+        "counts towards the lock. 403 consent_required; someone else's case is a 404.",
+    )
+    def post(self, request: Request, verification_id: str) -> Response:
+        verification = services.verification_review_request(
+            user=request.user, verification_id=verification_id
+        )
+        return Response(
+            {"id": str(verification.pk), "status": verification.status},
+            status=status.HTTP_202_ACCEPTED,
+        )

@@ -12,6 +12,11 @@ urlpatterns = [
         name="verification-challenge",
     ),
     path(
+        "me/verifications/<uuid:verification_id>/review-request/",
+        api.ReviewRequestView.as_view(),
+        name="verification-review-request",
+    ),
+    path(
         "me/verifications/<uuid:verification_id>/",
         api.VerificationDetailView.as_view(),
         name="verification-detail",

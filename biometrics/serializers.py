@@ -11,8 +11,8 @@ from rest_framework import serializers
 
 from biometrics.liveness import POSES
 from biometrics.models import IdType, Sex, Verification
-from biometrics.reasons import decision_message, document_summary, liveness_summary
-from biometrics.services import liveness_challenge_instructions
+from biometrics.reasons import decision_message, document_summary, failed_step, liveness_summary
+from biometrics.services import liveness_challenge_instructions, review_request_open
 
 POSE_CHOICES = [(pose, pose) for pose in POSES]
 
@@ -141,6 +141,8 @@ class VerificationSerializer(serializers.ModelSerializer):
     next_step = serializers.SerializerMethodField()
     final = serializers.BooleanField(source="is_final")
     submitted_at = serializers.DateTimeField(source="created_at")
+    failed_step = serializers.SerializerMethodField()
+    review_request_available = serializers.SerializerMethodField()
 
     class Meta:
         model = Verification
@@ -158,7 +160,20 @@ class VerificationSerializer(serializers.ModelSerializer):
             "liveness",
             "document",
             "human_review_requested",
+            "failed_step",
+            "review_request_available",
         ]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True, min_value=1, max_value=3))
+    def get_failed_step(self, obj: Verification) -> int | None:
+        """The step a rejection asks to redo: 1 details, 2 the ID photo, 3 the face."""
+        step = failed_step(status=obj.status, reason_code=obj.reason_code)
+        return step[0] if step else None
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_review_request_available(self, obj: Verification) -> bool:
+        """POST review-request/ is open: a person can be asked to decide, without new photos."""
+        return review_request_open(verification=obj)
 
     def get_reason_message(self, obj: Verification) -> str:
         return decision_message(

@@ -11,4 +11,5 @@ urlpatterns = [
     path("draft/delete/", views.draft_delete, name="draft-delete"),
     path("<uuid:verification_id>/", views.status, name="status"),
     path("<uuid:verification_id>/status.json", views.status_json, name="status-json"),
+    path("<uuid:verification_id>/review/", views.review_request, name="review-request"),
 ]

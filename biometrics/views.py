@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 
 from biometrics import drafts, selectors, services
 from biometrics.forms import DETAIL_FIELDS, VerificationForm
-from biometrics.models import HUMAN_REVIEW_REASONS, Verification, VerificationDraft
+from biometrics.models import ReasonCode, Verification, VerificationDraft
 from biometrics.nik import PROVINCES
-from biometrics.reasons import decision_message
+from biometrics.reasons import decision_message, failed_step
+from config.api_errors import error_body
 from config.errors import ApplicationError
 from consent.exceptions import ConsentRequired
 from consent.purposes import PurposeCode
@@ -138,7 +139,7 @@ def _submit(request: HttpRequest, draft: VerificationDraft | None) -> HttpRespon
         if not exc.fields:
             messages.error(request, exc.message)
         return _rebound(form, saved.draft)
-    messages.success(request, _("Thank you. We are checking your photos now."))
+    # No flash: the status page says what is happening, and the decision replaces it.
     return redirect("biometrics:status", verification_id=verification.pk)
 
 
@@ -253,7 +254,10 @@ def draft_save(request: HttpRequest) -> JsonResponse:
             read_document=request.POST.get("read") == "1",
         )
     except ApplicationError as exc:
-        return JsonResponse({"code": exc.code, "message": exc.message}, status=exc.status_code)
+        return JsonResponse(
+            error_body(exc.code, str(exc.message), exc.fields, **exc.extra),
+            status=exc.status_code,
+        )
     return JsonResponse(_draft_payload(saved), status=400 if saved.errors else 200)
 
 
@@ -288,6 +292,11 @@ def _status_payload(verification: Verification) -> dict[str, object]:
         liveness=verification.liveness,
         document=verification.document_check,
     )
+    step = failed_step(status=verification.status, reason_code=verification.reason_code)
+    attempts_left = None  # face mismatches left before the lock; 0 once locked
+    if verification.reason_code == ReasonCode.FACE_MISMATCH and verification.is_final:
+        left = selectors.lock_attempts_left(user=verification.user)
+        attempts_left = 0 if left is None else left
     return {
         "id": str(verification.pk),
         "status": verification.status,
@@ -296,9 +305,11 @@ def _status_payload(verification: Verification) -> dict[str, object]:
         "message": message,
         "next_step": next_step,
         "final": verification.is_final,
-        "human_review_offered": verification.status == "rejected"
-        and verification.reason_code in HUMAN_REVIEW_REASONS
-        and verification.decided_by_id is None,
+        "failed_step": step[0] if step else None,
+        "failed_step_name": step[1] if step else None,
+        # face mismatches left before the lock; 0 once locked (None when not relevant)
+        "attempts_left": attempts_left,
+        "human_review_offered": services.review_request_open(verification=verification),
     }
 
 
@@ -321,3 +332,16 @@ def status_json(request: HttpRequest, verification_id: str) -> JsonResponse:
         user=request.user, verification_id=verification_id
     )
     return JsonResponse(_status_payload(verification))
+
+
+@login_required
+@require_POST
+def review_request(request: HttpRequest, verification_id: str) -> HttpResponse:
+    """ "Ask a person to decide": the rejected case goes to a person with the photos it has."""
+    try:
+        services.verification_review_request(user=request.user, verification_id=verification_id)
+    except ConsentRequired:
+        raise
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("biometrics:status", verification_id=verification_id)

@@ -148,7 +148,7 @@ def test_the_draft_is_refused_without_consent(client, premium_member):
     client.force_login(premium_member)
     response = client.post(DRAFT, _details())
     assert response.status_code == 403
-    assert response.json()["code"] == "consent_required"
+    assert response.json()["error"]["code"] == "consent_required"
     assert not VerificationDraft.objects.exists()
 
 

@@ -193,9 +193,7 @@
       return post(detailsData())
         .then(({ ok, body }) => {
           if (ok) return true;
-          if (body && body.message && !body.errors) {
-            showErrors(form, { id_type: [body.message] });
-          }
+          if (body && body.error) showErrors(form, { id_type: [body.error.message] });
           const first = showErrors(form, body.errors);
           if (first) first.focus();
           return false;
@@ -293,7 +291,8 @@
           .then(({ ok, body }) => {
             if (!ok) {
               documentStatus.textContent = "";
-              showErrors(form, body.errors || { document: [body.message || form.dataset.textOffline] });
+              const refused = body.error ? body.error.message : form.dataset.textOffline;
+              showErrors(form, body.errors || { document: [refused] });
               return;
             }
             hasDocument = true;
