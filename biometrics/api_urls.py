@@ -6,6 +6,12 @@ from biometrics import api
 
 urlpatterns = [
     path("me/verifications/", api.VerificationListView.as_view(), name="verification-list"),
+    path("me/verifications/draft/", api.DraftView.as_view(), name="verification-draft"),
+    path(
+        "me/verifications/draft/submit/",
+        api.DraftSubmitView.as_view(),
+        name="verification-draft-submit",
+    ),
     path(
         "me/verifications/challenge/",
         api.LivenessChallengeView.as_view(),

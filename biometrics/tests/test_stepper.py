@@ -271,3 +271,50 @@ def test_the_export_shows_the_draft(client, verifier):
     client.post(DRAFT, _details())
     exported = identity_verification_export(user=verifier)["draft"]
     assert exported["full_name"] == "Siti Rahayu" and exported["id_photo_held"] is False
+
+
+# --- API ------------------------------------------------------------------------------------
+
+API_DRAFT = reverse("api:verification-draft")
+
+
+def test_the_api_keeps_a_draft_step_by_step_and_submits_it(
+    verifier, other_verifier, api_as, django_capture_on_commit_callbacks
+):
+    api = api_as(verifier)
+    assert api.get(API_DRAFT).status_code == 404
+    # details with a mismatching sex: 400 for the number, the rest kept
+    refused = api.put(API_DRAFT, _details(sex="M"), format="multipart")
+    assert refused.status_code == 400
+    assert refused.json()["error"]["field_codes"] == {"id_number": "nik_sex_mismatch"}
+    assert api.get(API_DRAFT).json()["full_name"] == "Siti Rahayu"
+    kept = api.put(API_DRAFT, {"sex": "F", "document": _photo()}, format="multipart")
+    assert kept.status_code == 200 and kept.json()["has_id_photo"] is True
+    # another member sees nothing of it
+    assert api_as(other_verifier).get(API_DRAFT).status_code == 404
+    # when the face step is sent
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted = api.post(
+            reverse("api:verification-draft-submit"),
+            {"selfie": SimpleUploadedFile("me.jpg", f.hopper_selfie(), "image/jpeg")},
+            format="multipart",
+        )
+    # then the case is made from the draft, which is gone
+    assert accepted.status_code == 202
+    assert Verification.objects.get(pk=accepted.json()["id"]).status == "verified"
+    assert api.get(API_DRAFT).status_code == 404
+
+
+def test_the_api_submit_names_what_the_draft_lacks_and_delete_removes_it(verifier, api_as):
+    api = api_as(verifier)
+    api.put(API_DRAFT, {"full_name": "Siti Rahayu"}, format="multipart")
+    refused = api.post(
+        reverse("api:verification-draft-submit"),
+        {"selfie": SimpleUploadedFile("me.jpg", f.hopper_selfie(), "image/jpeg")},
+        format="multipart",
+    )
+    assert refused.status_code == 400
+    assert {"document", "id_number", "date_of_birth"} <= set(refused.json()["error"]["fields"])
+    assert api.get(API_DRAFT).json()["full_name"] == "Siti Rahayu"  # kept
+    assert api.delete(API_DRAFT).status_code == 204
+    assert api.get(API_DRAFT).status_code == 404
