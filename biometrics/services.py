@@ -1246,9 +1246,9 @@ def verification_review_request(*, user: Any, verification_id: Any) -> Verificat
     """
     from biometrics.selectors import verification_get_for_member
 
+    found = verification_get_for_member(user=user, verification_id=verification_id)  # else 404
     require_consent(user, PurposeCode.BIOMETRIC_VERIFICATION)
     with transaction.atomic():
-        found = verification_get_for_member(user=user, verification_id=verification_id)
         verification = Verification.objects.select_for_update().get(pk=found.pk)
         if not review_request_open(verification=verification):
             raise ApplicationError(
