@@ -31,10 +31,7 @@ REASON_MESSAGES: dict[str, tuple[Promise, Promise]] = {
         _("Hold the camera closer so your face (or the card's portrait) fills more of the photo."),
     ),
     ReasonCode.FACE_MISMATCH: (
-        _(
-            "Your face (step 3) does not match the photo on your ID (step 2). The liveness "
-            "check itself was not the problem."
-        ),
+        _("Your face (step 3) does not match the photo on your ID (step 2)."),
         _(
             "Make sure you use your own ID and take the photos of your own face. After three "
             "mismatches in a row, verification is locked until our staff lift it. If you "
@@ -153,6 +150,10 @@ STATUS_MESSAGES: dict[str, tuple[Promise, Promise]] = {
 }
 
 
+FACE_MISMATCH_WITH_LIVENESS = _(
+    "You followed the liveness steps; the face in them is not the face on the ID."
+)
+
 # The stepper's step a rejection points at: 1 details, 2 the ID photo, 3 the face.
 REASON_STEPS: dict[str, int] = {
     ReasonCode.INVALID_ID_NUMBER: 1,
@@ -251,6 +252,9 @@ def decision_message(
     advice = _document_advice(reason_code, document)
     if advice:
         text = f"{text} {advice}"
+    if reason_code == ReasonCode.FACE_MISMATCH and liveness:
+        # Not a liveness failure, even when the frames were the ones that did not match.
+        text = f"{text} {FACE_MISMATCH_WITH_LIVENESS}"
     if reason_code == ReasonCode.LIVENESS_FAILED and liveness:
         advice = (liveness.get("messages") or {}).get(get_language() or "") or liveness.get(
             "message"

@@ -31,7 +31,7 @@ def test_a_face_mismatch_says_which_step_and_how_many_attempts_are_left(client, 
     client.force_login(verifier)
     page = _status(client, mismatch)
     assert "Your face (step 3) does not match the photo on your ID (step 2)." in page
-    assert "liveness check failed" not in page.lower()
+    assert "liveness" not in page.lower()  # no liveness here: it is not mentioned
     assert "3. Your face" in page
     assert "You have 2 attempts left before face mismatches lock verification." in page
     assert 'href="/verification/?step=3"' in page
@@ -124,3 +124,29 @@ def test_the_status_page_has_no_checking_flash_once_decided(
     page = client.get(response.url).text
     assert "Your identity is verified." in page
     assert "We are checking your photos now" not in page
+
+
+def test_genuine_steps_with_someone_elses_id_are_a_face_mismatch_not_a_liveness_failure(
+    verifier, settings, django_capture_on_commit_callbacks
+):
+    from biometrics.reasons import decision_message
+    from biometrics.tests.test_liveness_flow import issue, live_submission
+
+    # given liveness on, and the member's own head turns with someone else's ID
+    settings.BIOMETRICS_LIVENESS_REQUIRED = True
+    challenge = issue(verifier)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        case = services.verification_submit(
+            user=verifier, **live_submission(challenge, document=f.astronaut_card())
+        )
+    case.refresh_from_db()
+    # then the face is the problem, not the steps: it counts as a mismatch and says so
+    assert case.liveness["code"] == "liveness_document_mismatch"
+    assert case.reason_code == "face_mismatch"
+    message, _next = decision_message(
+        status=case.status, reason_code=case.reason_code, liveness=case.liveness
+    )
+    assert "You followed the liveness steps" in message
+    assert "liveness check (step 3) failed" not in message
+    assert VerificationLock.objects.get(user=verifier).consecutive_mismatches == 1

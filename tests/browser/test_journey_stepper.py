@@ -216,3 +216,36 @@ def test_an_expired_challenge_is_renewed_and_keeps_the_details(
     expect(page.get_by_label(t["name"], exact=True)).to_have_value("Siti Rahayu")
     expect(page.get_by_label(t["number"])).to_have_value(NIK)
     shot(page, "challenge-renewed")
+
+
+@pytest.mark.lang("id-ID")
+def test_a_mismatch_names_the_step_and_a_person_is_asked_on_a_phone_in_indonesian(
+    page, live_server, shot, premium_member
+):
+    # given an automatic face mismatch (someone else's ID)
+    from biometrics import services
+    from biometrics.models import Status, Verification
+    from biometrics.tests.factories import astronaut_card, submission
+
+    grant_biometric_consent(premium_member)
+    case = services.verification_submit(
+        user=premium_member, **submission(document=astronaut_card())
+    )
+    case.refresh_from_db()
+    assert case.reason_code == "face_mismatch"
+    sign_in(page, live_server, premium_member)
+    page.set_viewport_size(PHONE)
+    # when the member opens the decision
+    page.goto(f"/verification/{case.pk}/")
+    # then it names the face step and the attempts left, and offers a person
+    expect(page.locator("#failed-step")).to_contain_text("3. Wajah Anda")
+    expect(page.locator("#attempts-left")).to_contain_text("2")
+    assert _overflow(page) <= 0
+    assert axe_violations(page) == []
+    shot(page, "mismatch-id")
+    page.get_by_role("button", name="Minta petugas yang memutuskan").click()
+    # and after asking, the case waits for a person and the button is gone
+    expect(page.get_by_text("Anda meminta petugas")).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("button", name="Minta petugas yang memutuskan")).to_have_count(0)
+    assert Verification.objects.get(pk=case.pk).status == Status.NEEDS_REVIEW
+    shot(page, "review-requested-id")
