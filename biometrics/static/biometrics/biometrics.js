@@ -141,10 +141,13 @@
       const doc = form.querySelector("#step-document-title");
       add(doc.textContent.replace(/^\d+\.\s*/, ""), hasDocument ? form.dataset.textKept : form.dataset.textMissing);
       const files = Array.from(form.querySelectorAll("#step-liveness input[type=file]"));
+      const filled = (input) => input.files && input.files.length > 0;
       const poses = files.filter((input) => /^frame_/.test(input.name));
-      const frames = poses.length ? poses : files;
+      const selfie = files.filter((input) => input.name === "selfie");
+      // Without liveness (or before any pose) a selfie stands for the face step.
+      const frames = poses.length && (poses.some(filled) || !selfie.some(filled)) ? poses : selfie;
       if (frames.length) {
-        const taken = frames.filter((input) => input.files && input.files.length).length;
+        const taken = frames.filter(filled).length;
         const face = form.querySelector("#step-liveness-title");
         add(
           face.textContent.replace(/^\d+\.\s*/, ""),
