@@ -203,7 +203,8 @@ def test_an_expired_challenge_is_renewed_and_keeps_the_details(
     )
     # when the countdown reaches zero (sped up: the page counts from what the server said)
     page.evaluate(
-        "document.querySelector('[data-countdown]').dispatchEvent(new Event('verification:expire'))"
+        "document.querySelector('[data-liveness-container]')"
+        ".dispatchEvent(new Event('verification:expire', {bubbles: true}))"
     )
     # then new instructions load on the face step, and the details and photo are kept
     renewed = page.get_by_text("The liveness instructions expired, so here are new ones.")

@@ -373,8 +373,10 @@
         if (left > 0) timer = window.setTimeout(tick, 1000);
         else expire();
       };
-      // Also when the liveness capture (or a test) says the challenge ran out.
-      countdown.addEventListener("verification:expire", expire);
+      // Also when the liveness capture says the challenge ran out: it may fire a bubbling
+      // "verification:expire" event anywhere inside the face step.
+      const faceStep = form.querySelector("#step-liveness");
+      if (faceStep) faceStep.addEventListener("verification:expire", expire);
       tick();
     }
 
