@@ -250,3 +250,32 @@ def test_a_mismatch_names_the_step_and_a_person_is_asked_on_a_phone_in_indonesia
     expect(page.get_by_role("button", name="Minta petugas yang memutuskan")).to_have_count(0)
     assert Verification.objects.get(pk=case.pk).status == Status.NEEDS_REVIEW
     shot(page, "review-requested-id")
+
+
+def test_without_javascript_the_stepper_is_one_form(browser, live_server, shot, premium_member):
+    # given a browser with JavaScript off
+    grant_biometric_consent(premium_member)
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, premium_member)
+        page.goto("/verification/")
+        # then every step shows at once, without the step buttons
+        for step in ("1", "2", "3", "4"):
+            expect(page.locator(f"[data-step='{step}']")).to_be_visible()
+        expect(page.get_by_role("button", name="Continue")).to_have_count(0)
+        # and the whole form is sent in one go
+        t = TEXT["en"]
+        _details(page, t)
+        page.get_by_label(t["photo"]).set_input_files(
+            {"name": "ktp.jpg", "mimeType": "image/jpeg", "buffer": hopper_card()}
+        )
+        page.get_by_label(t["selfie"], exact=True).set_input_files(
+            {"name": "me.jpg", "mimeType": "image/jpeg", "buffer": hopper_selfie()}
+        )
+        shot(page, "no-javascript")
+        page.get_by_role("button", name=t["submit"]).click()
+        page.goto(page.url)  # the status page refreshes itself with a <noscript> meta refresh
+        expect(page.get_by_text(t["verified"])).to_be_visible(timeout=60_000)
+    finally:
+        context.close()
