@@ -110,9 +110,15 @@ def _submit(request: HttpRequest, draft: VerificationDraft | None) -> HttpRespon
     valid = form.is_valid()
     document = form.cleaned_data.get("document") if "document" not in form.errors else None
     # Every valid value and the photo are kept, whatever else is wrong.
-    saved = drafts.verification_draft_save(
-        user=request.user, details=form.details(), document=document
-    )
+    try:
+        saved = drafts.verification_draft_save(
+            user=request.user, details=form.details(), document=document
+        )
+    except ConsentRequired:
+        raise
+    except ApplicationError as exc:  # e.g. the daily limit: nothing is kept or sent
+        messages.error(request, exc.message)
+        return form
     for name, errors in saved.errors.items():
         if name not in form.errors:
             form.add_error(name, errors)

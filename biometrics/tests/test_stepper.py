@@ -318,3 +318,12 @@ def test_the_api_submit_names_what_the_draft_lacks_and_delete_removes_it(verifie
     assert api.get(API_DRAFT).json()["full_name"] == "Siti Rahayu"  # kept
     assert api.delete(API_DRAFT).status_code == 204
     assert api.get(API_DRAFT).status_code == 404
+
+
+def test_the_daily_limit_is_a_clear_message_not_an_error_page(client, verifier, settings):
+    settings.BIOMETRICS_SUBMISSIONS_PER_DAY = 0
+    client.force_login(verifier)
+    response = client.post(START, {**_details(), "document": _photo()})
+    assert response.status_code == 400
+    assert "You can submit at most 0 verifications a day." in response.text
+    assert not VerificationDraft.objects.exists()
