@@ -60,7 +60,7 @@
     names.forEach((name) => {
       const box = fieldBox(form, name);
       if (!box) return;
-      box.querySelectorAll(".errorlist").forEach((el) => el.remove());
+      box.querySelectorAll(".field-errors").forEach((el) => el.remove());
       const input = box.querySelector("input, select, textarea");
       if (input) input.removeAttribute("aria-invalid");
     });
@@ -71,17 +71,20 @@
     Object.entries(errors || {}).forEach(([name, messages]) => {
       const box = fieldBox(form, name);
       if (!box) return;
-      box.querySelectorAll(".errorlist").forEach((el) => el.remove());
+      box.querySelectorAll(".field-errors").forEach((el) => el.remove());
+      // The alert wraps the list: a role on the <ul> itself would hide its list semantics.
+      const alert = document.createElement("div");
+      alert.className = "field-errors";
+      alert.setAttribute("role", "alert");
       const list = document.createElement("ul");
       list.className = "errorlist";
-      list.setAttribute("role", "alert");
-      list.id = `id_${name}_error`;
       messages.forEach((text) => {
         const li = document.createElement("li");
         li.textContent = text;
         list.appendChild(li);
       });
-      box.appendChild(list);
+      alert.appendChild(list);
+      box.appendChild(alert);
       const input = box.querySelector("input, select, textarea");
       if (input) {
         input.setAttribute("aria-invalid", "true");
