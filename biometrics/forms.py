@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from biometrics.models import IdType, Sex
 
+DETAIL_FIELDS = ("id_type", "id_number", "full_name", "date_of_birth", "sex")
+
 
 class PhotoField(forms.FileField):
     """A photo upload read into bytes, refused early when over ``MAX_UPLOAD_BYTES``.
@@ -48,7 +50,11 @@ class VerificationForm(forms.Form):
         label=_("Photo of your ID"),
         help_text=_("The whole card, flat and sharp. JPEG, PNG or WebP."),
         widget=forms.ClearableFileInput(
-            attrs={"accept": "image/jpeg,image/png,image/webp", "data-preview": "document-preview"}
+            attrs={
+                "accept": "image/jpeg,image/png,image/webp",
+                "data-preview": "document-preview",
+                "data-draft-document": "",
+            }
         ),
     )
     selfie = PhotoField(
@@ -75,14 +81,25 @@ class VerificationForm(forms.Form):
         challenge: Any = None,
         instructions: list[str] | None = None,
         human_review: bool = False,
+        has_document: bool = False,
         **kwargs: Any,
     ) -> None:
         """Add one photo field per liveness step (``frame_1`` ...) when there is a challenge.
+
+        ``has_document``: the member's draft holds an ID photo, so the field is optional.
 
         The selfie field stays for when liveness is off; with liveness it is dropped (the
         straight frame is the selfie). The human-review box appears only when it may be used.
         """
         super().__init__(*args, **kwargs)
+        if has_document:
+            # The stepper's draft keeps the ID photo: a new one only replaces it.
+            document = self.fields["document"]
+            document.required = False
+            document.label = _("New photo of your ID (optional)")
+            document.help_text = _(
+                "We kept the photo of your ID you took before. Choose a new one only to replace it."
+            )
         if not human_review:
             del self.fields["request_human_review"]
         self.frame_names: list[str] = []
@@ -103,6 +120,10 @@ class VerificationForm(forms.Form):
                     attrs={"accept": "image/*", "capture": "user", "data-liveness-step": step}
                 ),
             )
+
+    def details(self) -> dict[str, Any]:
+        """The identity details as posted (raw strings), for the draft to keep what is valid."""
+        return {name: self.data.get(name, "") for name in DETAIL_FIELDS if name in self.data}
 
     def frames(self) -> list[bytes]:
         """The cleaned liveness photos in step order (those given)."""

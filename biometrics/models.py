@@ -445,3 +445,41 @@ class ReviewAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_label}: {self.get_action_display()}"
+
+
+class VerificationDraft(models.Model):
+    """What a member has entered so far in the verification stepper, until they submit.
+
+    One per member. The details are encrypted like a case's; the ID photo is a Fernet-encrypted
+    file in the private storage, deleted with the draft (submission, withdrawal, erasure and
+    the retention sweep after ``BIOMETRICS_DRAFT_RETENTION_HOURS``). What the document reader
+    read is never kept here: it is offered once, to prefill the form.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="verification_draft",
+    )
+    id_type = models.CharField(max_length=20, choices=IdType.choices, blank=True)
+    id_number = EncryptedCharField(max_length=40, null=True, blank=True)
+    full_name = EncryptedCharField(max_length=200, null=True, blank=True)
+    date_of_birth = EncryptedDateField(null=True, blank=True)
+    sex = EncryptedCharField(max_length=1, null=True, blank=True)
+    # The ID photo (re-encoded JPEG) in storages["private"], Fernet-encrypted; "" when none.
+    document_file = models.CharField(max_length=200, blank=True)
+    document_sha256 = models.CharField(max_length=64, blank=True)
+    document_size = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("verification draft")
+
+    def __str__(self) -> str:
+        return "verification draft"
+
+    @property
+    def has_document(self) -> bool:
+        return bool(self.document_file)

@@ -31,11 +31,11 @@ REASON_MESSAGES: dict[str, tuple[Promise, Promise]] = {
         _("Hold the camera closer so your face (or the card's portrait) fills more of the photo."),
     ),
     ReasonCode.FACE_MISMATCH: (
-        _("Your selfie does not match the photo on your ID."),
+        _("Your face (step 3) does not match the photo on your ID (step 2)."),
         _(
-            "Make sure you upload your own ID and a recent selfie. After three mismatches in a "
-            "row, verification is locked until our staff lift it. If you think the decision is "
-            "wrong, submit again and ask for a person to decide instead of the computer."
+            "Make sure you use your own ID and take the photos of your own face. After three "
+            "mismatches in a row, verification is locked until our staff lift it. If you "
+            "think the decision is wrong, ask a person to decide."
         ),
     ),
     ReasonCode.ID_NUMBER_IN_USE: (
@@ -55,7 +55,10 @@ REASON_MESSAGES: dict[str, tuple[Promise, Promise]] = {
         _("Submit again with new photos (JPEG, PNG or WebP)."),
     ),
     ReasonCode.LIVENESS_FAILED: (
-        _("The liveness check failed: the photos did not show one person following the steps."),
+        _(
+            "The liveness check (step 3) failed: the photos did not show one person following "
+            "the steps."
+        ),
         _(
             "Take the photos again with your camera, in good light, turning your head as each "
             "step asks. If you think the decision is wrong, you can ask a person to decide."
@@ -147,6 +150,42 @@ STATUS_MESSAGES: dict[str, tuple[Promise, Promise]] = {
 }
 
 
+FACE_MISMATCH_WITH_LIVENESS = _(
+    "You followed the liveness steps; the face in them is not the face on the ID."
+)
+
+# The stepper's step a rejection points at: 1 details, 2 the ID photo, 3 the face.
+REASON_STEPS: dict[str, int] = {
+    ReasonCode.INVALID_ID_NUMBER: 1,
+    ReasonCode.ID_NUMBER_IN_USE: 1,
+    ReasonCode.DOCUMENT_DATA_MISMATCH: 1,
+    ReasonCode.NO_FACE_ON_DOCUMENT: 2,
+    ReasonCode.DOCUMENT_NOT_FOUND: 2,
+    ReasonCode.DOCUMENT_UNREADABLE: 2,
+    ReasonCode.DOCUMENT_EXPIRED: 2,
+    ReasonCode.DOCUMENT_MRZ_INVALID: 2,
+    ReasonCode.NO_FACE_IN_SELFIE: 3,
+    ReasonCode.MULTIPLE_FACES_IN_SELFIE: 3,
+    ReasonCode.FACE_TOO_SMALL: 3,
+    ReasonCode.FACE_MISMATCH: 3,
+    ReasonCode.LIVENESS_FAILED: 3,
+    ReasonCode.DUPLICATE_FACE: 3,
+}
+STEP_NAMES: dict[int, Promise] = {
+    1: _("1. Your details"),
+    2: _("2. Your ID"),
+    3: _("3. Your face"),
+}
+
+
+def failed_step(*, status: str, reason_code: str) -> tuple[int, str] | None:
+    """The step of the stepper a rejection asks the member to redo, with its name; else None."""
+    if status != Status.REJECTED:
+        return None
+    step = REASON_STEPS.get(reason_code)
+    return (step, str(STEP_NAMES[step])) if step else None
+
+
 # Why a document could not be read, and what to do about it.
 UNREADABLE_CAUSES: dict[str, Promise] = {
     "blur": _(
@@ -213,6 +252,9 @@ def decision_message(
     advice = _document_advice(reason_code, document)
     if advice:
         text = f"{text} {advice}"
+    if reason_code == ReasonCode.FACE_MISMATCH and liveness:
+        # Not a liveness failure, even when the frames were the ones that did not match.
+        text = f"{text} {FACE_MISMATCH_WITH_LIVENESS}"
     if reason_code == ReasonCode.LIVENESS_FAILED and liveness:
         advice = (liveness.get("messages") or {}).get(get_language() or "") or liveness.get(
             "message"

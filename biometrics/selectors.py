@@ -18,6 +18,7 @@ from biometrics.models import (
     IdentityAssertion,
     LivenessChallenge,
     Verification,
+    VerificationDraft,
     VerificationLock,
 )
 from consent.purposes import PurposeCode
@@ -159,7 +160,41 @@ def identity_verification_export(*, user: Any) -> dict[str, Any]:
         "locked": bool(lock and lock.locked_at),
         "consecutive_face_mismatches": lock.consecutive_mismatches if lock else 0,
         "verifications": cases,
+        "draft": _draft_export(user),
     }
+
+
+def _draft_export(user: Any) -> dict[str, Any] | None:
+    draft = verification_draft_for_member(user=user)
+    if draft is None:
+        return None
+    return {
+        "id_type": draft.id_type or None,
+        "id_number": draft.id_number or None,
+        "full_name": draft.full_name or None,
+        "date_of_birth": draft.date_of_birth.isoformat() if draft.date_of_birth else None,
+        "sex": draft.sex or None,
+        "id_photo_held": draft.has_document,
+        "updated_at": draft.updated_at.isoformat(),
+    }
+
+
+def verification_draft_for_member(*, user: Any) -> VerificationDraft | None:
+    """The member's verification draft (what the stepper kept so far), or None."""
+    if user is None or not getattr(user, "pk", None):
+        return None
+    return VerificationDraft.objects.filter(user_id=user.pk).first()
+
+
+def lock_attempts_left(*, user: Any) -> int | None:
+    """Face mismatches left before verification locks; None once locked."""
+    from django.conf import settings
+
+    lock = VerificationLock.objects.filter(user_id=user.pk).first()
+    if lock and lock.locked_at:
+        return None
+    used = lock.consecutive_mismatches if lock else 0
+    return max(settings.BIOMETRICS_LOCK_AFTER_MISMATCHES - used, 0)
 
 
 def id_number_masked(*, verification: Verification) -> str:

@@ -11,8 +11,8 @@ from rest_framework import serializers
 
 from biometrics.liveness import POSES
 from biometrics.models import IdType, Sex, Verification
-from biometrics.reasons import decision_message, document_summary, liveness_summary
-from biometrics.services import liveness_challenge_instructions
+from biometrics.reasons import decision_message, document_summary, failed_step, liveness_summary
+from biometrics.services import liveness_challenge_instructions, review_request_open
 
 POSE_CHOICES = [(pose, pose) for pose in POSES]
 
@@ -141,6 +141,8 @@ class VerificationSerializer(serializers.ModelSerializer):
     next_step = serializers.SerializerMethodField()
     final = serializers.BooleanField(source="is_final")
     submitted_at = serializers.DateTimeField(source="created_at")
+    failed_step = serializers.SerializerMethodField()
+    review_request_available = serializers.SerializerMethodField()
 
     class Meta:
         model = Verification
@@ -158,7 +160,20 @@ class VerificationSerializer(serializers.ModelSerializer):
             "liveness",
             "document",
             "human_review_requested",
+            "failed_step",
+            "review_request_available",
         ]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True, min_value=1, max_value=3))
+    def get_failed_step(self, obj: Verification) -> int | None:
+        """The step a rejection asks to redo: 1 details, 2 the ID photo, 3 the face."""
+        step = failed_step(status=obj.status, reason_code=obj.reason_code)
+        return step[0] if step else None
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_review_request_available(self, obj: Verification) -> bool:
+        """POST review-request/ is open: a person can be asked to decide, without new photos."""
+        return review_request_open(verification=obj)
 
     def get_reason_message(self, obj: Verification) -> str:
         return decision_message(
@@ -180,3 +195,56 @@ class VerificationSerializer(serializers.ModelSerializer):
     def get_liveness(self, obj: Verification) -> dict[str, Any] | None:
         """The liveness outcome in brief (never frames, measurements or templates)."""
         return liveness_summary(obj.liveness)
+
+
+class DraftSerializer(serializers.Serializer):
+    """The member's verification draft: what the stepper kept (never what the reader read)."""
+
+    id_type = serializers.CharField(allow_blank=True)
+    id_number = serializers.CharField(allow_null=True)
+    full_name = serializers.CharField(allow_null=True)
+    date_of_birth = serializers.DateField(allow_null=True)
+    sex = serializers.CharField(allow_null=True)
+    has_id_photo = serializers.BooleanField(source="has_document")
+    updated_at = serializers.DateTimeField()
+
+
+class DraftPrefillSerializer(serializers.Serializer):
+    id_type = serializers.CharField(required=False)
+    id_number = serializers.CharField(required=False)
+    full_name = serializers.CharField(required=False)
+    date_of_birth = serializers.CharField(required=False)
+    sex = serializers.CharField(required=False)
+
+
+class DraftSavedSerializer(DraftSerializer):
+    read = DraftPrefillSerializer(
+        allow_null=True,
+        help_text="What the document reader found on the new ID photo (with read=true), to "
+        "offer as a prefill; null when nothing was read. Not stored.",
+    )
+
+
+class DraftUpdateSerializer(serializers.Serializer):
+    """Any of the details and a new ID photo; every field is optional."""
+
+    id_type = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    id_number = serializers.CharField(required=False, allow_blank=True, max_length=80)
+    full_name = serializers.CharField(required=False, allow_blank=True, max_length=400)
+    date_of_birth = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    sex = serializers.CharField(required=False, allow_blank=True, max_length=10)
+    document = PhotoField(required=False, help_text="Photo of the ID (JPEG, PNG or WebP).")
+    read = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Read the new ID photo and return what was read as `read` (about 0.6 s).",
+    )
+
+
+class DraftSubmitSerializer(serializers.Serializer):
+    """The face step; the details and ID photo come from the draft."""
+
+    selfie = PhotoField(required=False)
+    challenge_id = serializers.UUIDField(required=False)
+    frames = serializers.ListField(child=PhotoField(), required=False, max_length=6)
+    request_human_review = serializers.BooleanField(required=False, default=False)

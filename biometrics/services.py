@@ -36,6 +36,7 @@ from PIL import Image
 
 from accounts.selectors import user_is_premium
 from biometrics import documents, face_engine, liveness
+from biometrics.drafts import verification_draft_delete, verification_drafts_expire
 from biometrics.gallery import dedup_serialised, gallery_add, gallery_remove, gallery_search
 from biometrics.image_intake import CleanImage, ImageRejected, image_intake
 from biometrics.models import (
@@ -51,6 +52,7 @@ from biometrics.models import (
     Sex,
     Status,
     Verification,
+    VerificationDraft,
     VerificationImage,
     VerificationLock,
 )
@@ -400,6 +402,7 @@ def verification_submit(
         with transaction.atomic():
             # Serialises two submissions of one member (double click, two devices).
             _check_can_submit(user, _lock_row(user, for_update=True))
+            _review_offers_close(user_id=user.pk)  # the photos of an earlier rejection go
             verification = Verification.objects.create(
                 id=verification_id,
                 user=user,
@@ -491,16 +494,31 @@ _DESTROY_FIELDS = [
 
 
 def _finish(
-    verification: Verification, *, status: str, reason: str, decided_by: Any = None
+    verification: Verification,
+    *,
+    status: str,
+    reason: str,
+    decided_by: Any = None,
+    keep_for_review_request: bool = False,
 ) -> None:
-    """Record a final decision on a locked row and drop what it no longer needs."""
+    """Record a final decision on a locked row and drop what it no longer needs.
+
+    ``keep_for_review_request``: an automatic face or liveness rejection keeps its photos and
+    details (encrypted) for ``BIOMETRICS_REVIEW_REQUEST_DAYS``, so the member can ask a person
+    to decide without uploading again (``verification_review_request``).
+    """
     now = timezone.now()
     verification.status = status
     verification.reason_code = reason
     verification.finished_at = verification.finished_at or now
     verification.decided_at = now
     verification.decided_by = decided_by
-    _destroy_case_data(verification, keep_identity=status == Status.VERIFIED)
+    if keep_for_review_request:
+        verification.selfie_vector = None
+        verification.duplicate_candidates = []
+        verification.document_read = None
+    else:
+        _destroy_case_data(verification, keep_identity=status == Status.VERIFIED)
     verification.save(
         update_fields=[
             "status",
@@ -666,6 +684,10 @@ def _liveness_messages(check: liveness.LivenessResult) -> dict[str, Any]:
     return {"message": messages.get(settings.LANGUAGE_CODE, ""), "messages": messages}
 
 
+# Liveness codes that mean "the face in the frames is not the face on the ID".
+_FACE_NOT_THE_DOCUMENTS = ("liveness_document_mismatch",)
+
+
 def _match(verification: Verification) -> _Outcome:
     """Decide automatically; a member's request for a person turns a face or liveness
     rejection into a review case (GDPR Art. 22) that does not count towards the lock."""
@@ -772,6 +794,23 @@ def _faces(
         VerificationImage.Kind.SELFIE_FACE: _jpeg(selfie.crop),
     }
     distance = face_engine.face_distance(document.vector, selfie.vector)
+    threshold, margin = face_engine.match_threshold(), face_engine.review_margin()
+    if (
+        check is not None
+        and not check.passed
+        and check.code in _FACE_NOT_THE_DOCUMENTS
+        and distance > threshold + margin
+    ):
+        # The person followed the steps but is not the person on the ID: a face mismatch
+        # (step 3 against step 2), not a failed liveness check.
+        return _Outcome(
+            status=Status.REJECTED,
+            reason=ReasonCode.FACE_MISMATCH,
+            distance=distance,
+            vector=selfie.vector,
+            liveness=record,
+            crops=crops if keep_crops else {},
+        )
     if check is not None and not check.passed:
         return _Outcome(
             status=Status.REJECTED,
@@ -781,7 +820,6 @@ def _faces(
             liveness=record,
             crops=crops if keep_crops else {},
         )
-    threshold, margin = face_engine.match_threshold(), face_engine.review_margin()
     if distance > threshold + margin:
         return _Outcome(
             status=Status.REJECTED,
@@ -925,7 +963,13 @@ def _decide(claimed: Verification, outcome: _Outcome, written: list[StoredFile])
             _finish(verification, status=Status.VERIFIED, reason="")
             _enrol(verification, outcome.vector)
         else:
-            _finish(verification, status=outcome.status, reason=outcome.reason)
+            _finish(
+                verification,
+                status=outcome.status,
+                reason=outcome.reason,
+                keep_for_review_request=outcome.reason in HUMAN_REVIEW_REASONS
+                and not verification.human_review_requested,
+            )
             if outcome.reason == ReasonCode.FACE_MISMATCH:
                 _count_mismatch(verification)
     logger.info(
@@ -1162,6 +1206,116 @@ def verification_lock_lift(*, user_id: Any, actor: Any) -> VerificationLock | No
     return lock
 
 
+# --- a person decides instead (GDPR Art. 22) -------------------------------------------------
+
+
+def review_request_open(*, verification: Verification) -> bool:
+    """May the member ask a person to decide this case now, without uploading again?
+
+    Only an automatic face or liveness rejection, while its photos are kept (for
+    ``BIOMETRICS_REVIEW_REQUEST_DAYS``), on the member's latest case, never after a person
+    decided, and once.
+    """
+    if (
+        verification.status != Status.REJECTED
+        or verification.reason_code not in HUMAN_REVIEW_REASONS
+        or verification.decided_by_id is not None
+        or verification.human_review_requested
+        or verification.data_destroyed_at is not None
+        or verification.decided_at is None
+        or verification.decided_at
+        < timezone.now() - timedelta(days=settings.BIOMETRICS_REVIEW_REQUEST_DAYS)
+    ):
+        return False
+    latest = (
+        Verification.objects.filter(user_id=verification.user_id)
+        .order_by("-created_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return latest == verification.pk and verification.images.exists()
+
+
+def verification_review_request(*, user: Any, verification_id: Any) -> Verification:
+    """The member asks a person to decide a rejected case, with the photos already sent.
+
+    The case is checked again with ``human_review_requested`` (keeping the face crops), so a
+    face or liveness rejection goes to the review queue as ``human_review_requested``; a face
+    mismatch no longer counts towards the lock. 409 ``human_review_not_available`` when
+    ``review_request_open`` says no; someone else's case is a 404.
+    """
+    from biometrics.selectors import verification_get_for_member
+
+    found = verification_get_for_member(user=user, verification_id=verification_id)  # else 404
+    require_consent(user, PurposeCode.BIOMETRIC_VERIFICATION)
+    with transaction.atomic():
+        verification = Verification.objects.select_for_update().get(pk=found.pk)
+        if not review_request_open(verification=verification):
+            raise ApplicationError(
+                _(
+                    "A person can no longer be asked to decide this case. Submit again and "
+                    "tick “Ask a person to decide instead of the computer”."
+                ),
+                code="human_review_not_available",
+                status_code=409,
+            )
+        if verification.reason_code == ReasonCode.FACE_MISMATCH:
+            lock = _lock_row(user, for_update=True)
+            lock.consecutive_mismatches = max(lock.consecutive_mismatches - 1, 0)
+            if (
+                lock.locked_at is not None
+                and lock.locked_at >= (verification.decided_at or lock.locked_at)
+                and lock.consecutive_mismatches < settings.BIOMETRICS_LOCK_AFTER_MISMATCHES
+            ):
+                lock.locked_at = None  # this case locked it, and it no longer counts
+            lock.save(update_fields=["consecutive_mismatches", "locked_at"])
+        verification.status = Status.SUBMITTED
+        verification.reason_code = ""
+        verification.human_review_requested = True
+        verification.attempts = 0
+        verification.processing_started_at = None
+        verification.finished_at = None
+        verification.decided_at = None
+        verification.save(
+            update_fields=[
+                "status",
+                "reason_code",
+                "human_review_requested",
+                "attempts",
+                "processing_started_at",
+                "finished_at",
+                "decided_at",
+                "updated_at",
+            ]
+        )
+        transaction.on_commit(lambda: _enqueue(verification.pk))
+    logger.info("Verification %s: a person was asked to decide", verification.pk)
+    return verification
+
+
+def _review_offers_close(*, user_id: Any = None, now: datetime | None = None) -> int:
+    """Delete the kept photos and details of rejections no longer open to a review request.
+
+    For one member (a new submission closes their earlier offers) or, with ``now``, every
+    offer past ``BIOMETRICS_REVIEW_REQUEST_DAYS``. Runs inside the caller's transaction.
+    """
+    kept = Verification.objects.select_for_update().filter(
+        status=Status.REJECTED, reason_code__in=HUMAN_REVIEW_REASONS, data_destroyed_at__isnull=True
+    )
+    if user_id is not None:
+        kept = kept.filter(user_id=user_id)
+    if now is not None:
+        kept = kept.filter(
+            decided_at__lt=now - timedelta(days=settings.BIOMETRICS_REVIEW_REQUEST_DAYS)
+        )
+    closed = 0
+    for verification in kept:
+        _destroy_case_data(verification)
+        verification.save(update_fields=[*_DESTROY_FIELDS, "updated_at"])
+        closed += 1
+    return closed
+
+
 # --- withdrawal, erasure, retention ---------------------------------------------------------
 
 
@@ -1191,6 +1345,8 @@ def biometric_data_destroy(*, user: Any, keep_assertion: bool = True) -> list[st
             verification.save(update_fields=[*_DESTROY_FIELDS, "updated_at"])
             touched = True
     _forget_as_match(user_id=user.pk)
+    if verification_draft_delete(user=user):
+        touched = True
     template_keys = [
         str(pk) for pk in FaceTemplate.objects.filter(user_id=user.pk).values_list("pk", flat=True)
     ]
@@ -1257,7 +1413,9 @@ def biometric_retention_sweep(*, now: datetime) -> int:
     - templates of members not seen for ``BIOMETRICS_TEMPLATE_RETENTION_DAYS`` (BIPA's 3
       years after the last interaction): deleted, the plain assertion stays;
     - images left on final cases (a failed file delete), and private files no row refers to
-      that are older than a day (a submission whose transaction rolled back): deleted.
+      that are older than a day (a submission whose transaction rolled back): deleted;
+    - verification drafts untouched for ``BIOMETRICS_DRAFT_RETENTION_HOURS``, with their ID
+      photo: deleted.
     """
     removed = 0
     review_cutoff = now - timedelta(days=settings.BIOMETRICS_REVIEW_RETENTION_DAYS)
@@ -1283,14 +1441,23 @@ def biometric_retention_sweep(*, now: datetime) -> int:
             removed += len(keys)
 
     with transaction.atomic():
+        removed += _review_offers_close(now=now)
+    with transaction.atomic():
         leftovers = VerificationImage.objects.filter(
             verification__status__in=[Status.VERIFIED, Status.REJECTED, Status.CANCELLED]
+        ).exclude(
+            # a rejection's photos kept for a review request (closed above when past due)
+            verification__status=Status.REJECTED,
+            verification__reason_code__in=HUMAN_REVIEW_REASONS,
+            verification__decided_by__isnull=True,
+            verification__data_destroyed_at__isnull=True,
         )
         names = list(leftovers.values_list("file_name", flat=True))
         if names:
             leftovers.delete()
             files_delete_on_commit(names)
             removed += len(names)
+    removed += verification_drafts_expire(now=now)
     removed += _orphan_files_delete(older_than=now - timedelta(days=1))
     return removed
 
@@ -1304,6 +1471,10 @@ def _orphan_files_delete(*, older_than: datetime) -> int:
     names = {f"{FOLDER}/{name}" for name in files}
     known = set(
         VerificationImage.objects.filter(file_name__in=names).values_list("file_name", flat=True)
+    ) | set(
+        VerificationDraft.objects.filter(document_file__in=names).values_list(
+            "document_file", flat=True
+        )
     )
     orphans = [name for name in names - known if storage.get_modified_time(name) < older_than]
     files_delete(orphans)

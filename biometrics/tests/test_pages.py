@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from biometrics.models import Verification
+from biometrics.models import Verification, VerificationDraft
 from biometrics.tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,9 @@ def test_submitting_the_form_leads_to_the_status_page_with_the_decision(
     assert "ID verified" in client.get(START).content.decode()
 
 
-def test_a_form_error_keeps_the_typed_values_and_stores_nothing(client, verifier, private_files):
+def test_a_form_error_keeps_the_typed_values_and_the_id_photo_but_submits_nothing(
+    client, verifier, private_files
+):
     client.force_login(verifier)
     # when
     response = client.post(START, _form(sex="M", full_name="Siti Rahayu"))
@@ -73,7 +75,10 @@ def test_a_form_error_keeps_the_typed_values_and_stores_nothing(client, verifier
     assert "The NIK does not match the sex you entered." in page
     assert 'value="Siti Rahayu"' in page
     assert not Verification.objects.exists()
-    assert private_files() == []
+    # the ID photo waits, encrypted, in the member's draft: the form no longer asks for it
+    draft = VerificationDraft.objects.get(user=verifier)
+    assert [p.name for p in private_files()] == [draft.document_file.split("/")[-1]]
+    assert "New photo of your ID (optional)" in page
 
 
 def test_a_status_page_still_waiting_polls_for_news(

@@ -459,6 +459,12 @@ BIOMETRICS_LIVENESS_REQUIRED = env.bool("BIOMETRICS_LIVENESS_REQUIRED", default=
 # Challenges a member may request per hour (each start-page load issues one).
 BIOMETRICS_CHALLENGES_PER_HOUR = env.int("BIOMETRICS_CHALLENGES_PER_HOUR", default=30)
 BIOMETRICS_CHALLENGE_TTL_SECONDS = env.int("BIOMETRICS_CHALLENGE_TTL_SECONDS", default=180)
+# A verification draft (details typed, encrypted ID photo) is deleted this long after its last
+# change (docs/biometrics.md, "The stepper and its draft").
+BIOMETRICS_DRAFT_RETENTION_HOURS = env.int("BIOMETRICS_DRAFT_RETENTION_HOURS", default=72)
+# After an automatic face or liveness rejection its photos stay (encrypted) this long, so the
+# member can ask a person to decide without uploading again; then they are deleted.
+BIOMETRICS_REVIEW_REQUEST_DAYS = env.int("BIOMETRICS_REVIEW_REQUEST_DAYS", default=7)
 
 # Document check (issue 12, docs/documents.md): the ID photo must show a KTP, SIM or passport
 # whose printed details match what the member typed. ON everywhere; switching it off brings

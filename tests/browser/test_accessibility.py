@@ -131,8 +131,10 @@ def test_the_verification_form_with_liveness_steps_has_no_serious_problem(
     settings.BIOMETRICS_LIVENESS_REQUIRED = True
     grant_biometric_consent(premium_member)
     sign_in(page, live_server, premium_member)
-    # when
-    found = _check(page, [reverse("biometrics:start")])
+    # when the stepper opens on its first step, then on the liveness step
+    start = reverse("biometrics:start")
+    found = _check(page, [start, f"{start}?step=3"])
     # then
-    expect(page.get_by_role("button", name="Submit for verification")).to_be_visible()
+    expect(page.locator("#step-liveness [data-liveness]")).to_be_visible()
+    expect(page.locator("#step-liveness input[type=file]")).to_have_count(3)
     assert found == {}

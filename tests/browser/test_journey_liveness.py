@@ -66,9 +66,13 @@ def _fill_identity(page) -> None:
     page.get_by_label("Full name as on the ID").fill("Siti Rahayu")
     page.get_by_label("Date of birth").fill(DOB.isoformat())
     page.get_by_label("Sex as on the ID").select_option("F")
+    page.locator("[data-step='1'] [data-next]").click()
     page.get_by_label("Photo of your ID").set_input_files(
         {"name": "ktp.jpg", "mimeType": "image/jpeg", "buffer": hopper_card()}
     )
+    # the stepper keeps the photo in the draft, then moves on to the face step
+    expect(page.get_by_text("Photo of your ID saved.")).to_be_visible(timeout=30_000)
+    page.locator("[data-step='2'] [data-next]").click()
 
 
 def test_the_camera_takes_one_photo_per_liveness_step(
@@ -123,6 +127,7 @@ def test_member_passes_the_liveness_check_with_a_photo_per_step(
             {"name": f"step-{step}.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes(frame)}
         )
     shot(page, "liveness-form")
+    page.locator("[data-step='3'] [data-next]").click()
     page.get_by_role("button", name="Submit for verification").click()
 
     # then the status page reaches "verified"

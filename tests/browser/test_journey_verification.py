@@ -39,14 +39,18 @@ def test_premium_member_verifies_their_identity(page, live_server, shot, premium
     page.get_by_label("Full name as on the ID").fill("Siti Rahayu")
     page.get_by_label("Date of birth").fill(DOB.isoformat())
     page.get_by_label("Sex as on the ID").select_option("F")
+    page.locator("[data-step='1'] [data-next]").click()
     page.get_by_label("Photo of your ID").set_input_files(
         {"name": "ktp.jpg", "mimeType": "image/jpeg", "buffer": hopper_card()}
     )
+    expect(page.get_by_text("Photo of your ID saved.")).to_be_visible(timeout=30_000)
+    page.locator("[data-step='2'] [data-next]").click()
     page.get_by_label("Selfie").set_input_files(
         {"name": "selfie.jpg", "mimeType": "image/jpeg", "buffer": hopper_selfie()}
     )
     expect(page.locator("#selfie-preview")).to_be_visible()
     shot(page, "submission-with-previews")
+    page.locator("[data-step='3'] [data-next]").click()
     page.get_by_role("button", name="Submit for verification").click()
 
     # then the status page reaches a decision by itself

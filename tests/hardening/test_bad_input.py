@@ -14,7 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from biometrics.models import Verification, VerificationImage
+from biometrics.models import Verification, VerificationDraft, VerificationImage
 from biometrics.private_files import encrypted_file_read
 from biometrics.tests.factories import DOB, NIK, SEX, hopper_card
 from tests.hardening.conftest import grant, private_files
@@ -98,7 +98,11 @@ def test_the_form_refuses_a_bad_image_with_a_clear_message_and_keeps_nothing(
     errors = response.context["form"].errors
     assert errors.get("selfie"), errors
     assert upload.says in errors["selfie"][0].lower()
-    assert_nothing_stored()
+    # no case and no selfie; the valid ID photo waits, encrypted, in the member's draft
+    assert Verification.objects.count() == 0
+    assert VerificationImage.objects.count() == 0
+    draft = VerificationDraft.objects.get(user=verifier)
+    assert [p.name for p in private_files()] == [draft.document_file.split("/")[-1]]
 
 
 def _stored_selfie(verification_id: str) -> Image.Image:

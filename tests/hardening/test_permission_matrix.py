@@ -219,6 +219,15 @@ RULES: dict[str, Rule] = {
     # Issues a liveness challenge to the caller; premium and consent are checked inside.
     "api:verification-challenge": post_only(member()),
     "api:verification-detail": owned(own("premium_verification", "premium")),
+    # The stepper's draft: one per member, none in the world (so a 404 to read it).
+    "biometrics:draft-save": post_only(member()),
+    "biometrics:draft-document": member(ok={404}),
+    "biometrics:draft-delete": post_only(member()),
+    "api:verification-draft": member(ok={404}),
+    "api:verification-draft-submit": post_only(member()),
+    # "Ask a person to decide" on one's own rejected case; a stranger's case is a 404.
+    "biometrics:review-request": post_only(owned(own("premium_verification", "premium"))),
+    "api:verification-review-request": post_only(owned(own("premium_verification", "premium"))),
     # --- careers: member side -----------------------------------------------------------------
     "careers:profile": member(),
     "careers:employment_add": member(),
