@@ -135,6 +135,11 @@ class JobSerializer(serializers.ModelSerializer):
 class RecommendationSerializer(serializers.Serializer):
     job = JobSerializer()
     score = serializers.IntegerField(help_text="Out of 100.")
+    strength = serializers.ChoiceField(
+        choices=["strong", "good", "weak"],
+        help_text="strong: 70 or more; good: 50-69; weak: below 50 (the page hides these "
+        "behind “show more”).",
+    )
     reasons = serializers.ListField(child=serializers.CharField())
     parts = serializers.DictField(
         child=serializers.FloatField(),
@@ -174,6 +179,28 @@ class ActivityEventSerializer(serializers.ModelSerializer):
         if event.job is None:
             return None
         return {"id": str(event.job_id), "title": event.job.title}
+
+
+class MarkedJobSerializer(JobSerializer):
+    """A job the member saved or dismissed, with when."""
+
+    marked_at = serializers.DateTimeField()
+
+    class Meta(JobSerializer.Meta):
+        fields = [*JobSerializer.Meta.fields, "marked_at"]
+
+
+class SkillSuggestionSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The catalogue name to use.")
+    matched = serializers.CharField(help_text="The alias that matched, or empty.")
+
+
+class SkillSuggestResultSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    suggestions = SkillSuggestionSerializer(many=True)
+    did_you_mean = serializers.CharField(
+        allow_null=True, help_text="Closest catalogue skill when nothing starts with the text."
+    )
 
 
 class MarkResultSerializer(serializers.Serializer):

@@ -36,4 +36,10 @@ class ConsentRequiredMiddleware:
             return JsonResponse(body, status=403)
         messages.warning(request, exception.message)
         url = reverse("consent:prompt", args=[exception.purpose])
-        return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+        # A view may say where "Not now" leads (``request.consent_back_url``, e.g. the job page
+        # for /jobs/<id>/apply/): going back to the guarded page would only prompt again.
+        back = getattr(request, "consent_back_url", "")
+        # After a POST there is no page to return to by GET: come back to ``back`` instead.
+        target = request.get_full_path() if request.method == "GET" else back
+        query = {key: value for key, value in (("next", target), ("back", back)) if value}
+        return redirect(f"{url}?{urlencode(query)}")

@@ -188,7 +188,14 @@ class AccessLogEntry(models.Model):
     category = models.CharField(_("what"), max_length=60)
     purpose = models.CharField(_("why"), max_length=60)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # A translatable detail: a key from consent.access_details plus its values, worded in the
+    # reader's language when shown ("detail" keeps the text for keys this version does not know).
+    detail_key = models.CharField(_("detail kind"), max_length=40, blank=True)
+    detail_params = models.JSONField(_("detail values"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("first access"), auto_now_add=True, db_index=True)
+    # Identical reads within CONSENT_ACCESS_LOG_COLLAPSE_SECONDS add to one row, not a new one.
+    last_at = models.DateTimeField(_("last access"), null=True, blank=True)
+    count = models.PositiveIntegerField(_("number of reads"), default=1)
 
     class Meta:
         ordering = ["-created_at"]

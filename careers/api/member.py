@@ -22,10 +22,12 @@ from careers.serializers import (
     ApplicationSerializer,
     ApplyInputSerializer,
     JobSerializer,
+    MarkedJobSerializer,
     MarkResultSerializer,
     ProfileInputSerializer,
     ProfileOutputSerializer,
     RecommendationSerializer,
+    SkillSuggestResultSerializer,
     WithdrawResultSerializer,
 )
 
@@ -274,3 +276,53 @@ class JobDismissView(JobMarkView):
     """Dismiss a job so it is never recommended (POST), or undo (DELETE)."""
 
     kind = ActivityEvent.Kind.DISMISSED
+
+
+class MyMarkedJobsView(APIView):
+    """Jobs the member saved (or marked not interested), most recent first."""
+
+    permission_classes = [IsAuthenticated]
+    kind = ActivityEvent.Kind.SAVED
+
+    @extend_schema(responses={200: MarkedJobSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        jobs = selectors.jobs_marked_by_user(user=request.user, kind=self.kind)
+        return Response(MarkedJobSerializer(jobs, many=True).data)
+
+
+class MySavedJobsView(MyMarkedJobsView):
+    """Jobs the member saved, most recently saved first (closed ones included, status says)."""
+
+    kind = ActivityEvent.Kind.SAVED
+
+
+class MyDismissedJobsView(MyMarkedJobsView):
+    """Jobs the member marked “not interested”: never recommended (DELETE the mark to undo)."""
+
+    kind = ActivityEvent.Kind.DISMISSED
+
+
+class SkillSuggestView(APIView):
+    """Catalogue skills for what is being typed, with “did you mean” for a misspelling."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="What the member typed (name or alias)."),
+            OpenApiParameter("limit", int, description="1-25, default 10."),
+        ],
+        responses={200: SkillSuggestResultSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        query = str(request.query_params.get("q", ""))[:100].replace("\x00", "")
+        try:
+            limit = int(request.query_params.get("limit", 10))
+        except ValueError:
+            limit = 10
+        suggestions = selectors.skill_suggest(query=query, limit=limit)
+        exact = any(s["name"].lower() == query.strip().lower() for s in suggestions)
+        did_you_mean = None
+        if not suggestions and not exact:
+            did_you_mean = selectors.skill_did_you_mean(query)
+        return Response({"query": query, "suggestions": suggestions, "did_you_mean": did_you_mean})

@@ -10,6 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_date
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -74,6 +77,8 @@ def job_detail(request: HttpRequest, job_id: Any) -> HttpResponse:
         ),
         "application": application,
         "recommendations_on": has_consent(request.user, PurposeCode.JOB_RECOMMENDATIONS),
+        # Why this job fits (or does not): the same reasons as on the recommendations list.
+        "match": selectors.job_recommendation(user=request.user, job=job),
     }
     return render(request, "careers/job_detail.html", context)
 
@@ -83,6 +88,7 @@ def job_detail(request: HttpRequest, job_id: Any) -> HttpResponse:
 def job_mark(request: HttpRequest, job_id: Any, kind: str) -> HttpResponse:
     """Save/dismiss (or undo) a job; asks for recommendations consent first if missing."""
     job = selectors.job_get_for_member(user=request.user, job_id=job_id)
+    request.consent_back_url = reverse("careers:job_detail", args=[job.pk])  # type: ignore[attr-defined]
     undo = request.POST.get("undo") == "1"
     if undo:
         services.job_unmark(user=request.user, job=job, kind=kind)
@@ -95,6 +101,10 @@ def job_mark(request: HttpRequest, job_id: Any, kind: str) -> HttpResponse:
         (ActivityEvent.Kind.DISMISSED, True): _("Job no longer dismissed."),
     }
     messages.success(request, labels[(kind, undo)])
+    # Cards on the recommendations and saved lists come back to their list.
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
     return redirect("careers:job_detail", job_id=job.pk)
 
 
@@ -103,6 +113,8 @@ def job_mark(request: HttpRequest, job_id: Any, kind: str) -> HttpResponse:
 def job_apply(request: HttpRequest, job_id: Any) -> HttpResponse:
     """Apply with an optional note; asks for the sharing consent first (the middleware prompts)."""
     job = selectors.job_get_for_member(user=request.user, job_id=job_id)
+    # "Not now" on the consent prompt returns to the job, not to this page (which asks again).
+    request.consent_back_url = reverse("careers:job_detail", args=[job.pk])  # type: ignore[attr-defined]
     require_consent(request.user, PurposeCode.SHARE_PROFILE_WITH_EMPLOYERS)
     form = ApplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -120,21 +132,45 @@ def job_apply(request: HttpRequest, job_id: Any) -> HttpResponse:
         )
         return redirect("careers:applications")
     profile = selectors.profile_for_user(user=request.user)
-    context = {
-        "job": job,
-        "form": form,
-        "preview": selectors.profile_public_dict(profile, include_contact=True)
-        if profile
-        else None,
-    }
+    preview = selectors.profile_public_dict(profile, include_contact=True) if profile else None
+    if preview:
+        # The shared dict carries ISO dates; the page shows them in the page language's format.
+        for entry in preview.get("employment", []):
+            entry["start_date"] = parse_date(entry["start_date"] or "")
+            entry["end_date"] = parse_date(entry["end_date"] or "")
+    context = {"job": job, "form": form, "preview": preview}
     return render(request, "careers/apply.html", context, status=400 if form.errors else 200)
 
 
 @login_required
 def recommended(request: HttpRequest) -> HttpResponse:
     """Recommended jobs with reasons; asks for the recommendations consent first."""
-    recommendations = selectors.jobs_recommended(user=request.user, limit=20)
-    return render(request, "careers/recommended.html", {"recommendations": recommendations})
+    recommendations = selectors.jobs_recommended(user=request.user, limit=30)
+    marks = selectors.job_marks_for_user(
+        user=request.user, job_ids=[rec.job.pk for rec in recommendations]
+    )
+    for rec in recommendations:
+        rec.job.marks = marks.get(rec.job.pk, set())
+    context = {
+        # Good matches first; weaker ones only when the member asks ("show more").
+        "recommendations": [r for r in recommendations if r.score >= selectors.GOOD_MATCH],
+        "weaker": [r for r in recommendations if r.score < selectors.GOOD_MATCH],
+        "good_match": selectors.GOOD_MATCH,
+    }
+    return render(request, "careers/recommended.html", context)
+
+
+@login_required
+def saved_jobs(request: HttpRequest) -> HttpResponse:
+    """The jobs the member saved, newest first; closed ones say so."""
+    jobs = selectors.jobs_marked_by_user(user=request.user, kind=ActivityEvent.Kind.SAVED)
+    for job in jobs:
+        job.marks = {"saved"}
+    context = {
+        "jobs": jobs,
+        "recommendations_on": has_consent(request.user, PurposeCode.JOB_RECOMMENDATIONS),
+    }
+    return render(request, "careers/saved.html", context)
 
 
 @login_required
