@@ -43,7 +43,7 @@ def test_member_builds_a_profile_gets_reasons_and_applies(
     about.get_by_label("Headline").fill("Backend developer")
     about.get_by_label("City").fill("Jakarta")
     about.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("Profile saved.")).to_be_visible()
+    expect(page.get_by_text("About me saved.")).to_be_visible()
     for name in ("Python", "Django"):
         skills = section(page, "Skills")
         skills.get_by_label("Skill", exact=True).fill(name)
