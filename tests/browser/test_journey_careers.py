@@ -47,8 +47,8 @@ def test_member_builds_a_profile_gets_reasons_and_applies(
     for name in ("Python", "Django"):
         skills = section(page, "Skills")
         skills.get_by_label("Skill", exact=True).fill(name)
-        skills.get_by_label("Proficiency").select_option("4")
-        skills.get_by_label("Years").fill("3")
+        skills.get_by_label("Proficiency", exact=True).select_option("4")
+        skills.get_by_label("Years", exact=True).fill("3")
         skills.get_by_role("button", name="Add skill").click()
         expect(page.get_by_text(f"Added {name}.")).to_be_visible()
     shot(page, "profile")
