@@ -226,3 +226,15 @@ def test_no_activity_is_recorded_by_listing_saved_jobs(client, python_member):
     client.force_login(python_member)
     client.get(reverse("careers:saved_jobs"))
     assert not ActivityEvent.objects.filter(user=python_member).exists()
+
+
+def test_recorded_searches_read_in_indonesian(client, recommending_member):
+    # given
+    client.force_login(recommending_member)
+    client.get(reverse("careers:jobs"), {"q": "python", "remote_mode": "remote"})
+    client.cookies["django_language"] = "id"
+    # when
+    body = client.get(reverse("careers:activity")).content.decode()
+    # then
+    assert "Kata kunci: python" in body
+    assert "remote_mode" not in body and ": remote<" not in body

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from careers import selectors, services
-from careers.forms import ApplyForm, JobSearchForm
+from careers.forms import ApplyForm, JobSearchApiForm, JobSearchForm
 from careers.models import ActivityEvent, Application
 from config.errors import ApplicationError
+from config.formatting import format_money
 from consent.purposes import PurposeCode
 from consent.services import has_consent, require_consent
 
@@ -173,6 +174,28 @@ def saved_jobs(request: HttpRequest) -> HttpResponse:
     return render(request, "careers/saved.html", context)
 
 
+def _search_words(query: dict[str, Any]) -> list[tuple[str, str]]:
+    """A recorded search as the member reads it: field labels and choice names translated."""
+    fields = JobSearchApiForm.base_fields
+    words = []
+    for key, value in query.items():
+        field = fields.get(key)
+        if key == "employer_id":  # searches made through the API filter by employer id
+            label = _("Employer")
+        else:
+            label = str(field.label) if field is not None and field.label else key
+        if isinstance(value, list):
+            shown = ", ".join(str(v) for v in value)
+        elif key == "min_salary":
+            shown = format_money(value, "IDR")
+        elif field is not None and getattr(field, "choices", None):
+            shown = str(dict(field.choices).get(value, value))  # type: ignore[attr-defined]
+        else:
+            shown = str(value)
+        words.append((label, shown))
+    return words
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity(request: HttpRequest) -> HttpResponse:
@@ -188,6 +211,8 @@ def activity(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.activity_for_user(user=request.user), 50).get_page(
         request.GET.get("page")
     )
+    for event in page.object_list:
+        event.query_words = _search_words(event.query or {})
     context = {
         "page": page,
         "recording": has_consent(request.user, PurposeCode.JOB_RECOMMENDATIONS),
