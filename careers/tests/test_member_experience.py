@@ -238,3 +238,11 @@ def test_recorded_searches_read_in_indonesian(client, recommending_member):
     # then
     assert "Kata kunci: python" in body
     assert "remote_mode" not in body and ": remote<" not in body
+
+
+def test_not_now_on_the_recommendations_prompt_goes_to_browsing_jobs(client, member):
+    client.force_login(member)
+    prompt = client.get(reverse("careers:recommended"), follow=True)
+    assert f'class="btn secondary" href="{reverse("careers:jobs")}">Not now' in (
+        prompt.content.decode()
+    )

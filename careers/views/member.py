@@ -146,6 +146,7 @@ def job_apply(request: HttpRequest, job_id: Any) -> HttpResponse:
 @login_required
 def recommended(request: HttpRequest) -> HttpResponse:
     """Recommended jobs with reasons; asks for the recommendations consent first."""
+    request.consent_back_url = reverse("careers:jobs")  # type: ignore[attr-defined]
     recommendations = selectors.jobs_recommended(user=request.user, limit=30)
     marks = selectors.job_marks_for_user(
         user=request.user, job_ids=[rec.job.pk for rec in recommendations]

@@ -18,7 +18,7 @@ from careers.tests.factories import job_with_skills, profile_with_skills, skill
 from consent.purposes import PurposeCode
 from consent.services import access_record
 from consent.tests.factories import grant, withdraw
-from tests.browser.support import sign_in
+from tests.browser.support import axe_violations, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -269,3 +269,41 @@ def test_receipts_read_as_a_page_for_a_withdrawal_too_in_indonesian(page, live_s
     expect(page.get_by_role("heading", name="Tanda terima penarikan")).to_be_visible()
     expect(page.get_by_text("29 September 2023")).to_be_visible()
     expect(page.get_by_role("button", name="Cetak")).to_be_visible()
+
+
+@pytest.mark.parametrize("language", ["en-GB", "id-ID"])
+def test_new_and_changed_pages_have_no_serious_accessibility_problem(
+    browser, live_server, member, employer_a, language
+):
+    # given a member with data on each page
+    job = _busy_member(member, employer_a)
+    event = member.consent_events.filter(action="withdraw").first()
+    context = browser.new_context(base_url=live_server.url, locale=language)
+    page = context.new_page()
+    urls = [
+        reverse("careers:profile"),
+        reverse("careers:recommended"),
+        reverse("careers:saved_jobs"),
+        reverse("careers:job_detail", args=[job.pk]),
+        reverse("careers:activity"),
+        reverse("consent:welcome"),
+        reverse("consent:history"),
+        reverse("consent:access_log"),
+        reverse("consent:receipt_page", args=[event.pk]),
+        reverse("accounts:account"),
+    ]
+    found = {}
+    try:
+        page.goto(reverse("consent:policies"))
+        if problems := axe_violations(page):
+            found["signed out policies"] = problems
+        sign_in(page, live_server, member)
+        # when
+        for url in urls:
+            assert page.goto(url).ok, url
+            if problems := axe_violations(page):
+                found[url] = problems
+    finally:
+        context.close()
+    # then
+    assert found == {}
