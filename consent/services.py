@@ -238,19 +238,22 @@ def access_record(
         "detail": detail[:300],
         "detail_key": detail_key,
     }
-    if window:
-        recent = (
-            AccessLogEntry.objects.select_for_update()
-            .filter(created_at__gte=now - timedelta(seconds=window), **fields)
-            .order_by("-created_at")
-            .first()
-        )
-        if recent is not None and recent.detail_params == detail_params:
-            recent.count += 1
-            recent.last_at = now
-            recent.save(update_fields=["count", "last_at"])
-            return recent
-    return AccessLogEntry.objects.create(**fields, detail_params=detail_params)
+    # Its own (nested) transaction: some readers call this outside one, and the row lock
+    # needs one on PostgreSQL.
+    with transaction.atomic():
+        if window:
+            recent = (
+                AccessLogEntry.objects.select_for_update()
+                .filter(created_at__gte=now - timedelta(seconds=window), **fields)
+                .order_by("-created_at")
+                .first()
+            )
+            if recent is not None and recent.detail_params == detail_params:
+                recent.count += 1
+                recent.last_at = now
+                recent.save(update_fields=["count", "last_at"])
+                return recent
+        return AccessLogEntry.objects.create(**fields, detail_params=detail_params)
 
 
 # --- Export (GDPR Art. 15 and 20) ---------------------------------------------------------------
