@@ -165,6 +165,7 @@ def employer_invite(request: HttpRequest, employer_id: str) -> HttpResponse:
             inviter=request.user,
             email=form.cleaned_data["email"],
             role=form.cleaned_data["role"],
+            base_url=request.build_absolute_uri("/"),
         )
     except ValidationError as exc:
         for error in exc.messages:
