@@ -73,7 +73,7 @@ def _busy_member(member, employer):
 
 
 @pytest.mark.parametrize("language", ["en-GB", "id-ID"])
-def test_every_member_page_fits_a_phone(browser, live_server, member, employer_a, language):
+def test_every_member_page_fits_a_phone(browser, live_server, shot, member, employer_a, language):
     # given a member with data on every page, on a 390 px phone
     job = _busy_member(member, employer_a)
     event = member.consent_events.filter(action="withdraw").first()
@@ -117,6 +117,7 @@ def test_every_member_page_fits_a_phone(browser, live_server, member, employer_a
             assert page.locator("main").count() == 1, url
             if _overflow(page) > 0:
                 too_wide[url] = _overflow(page)
+            shot(page, "phone" + url.replace("/", "-").rstrip("-"))
     finally:
         context.close()
     # then none scrolls sideways
