@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import RegisteredEmployerSerializer
@@ -179,6 +180,26 @@ class ActivityEventSerializer(serializers.ModelSerializer):
         if event.job is None:
             return None
         return {"id": str(event.job_id), "title": event.job.title}
+
+
+class JobMatchSerializer(serializers.Serializer):
+    score = serializers.IntegerField(help_text="Out of 100.")
+    strength = serializers.ChoiceField(choices=["strong", "good", "weak"])
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class JobDetailSerializer(JobSerializer):
+    """A job with how well it matches the member (null without job_recommendations consent)."""
+
+    match = serializers.SerializerMethodField()
+
+    class Meta(JobSerializer.Meta):
+        fields = [*JobSerializer.Meta.fields, "match"]
+
+    @extend_schema_field(JobMatchSerializer(allow_null=True))
+    def get_match(self, job: Job) -> dict[str, Any] | None:
+        match = self.context.get("match")
+        return JobMatchSerializer(match).data if match is not None else None
 
 
 class MarkedJobSerializer(JobSerializer):

@@ -21,6 +21,7 @@ from careers.serializers import (
     ActivityEventSerializer,
     ApplicationSerializer,
     ApplyInputSerializer,
+    JobDetailSerializer,
     JobSerializer,
     MarkedJobSerializer,
     MarkResultSerializer,
@@ -124,11 +125,16 @@ class JobListView(APIView):
 class JobDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: JobSerializer, 404: NOT_FOUND})
+    @extend_schema(
+        responses={200: JobDetailSerializer, 404: NOT_FOUND},
+        description="`match` says how well the job fits you and why (the reasons the job page "
+        "shows); null without job_recommendations consent or for a closed job.",
+    )
     def get(self, request: Request, job_id: Any) -> Response:
         job = selectors.job_get_for_member(user=request.user, job_id=job_id)
         services.activity_record(user=request.user, kind=ActivityEvent.Kind.VIEWED, job=job)
-        return Response(JobSerializer(job).data)
+        match = selectors.job_recommendation(user=request.user, job=job)
+        return Response(JobDetailSerializer(job, context={"match": match}).data)
 
 
 class RecommendedJobsView(APIView):

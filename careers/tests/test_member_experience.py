@@ -246,3 +246,15 @@ def test_not_now_on_the_recommendations_prompt_goes_to_browsing_jobs(client, mem
     assert f'class="btn secondary" href="{reverse("careers:jobs")}">Not now' in (
         prompt.content.decode()
     )
+
+
+def test_the_job_in_the_api_says_how_it_matches(api_as, python_member, other_member):
+    # given
+    job = job_with_skills(skills={"Python": (True, 3)}, title="Backend Developer")
+    # when
+    mine = api_as(python_member).get(reverse("api:careers-job", args=[job.pk])).json()
+    without_consent = api_as(other_member).get(reverse("api:careers-job", args=[job.pk])).json()
+    # then
+    assert mine["match"]["strength"] in {"strong", "good"}
+    assert "Matches 1 of 1 required skill: Python" in mine["match"]["reasons"]
+    assert without_consent["match"] is None
