@@ -308,3 +308,24 @@ def test_new_and_changed_pages_have_no_serious_accessibility_problem(
         context.close()
     # then
     assert found == {}
+
+
+def test_leaving_the_profile_with_unsaved_text_asks_first(page, live_server, member):
+    # given a headline typed but not saved
+    sign_in(page, live_server, member)
+    page.goto("/profile/")
+    page.locator("#about").get_by_label("Headline").fill("Not saved yet")
+    dialogs: list[str] = []
+
+    def answer(dialog) -> None:
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    # when the member follows a link away
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Jobs").click()
+    # then the browser asks first, and staying keeps the text
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    expect(page).to_have_url(f"{live_server.url}/profile/")
+    expect(page.locator("#about").get_by_label("Headline")).to_have_value("Not saved yet")
