@@ -134,3 +134,22 @@ def test_admin_column_headers_and_counts_are_indonesian(admin_client, member):
     assert "Updated at" not in body
     assert "1 status persetujuan" in body
     assert "consent states" not in body.lower()
+
+
+@pytest.mark.django_db
+def test_objects_are_named_in_the_page_language(member):
+    # given
+    from careers import services
+
+    employment = services.employment_add(
+        user=member,
+        employer_name="Tokopedia",
+        title="Data Engineer",
+        start_date=dt.date(2021, 1, 1),
+        is_current=True,
+    )
+    # when
+    with translation.override("id"):
+        shown = str(employment)
+    # then
+    assert shown == "Data Engineer di Tokopedia"
