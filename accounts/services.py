@@ -136,11 +136,17 @@ def _token_hash(token: str) -> str:
 
 
 def employer_invite(
-    *, employer: Employer, inviter: User, email: str, role: str = "recruiter"
+    *,
+    employer: Employer,
+    inviter: User,
+    email: str,
+    role: str = "recruiter",
+    base_url: str | None = None,
 ) -> EmployerInvitation:
     """Invite someone by e-mail to join an employer; only an owner may invite.
 
-    The e-mail carries a random token; only its hash is stored.
+    The e-mail carries a random token; only its hash is stored. The link points at
+    ``base_url`` (the host serving the owner's request), else SITE_URL.
     """
     if not EmployerMembership.objects.filter(
         employer=employer, user=inviter, role=EmployerMembership.Role.OWNER
@@ -160,7 +166,9 @@ def employer_invite(
         invited_by=inviter,
         expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
     )
-    link = settings.SITE_URL + reverse("accounts:invitation-accept", args=[token])
+    link = (base_url or settings.SITE_URL).rstrip("/") + reverse(
+        "accounts:invitation-accept", args=[token]
+    )
     transaction.on_commit(
         lambda: send_mail(
             subject=_("You are invited to recruit for %(employer)s") % {"employer": employer.name},

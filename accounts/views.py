@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -61,7 +62,9 @@ def signup(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend="accounts.backends.EmailBackend")
             messages.success(request, _("Welcome! Your account is ready."))
-            return redirect(_next_url(request))
+            # Next: choose consents, all off to start with, then on to where the member was going.
+            welcome = reverse("consent:welcome")
+            return redirect(f"{welcome}?{urlencode({'next': _next_url(request, '/profile/')})}")
     return render(request, "accounts/signup.html", {"form": form})
 
 
@@ -162,6 +165,7 @@ def employer_invite(request: HttpRequest, employer_id: str) -> HttpResponse:
             inviter=request.user,
             email=form.cleaned_data["email"],
             role=form.cleaned_data["role"],
+            base_url=request.build_absolute_uri("/"),
         )
     except ValidationError as exc:
         for error in exc.messages:

@@ -617,6 +617,8 @@ def candidate_get_for_recruiter(*, user: Any, employer: Any, public_id: Any) -> 
             category="career profile",
             purpose=PurposeCode.CANDIDATE_DISCOVERY,
             detail=employer.name,  # "why" (the purpose) is worded when the member reads it
+            detail_key="employer_viewed_profile",
+            detail_params={"employer": employer.name},
             accessor_label=label,
         )
         return CandidateProfile(
@@ -641,6 +643,8 @@ def candidate_get_for_recruiter(*, user: Any, employer: Any, public_id: Any) -> 
         category="career profile (application)",
         purpose=PurposeCode.SHARE_PROFILE_WITH_EMPLOYERS,
         detail=f"{employer.name}: {application.job.title}",
+        detail_key="employer_viewed_application",
+        detail_params={"employer": employer.name, "job": application.job.title},
         accessor_label=label,
     )
     return CandidateProfile(

@@ -106,6 +106,8 @@ def application_submit(*, user: Any, job_id: Any, note: str = "") -> Application
         purpose=PurposeCode.SHARE_PROFILE_WITH_EMPLOYERS,
         detail=_("Shared with %(employer)s when you applied to “%(job)s”.")
         % {"employer": job.employer.name, "job": job.title},
+        detail_key="shared_on_apply",
+        detail_params={"employer": job.employer.name, "job": job.title},
         accessor_label=job.employer.name,
     )
     activity_record(user=user, kind=ActivityEvent.Kind.APPLIED, job=job)

@@ -201,6 +201,9 @@ RULES: dict[str, Rule] = {
     "consent:withdraw": member({200, 302, 405}, values=PURPOSE),
     "consent:history": member(),
     "consent:receipt": owned(*GRANTS),
+    "consent:receipt_page": owned(*GRANTS),
+    # The consents step after sign-up acts on the caller's own consents only.
+    "consent:welcome": member({200, 302}),
     "consent:policies": public(),
     "consent:access_log": member(),
     "consent:export": member(),
@@ -209,6 +212,7 @@ RULES: dict[str, Rule] = {
     # Purpose routes act on the caller's own consent: no one else's data is addressable.
     "api:consent-detail": member({200, 404, 405}, values=PURPOSE),
     "api:consent-receipt": member({200, 404}, values=PURPOSE),
+    "api:consent-receipt-by-id": owned(*GRANTS),
     "api:consent-access-log": member(),
     "api:consent-export": member(),
     # --- biometrics ---------------------------------------------------------------------------
@@ -239,6 +243,7 @@ RULES: dict[str, Rule] = {
     # The id is a catalogue skill's: each member removes it from their own profile only.
     "careers:skill_remove": post_only(member(values={"skill_id": "1"})),
     "careers:skill_add": post_only(member()),
+    "careers:skill_update": post_only(member(values={"skill_id": "1"})),
     "careers:preferences": post_only(member()),
     "careers:jobs": member(),
     "careers:recommended": member(per_role=dict.fromkeys(NO_CAREER_CONSENT, frozenset({302}))),
@@ -253,6 +258,7 @@ RULES: dict[str, Rule] = {
         per_role=dict.fromkeys(NO_CAREER_CONSENT, frozenset({302})),
         consent_gate=True,
     ),
+    "careers:saved_jobs": member(),
     "careers:activity": member(),
     "careers:applications": member(),
     "careers:application_withdraw": post_only(owned(*APPLICATIONS)),
@@ -262,6 +268,9 @@ RULES: dict[str, Rule] = {
     "api:careers-activity": member(),
     "api:careers-activity-event": owned(*ACTIVITY, ok={405}, denied={405}, writes=("delete",)),
     "api:careers-jobs": member(),
+    "api:careers-saved-jobs": member(),
+    "api:careers-dismissed-jobs": member(),
+    "api:careers-skill-suggest": member(),
     "api:careers-recommended": member(per_role=dict.fromkeys(NO_CAREER_CONSENT, frozenset({403}))),
     "api:careers-job": owned(*MEMBER_JOBS, access="member"),
     "api:careers-job-apply": post_only(owned(*MEMBER_JOBS, access="member", consent_gate=True)),
