@@ -53,10 +53,30 @@ SEARCH_PARAMS = [
     OpenApiParameter("skills", str, description="Comma-separated skills; aliases understood."),
     OpenApiParameter("match", str, enum=["all", "any"]),
     OpenApiParameter("q", str, description="Title keywords (all must match)."),
-    OpenApiParameter("location", str, description="Home city."),
+    OpenApiParameter(
+        "title_scope",
+        str,
+        enum=["any", "current"],
+        description="Match q in any title (default) or only the headline and current jobs.",
+    ),
+    OpenApiParameter("location", str, description="Lives in this city."),
+    OpenApiParameter(
+        "work_location", str, description="Willing to work in this city (wanted, or lives there)."
+    ),
     OpenApiParameter("remote", str, enum=["remote", "hybrid", "onsite"]),
     OpenApiParameter("min_years", int),
     OpenApiParameter("verified", bool),
+    OpenApiParameter(
+        "education",
+        int,
+        enum=[1, 2, 3, 4, 5],
+        description="At least: 1 secondary, 2 diploma, 3 bachelor, 4 master, 5 doctorate.",
+    ),
+    OpenApiParameter("field_of_study", str, description="Words of the field of study."),
+    OpenApiParameter(
+        "active_days", int, enum=[7, 30, 90, 365], description="Active in the last N days."
+    ),
+    OpenApiParameter("sort", str, enum=["relevance", "recent", "years"]),
     OpenApiParameter("page", int, description="1-50"),
 ]
 
@@ -118,8 +138,12 @@ class CandidateListView(RecruiterAPIView):
 
         return Response(
             {
+                "count": page.total,
+                "count_capped": page.total_capped,
+                "pages": page.pages,
                 "page": page.page,
                 "page_size": page.page_size,
+                "sort": query.sort,
                 "next": link(page.page + 1) if page.has_next else None,
                 "previous": link(page.page - 1) if page.has_previous else None,
                 "searched_skills": page.searched_skills,

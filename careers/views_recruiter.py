@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from careers import search
 from careers.forms_recruiter import CandidateSearchForm, JobForm, JobStatusForm, SavedSearchForm
 from careers.models import Application, Job
+from careers.search_text import query_from_params, query_sentence
 from careers.selectors import (
     application_get_for_recruiter,
     applications_for_job,
@@ -267,13 +268,25 @@ def candidates(request: HttpRequest) -> HttpResponse:
             "params": urlencode(params),
             "prev_params": urlencode(query.as_params(page=page.page - 1)) if page else "",
             "next_params": urlencode(query.as_params(page=page.page + 1)) if page else "",
-            "save_form": SavedSearchForm(),
-            "saved": [
-                (s, urlencode(s.params))
-                for s in search.saved_searches_for(employer=request.employer)
+            "page_links": [
+                (n, urlencode(query.as_params(page=n)) if n else "")
+                for n in (page.page_numbers() if page and query else [])
             ],
+            "sentence": query_sentence(query) if query else "",
+            "save_form": SavedSearchForm(),
+            "saved": _saved_rows(request.employer),
         },
     )
+
+
+def _saved_rows(employer: Any) -> list[tuple[Any, str, str]]:
+    """Each saved search with its link and its filters as a sentence in the page's language."""
+    rows = []
+    for saved in search.saved_searches_for(employer=employer):
+        query = query_from_params(saved.params)
+        sentence = query_sentence(query) if query else _("These filters no longer apply.")
+        rows.append((saved, urlencode(saved.params), sentence))
+    return rows
 
 
 def _without_page(form: CandidateSearchForm) -> CandidateSearchForm:
@@ -317,8 +330,7 @@ def saved_searches(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(
             reverse("careers:recruiter-candidates") + "?" + request.GET.urlencode()
         )
-    rows = [(s, urlencode(s.params)) for s in search.saved_searches_for(employer=request.employer)]
-    return _render(request, "saved_searches.html", {"rows": rows})
+    return _render(request, "saved_searches.html", {"rows": _saved_rows(request.employer)})
 
 
 @recruiter_view
