@@ -41,11 +41,18 @@ def stop_discovery(user: Any) -> list[str]:
         from careers.search import candidate_index_refresh  # type: ignore[attr-defined]
     except ImportError:
         return []
+    from careers.services.outreach import outreach_delete_for
+
     profile_id = CareerProfile.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
     if profile_id is None:
         return []
     candidate_index_refresh(profile_id)
-    return [_("Employers can no longer find you in candidate search.")]
+    notes = [_("Employers can no longer find you in candidate search.")]
+    if outreach_delete_for(user=user):
+        notes.append(
+            _("We deleted the invitations you received and the lists employers saved you to.")
+        )
+    return notes
 
 
 @on_erasure
@@ -55,8 +62,11 @@ def erase_careers(user: Any) -> None:
     Applications are deleted outright rather than kept as stubs: a stub would still tell the
     employer who applied. Their audit rows go with them (cascade).
     """
-    from careers.models import ActivityEvent, Application, CareerProfile
+    from careers.models import ActivityEvent, Application, CareerProfile, OutreachPreference
+    from careers.services.outreach import outreach_delete_for
 
+    outreach_delete_for(user=user)
+    OutreachPreference.objects.filter(user_id=user.pk).delete()
     Application.objects.filter(applicant_id=user.pk).delete()
     ActivityEvent.objects.filter(user_id=user.pk).delete()
     CareerProfile.objects.filter(user_id=user.pk).delete()
@@ -65,15 +75,42 @@ def erase_careers(user: Any) -> None:
 @export_section("careers")
 def export_careers(user: Any) -> dict:
     """Return the member's profile, job-search activity and applications."""
+    from careers.models import SourcedCandidate
     from careers.selectors import (
         activity_for_user,
         applications_for_user,
         profile_for_user,
         profile_public_dict,
     )
+    from careers.selectors.outreach import invitations_for_member
+    from careers.services.outreach import outreach_preference
 
     profile = profile_for_user(user=user)
+    preference = outreach_preference(user=user)
     return {
+        "invitation_choices": {"invitations": preference.invitations, "email": preference.email},
+        "invitations": [
+            {
+                "job": inv.job.title,
+                "employer": inv.job.employer.name,
+                "message": inv.message,
+                "status": inv.status,
+                "invited_at": inv.created_at.isoformat(),
+                "answered_at": inv.responded_at.isoformat() if inv.responded_at else None,
+            }
+            for inv in invitations_for_member(user=user)
+        ],
+        "saved_by_employers": [
+            {
+                "employer": entry.employer.name,
+                "job": entry.job.title if entry.job else None,
+                "talent_pool": entry.pool.name if entry.pool else None,
+                "saved_at": entry.created_at.isoformat(),
+            }
+            for entry in SourcedCandidate.objects.filter(profile__user_id=user.pk)
+            .select_related("employer", "job", "pool")
+            .order_by("created_at")
+        ],
         "profile": profile_public_dict(profile) | {"visibility": profile.visibility}
         if profile
         else None,

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from careers import api_outreach as outreach
 from careers import api_recruiter as api
 
 urlpatterns = [
@@ -10,6 +11,23 @@ urlpatterns = [
         "candidates/<str:public_id>/",
         api.CandidateDetailView.as_view(),
         name="recruiter-candidate",
+    ),
+    path(
+        "candidates/<str:public_id>/save/",
+        outreach.CandidateSaveView.as_view(),
+        name="recruiter-candidate-save",
+    ),
+    path(
+        "candidates/<str:public_id>/invite/",
+        outreach.CandidateInviteView.as_view(),
+        name="recruiter-candidate-invite",
+    ),
+    path("pools/", outreach.PoolListView.as_view(), name="recruiter-pools"),
+    path("pools/<str:pool_id>/", outreach.PoolDetailView.as_view(), name="recruiter-pool"),
+    path(
+        "jobs/<str:job_id>/sourced/",
+        outreach.JobSourcedView.as_view(),
+        name="recruiter-job-sourced",
     ),
     path("jobs/", api.JobListView.as_view(), name="recruiter-jobs"),
     path("jobs/<str:job_id>/", api.JobDetailView.as_view(), name="recruiter-job"),

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from careers import views_outreach as outreach
 from careers import views_recruiter as views
 
 urlpatterns = [
@@ -22,6 +23,19 @@ urlpatterns = [
     ),
     path("candidates/", views.candidates, name="recruiter-candidates"),
     path("candidates/<str:public_id>/", views.candidate_detail, name="recruiter-candidate"),
+    path(
+        "candidates/<str:public_id>/save/", outreach.candidate_save, name="recruiter-candidate-save"
+    ),
+    path(
+        "candidates/<str:public_id>/invite/",
+        outreach.candidate_invite,
+        name="recruiter-candidate-invite",
+    ),
+    path("pools/", outreach.pools, name="recruiter-pools"),
+    path("pools/<str:pool_id>/", outreach.pool_detail, name="recruiter-pool"),
+    path(
+        "sourced/<str:entry_id>/remove/", outreach.sourced_remove, name="recruiter-sourced-remove"
+    ),
     path("searches/", views.saved_searches, name="recruiter-searches"),
     path(
         "searches/<str:saved_search_id>/delete/",

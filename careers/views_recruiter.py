@@ -29,6 +29,7 @@ from careers.selectors import (
     job_get_for_recruiter,
     jobs_for_employer,
 )
+from careers.selectors.outreach import sourced_for
 from careers.services.applications import RECRUITER_STAGES, application_move
 from careers.services.jobs import job_create, job_set_status, job_update
 from config.errors import ApplicationError
@@ -165,6 +166,7 @@ def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
         request,
         "job_detail.html",
         {
+            "sourced": sourced_for(employer=job.employer, job=job),
             "job": job,
             "form": form,
             "status_form": JobStatusForm(initial={"status": job.status}),
@@ -303,7 +305,12 @@ def candidate_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     candidate = search.candidate_get_for_recruiter(
         user=request.user, employer=request.employer, public_id=public_id
     )
-    return _render(request, "candidate_detail.html", {"candidate": candidate, "p": candidate.data})
+    from careers.views_outreach import outreach_context
+
+    context = {"candidate": candidate, "p": candidate.data}
+    if candidate.source == "discovery":
+        context |= outreach_context(request.employer)
+    return _render(request, "candidate_detail.html", context)
 
 
 @recruiter_view

@@ -7,6 +7,12 @@ from careers.models.applications import (
     ApplicationUserObjectPermission,
 )
 from careers.models.jobs import Job, JobSkill
+from careers.models.outreach import (
+    JobInvitation,
+    OutreachPreference,
+    SourcedCandidate,
+    TalentPool,
+)
 from careers.models.profiles import (
     CareerProfile,
     Education,
@@ -29,11 +35,15 @@ __all__ = [
     "Education",
     "Employment",
     "Job",
+    "JobInvitation",
     "JobPreference",
     "JobSkill",
     "JobType",
+    "OutreachPreference",
     "ProfileSkill",
     "RemoteMode",
     "Skill",
     "SkillAlias",
+    "SourcedCandidate",
+    "TalentPool",
 ]

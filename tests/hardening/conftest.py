@@ -189,6 +189,28 @@ def world(
     w.objects["search_b"] = saved_search_create(
         employer=employer_b, actor=recruiter_b, name="Pythonistas", query=CandidateQuery()
     )
+    # Outreach: a pool per employer, a saved candidate per employer, an invitation per member.
+    from careers.models import JobInvitation
+    from careers.services import outreach
+
+    w.objects["pool_a"] = outreach.pool_create(employer=employer_a, actor=recruiter_a, name="A")
+    w.objects["pool_b"] = outreach.pool_create(employer=employer_b, actor=recruiter_b, name="B")
+    w.objects["sourced_a"] = outreach.candidate_save(
+        employer=employer_a, actor=recruiter_a, public_id=member_profile.public_id, job_id=job_a.pk
+    )[0]
+    w.objects["sourced_b"] = outreach.candidate_save(
+        employer=employer_b,
+        actor=recruiter_b,
+        public_id=member_profile.public_id,
+        pool_id=w.objects["pool_b"].pk,
+    )[0]
+    w.objects["member_invitation"] = outreach.invitation_send(
+        employer=employer_b, actor=recruiter_b, public_id=member_profile.public_id, job_id=job_b.pk
+    )
+    # other_member is not discoverable now; the invitation is from before they went private.
+    w.objects["other_invitation"] = JobInvitation.objects.create(
+        job=job_a, profile=other_profile, invited_by=recruiter_a
+    )
     # Consent receipts of two people.
     w.objects["member_grant"] = ConsentEvent.objects.filter(user=member).first()
     w.objects["other_grant"] = ConsentEvent.objects.filter(user=other_member).first()

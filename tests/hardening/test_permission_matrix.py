@@ -138,6 +138,10 @@ RECRUITER_APPLICATIONS = (
     Probe("other_application", EMPLOYER_B),
 )
 SEARCHES = (Probe("search_a", EMPLOYER_A), Probe("search_b", EMPLOYER_B))
+POOLS = (Probe("pool_a", EMPLOYER_A), Probe("pool_b", EMPLOYER_B))
+SOURCED = (Probe("sourced_a", EMPLOYER_A), Probe("sourced_b", EMPLOYER_B))
+# Invitations to apply: each member answers their own only.
+INVITATIONS = (own("member_invitation", "member"), own("other_invitation", "other_member"))
 # Candidates: member is discoverable (every employer); other_member is not, but applied to B.
 CANDIDATES = (
     Probe("member_profile", RECRUITERS, "public_id"),
@@ -299,6 +303,34 @@ RULES: dict[str, Rule] = {
         denied=API_RECRUITER_DENIED, writes=("post",), payload={"name": "Intruder search"}
     ),
     "api:recruiter-search": owned(*SEARCHES, access="recruiter", writes=("delete",)),
+    # --- careers: outreach (saved candidates, talent pools, invitations) -------------------------
+    "careers:recruiter-candidate-save": post_only(
+        owned(*CANDIDATES, access="recruiter"), {"new_pool": "Intruder pool"}
+    ),
+    "careers:recruiter-candidate-invite": post_only(
+        owned(*CANDIDATES, access="recruiter"), {"message": "Intruder"}
+    ),
+    "careers:recruiter-pools": recruiter(
+        denied=HTML_RECRUITER_DENIED, writes=("post",), payload={"name": "Intruder pool"}
+    ),
+    "careers:recruiter-pool": owned(*POOLS, access="recruiter"),
+    "careers:recruiter-sourced-remove": post_only(owned(*SOURCED, access="recruiter")),
+    "api:recruiter-candidate-save": post_only(
+        owned(*CANDIDATES, access="recruiter"), {"pool": str(uuid.uuid4())}
+    ),
+    "api:recruiter-candidate-invite": post_only(
+        owned(*CANDIDATES, access="recruiter"), {"job": str(uuid.uuid4()), "message": "Intruder"}
+    ),
+    "api:recruiter-pools": recruiter(
+        denied=API_RECRUITER_DENIED, writes=("post",), payload={"name": "Intruder pool"}
+    ),
+    "api:recruiter-pool": owned(*POOLS, access="recruiter"),
+    "api:recruiter-job-sourced": owned(*RECRUITER_JOBS, access="recruiter"),
+    "careers:invitations": member(),
+    "careers:invitation_decline": post_only(owned(*INVITATIONS)),
+    "api:careers-invitations": member(),
+    "api:careers-invitation-choices": member(),
+    "api:careers-invitation-decline": post_only(owned(*INVITATIONS)),
 }
 
 
