@@ -252,3 +252,125 @@ class MyInvitationChoicesView(APIView):
         data.is_valid(raise_exception=True)
         preference = outreach.outreach_preference_update(user=request.user, **data.validated_data)
         return Response(ChoicesSerializer(preference).data)
+
+
+# --- the board, notes, news ---------------------------------------------------------------------
+
+
+class BoardCardSerializer(serializers.Serializer):
+    application = serializers.UUIDField(source="pk")
+    headline = serializers.SerializerMethodField()
+    applied_at = serializers.DateTimeField(source="created_at")
+    rating = serializers.FloatField(allow_null=True)
+    notes = serializers.IntegerField(source="note_count")
+
+    def get_headline(self, app: Any) -> str:
+        return str(app.profile_snapshot.get("headline", ""))
+
+
+class BoardColumnSerializer(serializers.Serializer):
+    stage = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    applications = BoardCardSerializer(many=True, source="cards", required=False)
+    sourced = SourcedRowSerializer(many=True, required=False)
+
+
+class BoardSerializer(serializers.Serializer):
+    columns = BoardColumnSerializer(many=True)
+
+
+class JobBoardView(RecruiterAPIView):
+    """GET: the job's board, a column per stage (sourced first) with counts."""
+
+    @extend_schema(
+        operation_id="recruiter_job_board", parameters=[EMPLOYER], responses={200: BoardSerializer}
+    )
+    def get(self, request: Request, job_id: str) -> Response:
+        from careers.selectors.outreach import job_board
+
+        job = job_get_for_recruiter(user=request.user, job_id=job_id)
+        columns = job_board(user=request.user, job=job)
+        return Response({"columns": BoardColumnSerializer(columns, many=True).data})
+
+
+class NoteSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    body = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    rating = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=5)
+    author = serializers.CharField(source="author.display_name", read_only=True, default="")
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class NoteListSerializer(serializers.Serializer):
+    results = NoteSerializer(many=True)
+
+
+class ApplicationNotesView(RecruiterAPIView):
+    """GET: an application's private notes and ratings. POST {"body", "rating"}: add one."""
+
+    def _application(self, request: Request, application_id: str) -> Any:
+        from django.http import Http404
+
+        from careers.selectors import applications_granted_to
+        from careers.services.outreach import _uuid
+
+        found = applications_granted_to(user=request.user).filter(pk=_uuid(application_id)).first()
+        if found is None:
+            raise Http404
+        return found
+
+    @extend_schema(operation_id="recruiter_application_notes", responses={200: NoteListSerializer})
+    def get(self, request: Request, application_id: str) -> Response:
+        application = self._application(request, application_id)
+        notes = application.notes.select_related("author").order_by("created_at")
+        return Response({"results": NoteSerializer(notes, many=True).data})
+
+    @extend_schema(
+        operation_id="recruiter_application_note_create",
+        request=NoteSerializer,
+        responses={201: NoteSerializer},
+    )
+    def post(self, request: Request, application_id: str) -> Response:
+        from careers.services.pipeline import note_add
+
+        application = self._application(request, application_id)
+        data = NoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        note = note_add(
+            application=application,
+            actor=request.user,
+            body=data.validated_data.get("body", ""),
+            rating=data.validated_data.get("rating"),
+        )
+        return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+
+class NewsSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    kind = serializers.CharField()
+    job = serializers.UUIDField(source="job_id", allow_null=True)
+    job_title = serializers.CharField(source="job.title", default="")
+    employer = serializers.CharField(source="job.employer.name", default="")
+    stage = serializers.CharField()
+    stage_label = serializers.CharField()
+    message = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class NewsListSerializer(serializers.Serializer):
+    results = NewsSerializer(many=True)
+
+
+class MyNewsView(APIView):
+    """GET: news about the caller's applications (stage changes), newest first."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="me_news_list", responses={200: NewsListSerializer})
+    def get(self, request: Request) -> Response:
+        from careers.selectors.outreach import news_for_member
+
+        return Response(
+            {"results": NewsSerializer(news_for_member(user=request.user), many=True).data}
+        )

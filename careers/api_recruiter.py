@@ -274,7 +274,11 @@ class ApplicationStageView(RecruiterAPIView):
         if application is None:
             raise Http404
         application = application_move(
-            application=application, actor=request.user, stage=serializer.validated_data["stage"]
+            application=application,
+            actor=request.user,
+            stage=serializer.validated_data["stage"],
+            reason=serializer.validated_data.get("reason", ""),
+            message=serializer.validated_data.get("message", ""),
         )
         return Response(RecruiterApplicationSerializer(application).data)
 

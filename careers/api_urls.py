@@ -19,6 +19,7 @@ urlpatterns = [
         member.MyActivityDetailView.as_view(),
         name="careers-activity-event",
     ),
+    path("me/news/", api_outreach.MyNewsView.as_view(), name="careers-news"),
     path("me/invitations/", api_outreach.MyInvitationsView.as_view(), name="careers-invitations"),
     path(
         "me/invitations/choices/",

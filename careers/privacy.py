@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from consent.purposes import PurposeCode
-from consent.registry import export_section, on_erasure, on_withdrawal
+from consent.registry import export_section, on_erasure, on_retention, on_withdrawal
 
 
 @on_withdrawal(PurposeCode.JOB_RECOMMENDATIONS)
@@ -62,20 +62,35 @@ def erase_careers(user: Any) -> None:
     Applications are deleted outright rather than kept as stubs: a stub would still tell the
     employer who applied. Their audit rows go with them (cascade).
     """
-    from careers.models import ActivityEvent, Application, CareerProfile, OutreachPreference
+    from careers.models import (
+        ActivityEvent,
+        Application,
+        CareerNotification,
+        CareerProfile,
+        OutreachPreference,
+    )
     from careers.services.outreach import outreach_delete_for
 
     outreach_delete_for(user=user)
+    CareerNotification.objects.filter(user_id=user.pk).delete()
     OutreachPreference.objects.filter(user_id=user.pk).delete()
     Application.objects.filter(applicant_id=user.pk).delete()
     ActivityEvent.objects.filter(user_id=user.pk).delete()
     CareerProfile.objects.filter(user_id=user.pk).delete()
 
 
+@on_retention("careers_notes")
+def notes_retention(now: Any) -> int:
+    """Employers' notes and ratings on closed applications go after a year."""
+    from careers.services.pipeline import notes_retention_sweep
+
+    return notes_retention_sweep(now=now)
+
+
 @export_section("careers")
 def export_careers(user: Any) -> dict:
     """Return the member's profile, job-search activity and applications."""
-    from careers.models import SourcedCandidate
+    from careers.models import CareerNotification, SourcedCandidate
     from careers.selectors import (
         activity_for_user,
         applications_for_user,
@@ -134,7 +149,26 @@ def export_careers(user: Any) -> dict:
                 "applied_at": app.created_at.isoformat(),
                 "withdrawn_at": app.withdrawn_at.isoformat() if app.withdrawn_at else None,
                 "profile_shared": app.profile_snapshot,
+                "employer_notes": [
+                    {
+                        "author": getattr(note.author, "display_name", "") or "",
+                        "rating": note.rating,
+                        "note": note.body,
+                        "at": note.created_at.isoformat(),
+                    }
+                    for note in app.notes.select_related("author").order_by("created_at")
+                ],
             }
             for app in applications_for_user(user=user)
+        ],
+        "news": [
+            {
+                "kind": notice.kind,
+                "job": notice.job.title if notice.job else None,
+                "stage": notice.stage,
+                "message": notice.message,
+                "at": notice.created_at.isoformat(),
+            }
+            for notice in CareerNotification.objects.filter(user_id=user.pk).select_related("job")
         ],
     }

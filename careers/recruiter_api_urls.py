@@ -29,6 +29,12 @@ urlpatterns = [
         outreach.JobSourcedView.as_view(),
         name="recruiter-job-sourced",
     ),
+    path("jobs/<str:job_id>/board/", outreach.JobBoardView.as_view(), name="recruiter-job-board"),
+    path(
+        "applications/<str:application_id>/notes/",
+        outreach.ApplicationNotesView.as_view(),
+        name="recruiter-application-notes",
+    ),
     path("jobs/", api.JobListView.as_view(), name="recruiter-jobs"),
     path("jobs/<str:job_id>/", api.JobDetailView.as_view(), name="recruiter-job"),
     path(

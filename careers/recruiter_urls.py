@@ -10,6 +10,7 @@ urlpatterns = [
     path("employer/", views.employer_switch, name="recruiter-employer"),
     path("jobs/new/", views.job_new, name="recruiter-job-new"),
     path("jobs/<str:job_id>/", views.job_detail, name="recruiter-job"),
+    path("jobs/<str:job_id>/board/", outreach.job_board, name="recruiter-job-board"),
     path("jobs/<str:job_id>/status/", views.job_status, name="recruiter-job-status"),
     path(
         "applications/<str:application_id>/",
@@ -20,6 +21,11 @@ urlpatterns = [
         "applications/<str:application_id>/stage/",
         views.application_stage,
         name="recruiter-application-stage",
+    ),
+    path(
+        "applications/<str:application_id>/notes/",
+        outreach.application_note,
+        name="recruiter-application-note",
     ),
     path("candidates/", views.candidates, name="recruiter-candidates"),
     path("candidates/<str:public_id>/", views.candidate_detail, name="recruiter-candidate"),

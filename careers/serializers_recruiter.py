@@ -95,6 +95,18 @@ class RecruiterApplicationDetailSerializer(RecruiterApplicationSerializer):
 
 class StageInputSerializer(serializers.Serializer):
     stage = serializers.CharField(max_length=20)
+    reason = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        help_text="Required to reject: skills, experience, filled, other_candidate, other.",
+    )
+    message = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        help_text="Optional message to the applicant when rejecting.",
+    )
 
 
 class SavedSearchSerializer(serializers.Serializer):

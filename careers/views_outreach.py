@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -161,10 +161,15 @@ def invitations(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Your choices are saved."))
         return redirect("careers:invitations")
+    from careers.selectors.outreach import news_for_member
+    from careers.services.pipeline import notifications_mark_read
+
+    news = news_for_member(user=request.user)
+    notifications_mark_read(user=request.user)
     return render(
         request,
         "careers/invitations.html",
-        {"invitations": invitations_for_member(user=request.user), "form": form},
+        {"invitations": invitations_for_member(user=request.user), "form": form, "news": news},
     )
 
 
@@ -175,3 +180,72 @@ def invitation_decline(request: HttpRequest, invitation_id: str) -> HttpResponse
     outreach.invitation_decline(user=request.user, invitation_id=invitation_id)
     messages.success(request, _("Invitation declined. The employer is not told."))
     return redirect("careers:invitations")
+
+
+# --- the board per job and notes ------------------------------------------------------------
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=gettext_lazy("Private note"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Only your employer's recruiters see notes and ratings."),
+    )
+    rating = forms.TypedChoiceField(
+        label=gettext_lazy("Rating"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *((str(n), f"{n}/5") for n in range(1, 6))],
+    )
+
+
+@recruiter_view
+def job_board(request: HttpRequest, job_id: str) -> HttpResponse:
+    """A job's board: a column per stage with counts; move cards with buttons."""
+    from careers.selectors import job_get_for_recruiter
+    from careers.selectors.outreach import job_board as board
+    from careers.services.pipeline import REJECT_REASONS
+
+    job = job_get_for_recruiter(user=request.user, job_id=job_id)
+    return _render(
+        request,
+        "board.html",
+        {
+            "job": job,
+            "columns": board(user=request.user, job=job),
+            "reasons": list(REJECT_REASONS.items()),
+        },
+    )
+
+
+@recruiter_view
+@require_POST
+def application_note(request: HttpRequest, application_id: str) -> HttpResponse:
+    """Add a private note and/or rating to an application."""
+    from careers.selectors import applications_granted_to
+    from careers.services.outreach import _uuid
+    from careers.services.pipeline import note_add
+
+    application = applications_granted_to(user=request.user).filter(pk=_uuid(application_id))
+    found = application.first()
+    if found is None:
+        raise Http404
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            note_add(
+                application=found,
+                actor=request.user,
+                body=form.cleaned_data["body"],
+                rating=form.cleaned_data["rating"],
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Note saved."))
+    else:
+        messages.error(request, _("Check the note and the rating."))
+    return redirect("careers:recruiter-application", application_id=found.pk)

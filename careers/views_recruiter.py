@@ -202,10 +202,20 @@ def application_detail(request: HttpRequest, application_id: str) -> HttpRespons
     stages = [
         (value, label) for value, label in Application.Stage.choices if value in RECRUITER_STAGES
     ]
+    from careers.services.pipeline import REJECT_REASONS
+    from careers.views_outreach import NoteForm
+
     return _render(
         request,
         "application_detail.html",
-        {"application": application, "p": application.profile_snapshot, "stages": stages},
+        {
+            "application": application,
+            "p": application.profile_snapshot,
+            "stages": [s for s in stages if s[0] != Application.Stage.REJECTED],
+            "reasons": list(REJECT_REASONS.items()),
+            "notes": application.notes.select_related("author").order_by("created_at"),
+            "note_form": NoteForm(),
+        },
     )
 
 
@@ -224,12 +234,18 @@ def application_stage(request: HttpRequest, application_id: str) -> HttpResponse
         raise Http404
     try:
         application_move(
-            application=application, actor=request.user, stage=request.POST.get("stage", "")
+            application=application,
+            actor=request.user,
+            stage=request.POST.get("stage", ""),
+            reason=request.POST.get("reason", ""),
+            message=request.POST.get("message", ""),
         )
     except (ValidationError, ApplicationError) as exc:
         messages.error(request, getattr(exc, "message", None) or " ".join(exc.messages))
     else:
-        messages.success(request, _("Stage changed."))
+        messages.success(request, _("Stage changed. The applicant is told."))
+    if request.POST.get("next") == "board":
+        return redirect("careers:recruiter-job-board", job_id=application.job_id)
     return redirect("careers:recruiter-application", application_id=application.pk)
 
 

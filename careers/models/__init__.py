@@ -13,6 +13,7 @@ from careers.models.outreach import (
     SourcedCandidate,
     TalentPool,
 )
+from careers.models.pipeline import ApplicationNote, CareerNotification
 from careers.models.profiles import (
     CareerProfile,
     Education,
@@ -29,8 +30,10 @@ from careers.models.search import *  # noqa: F403  (candidate-search models, car
 __all__ = [
     "ActivityEvent",
     "Application",
+    "ApplicationNote",
     "ApplicationStageChange",
     "ApplicationUserObjectPermission",
+    "CareerNotification",
     "CareerProfile",
     "Education",
     "Employment",

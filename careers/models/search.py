@@ -53,6 +53,7 @@ class CandidateSearchIndex(models.Model):
             models.Index(
                 fields=["-rank", "profile"],
                 name="careers_cand_rank",
+                include=["years", "active_on"],
                 condition=Q(discoverable=True),
             ),
             # The other two sort orders of a search with no key to match.
@@ -61,6 +62,7 @@ class CandidateSearchIndex(models.Model):
                 F("rank").desc(),
                 "profile",
                 name="careers_cand_years",
+                include=["active_on"],
                 condition=Q(discoverable=True),
             ),
             models.Index(
@@ -68,6 +70,7 @@ class CandidateSearchIndex(models.Model):
                 F("rank").desc(),
                 "profile",
                 name="careers_cand_active",
+                include=["years"],
                 condition=Q(discoverable=True),
             ),
         ]

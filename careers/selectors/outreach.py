@@ -56,6 +56,7 @@ def sourced_for(*, employer: Any, job: Any = None, pool: Any = None) -> list[dic
             "added_at": e.created_at,
             "added_by": getattr(e.added_by, "display_name", "") or "",
             "invited": e.profile_id in invited,
+            "user_id": e.profile.user_id,  # internal: never serialised
         }
         for e in rows
         if e.profile_id in live
@@ -73,3 +74,75 @@ def invitations_for_member(*, user: Any) -> QuerySet[JobInvitation]:
         .annotate(applied=Exists(applied))
         .order_by("-created_at")
     )
+
+
+# --- the board per job --------------------------------------------------------------------------
+
+BOARD_STAGES = [
+    Application.Stage.SUBMITTED,
+    Application.Stage.REVIEWING,
+    Application.Stage.INTERVIEW,
+    Application.Stage.OFFER,
+    Application.Stage.HIRED,
+    Application.Stage.REJECTED,
+]
+
+
+def job_board(*, user: Any, job: Any) -> list[dict[str, Any]]:
+    """The job's columns, in order: sourced (saved, not applied), then each stage's applications.
+
+    Applications are those ``user`` holds the grant for; each card carries the applicant's
+    shared headline, the average rating and the number of notes.
+    """
+    from django.db.models import Avg
+
+    from careers.selectors import applications_for_job
+
+    applications = list(
+        applications_for_job(user=user, job_id=job.pk)
+        .exclude(stage=Application.Stage.WITHDRAWN)
+        .annotate(rating=Avg("notes__rating"), note_count=Count("notes"))
+    )
+    applied_users = {a.applicant_id for a in applications}
+    sourced = [
+        row
+        for row in sourced_for(employer=job.employer, job=job)
+        if row["user_id"] not in applied_users
+    ]
+    columns: list[dict[str, Any]] = [
+        {"stage": "sourced", "label": _sourced_label(), "sourced": sourced, "count": len(sourced)}
+    ]
+    for index, stage in enumerate(BOARD_STAGES):
+        cards = [a for a in applications if a.stage == stage]
+        columns.append(
+            {
+                "stage": stage.value,
+                "label": stage.label,
+                "cards": cards,
+                "count": len(cards),
+                "previous": BOARD_STAGES[index - 1].value if 0 < index < 5 else "",
+                "next": BOARD_STAGES[index + 1].value if index < 4 else "",
+            }
+        )
+    return columns
+
+
+def _sourced_label() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("Sourced")
+
+
+def news_for_member(*, user: Any, limit: int = 50) -> list[Any]:
+    """The member's latest news (stage changes), each with its stage's label."""
+    from careers.models import CareerNotification
+
+    rows = list(
+        CareerNotification.objects.filter(user_id=user.pk)
+        .select_related("job", "job__employer")
+        .order_by("-created_at")[:limit]
+    )
+    labels = dict(Application.Stage.choices)
+    for row in rows:
+        row.stage_label = labels.get(row.stage, row.stage)
+    return rows

@@ -326,6 +326,15 @@ RULES: dict[str, Rule] = {
     ),
     "api:recruiter-pool": owned(*POOLS, access="recruiter"),
     "api:recruiter-job-sourced": owned(*RECRUITER_JOBS, access="recruiter"),
+    "careers:recruiter-job-board": owned(*RECRUITER_JOBS, access="recruiter"),
+    "careers:recruiter-application-note": post_only(
+        owned(*RECRUITER_APPLICATIONS, access="recruiter"), {"body": "Intruder"}
+    ),
+    "api:recruiter-job-board": owned(*RECRUITER_JOBS, access="recruiter"),
+    "api:recruiter-application-notes": owned(
+        *RECRUITER_APPLICATIONS, access="recruiter", writes=("post",), payload={"body": "Intruder"}
+    ),
+    "api:careers-news": member(),
     "careers:invitations": member(),
     "careers:invitation_decline": post_only(owned(*INVITATIONS)),
     "api:careers-invitations": member(),
