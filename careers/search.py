@@ -52,8 +52,10 @@ logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 MAX_PAGE = 50
-# Results are counted exactly up to the last reachable page; beyond, "1,000+".
-COUNT_CAP = MAX_PAGE * PAGE_SIZE
+# Results are counted exactly up to COUNT_CAP (ten pages); beyond, "more than 200". Every
+# counted candidate is re-checked live (consent, visibility, the hide rule), one index probe
+# each, so the cap bounds the cost of a search whatever N is.
+COUNT_CAP = 10 * PAGE_SIZE
 SORTS = ("relevance", "recent", "years")
 MAX_SKILLS = 10
 MAX_TERMS = 6
@@ -418,7 +420,7 @@ class CandidatePage:
     has_next: bool
     unknown_skills: list[str] = field(default_factory=list)
     searched_skills: list[str] = field(default_factory=list)
-    # Members who match and may be shown, counted exactly up to COUNT_CAP ("1,000+" beyond).
+    # Members who match and may be shown, counted exactly up to COUNT_CAP ("more than" beyond).
     total: int = 0
     total_capped: bool = False
 
@@ -428,8 +430,12 @@ class CandidatePage:
 
     @property
     def pages(self) -> int:
-        """How many pages the counted results fill (at most MAX_PAGE)."""
-        return min(MAX_PAGE, max(1, -(-self.total // self.page_size)))
+        """How many pages the counted results fill (at most MAX_PAGE); beyond the exact count,
+        at least one more than this page while there is a next one."""
+        counted = max(1, -(-self.total // self.page_size))
+        if self.total_capped:
+            counted = max(counted, self.page + (1 if self.has_next else 0))
+        return min(MAX_PAGE, counted)
 
     def page_numbers(self) -> list[int | None]:
         """Page links to show: first, last, and two either side of this one (None: a gap)."""
@@ -686,9 +692,10 @@ def candidate_search(
         return empty
 
     offset = (page - 1) * page_size
-    # Count every shown-able match up to the cap: one more than the cap says "1,000+".
+    # Count every shown-able match up to the cap: one more than the cap says "more than".
+    # Read half as many again: some ranked rows fail the live re-check (no consent, hiding).
     wanted = max(offset + page_size, COUNT_CAP) + 1
-    fetch = wanted
+    fetch = wanted + wanted // 2
     hidden_from = hiding_employers(employer=employer)
     try:
         with transaction.atomic():

@@ -132,7 +132,7 @@ class CandidatePageSerializer(serializers.Serializer):
     """One page of candidate search results (schema only)."""
 
     count = serializers.IntegerField(
-        help_text="Matching candidates you may see, exact up to 1000 (see count_capped)."
+        help_text="Matching candidates you may see, exact up to 200 (see count_capped)."
     )
     count_capped = serializers.BooleanField(help_text="True: more than count match.")
     pages = serializers.IntegerField(help_text="Pages the counted results fill (at most 50).")

@@ -74,6 +74,12 @@ def test_page_numbers_leave_gaps_far_from_the_current_page():
     page = CandidatePage(cards=[], page=10, page_size=20, has_next=True, total=1000)
     assert page.pages == 50
     assert page.page_numbers() == [1, None, 8, 9, 10, 11, 12, None, 50]
+    # beyond the exact count (200): one page past this one while there is a next page
+    deep = CandidatePage(
+        cards=[], page=14, page_size=20, has_next=True, total=200, total_capped=True
+    )
+    assert deep.pages == 15
+    assert deep.page_numbers() == [1, None, 12, 13, 14, 15]
 
 
 def test_sort_by_years_and_by_recent_activity(employer_a):
