@@ -71,6 +71,12 @@ def _render(
 ) -> HttpResponse:
     context.setdefault("employer", request.employer)  # type: ignore[attr-defined]
     context.setdefault("employers", search.recruiter_employers(user=request.user))
+    from accounts.selectors import user_employer_ids
+
+    context.setdefault(
+        "is_owner",
+        request.employer.pk in user_employer_ids(user=request.user, owner_only=True),  # type: ignore[attr-defined]
+    )
     return render(request, f"careers/recruiter/{template}", context, status=status)
 
 

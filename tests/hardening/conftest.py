@@ -11,7 +11,7 @@ import logging
 import shutil
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -211,6 +212,22 @@ def world(
     w.objects["other_invitation"] = JobInvitation.objects.create(
         job=job_a, profile=other_profile, invited_by=recruiter_a
     )
+    # Team management: a recruiter's membership and a pending invitation per employer.
+    from accounts.models import EmployerInvitation, EmployerMembership
+
+    w.objects["membership_a"] = EmployerMembership.objects.get(
+        employer=employer_a, user=recruiter_a
+    )
+    w.objects["membership_b"] = EmployerMembership.objects.get(
+        employer=employer_b, user=recruiter_b
+    )
+    for key, employer in (("team_invitation_a", employer_a), ("team_invitation_b", employer_b)):
+        w.objects[key] = EmployerInvitation.objects.create(
+            employer=employer,
+            email=f"{key}@example.test",
+            token_hash=key.ljust(64, "0"),
+            expires_at=timezone.now() + timedelta(days=7),
+        )
     # Consent receipts of two people.
     w.objects["member_grant"] = ConsentEvent.objects.filter(user=member).first()
     w.objects["other_grant"] = ConsentEvent.objects.filter(user=other_member).first()

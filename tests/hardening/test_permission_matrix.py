@@ -139,6 +139,16 @@ RECRUITER_APPLICATIONS = (
 )
 SEARCHES = (Probe("search_a", EMPLOYER_A), Probe("search_b", EMPLOYER_B))
 POOLS = (Probe("pool_a", EMPLOYER_A), Probe("pool_b", EMPLOYER_B))
+# Team management: only employer A's owner manages A's people and invitations; B has no owner
+# among the roles, so B's objects are nobody's.
+MEMBERSHIPS = (
+    Probe("membership_a", frozenset({"owner_a"})),
+    Probe("membership_b", NOBODY),
+)
+TEAM_INVITATIONS = (
+    Probe("team_invitation_a", frozenset({"owner_a"})),
+    Probe("team_invitation_b", NOBODY),
+)
 SOURCED = (Probe("sourced_a", EMPLOYER_A), Probe("sourced_b", EMPLOYER_B))
 # Invitations to apply: each member answers their own only.
 INVITATIONS = (own("member_invitation", "member"), own("other_invitation", "other_member"))
@@ -184,6 +194,13 @@ RULES: dict[str, Rule] = {
         owned(Probe("employer_a", frozenset({"owner_a"})), Probe("employer_b", NOBODY)),
         {"email": "intruder@example.test", "role": "recruiter"},
     ),
+    "accounts:employer-team": owned(
+        Probe("employer_a", frozenset({"owner_a"})), Probe("employer_b", NOBODY)
+    ),
+    "accounts:employer-member-role": post_only(owned(*MEMBERSHIPS), {"role": "owner"}),
+    "accounts:employer-member-remove": post_only(owned(*MEMBERSHIPS)),
+    "accounts:employer-invitation-resend": post_only(owned(*TEAM_INVITATIONS)),
+    "accounts:employer-invitation-revoke": post_only(owned(*TEAM_INVITATIONS)),
     # A random token: nobody accepts it, not even signed-in members (valid tokens: accounts).
     "accounts:invitation-accept": public({404}, values={"token": "not-a-real-token"}),
     "accounts:password-change": member(),
