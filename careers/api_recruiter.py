@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -328,8 +328,30 @@ class SavedSearchListView(RecruiterAPIView):
         return Response(SavedSearchSerializer(saved).data, status=status.HTTP_201_CREATED)
 
 
+class SavedSearchAlertSerializer(serializers.Serializer):
+    alert = serializers.BooleanField(help_text="Daily e-mail of new matching candidates.")
+
+
 class SavedSearchDetailView(RecruiterAPIView):
-    """GET or DELETE one of the employer's saved searches."""
+    """GET, PATCH {"alert"} or DELETE one of the employer's saved searches."""
+
+    @extend_schema(
+        operation_id="recruiter_search_update",
+        parameters=[EMPLOYER],
+        request=SavedSearchAlertSerializer,
+        responses={200: SavedSearchSerializer},
+    )
+    def patch(self, request: Request, saved_search_id: str) -> Response:
+        from careers.services.alerts import saved_search_set_alert
+
+        data = SavedSearchAlertSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        saved = saved_search_set_alert(
+            employer=self.employer,
+            saved_search_id=saved_search_id,
+            alert=data.validated_data["alert"],
+        )
+        return Response(SavedSearchSerializer(saved).data)
 
     @extend_schema(
         operation_id="recruiter_search_retrieve",

@@ -44,6 +44,11 @@ urlpatterns = [
     ),
     path("searches/", views.saved_searches, name="recruiter-searches"),
     path(
+        "searches/<str:saved_search_id>/alert/",
+        views.saved_search_alert,
+        name="recruiter-search-alert",
+    ),
+    path(
         "searches/<str:saved_search_id>/delete/",
         views.saved_search_delete,
         name="recruiter-search-delete",

@@ -116,6 +116,9 @@ class SavedSearchSerializer(serializers.Serializer):
     description = serializers.CharField(
         read_only=True, help_text="The filters as a sentence in the request's language."
     )
+    alert = serializers.BooleanField(
+        read_only=True, help_text="A daily e-mail of new matching candidates is on."
+    )
     created_at = serializers.DateTimeField(read_only=True)
 
     def to_representation(self, instance: Any) -> dict[str, Any]:

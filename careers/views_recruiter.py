@@ -364,6 +364,26 @@ def saved_searches(request: HttpRequest) -> HttpResponse:
 
 @recruiter_view
 @require_POST
+def saved_search_alert(request: HttpRequest, saved_search_id: str) -> HttpResponse:
+    """Turn a saved search's daily e-mail of new candidates on or off."""
+    from careers.services.alerts import saved_search_set_alert
+
+    saved = saved_search_set_alert(
+        employer=request.employer,
+        saved_search_id=saved_search_id,
+        alert=request.POST.get("alert") == "on",
+    )
+    messages.success(
+        request,
+        _("You will get a daily e-mail of new candidates.")
+        if saved.alert
+        else _("The daily e-mail is off."),
+    )
+    return redirect("careers:recruiter-searches")
+
+
+@recruiter_view
+@require_POST
 def saved_search_delete(request: HttpRequest, saved_search_id: str) -> HttpResponse:
     """Delete one of the employer's saved searches."""
     search.saved_search_delete(employer=request.employer, saved_search_id=saved_search_id)

@@ -130,6 +130,11 @@ class SavedSearch(models.Model):
     )
     name = models.CharField(_("name"), max_length=120)
     params = models.JSONField(_("filters"), default=dict)
+    # Daily e-mail digest of new matching candidates to the recruiter who saved it.
+    alert = models.BooleanField(_("daily e-mail of new candidates"), default=False)
+    alerted_at = models.DateTimeField(null=True, blank=True)
+    # Public ids already sent in a digest (newest last, at most ALERT_SEEN_MAX).
+    alert_seen = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -303,6 +303,9 @@ RULES: dict[str, Rule] = {
         denied=HTML_RECRUITER_DENIED, writes=("post",), payload={"name": "Intruder search"}
     ),
     "careers:recruiter-search-delete": post_only(owned(*SEARCHES, access="recruiter")),
+    "careers:recruiter-search-alert": post_only(
+        owned(*SEARCHES, access="recruiter"), {"alert": "on"}
+    ),
     "api:recruiter-candidates": recruiter(denied=API_RECRUITER_DENIED),
     "api:recruiter-candidate": owned(*CANDIDATES, access="recruiter"),
     "api:recruiter-jobs": recruiter(
@@ -319,7 +322,9 @@ RULES: dict[str, Rule] = {
     "api:recruiter-searches": recruiter(
         denied=API_RECRUITER_DENIED, writes=("post",), payload={"name": "Intruder search"}
     ),
-    "api:recruiter-search": owned(*SEARCHES, access="recruiter", writes=("delete",)),
+    "api:recruiter-search": owned(
+        *SEARCHES, access="recruiter", writes=("patch", "delete"), payload={"alert": True}
+    ),
     # --- careers: outreach (saved candidates, talent pools, invitations) -------------------------
     "careers:recruiter-candidate-save": post_only(
         owned(*CANDIDATES, access="recruiter"), {"new_pool": "Intruder pool"}
