@@ -245,3 +245,18 @@ def test_saved_search_in_the_api_carries_its_sentence(api_as, recruiter_a):
     assert created.status_code == 201, created.content
     listed = client.get(reverse("api:recruiter-searches")).json()["results"]
     assert listed[0]["description"] == "Title “nurse”, willing to work in Bandung"
+
+
+def test_experience_reads_the_same_on_the_card_and_the_profile(client, recruiter_a, employer_a):
+    # given a member with 5.7 years
+    profile = make_candidate(years=5)
+    CareerProfile.objects.filter(pk=profile.pk).update(years_experience="5.7")
+    candidate_index_refresh(profile.pk)
+    client.force_login(recruiter_a)
+    # when
+    cards = client.get(reverse("careers:recruiter-candidates")).content.decode()
+    page = client.get(reverse("careers:recruiter-candidate", args=[profile.public_id]))
+    # then
+    assert "5 years of experience" in cards
+    assert "5 years of experience" in page.content.decode()
+    assert "5.7" not in page.content.decode()
