@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from accounts import api_team as team
 from careers import api_outreach as outreach
 from careers import api_recruiter as api
 
@@ -34,6 +35,20 @@ urlpatterns = [
         "applications/<str:application_id>/notes/",
         outreach.ApplicationNotesView.as_view(),
         name="recruiter-application-notes",
+    ),
+    path("team/", team.TeamView.as_view(), name="recruiter-team"),
+    path(
+        "team/invitations/", team.TeamInvitationsView.as_view(), name="recruiter-team-invitations"
+    ),
+    path(
+        "team/invitations/<str:invitation_id>/",
+        team.TeamInvitationView.as_view(),
+        name="recruiter-team-invitation",
+    ),
+    path(
+        "team/members/<str:membership_id>/",
+        team.TeamMemberView.as_view(),
+        name="recruiter-team-member",
     ),
     path("jobs/", api.JobListView.as_view(), name="recruiter-jobs"),
     path("jobs/<str:job_id>/", api.JobDetailView.as_view(), name="recruiter-job"),

@@ -119,3 +119,41 @@ def test_removing_a_recruiter_revokes_their_access_to_applications_at_once(
     # then
     assert not EmployerMembership.objects.filter(pk=membership.pk).exists()
     assert recruiter.get(url).status_code in (403, 404)
+
+
+def test_team_api_for_owners_only(
+    api_as, owner_a, recruiter_a, employer_a, django_capture_on_commit_callbacks
+):
+    from accounts.models import EmployerInvitation
+
+    owner, recruiter = api_as(owner_a), api_as(recruiter_a)
+    team_url = reverse("api:recruiter-team")
+    assert recruiter.get(team_url).status_code == 403
+    body = owner.get(team_url).json()
+    assert {m["email"] for m in body["members"]} == {
+        "owner-a@example.test",
+        "recruiter-a@example.test",
+    }
+    # invite, resend, revoke
+    with django_capture_on_commit_callbacks(execute=True):
+        created = owner.post(
+            reverse("api:recruiter-team-invitations"),
+            {"email": "new@example.test", "role": "recruiter"},
+            format="json",
+            HTTP_HOST="127.0.0.1",
+        )
+    assert created.status_code == 201
+    assert "http://127.0.0.1/accounts/invitations/" in mail.outbox[-1].body
+    invitation_url = reverse("api:recruiter-team-invitation", args=[created.json()["id"]])
+    resent = owner.post(invitation_url)
+    assert resent.status_code == 200 and resent.json()["id"] != created.json()["id"]
+    fresh_url = reverse("api:recruiter-team-invitation", args=[resent.json()["id"]])
+    assert owner.delete(fresh_url).status_code == 204
+    assert not EmployerInvitation.objects.filter(employer=employer_a).exists()
+    # role change and removal
+    membership = EmployerMembership.objects.get(employer=employer_a, user=recruiter_a)
+    member_url = reverse("api:recruiter-team-member", args=[membership.pk])
+    assert owner.patch(member_url, {"role": "boss"}, format="json").status_code == 400
+    assert owner.patch(member_url, {"role": "owner"}, format="json").json()["role"] == "owner"
+    assert owner.delete(member_url).status_code == 204
+    assert recruiter.get(team_url).status_code == 403

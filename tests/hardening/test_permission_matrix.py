@@ -357,6 +357,21 @@ RULES: dict[str, Rule] = {
         *RECRUITER_APPLICATIONS, access="recruiter", writes=("post",), payload={"body": "Intruder"}
     ),
     "api:careers-news": member(),
+    "api:recruiter-team": Rule("owner", allowed=frozenset({"owner_a"}), denied=frozenset({403})),
+    "api:recruiter-team-invitations": post_only(
+        Rule("owner", allowed=frozenset({"owner_a"}), denied=frozenset({403})),
+        {"email": "intruder@example.test", "role": "recruiter"},
+    ),
+    "api:recruiter-team-invitation": owned(
+        *TEAM_INVITATIONS, ok={405}, denied={403, 404, 405}, writes=("post", "delete")
+    ),
+    "api:recruiter-team-member": owned(
+        *MEMBERSHIPS,
+        ok={405},
+        denied={403, 404, 405},
+        writes=("patch", "delete"),
+        payload={"role": "owner"},
+    ),
     "careers:invitations": member(),
     "careers:invitation_decline": post_only(owned(*INVITATIONS)),
     "api:careers-invitations": member(),
