@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -62,7 +63,7 @@ class OwnerAPIView(RecruiterAPIView):
         super().initial(request, *args, **kwargs)
         owned = selectors.user_employer_ids(user=request.user, owner_only=True)
         if self.employer.pk not in owned:
-            raise PermissionRefused("Only an owner of this employer can manage its team.")
+            raise PermissionRefused(_("Only an owner of this employer can manage its team."))
 
     def site_url(self, request: Request) -> str:
         return request.build_absolute_uri("/").rstrip("/")
