@@ -184,7 +184,7 @@ def test_portal_pages_fit_a_phone(page, live_server, recruiter_a, owner_a, emplo
     skill("Python")
     job = job_with_skills(skills=["Python"], title="Data Engineer", employer=employer_a)
     profile = _candidate(member, headline="Data person with a rather long headline", years=4)
-    application_submit(user=member, job_id=job.pk, note="")
+    application = application_submit(user=member, job_id=job.pk, note="")
     page.set_viewport_size(PHONE)
     sign_in(page, live_server, owner_a)
     too_wide, problems = {}, {}
@@ -195,6 +195,8 @@ def test_portal_pages_fit_a_phone(page, live_server, recruiter_a, owner_a, emplo
         ("pools", "/recruiter/pools/"),
         ("searches", "/recruiter/searches/"),
         ("team", f"/accounts/employers/{employer_a.pk}/team/"),
+        ("invitations", "/invitations/"),
+        ("application", f"/recruiter/applications/{application.pk}/"),
     ):
         # when
         assert page.goto(url).ok, url
