@@ -334,9 +334,9 @@ class ApplicationNotesView(RecruiterAPIView):
     def post(self, request: Request, application_id: str) -> Response:
         from careers.services.pipeline import note_add
 
-        application = self._application(request, application_id)
         data = NoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        application = self._application(request, application_id)
         note = note_add(
             application=application,
             actor=request.user,

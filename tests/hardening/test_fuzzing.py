@@ -84,10 +84,15 @@ def _path_parameters(world: World) -> dict[str, str]:
         "public_id": str(objects["member_profile"].public_id),
         "saved_search_id": str(objects["search_a"].pk),
         "token_id": str(objects["member_token"].pk),
+        "pool_id": str(objects["pool_a"].pk),
+        "invitation_id": str(objects["member_invitation"].pk),
+        "membership_id": str(objects["membership_a"].pk),
     }
 
 
 def _role_for(path: str) -> str:
+    if path.startswith("/api/v1/recruiter/team/"):
+        return "owner_a"
     if path.startswith("/api/v1/recruiter/"):
         return "recruiter_a"
     if path.startswith("/api/v1/me/verifications/"):
