@@ -135,7 +135,9 @@ def test_the_api_answers_fuzzed_requests_without_500_and_in_the_error_shape(worl
     unlimited = dict.fromkeys(("auth_token", "verification_submit", "candidate_search"), "9999/s")
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", unlimited)
     params = _path_parameters(world)
-    headers = {role: world.api_headers(role) for role in ("member", "premium", "recruiter_a")}
+    headers = {
+        role: world.api_headers(role) for role in ("member", "premium", "recruiter_a", "owner_a")
+    }
     app = get_wsgi_application()
     with _InProcessRequests():
         schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", app)
