@@ -48,7 +48,10 @@ def signup(request: HttpRequest) -> HttpResponse:
     """Create an account and sign in."""
     if request.user.is_authenticated:
         return redirect("accounts:account")
-    form = SignUpForm(request.POST or None)
+    # Signing up from an employer invitation: the invited address is filled in.
+    invitation = services.invitation_find(token=request.GET.get("invitation", "")[:100])
+    initial = {"email": invitation.email} if invitation else {}
+    form = SignUpForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.user_create(
@@ -165,7 +168,7 @@ def employer_invite(request: HttpRequest, employer_id: str) -> HttpResponse:
             inviter=request.user,
             email=form.cleaned_data["email"],
             role=form.cleaned_data["role"],
-            base_url=request.build_absolute_uri("/"),
+            site_url=request.build_absolute_uri("/").rstrip("/"),
         )
     except ValidationError as exc:
         for error in exc.messages:
@@ -174,6 +177,8 @@ def employer_invite(request: HttpRequest, employer_id: str) -> HttpResponse:
         messages.success(
             request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
         )
+    if request.POST.get("next") == "team":
+        return redirect("accounts:employer-team", employer_id=employer.pk)
     return redirect("accounts:account")
 
 

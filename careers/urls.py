@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from careers import views_outreach
 from careers.views import member, profile
 
 app_name = "careers"
@@ -39,6 +40,12 @@ urlpatterns = [
         "applications/<uuid:application_id>/withdraw/",
         member.application_withdraw,
         name="application_withdraw",
+    ),
+    path("invitations/", views_outreach.invitations, name="invitations"),
+    path(
+        "invitations/<uuid:invitation_id>/decline/",
+        views_outreach.invitation_decline,
+        name="invitation_decline",
     ),
     path("recruiter/", include("careers.recruiter_urls")),
 ]

@@ -447,6 +447,11 @@ CELERY_BEAT_SCHEDULE["retention-sweep"] = {
 }
 
 # --- Careers (candidate search) -----------------------------------------------------------------
+# Saved-search alerts: one digest e-mail a day per saved search with new matching candidates.
+CELERY_BEAT_SCHEDULE["careers-saved-search-alerts"] = {
+    "task": "careers.saved_search_alerts_task",
+    "schedule": crontab(hour=0, minute=30),  # 07:30 in Jakarta
+}
 # The candidate postings' covering index INCLUDEs filter columns on PostgreSQL; SQLite ignores
 # INCLUDE (the key columns still serve the search), which is all models.W040 warns about.
 SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "models.W040"]

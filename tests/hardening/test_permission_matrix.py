@@ -138,6 +138,20 @@ RECRUITER_APPLICATIONS = (
     Probe("other_application", EMPLOYER_B),
 )
 SEARCHES = (Probe("search_a", EMPLOYER_A), Probe("search_b", EMPLOYER_B))
+POOLS = (Probe("pool_a", EMPLOYER_A), Probe("pool_b", EMPLOYER_B))
+# Team management: only employer A's owner manages A's people and invitations; B has no owner
+# among the roles, so B's objects are nobody's.
+MEMBERSHIPS = (
+    Probe("membership_a", frozenset({"owner_a"})),
+    Probe("membership_b", NOBODY),
+)
+TEAM_INVITATIONS = (
+    Probe("team_invitation_a", frozenset({"owner_a"})),
+    Probe("team_invitation_b", NOBODY),
+)
+SOURCED = (Probe("sourced_a", EMPLOYER_A), Probe("sourced_b", EMPLOYER_B))
+# Invitations to apply: each member answers their own only.
+INVITATIONS = (own("member_invitation", "member"), own("other_invitation", "other_member"))
 # Candidates: member is discoverable (every employer); other_member is not, but applied to B.
 CANDIDATES = (
     Probe("member_profile", RECRUITERS, "public_id"),
@@ -180,6 +194,13 @@ RULES: dict[str, Rule] = {
         owned(Probe("employer_a", frozenset({"owner_a"})), Probe("employer_b", NOBODY)),
         {"email": "intruder@example.test", "role": "recruiter"},
     ),
+    "accounts:employer-team": owned(
+        Probe("employer_a", frozenset({"owner_a"})), Probe("employer_b", NOBODY)
+    ),
+    "accounts:employer-member-role": post_only(owned(*MEMBERSHIPS), {"role": "owner"}),
+    "accounts:employer-member-remove": post_only(owned(*MEMBERSHIPS)),
+    "accounts:employer-invitation-resend": post_only(owned(*TEAM_INVITATIONS)),
+    "accounts:employer-invitation-revoke": post_only(owned(*TEAM_INVITATIONS)),
     # A random token: nobody accepts it, not even signed-in members (valid tokens: accounts).
     "accounts:invitation-accept": public({404}, values={"token": "not-a-real-token"}),
     "accounts:password-change": member(),
@@ -300,6 +321,9 @@ RULES: dict[str, Rule] = {
         denied=HTML_RECRUITER_DENIED, writes=("post",), payload={"name": "Intruder search"}
     ),
     "careers:recruiter-search-delete": post_only(owned(*SEARCHES, access="recruiter")),
+    "careers:recruiter-search-alert": post_only(
+        owned(*SEARCHES, access="recruiter"), {"alert": "on"}
+    ),
     "api:recruiter-candidates": recruiter(denied=API_RECRUITER_DENIED),
     "api:recruiter-candidate": owned(*CANDIDATES, access="recruiter"),
     "api:recruiter-jobs": recruiter(
@@ -316,7 +340,61 @@ RULES: dict[str, Rule] = {
     "api:recruiter-searches": recruiter(
         denied=API_RECRUITER_DENIED, writes=("post",), payload={"name": "Intruder search"}
     ),
-    "api:recruiter-search": owned(*SEARCHES, access="recruiter", writes=("delete",)),
+    "api:recruiter-search": owned(
+        *SEARCHES, access="recruiter", writes=("patch", "delete"), payload={"alert": True}
+    ),
+    # --- careers: outreach (saved candidates, talent pools, invitations) -------------------------
+    "careers:recruiter-candidate-save": post_only(
+        owned(*CANDIDATES, access="recruiter"), {"new_pool": "Intruder pool"}
+    ),
+    "careers:recruiter-candidate-invite": post_only(
+        owned(*CANDIDATES, access="recruiter"), {"message": "Intruder"}
+    ),
+    "careers:recruiter-pools": recruiter(
+        denied=HTML_RECRUITER_DENIED, writes=("post",), payload={"name": "Intruder pool"}
+    ),
+    "careers:recruiter-pool": owned(*POOLS, access="recruiter"),
+    "careers:recruiter-sourced-remove": post_only(owned(*SOURCED, access="recruiter")),
+    "api:recruiter-candidate-save": post_only(
+        owned(*CANDIDATES, access="recruiter"), {"pool": str(uuid.uuid4())}
+    ),
+    "api:recruiter-candidate-invite": post_only(
+        owned(*CANDIDATES, access="recruiter"), {"job": str(uuid.uuid4()), "message": "Intruder"}
+    ),
+    "api:recruiter-pools": recruiter(
+        denied=API_RECRUITER_DENIED, writes=("post",), payload={"name": "Intruder pool"}
+    ),
+    "api:recruiter-pool": owned(*POOLS, access="recruiter"),
+    "api:recruiter-job-sourced": owned(*RECRUITER_JOBS, access="recruiter"),
+    "careers:recruiter-job-board": owned(*RECRUITER_JOBS, access="recruiter"),
+    "careers:recruiter-application-note": post_only(
+        owned(*RECRUITER_APPLICATIONS, access="recruiter"), {"body": "Intruder"}
+    ),
+    "api:recruiter-job-board": owned(*RECRUITER_JOBS, access="recruiter"),
+    "api:recruiter-application-notes": owned(
+        *RECRUITER_APPLICATIONS, access="recruiter", writes=("post",), payload={"body": "Intruder"}
+    ),
+    "api:careers-news": member(),
+    "api:recruiter-team": Rule("owner", allowed=frozenset({"owner_a"}), denied=frozenset({403})),
+    "api:recruiter-team-invitations": post_only(
+        Rule("owner", allowed=frozenset({"owner_a"}), denied=frozenset({403})),
+        {"email": "intruder@example.test", "role": "recruiter"},
+    ),
+    "api:recruiter-team-invitation": owned(
+        *TEAM_INVITATIONS, ok={405}, denied={403, 404, 405}, writes=("post", "delete")
+    ),
+    "api:recruiter-team-member": owned(
+        *MEMBERSHIPS,
+        ok={405},
+        denied={403, 404, 405},
+        writes=("patch", "delete"),
+        payload={"role": "owner"},
+    ),
+    "careers:invitations": member(),
+    "careers:invitation_decline": post_only(owned(*INVITATIONS)),
+    "api:careers-invitations": member(),
+    "api:careers-invitation-choices": member(),
+    "api:careers-invitation-decline": post_only(owned(*INVITATIONS)),
 }
 
 
