@@ -10,6 +10,7 @@ from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.employer_keys import domain_key, employer_name_key
@@ -118,7 +119,10 @@ class PremiumMembership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_tier_display()} until {self.expires_at:%Y-%m-%d}"
+        return _("%(tier)s until %(date)s") % {
+            "tier": self.get_tier_display(),
+            "date": date_format(timezone.localtime(self.expires_at)),
+        }
 
     def is_active_at(self, when: Any) -> bool:
         return self.starts_at <= when < self.expires_at
@@ -176,7 +180,11 @@ class EmployerMembership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} ({self.role}) at {self.employer}"
+        return _("%(user)s (%(role)s) at %(employer)s") % {
+            "user": self.user,
+            "role": self.get_role_display(),
+            "employer": self.employer,
+        }
 
 
 class EmployerInvitation(models.Model):

@@ -173,3 +173,17 @@ def employers_sharing_people(*, employer_ids: Iterable[object]) -> QuerySet[Empl
     people = EmployerMembership.objects.filter(employer_id__in=ids).values("user_id")
     shared = EmployerMembership.objects.filter(user_id__in=people).values("employer_id")
     return Employer.objects.filter(Q(pk__in=ids) | Q(pk__in=shared)).order_by("name")
+
+
+def employer_team(*, employer: Employer) -> QuerySet[EmployerMembership]:
+    """The employer's people with their roles: owners first, then by name."""
+    return (
+        EmployerMembership.objects.filter(employer=employer)
+        .select_related("user")
+        .order_by("role", "user__display_name", "user__email")
+    )
+
+
+def employer_open_invitations(*, employer: Employer) -> QuerySet[EmployerInvitation]:
+    """Invitations not yet accepted, expired ones too (an owner may send them again)."""
+    return employer.invitations.filter(accepted_at__isnull=True).order_by("-created_at")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -136,11 +137,17 @@ def _token_hash(token: str) -> str:
 
 
 def employer_invite(
-    *, employer: Employer, inviter: User, email: str, role: str = "recruiter"
+    *,
+    employer: Employer,
+    inviter: User,
+    email: str,
+    role: str = "recruiter",
+    site_url: str | None = None,
 ) -> EmployerInvitation:
     """Invite someone by e-mail to join an employer; only an owner may invite.
 
-    The e-mail carries a random token; only its hash is stored.
+    The e-mail carries a random token; only its hash is stored. ``site_url``: the scheme and
+    host of the request that asked (the link then works on the host in use), else SITE_URL.
     """
     if not EmployerMembership.objects.filter(
         employer=employer, user=inviter, role=EmployerMembership.Role.OWNER
@@ -151,6 +158,10 @@ def employer_invite(
     email = normalise_email(email)
     if EmployerMembership.objects.filter(employer=employer, user__email__iexact=email).exists():
         raise ValidationError({"email": [_("This person already belongs to this employer.")]})
+    # A new invitation to the same address replaces the pending one (one link that works).
+    EmployerInvitation.objects.filter(
+        employer=employer, email=email, accepted_at__isnull=True
+    ).delete()
     token = secrets.token_urlsafe(32)
     invitation = EmployerInvitation.objects.create(
         employer=employer,
@@ -160,7 +171,8 @@ def employer_invite(
         invited_by=inviter,
         expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
     )
-    link = settings.SITE_URL + reverse("accounts:invitation-accept", args=[token])
+    base = (site_url or settings.SITE_URL).rstrip("/")
+    link = base + reverse("accounts:invitation-accept", args=[token])
     transaction.on_commit(
         lambda: send_mail(
             subject=_("You are invited to recruit for %(employer)s") % {"employer": employer.name},
@@ -229,6 +241,81 @@ def employer_member_remove(*, employer: Employer, actor: User, user: User) -> No
         raise ApplicationError(_("An employer needs at least one owner."), code="last_owner")
     membership.delete()
     _announce_membership_change(employer.pk)
+
+
+def _require_owner(employer: Employer, actor: User) -> None:
+    if not EmployerMembership.objects.filter(
+        employer=employer, user=actor, role=EmployerMembership.Role.OWNER
+    ).exists():
+        raise PermissionRefused(_("Only an owner of this employer can manage its team."))
+
+
+@transaction.atomic
+def employer_member_set_role(
+    *, employer: Employer, actor: User, user_id: object, role: str
+) -> EmployerMembership:
+    """Make a member owner or recruiter; owners only, and never leave the employer ownerless."""
+    _require_owner(employer, actor)
+    if role not in EmployerMembership.Role.values:
+        raise ValidationError({"role": [_("Choose owner or recruiter.")]})
+    membership = (
+        EmployerMembership.objects.select_for_update()
+        .filter(employer=employer, user_id=user_id)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    owners = EmployerMembership.objects.filter(
+        employer=employer, role=EmployerMembership.Role.OWNER
+    )
+    if (
+        membership.role == EmployerMembership.Role.OWNER
+        and role != EmployerMembership.Role.OWNER
+        and owners.count() == 1
+    ):
+        raise ApplicationError(_("An employer needs at least one owner."), code="last_owner")
+    if membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def employer_invitation_resend(
+    *, employer: Employer, actor: User, invitation_id: object, site_url: str | None = None
+) -> EmployerInvitation:
+    """Send a pending invitation again with a fresh link (the old link stops working)."""
+    _require_owner(employer, actor)
+    invitation = EmployerInvitation.objects.filter(
+        employer=employer, pk=_uuid_or_404(invitation_id), accepted_at__isnull=True
+    ).first()
+    if invitation is None:
+        raise Http404
+    return employer_invite(
+        employer=employer,
+        inviter=actor,
+        email=invitation.email,
+        role=invitation.role,
+        site_url=site_url,
+    )
+
+
+@transaction.atomic
+def employer_invitation_revoke(*, employer: Employer, actor: User, invitation_id: object) -> None:
+    """Withdraw a pending invitation: its link stops working at once."""
+    _require_owner(employer, actor)
+    deleted, _rows = EmployerInvitation.objects.filter(
+        employer=employer, pk=_uuid_or_404(invitation_id), accepted_at__isnull=True
+    ).delete()
+    if not deleted:
+        raise Http404
+
+
+def _uuid_or_404(value: object) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise Http404 from exc
 
 
 def _announce_membership_change(employer_id: object) -> None:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import views
+from accounts import views, views_team
 from accounts.forms import EmailPasswordResetForm
 from config.throttling import rate_limited
 
@@ -15,6 +15,27 @@ urlpatterns = [
     path("premium/demo/", views.premium_demo, name="premium-demo"),
     path("employers/", views.employer_create, name="employer-create"),
     path("employers/<uuid:employer_id>/invite/", views.employer_invite, name="employer-invite"),
+    path("employers/<uuid:employer_id>/team/", views_team.team, name="employer-team"),
+    path(
+        "team/members/<int:membership_id>/role/",
+        views_team.member_role,
+        name="employer-member-role",
+    ),
+    path(
+        "team/members/<int:membership_id>/remove/",
+        views_team.member_remove,
+        name="employer-member-remove",
+    ),
+    path(
+        "team/invitations/<uuid:invitation_id>/resend/",
+        views_team.invitation_resend,
+        name="employer-invitation-resend",
+    ),
+    path(
+        "team/invitations/<uuid:invitation_id>/revoke/",
+        views_team.invitation_revoke,
+        name="employer-invitation-revoke",
+    ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("tokens/<uuid:token_id>/revoke/", views.token_revoke, name="token-revoke"),
     path("tokens/revoke-all/", views.tokens_revoke_all, name="tokens-revoke-all"),

@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -47,7 +48,10 @@ def signup(request: HttpRequest) -> HttpResponse:
     """Create an account and sign in."""
     if request.user.is_authenticated:
         return redirect("accounts:account")
-    form = SignUpForm(request.POST or None)
+    # Signing up from an employer invitation: the invited address is filled in.
+    invitation = services.invitation_find(token=request.GET.get("invitation", "")[:100])
+    initial = {"email": invitation.email} if invitation else {}
+    form = SignUpForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.user_create(
@@ -61,7 +65,9 @@ def signup(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend="accounts.backends.EmailBackend")
             messages.success(request, _("Welcome! Your account is ready."))
-            return redirect(_next_url(request))
+            # Next: choose consents, all off to start with, then on to where the member was going.
+            welcome = reverse("consent:welcome")
+            return redirect(f"{welcome}?{urlencode({'next': _next_url(request, '/profile/')})}")
     return render(request, "accounts/signup.html", {"form": form})
 
 
@@ -162,6 +168,7 @@ def employer_invite(request: HttpRequest, employer_id: str) -> HttpResponse:
             inviter=request.user,
             email=form.cleaned_data["email"],
             role=form.cleaned_data["role"],
+            site_url=request.build_absolute_uri("/").rstrip("/"),
         )
     except ValidationError as exc:
         for error in exc.messages:
@@ -170,6 +177,8 @@ def employer_invite(request: HttpRequest, employer_id: str) -> HttpResponse:
         messages.success(
             request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
         )
+    if request.POST.get("next") == "team":
+        return redirect("accounts:employer-team", employer_id=employer.pk)
     return redirect("accounts:account")
 
 

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -53,10 +53,30 @@ SEARCH_PARAMS = [
     OpenApiParameter("skills", str, description="Comma-separated skills; aliases understood."),
     OpenApiParameter("match", str, enum=["all", "any"]),
     OpenApiParameter("q", str, description="Title keywords (all must match)."),
-    OpenApiParameter("location", str, description="Home city."),
+    OpenApiParameter(
+        "title_scope",
+        str,
+        enum=["any", "current"],
+        description="Match q in any title (default) or only the headline and current jobs.",
+    ),
+    OpenApiParameter("location", str, description="Lives in this city."),
+    OpenApiParameter(
+        "work_location", str, description="Willing to work in this city (wanted, or lives there)."
+    ),
     OpenApiParameter("remote", str, enum=["remote", "hybrid", "onsite"]),
     OpenApiParameter("min_years", int),
     OpenApiParameter("verified", bool),
+    OpenApiParameter(
+        "education",
+        int,
+        enum=[1, 2, 3, 4, 5],
+        description="At least: 1 secondary, 2 diploma, 3 bachelor, 4 master, 5 doctorate.",
+    ),
+    OpenApiParameter("field_of_study", str, description="Words of the field of study."),
+    OpenApiParameter(
+        "active_days", int, enum=[7, 30, 90, 365], description="Active in the last N days."
+    ),
+    OpenApiParameter("sort", str, enum=["relevance", "recent", "years"]),
     OpenApiParameter("page", int, description="1-50"),
 ]
 
@@ -118,8 +138,12 @@ class CandidateListView(RecruiterAPIView):
 
         return Response(
             {
+                "count": page.total,
+                "count_capped": page.total_capped,
+                "pages": page.pages,
                 "page": page.page,
                 "page_size": page.page_size,
+                "sort": query.sort,
                 "next": link(page.page + 1) if page.has_next else None,
                 "previous": link(page.page - 1) if page.has_previous else None,
                 "searched_skills": page.searched_skills,
@@ -250,7 +274,11 @@ class ApplicationStageView(RecruiterAPIView):
         if application is None:
             raise Http404
         application = application_move(
-            application=application, actor=request.user, stage=serializer.validated_data["stage"]
+            application=application,
+            actor=request.user,
+            stage=serializer.validated_data["stage"],
+            reason=serializer.validated_data.get("reason", ""),
+            message=serializer.validated_data.get("message", ""),
         )
         return Response(RecruiterApplicationSerializer(application).data)
 
@@ -300,8 +328,30 @@ class SavedSearchListView(RecruiterAPIView):
         return Response(SavedSearchSerializer(saved).data, status=status.HTTP_201_CREATED)
 
 
+class SavedSearchAlertSerializer(serializers.Serializer):
+    alert = serializers.BooleanField(help_text="Daily e-mail of new matching candidates.")
+
+
 class SavedSearchDetailView(RecruiterAPIView):
-    """GET or DELETE one of the employer's saved searches."""
+    """GET, PATCH {"alert"} or DELETE one of the employer's saved searches."""
+
+    @extend_schema(
+        operation_id="recruiter_search_update",
+        parameters=[EMPLOYER],
+        request=SavedSearchAlertSerializer,
+        responses={200: SavedSearchSerializer},
+    )
+    def patch(self, request: Request, saved_search_id: str) -> Response:
+        from careers.services.alerts import saved_search_set_alert
+
+        data = SavedSearchAlertSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        saved = saved_search_set_alert(
+            employer=self.employer,
+            saved_search_id=saved_search_id,
+            alert=data.validated_data["alert"],
+        )
+        return Response(SavedSearchSerializer(saved).data)
 
     @extend_schema(
         operation_id="recruiter_search_retrieve",

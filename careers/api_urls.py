@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from careers import api_outreach
 from careers.api import member
 
 urlpatterns = [
@@ -17,6 +18,21 @@ urlpatterns = [
         "me/activity/<int:event_id>/",
         member.MyActivityDetailView.as_view(),
         name="careers-activity-event",
+    ),
+    path("me/saved-jobs/", member.MySavedJobsView.as_view(), name="careers-saved-jobs"),
+    path("me/dismissed-jobs/", member.MyDismissedJobsView.as_view(), name="careers-dismissed-jobs"),
+    path("skills/suggest/", member.SkillSuggestView.as_view(), name="careers-skill-suggest"),
+    path("me/news/", api_outreach.MyNewsView.as_view(), name="careers-news"),
+    path("me/invitations/", api_outreach.MyInvitationsView.as_view(), name="careers-invitations"),
+    path(
+        "me/invitations/choices/",
+        api_outreach.MyInvitationChoicesView.as_view(),
+        name="careers-invitation-choices",
+    ),
+    path(
+        "me/invitations/<uuid:invitation_id>/decline/",
+        api_outreach.MyInvitationDeclineView.as_view(),
+        name="careers-invitation-decline",
     ),
     path("jobs/", member.JobListView.as_view(), name="careers-jobs"),
     path("jobs/recommended/", member.RecommendedJobsView.as_view(), name="careers-recommended"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Expression, Q, QuerySet
 
 from consent.purposes import PurposeCode
 
@@ -41,7 +41,7 @@ def employment_at(employers: list[Any]) -> Q:
 
 
 def discoverable_profiles(
-    *, employer: Any, profile_ids: list[Any], hidden_from: list[Any] | None = None
+    *, employer: Any, profile_ids: list[Any] | Expression, hidden_from: list[Any] | None = None
 ) -> QuerySet:
     """Return those of ``profile_ids`` discoverable by ``employer`` right now, checked live.
 
@@ -54,9 +54,11 @@ def discoverable_profiles(
 
     if hidden_from is None:
         hidden_from = hiding_employers(employer=employer)
+    # An expression (a column of an outer query) checks one profile per row of that query.
+    one = isinstance(profile_ids, Expression)
     hidden = (
         Employment.objects.filter(
-            profile_id__in=profile_ids,
+            Q(profile_id=profile_ids) if one else Q(profile_id__in=profile_ids),
             is_current=True,
             profile__hide_from_current_employer=True,
         )
@@ -64,7 +66,7 @@ def discoverable_profiles(
         .values("profile_id")
     )
     return CareerProfile.objects.filter(
-        pk__in=profile_ids,
+        Q(pk=profile_ids) if one else Q(pk__in=profile_ids),
         visibility__in=DISCOVERABLE_VISIBILITIES,
         user_id__in=consented_user_ids(purpose=PurposeCode.CANDIDATE_DISCOVERY),
     ).exclude(pk__in=hidden)

@@ -149,6 +149,13 @@ class SkillForm(ServiceFormMixin, forms.Form):
     )
 
 
+class SkillLevelForm(forms.Form):
+    """Change the level and years of a skill already on the profile."""
+
+    proficiency = SkillForm.base_fields["proficiency"]
+    years = SkillForm.base_fields["years"]
+
+
 class PreferenceForm(ServiceFormMixin, forms.Form):
     titles = forms.CharField(
         label=_("Job titles I want"),

@@ -29,7 +29,23 @@ class CandidateSearchForm(forms.Form):
         choices=[("all", _("All of these skills")), ("any", _("Any of these skills"))],
     )
     q = forms.CharField(label=_("Title keywords"), required=False, max_length=200)
-    location = forms.CharField(label=_("City"), required=False, max_length=100)
+    title_scope = forms.ChoiceField(
+        label=_("Title held"),
+        required=False,
+        choices=[("any", _("Now or in the past")), ("current", _("Now"))],
+    )
+    location = forms.CharField(
+        label=_("Lives in"),
+        required=False,
+        max_length=100,
+        help_text=_("The city the member lives in."),
+    )
+    work_location = forms.CharField(
+        label=_("Willing to work in"),
+        required=False,
+        max_length=100,
+        help_text=_("A city the member wants to work in, or lives in."),
+    )
     remote = forms.ChoiceField(
         label=_("Work mode wanted"),
         required=False,
@@ -43,6 +59,34 @@ class CandidateSearchForm(forms.Form):
     min_years = forms.IntegerField(
         label=_("Minimum years of experience"), required=False, min_value=0, max_value=60
     )
+    education = forms.TypedChoiceField(
+        label=_("Education"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", _("Any")),
+            ("1", _("Secondary school or higher")),
+            ("2", _("Diploma or higher")),
+            ("3", _("Bachelor's degree or higher")),
+            ("4", _("Master's degree or higher")),
+            ("5", _("Doctorate")),
+        ],
+    )
+    field_of_study = forms.CharField(label=_("Field of study"), required=False, max_length=120)
+    active_days = forms.TypedChoiceField(
+        label=_("Last active"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", _("Any time")),
+            ("7", _("In the last 7 days")),
+            ("30", _("In the last 30 days")),
+            ("90", _("In the last 90 days")),
+            ("365", _("In the last year")),
+        ],
+    )
     verified = forms.CharField(
         label=_("Identity"),
         required=False,
@@ -50,6 +94,15 @@ class CandidateSearchForm(forms.Form):
         # A select, not a checkbox: CheckboxInput reads any unknown string as True, and the
         # API must reject ?verified=maybe.
         widget=forms.Select(choices=[("", _("Anyone")), ("true", _("Verified only"))]),
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("relevance", _("Relevance")),
+            ("recent", _("Recently active")),
+            ("years", _("Years of experience")),
+        ],
     )
     page = forms.IntegerField(
         required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput
@@ -85,6 +138,12 @@ class CandidateSearchForm(forms.Form):
     def clean_location(self) -> str:
         return " ".join(self.cleaned_data["location"].split())
 
+    def clean_work_location(self) -> str:
+        return " ".join(self.cleaned_data["work_location"].split())
+
+    def clean_field_of_study(self) -> str:
+        return " ".join(self.cleaned_data["field_of_study"].split())
+
     def clean_verified(self) -> bool:
         value = self.cleaned_data["verified"].strip().lower()
         if value in TRUE_VALUES:
@@ -101,10 +160,16 @@ class CandidateSearchForm(forms.Form):
             skills=tuple(data.get("skills") or ()),
             match=data.get("match") or "all",
             q=data.get("q") or "",
+            title_scope=data.get("title_scope") or "any",
             location=data.get("location") or "",
+            work_location=data.get("work_location") or "",
             remote=remote if remote in REMOTE_MODES else "",
             min_years=data.get("min_years"),
             verified=bool(data.get("verified")),
+            education=data.get("education"),
+            field_of_study=data.get("field_of_study") or "",
+            active_days=data.get("active_days"),
+            sort=data.get("sort") or "relevance",
             page=data.get("page") or 1,
         )
 

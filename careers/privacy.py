@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from consent.purposes import PurposeCode
-from consent.registry import export_section, on_erasure, on_withdrawal
+from consent.registry import export_section, on_erasure, on_retention, on_withdrawal
 
 
 @on_withdrawal(PurposeCode.JOB_RECOMMENDATIONS)
@@ -41,11 +41,18 @@ def stop_discovery(user: Any) -> list[str]:
         from careers.search import candidate_index_refresh  # type: ignore[attr-defined]
     except ImportError:
         return []
+    from careers.services.outreach import outreach_delete_for
+
     profile_id = CareerProfile.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
     if profile_id is None:
         return []
     candidate_index_refresh(profile_id)
-    return [_("Employers can no longer find you in candidate search.")]
+    notes = [_("Employers can no longer find you in candidate search.")]
+    if outreach_delete_for(user=user):
+        notes.append(
+            _("We deleted the invitations you received and the lists employers saved you to.")
+        )
+    return notes
 
 
 @on_erasure
@@ -55,25 +62,70 @@ def erase_careers(user: Any) -> None:
     Applications are deleted outright rather than kept as stubs: a stub would still tell the
     employer who applied. Their audit rows go with them (cascade).
     """
-    from careers.models import ActivityEvent, Application, CareerProfile
+    from careers.models import (
+        ActivityEvent,
+        Application,
+        CareerNotification,
+        CareerProfile,
+        OutreachPreference,
+    )
+    from careers.services.outreach import outreach_delete_for
 
+    outreach_delete_for(user=user)
+    CareerNotification.objects.filter(user_id=user.pk).delete()
+    OutreachPreference.objects.filter(user_id=user.pk).delete()
     Application.objects.filter(applicant_id=user.pk).delete()
     ActivityEvent.objects.filter(user_id=user.pk).delete()
     CareerProfile.objects.filter(user_id=user.pk).delete()
 
 
+@on_retention("careers_notes")
+def notes_retention(now: Any) -> int:
+    """Employers' notes and ratings on closed applications go after a year."""
+    from careers.services.pipeline import notes_retention_sweep
+
+    return notes_retention_sweep(now=now)
+
+
 @export_section("careers")
 def export_careers(user: Any) -> dict:
     """Return the member's profile, job-search activity and applications."""
+    from careers.models import CareerNotification, SourcedCandidate
     from careers.selectors import (
         activity_for_user,
         applications_for_user,
         profile_for_user,
         profile_public_dict,
     )
+    from careers.selectors.outreach import invitations_for_member
+    from careers.services.outreach import outreach_preference
 
     profile = profile_for_user(user=user)
+    preference = outreach_preference(user=user)
     return {
+        "invitation_choices": {"invitations": preference.invitations, "email": preference.email},
+        "invitations": [
+            {
+                "job": inv.job.title,
+                "employer": inv.job.employer.name,
+                "message": inv.message,
+                "status": inv.status,
+                "invited_at": inv.created_at.isoformat(),
+                "answered_at": inv.responded_at.isoformat() if inv.responded_at else None,
+            }
+            for inv in invitations_for_member(user=user)
+        ],
+        "saved_by_employers": [
+            {
+                "employer": entry.employer.name,
+                "job": entry.job.title if entry.job else None,
+                "talent_pool": entry.pool.name if entry.pool else None,
+                "saved_at": entry.created_at.isoformat(),
+            }
+            for entry in SourcedCandidate.objects.filter(profile__user_id=user.pk)
+            .select_related("employer", "job", "pool")
+            .order_by("created_at")
+        ],
         "profile": profile_public_dict(profile) | {"visibility": profile.visibility}
         if profile
         else None,
@@ -97,7 +149,26 @@ def export_careers(user: Any) -> dict:
                 "applied_at": app.created_at.isoformat(),
                 "withdrawn_at": app.withdrawn_at.isoformat() if app.withdrawn_at else None,
                 "profile_shared": app.profile_snapshot,
+                "employer_notes": [
+                    {
+                        "author": getattr(note.author, "display_name", "") or "",
+                        "rating": note.rating,
+                        "note": note.body,
+                        "at": note.created_at.isoformat(),
+                    }
+                    for note in app.notes.select_related("author").order_by("created_at")
+                ],
             }
             for app in applications_for_user(user=user)
+        ],
+        "news": [
+            {
+                "kind": notice.kind,
+                "job": notice.job.title if notice.job else None,
+                "stage": notice.stage,
+                "message": notice.message,
+                "at": notice.created_at.isoformat(),
+            }
+            for notice in CareerNotification.objects.filter(user_id=user.pk).select_related("job")
         ],
     }

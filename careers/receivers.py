@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.signals import user_logged_in
+from django.db import transaction
 from django.dispatch import receiver
 
 from accounts.signals import employer_membership_changed
@@ -24,3 +26,11 @@ def refresh_verified_badge(sender: Any, user_id: Any, **kwargs: Any) -> None:
     from careers.search import candidate_index_refresh_for_user
 
     candidate_index_refresh_for_user(user_id=user_id)
+
+
+@receiver(user_logged_in)
+def refresh_last_active(sender: Any, user: Any, **kwargs: Any) -> None:
+    """A member signed in: "recently active" in candidate search counts from today."""
+    from careers.search import candidate_index_touch
+
+    transaction.on_commit(lambda: candidate_index_touch(user_id=user.pk))

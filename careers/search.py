@@ -29,11 +29,12 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import OperationalError, connection, transaction
 from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,6 +52,11 @@ logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 MAX_PAGE = 50
+# Results are counted exactly up to COUNT_CAP (ten pages); beyond, "more than 200". Every
+# counted candidate is re-checked live (consent, visibility, the hide rule), one index probe
+# each, so the cap bounds the cost of a search whatever N is.
+COUNT_CAP = 10 * PAGE_SIZE
+SORTS = ("relevance", "recent", "years")
 MAX_SKILLS = 10
 MAX_TERMS = 6
 # Relevance: one proficiency point on a wanted skill outweighs the whole static rank (max 55),
@@ -90,23 +96,72 @@ def static_rank(*, years: int, verified: bool) -> int:
     return (25 if verified else 0) + min(max(years, 0), 30)
 
 
+# Education levels a degree is read as, from its free text ("S1 Teknik Informatika", "MBA").
+EDUCATION_LEVELS = {1: "secondary", 2: "diploma", 3: "bachelor", 4: "master", 5: "doctorate"}
+_DEGREE_PATTERNS: list[tuple[int, re.Pattern[str]]] = [
+    (5, re.compile(r"\b(s3|ph\.? ?d|doctor\w*|doktor\w*|dr\.? ?sc)\b")),
+    (4, re.compile(r"\b(s2|master\w*|magister|mba|m\.? ?sc|m\.? ?eng|m\.? ?kom|m\. ?m|m\. ?a)\b")),
+    (
+        3,
+        re.compile(
+            r"\b("
+            r"s1|d4|bachelor\w*|sarjana|b\.? ?sc|b\.? ?eng|"
+            r"b\. ?a|s\.? ?kom|s\. ?t|s\. ?e|s\. ?h|s\.? ?ked|"
+            r"undergrad\w*"
+            r")\b"
+        ),
+    ),
+    (2, re.compile(r"\b(d1|d2|d3|diploma|associate|ahli madya|a\.? ?md)\b")),
+    (1, re.compile(r"\b(sma|smk|ma|high school|secondary|slta)\b")),
+]
+
+
+def education_level(degree: str) -> int | None:
+    """Return the level 1-5 (``EDUCATION_LEVELS``) a degree's text names, None if unclear."""
+    text = " ".join(str(degree).lower().split())
+    for level, pattern in _DEGREE_PATTERNS:
+        if pattern.search(text):
+            return level
+    return None
+
+
 def search_keys(
     *,
     skills: Iterable[tuple[int, int]],
     titles: Iterable[str],
     places: Iterable[str],
     remote_modes: Iterable[str],
+    home: str = "",
+    current_titles: Iterable[str] = (),
+    educations: Iterable[tuple[str, str]] = (),
 ) -> dict[str, int]:
-    """Return the JSON object the GIN index covers (see ``CandidateSearchIndex``)."""
+    """Return a profile's search keys (the source of its postings, see ``CandidateSearchKey``).
+
+    ``titles``: every title (headline and all jobs); ``current_titles``: headline and current
+    jobs; ``home``: the city the member lives in; ``places``: cities they would work in (the
+    caller includes the home city); ``educations``: (degree, field of study) pairs.
+    """
     keys: dict[str, int] = {}
     for skill_id, proficiency in skills:
         keys[f"s:{skill_id}"] = int(proficiency)
     for title in titles:
         for word in title_terms(title):
             keys[f"t:{word}"] = 1
+    for title in current_titles:
+        for word in title_terms(title):
+            keys[f"tc:{word}"] = 1
+    if place_norm(home):
+        keys[f"c:{place_norm(home)}"] = 1
     for place in places:
         if place_norm(place):
             keys[f"l:{place_norm(place)}"] = 1
+    top = 0
+    for degree, field_of_study in educations:
+        top = max(top, education_level(degree) or 0)
+        for word in title_terms(f"{field_of_study} {degree}", limit=12):
+            keys[f"f:{word}"] = 1
+    for level in range(1, top + 1):
+        keys[f"e:{level}"] = 1
     for mode in remote_modes:
         if mode in REMOTE_MODES:
             keys[f"r:{mode}"] = 1
@@ -114,7 +169,13 @@ def search_keys(
 
 
 def search_postings(
-    *, profile_id: Any, keys: dict[str, int], rank: int, years: int, verified: bool
+    *,
+    profile_id: Any,
+    keys: dict[str, int],
+    rank: int,
+    years: int,
+    verified: bool,
+    active_on: date | None = None,
 ) -> list[Any]:
     """Return the inverted-index postings for one discoverable profile's search keys."""
     from careers.models import CandidateSearchKey
@@ -128,6 +189,7 @@ def search_postings(
             rank=rank,
             years=years,
             verified=verified,
+            active_on=active_on or timezone.localdate(),
             **modes,
         )
         for key, level in keys.items()
@@ -157,6 +219,27 @@ def verification_dates(user_ids: list[Any]) -> dict[Any, date | None]:
     return dict.fromkeys(verified.values_list("user_id", flat=True))
 
 
+def last_active_on(profile: Any) -> date:
+    """Return the last day the member signed in or changed their career profile."""
+    days = [
+        timezone.localdate(moment)
+        for moment in (profile.updated_at, getattr(profile.user, "last_login", None))
+        if moment is not None
+    ]
+    return max(days) if days else timezone.localdate()
+
+
+def candidate_index_touch(*, user_id: Any) -> None:
+    """A member signed in: refresh their search row once a day, so "recently active" holds."""
+    from careers.models import CandidateSearchIndex
+
+    today = timezone.localdate()
+    row = CandidateSearchIndex.objects.filter(user_id=user_id).values("profile_id", "active_on")
+    found = row.first()
+    if found is not None and found["active_on"] != today:
+        candidate_index_refresh(found["profile_id"])
+
+
 def candidate_index_refresh(profile_id: uuid.UUID | str) -> None:
     """Rebuild one profile's search row from its profile, skills, jobs and preferences.
 
@@ -173,7 +256,8 @@ def candidate_index_refresh(profile_id: uuid.UUID | str) -> None:
 
     profile = (
         CareerProfile.objects.filter(pk=profile_id)
-        .prefetch_related("skills", "employments")
+        .select_related("user")
+        .prefetch_related("skills", "employments", "educations")
         .first()
     )
     if profile is None:
@@ -184,14 +268,19 @@ def candidate_index_refresh(profile_id: uuid.UUID | str) -> None:
     verified_on = verification_dates([profile.user_id])
     verified = profile.user_id in verified_on
     years = int(profile.years_experience or 0)
+    employments = list(profile.employments.all())
     keys = search_keys(
         skills=[(s.skill_id, s.proficiency) for s in profile.skills.all()],
-        titles=[profile.headline, *(e.title for e in profile.employments.all())],
+        titles=[profile.headline, *(e.title for e in employments)],
+        current_titles=[profile.headline, *(e.title for e in employments if e.is_current)],
+        home=profile.location_city,
         places=[profile.location_city, *((preference.locations if preference else []) or [])],
         remote_modes=(preference.remote_modes if preference else []) or [],
+        educations=[(e.degree, e.field) for e in profile.educations.all()],
     )
     discoverable = profile.visibility in DISCOVERABLE_VISIBILITIES
     rank = static_rank(years=years, verified=verified)
+    active_on = last_active_on(profile)
     with transaction.atomic():
         CandidateSearchIndex.objects.update_or_create(
             profile_id=profile.pk,
@@ -203,6 +292,7 @@ def candidate_index_refresh(profile_id: uuid.UUID | str) -> None:
                 "verified": verified,
                 "verified_on": verified_on.get(profile.user_id),
                 "rank": rank,
+                "active_on": active_on,
                 "keys": keys,
                 "updated_at": timezone.now(),
             },
@@ -211,7 +301,12 @@ def candidate_index_refresh(profile_id: uuid.UUID | str) -> None:
         if discoverable:
             CandidateSearchKey.objects.bulk_create(
                 search_postings(
-                    profile_id=profile.pk, keys=keys, rank=rank, years=years, verified=verified
+                    profile_id=profile.pk,
+                    keys=keys,
+                    rank=rank,
+                    years=years,
+                    verified=verified,
+                    active_on=active_on,
                 )
             )
 
@@ -246,10 +341,16 @@ class CandidateQuery:
     skills: tuple[str, ...] = ()
     match: str = "all"
     q: str = ""
-    location: str = ""
+    title_scope: str = "any"  # "any": headline or any job title; "current": headline, current jobs
+    location: str = ""  # lives in
+    work_location: str = ""  # willing to work in (wanted locations, or lives there)
     remote: str = ""
     min_years: int | None = None
     verified: bool = False
+    education: int | None = None  # this level (EDUCATION_LEVELS) or higher
+    field_of_study: str = ""
+    active_days: int | None = None  # signed in or changed their profile in the last N days
+    sort: str = "relevance"  # or "recent", "years"
     page: int = 1
 
     def as_params(self, *, page: int | None = None) -> dict[str, Any]:
@@ -258,16 +359,31 @@ class CandidateQuery:
         if self.skills:
             params["skills"] = ",".join(self.skills)
             params["match"] = self.match
-        for name in ("q", "location", "remote"):
+        if self.q:
+            params["q"] = self.q
+            if self.title_scope != "any":
+                params["title_scope"] = self.title_scope
+        for name in ("location", "work_location", "remote"):
             if getattr(self, name):
                 params[name] = getattr(self, name)
-        if self.min_years is not None:
-            params["min_years"] = self.min_years
+        for name in ("min_years", "education", "active_days"):
+            if getattr(self, name) is not None:
+                params[name] = getattr(self, name)
+        if self.field_of_study:
+            params["field_of_study"] = self.field_of_study
         if self.verified:
             params["verified"] = "true"
+        if self.sort != "relevance":
+            params["sort"] = self.sort
         if page is not None and page > 1:
             params["page"] = page
         return params
+
+    def active_since(self) -> date | None:
+        """Return the earliest last-active day the filter accepts, None without the filter."""
+        if self.active_days is None:
+            return None
+        return timezone.localdate() - timedelta(days=self.active_days)
 
 
 @dataclass(frozen=True)
@@ -291,6 +407,7 @@ class CandidateCard:
     verified: bool
     verified_on: date | None
     score: int
+    active_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -303,10 +420,33 @@ class CandidatePage:
     has_next: bool
     unknown_skills: list[str] = field(default_factory=list)
     searched_skills: list[str] = field(default_factory=list)
+    # Members who match and may be shown, counted exactly up to COUNT_CAP ("more than" beyond).
+    total: int = 0
+    total_capped: bool = False
 
     @property
     def has_previous(self) -> bool:
         return self.page > 1
+
+    @property
+    def pages(self) -> int:
+        """How many pages the counted results fill (at most MAX_PAGE); beyond the exact count,
+        at least one more than this page while there is a next one."""
+        counted = max(1, -(-self.total // self.page_size))
+        if self.total_capped:
+            counted = max(counted, self.page + (1 if self.has_next else 0))
+        return min(MAX_PAGE, counted)
+
+    def page_numbers(self) -> list[int | None]:
+        """Page links to show: first, last, and two either side of this one (None: a gap)."""
+        wanted = {1, self.pages, *range(self.page - 2, self.page + 3)}
+        shown = sorted(n for n in wanted if 1 <= n <= self.pages)
+        numbers: list[int | None] = []
+        for n in shown:
+            if numbers and n - (numbers[-1] or 0) > 1:
+                numbers.append(None)
+            numbers.append(n)
+        return numbers
 
 
 def _ranked(query: CandidateQuery, skill_ids: list[int]) -> Any:
@@ -326,29 +466,48 @@ def _ranked(query: CandidateQuery, skill_ids: list[int]) -> Any:
             optional = skill_keys
         else:
             required += skill_keys
-    required += [f"t:{w}" for w in title_terms(query.q, limit=MAX_TERMS)]
+    title_key = "tc" if query.title_scope == "current" else "t"
+    required += [f"{title_key}:{w}" for w in title_terms(query.q, limit=MAX_TERMS)]
     if query.location:
-        required.append(f"l:{place_norm(query.location)}")
+        required.append(f"c:{place_norm(query.location)}")
+    if query.work_location:
+        required.append(f"l:{place_norm(query.work_location)}")
+    if query.education:
+        required.append(f"e:{int(query.education)}")
+    required += [f"f:{w}" for w in title_terms(query.field_of_study, limit=MAX_TERMS)]
     filters = Q()
     if query.min_years:
         filters &= Q(years__gte=query.min_years)
     if query.verified:
         filters &= Q(verified=True)
+    since = query.active_since()
+    if since is not None:
+        filters &= Q(active_on__gte=since)
 
     if not required and not optional:
         rows = CandidateSearchIndex.objects.filter(filters, discoverable=True)
         if query.remote:
             rows = rows.filter(keys__has_key=f"r:{query.remote}")
-        # Same expression as the partial (rank DESC, profile) index: walk it, stop after K rows.
-        return rows.order_by("-rank", "profile_id").values("profile_id", score=F("rank"))
+        # Same expressions as the partial indexes: walk one, stop after K rows.
+        order = {
+            "years": [F("years").desc(), F("rank").desc()],
+            "recent": [F("active_on").desc(), F("rank").desc()],
+        }.get(query.sort, [F("rank").desc()])
+        return rows.order_by(*order, "profile_id").values(
+            "profile_id", "years", "active_on", score=F("rank")
+        )
 
     if query.remote:
         filters &= Q(**{query.remote: True})
     if len(required) == 1 and not optional:
+        first = {
+            "years": [F("years").desc()],
+            "recent": [F("active_on").desc()],
+        }.get(query.sort, [])
         return (
             CandidateSearchKey.objects.filter(filters, key=required[0])
-            .order_by("-level", "-rank", "profile_id")
-            .values("profile_id", score=F("level") * SKILL_WEIGHT + F("rank"))
+            .order_by(*first, "-level", "-rank", "profile_id")
+            .values("profile_id", "years", "active_on", score=F("level") * SKILL_WEIGHT + F("rank"))
         )
     return _KeyJoin(query=query, required=required, optional=optional)
 
@@ -381,6 +540,10 @@ class _KeyJoin:
         if self.query.remote in REMOTE_MODES:
             sql.append(f"{alias}.{self.query.remote} = %s")
             params.append(True)
+        since = self.query.active_since()
+        if since is not None:
+            sql.append(f"{alias}.active_on >= %s")
+            params.append(since)
         return "".join(f" AND {clause}" for clause in sql), params
 
     def _sql(self, limit: int) -> tuple[str, list[Any]]:
@@ -403,8 +566,10 @@ class _KeyJoin:
         if self.optional:
             # Required keys carry level 0, so the sum is over the matched skills only.
             score = f"SUM({base}.level) * {SKILL_WEIGHT} + MAX({base}.rank)"
+            years, active = f"MAX({base}.years)", f"MAX({base}.active_on)"
             select = (
-                f"SELECT {base}.profile_id, {score} AS score {source} GROUP BY {base}.profile_id"  # noqa: S608, E501
+                f"SELECT {base}.profile_id, {score} AS score, {years} AS years, "  # noqa: S608
+                f"{active} AS active_on {source} GROUP BY {base}.profile_id"
             )
         else:
             # Only skill postings carry a level; leaving the others out keeps their probes
@@ -416,22 +581,80 @@ class _KeyJoin:
                 ]
             )
             score = f"({levels}) * {SKILL_WEIGHT} + {base}.rank"
-            select = f"SELECT {base}.profile_id, {score} AS score {source}"  # noqa: S608
-        sql = f"{select} ORDER BY score DESC, {base}.profile_id LIMIT %s"
+            years, active = f"{base}.years", f"{base}.active_on"
+            select = (
+                f"SELECT {base}.profile_id, {score} AS score, {years} AS years, "  # noqa: S608
+                f"{active} AS active_on {source}"
+            )
+        first = {"years": f"{years} DESC, ", "recent": f"{active} DESC, "}
+        order = first.get(self.query.sort, "")
+        sql = f"{select} ORDER BY {order}score DESC, {base}.profile_id LIMIT %s"
         return sql, [*params, limit]
-
-    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
-        sql, params = self._sql(int(window.stop))
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [
-                {"profile_id": _as_uuid(profile_id), "score": int(score)}
-                for profile_id, score in cursor.fetchall()
-            ]
 
 
 def _as_uuid(value: Any) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def _rank_sql(ranked: Any, limit: int) -> tuple[str, list[Any]]:
+    """Return the SQL of the top ``limit`` rows of a ranked query (a QuerySet or a key join)."""
+    if isinstance(ranked, _KeyJoin):
+        return ranked._sql(limit)
+    sql, params = ranked[:limit].query.sql_with_params()
+    return sql, list(params)
+
+
+def _sort_key(sort: str) -> Any:
+    """The order the rank step produced, to keep it after the live re-check."""
+    if sort == "years":
+        return lambda r: (-r["years"], -r["score"], r["profile_id"])
+    if sort == "recent":
+        return lambda r: (
+            r["active_on"] is None,
+            -(r["active_on"].toordinal() if r["active_on"] else 0),
+            -r["score"],
+            r["profile_id"],
+        )
+    return lambda r: (-r["score"], r["profile_id"])
+
+
+def _ranked_live(
+    query: CandidateQuery, ranked: Any, *, limit: int, employer: Any, hidden_from: list[Any]
+) -> list[dict[str, Any]]:
+    """Return the top ``limit`` ranked rows, each with ``live``: may this employer see them now.
+
+    One statement: the rank query (LIMIT inside, so the check runs on those rows only) and,
+    per row, the live re-check (consent, visibility, hide rule) as an EXISTS on its profile.
+    """
+    rank_sql, rank_params = _rank_sql(ranked, limit)
+    check = discoverable_profiles(
+        employer=employer, profile_ids=RawSQL("r.profile_id", ()), hidden_from=hidden_from
+    ).values("pk")
+    check_sql, check_params = check.query.sql_with_params()
+    sql = (
+        f"SELECT r.profile_id, r.score, r.years, r.active_on, EXISTS ({check_sql}) "  # noqa: S608
+        f"FROM ({rank_sql}) r"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*check_params, *rank_params])
+        rows = [
+            {
+                "profile_id": _as_uuid(profile_id),
+                "score": int(score),
+                "years": int(years or 0),
+                "active_on": _as_date(active_on),
+                "live": bool(live),
+            }
+            for profile_id, score, years, active_on, live in cursor.fetchall()
+        ]
+    rows.sort(key=_sort_key(query.sort))
+    return rows
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def _timeout_guard() -> None:
@@ -469,27 +692,35 @@ def candidate_search(
         return empty
 
     offset = (page - 1) * page_size
-    wanted = offset + page_size + 1  # one more tells whether a next page exists
-    fetch = max(2 * wanted, 60)
+    # Count every shown-able match up to the cap: one more than the cap says "more than".
+    # Read half as many again: some ranked rows fail the live re-check (no consent, hiding).
+    wanted = max(offset + page_size, COUNT_CAP) + 1
+    fetch = wanted + wanted // 2
     hidden_from = hiding_employers(employer=employer)
     try:
         with transaction.atomic():
             _timeout_guard()
             ranked = _ranked(query, skill_ids)
             while True:
-                batch = list(ranked[:fetch])
-                live = {
-                    row["pk"]: row
-                    for row in discoverable_profiles(
-                        employer=employer,
-                        profile_ids=[r["profile_id"] for r in batch],
-                        hidden_from=hidden_from,
-                    ).values("pk", "headline", "location_city")
-                }
-                passed = [r for r in batch if r["profile_id"] in live]
-                if len(passed) >= wanted or len(batch) < fetch:
+                batch = _ranked_live(
+                    query, ranked, limit=fetch, employer=employer, hidden_from=hidden_from
+                )
+                passed = [r for r in batch if r["live"]]
+                # Enough, or nothing more to read, or the postings disagree with the live
+                # state so much that reading on is not worth it (the count says "at least").
+                exhausted = len(batch) < fetch
+                if len(passed) >= wanted or exhausted or fetch >= 16 * wanted:
                     break
                 fetch *= 4
+            rows = passed[offset : offset + page_size]
+            details = {
+                row["pk"]: row
+                for row in discoverable_profiles(
+                    employer=employer,
+                    profile_ids=[r["profile_id"] for r in rows],
+                    hidden_from=hidden_from,
+                ).values("pk", "headline", "location_city")
+            }
     except OperationalError as exc:
         if connection.vendor != "postgresql" or "statement timeout" not in str(exc):
             raise
@@ -500,8 +731,8 @@ def candidate_search(
             status_code=503,
         ) from exc
 
-    rows = passed[offset : offset + page_size]
-    cards = _cards(rows, live, set(skill_ids))
+    rows = [r for r in rows if r["profile_id"] in details]
+    cards = _cards(rows, details, set(skill_ids))
     return CandidatePage(
         cards=cards,
         page=page,
@@ -509,6 +740,8 @@ def candidate_search(
         has_next=len(passed) > offset + page_size and page < MAX_PAGE,
         unknown_skills=unknown,
         searched_skills=names,
+        total=min(len(passed), COUNT_CAP),
+        total_capped=len(passed) > COUNT_CAP or not exhausted,
     )
 
 
@@ -519,7 +752,7 @@ def _cards(ranked: list[dict], live: dict, wanted: set[int]) -> list[CandidateCa
         row["profile_id"]: row
         for row in CandidateSearchIndex.objects.filter(
             pk__in=[r["profile_id"] for r in ranked]
-        ).values("profile_id", "public_id", "keys", "verified", "verified_on", "years")
+        ).values("profile_id", "public_id", "keys", "verified", "verified_on", "years", "active_on")
     }
     rows = [
         {**details[r["profile_id"]], "score": r["score"]}
@@ -556,6 +789,7 @@ def _cards(ranked: list[dict], live: dict, wanted: set[int]) -> list[CandidateCa
                 verified=row["verified"],
                 verified_on=row["verified_on"],
                 score=row["score"],
+                active_on=row["active_on"],
             )
         )
     return cards
@@ -617,6 +851,8 @@ def candidate_get_for_recruiter(*, user: Any, employer: Any, public_id: Any) -> 
             category="career profile",
             purpose=PurposeCode.CANDIDATE_DISCOVERY,
             detail=employer.name,  # "why" (the purpose) is worded when the member reads it
+            detail_key="employer_viewed_profile",
+            detail_params={"employer": employer.name},
             accessor_label=label,
         )
         return CandidateProfile(
@@ -641,6 +877,8 @@ def candidate_get_for_recruiter(*, user: Any, employer: Any, public_id: Any) -> 
         category="career profile (application)",
         purpose=PurposeCode.SHARE_PROFILE_WITH_EMPLOYERS,
         detail=f"{employer.name}: {application.job.title}",
+        detail_key="employer_viewed_application",
+        detail_params={"employer": employer.name, "job": application.job.title},
         accessor_label=label,
     )
     return CandidateProfile(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import RegisteredEmployerSerializer
@@ -135,6 +136,11 @@ class JobSerializer(serializers.ModelSerializer):
 class RecommendationSerializer(serializers.Serializer):
     job = JobSerializer()
     score = serializers.IntegerField(help_text="Out of 100.")
+    strength = serializers.ChoiceField(
+        choices=["strong", "good", "weak"],
+        help_text="strong: 70 or more; good: 50-69; weak: below 50 (the page hides these "
+        "behind “show more”).",
+    )
     reasons = serializers.ListField(child=serializers.CharField())
     parts = serializers.DictField(
         child=serializers.FloatField(),
@@ -174,6 +180,48 @@ class ActivityEventSerializer(serializers.ModelSerializer):
         if event.job is None:
             return None
         return {"id": str(event.job_id), "title": event.job.title}
+
+
+class JobMatchSerializer(serializers.Serializer):
+    score = serializers.IntegerField(help_text="Out of 100.")
+    strength = serializers.ChoiceField(choices=["strong", "good", "weak"])
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class JobDetailSerializer(JobSerializer):
+    """A job with how well it matches the member (null without job_recommendations consent)."""
+
+    match = serializers.SerializerMethodField()
+
+    class Meta(JobSerializer.Meta):
+        fields = [*JobSerializer.Meta.fields, "match"]
+
+    @extend_schema_field(JobMatchSerializer(allow_null=True))
+    def get_match(self, job: Job) -> dict[str, Any] | None:
+        match = self.context.get("match")
+        return JobMatchSerializer(match).data if match is not None else None
+
+
+class MarkedJobSerializer(JobSerializer):
+    """A job the member saved or dismissed, with when."""
+
+    marked_at = serializers.DateTimeField()
+
+    class Meta(JobSerializer.Meta):
+        fields = [*JobSerializer.Meta.fields, "marked_at"]
+
+
+class SkillSuggestionSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The catalogue name to use.")
+    matched = serializers.CharField(help_text="The alias that matched, or empty.")
+
+
+class SkillSuggestResultSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    suggestions = SkillSuggestionSerializer(many=True)
+    did_you_mean = serializers.CharField(
+        allow_null=True, help_text="Closest catalogue skill when nothing starts with the text."
+    )
 
 
 class MarkResultSerializer(serializers.Serializer):

@@ -27,6 +27,9 @@ class CandidateCardSerializer(serializers.Serializer):
     verified = serializers.BooleanField()
     verified_on = serializers.DateField(allow_null=True)
     score = serializers.IntegerField()
+    active_on = serializers.DateField(
+        allow_null=True, help_text="Last day the member signed in or changed their profile."
+    )
 
 
 class CandidateProfileSerializer(serializers.Serializer):
@@ -92,23 +95,51 @@ class RecruiterApplicationDetailSerializer(RecruiterApplicationSerializer):
 
 class StageInputSerializer(serializers.Serializer):
     stage = serializers.CharField(max_length=20)
+    reason = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        help_text="Required to reject: skills, experience, filled, other_candidate, other.",
+    )
+    message = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        help_text="Optional message to the applicant when rejecting.",
+    )
 
 
 class SavedSearchSerializer(serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
     name = serializers.CharField(max_length=120)
     params = serializers.DictField(read_only=True)
+    description = serializers.CharField(
+        read_only=True, help_text="The filters as a sentence in the request's language."
+    )
+    alert = serializers.BooleanField(
+        read_only=True, help_text="A daily e-mail of new matching candidates is on."
+    )
     created_at = serializers.DateTimeField(read_only=True)
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
+        from careers.search_text import query_from_params, query_sentence
+
         data = super().to_representation(instance)
         data["params"] = instance.params
+        query = query_from_params(instance.params)
+        data["description"] = query_sentence(query) if query else ""
         return data
 
 
 class CandidatePageSerializer(serializers.Serializer):
     """One page of candidate search results (schema only)."""
 
+    count = serializers.IntegerField(
+        help_text="Matching candidates you may see, exact up to 200 (see count_capped)."
+    )
+    count_capped = serializers.BooleanField(help_text="True: more than count match.")
+    pages = serializers.IntegerField(help_text="Pages the counted results fill (at most 50).")
+    sort = serializers.ChoiceField(choices=["relevance", "recent", "years"])
     page = serializers.IntegerField()
     page_size = serializers.IntegerField()
     next = serializers.URLField(allow_null=True)

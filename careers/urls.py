@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from careers import views_outreach
 from careers.views import member, profile
 
 app_name = "careers"
@@ -23,10 +24,12 @@ urlpatterns = [
         name="education_delete",
     ),
     path("profile/skills/add/", profile.skill_add, name="skill_add"),
+    path("profile/skills/<int:skill_id>/", profile.skill_update, name="skill_update"),
     path("profile/skills/<int:skill_id>/delete/", profile.skill_remove, name="skill_remove"),
     path("profile/preferences/", profile.preferences, name="preferences"),
     path("jobs/", member.job_list, name="jobs"),
     path("jobs/recommended/", member.recommended, name="recommended"),
+    path("jobs/saved/", member.saved_jobs, name="saved_jobs"),
     path("jobs/<uuid:job_id>/", member.job_detail, name="job_detail"),
     path("jobs/<uuid:job_id>/save/", member.job_mark, {"kind": "saved"}, name="job_save"),
     path("jobs/<uuid:job_id>/dismiss/", member.job_mark, {"kind": "dismissed"}, name="job_dismiss"),
@@ -37,6 +40,12 @@ urlpatterns = [
         "applications/<uuid:application_id>/withdraw/",
         member.application_withdraw,
         name="application_withdraw",
+    ),
+    path("invitations/", views_outreach.invitations, name="invitations"),
+    path(
+        "invitations/<uuid:invitation_id>/decline/",
+        views_outreach.invitation_decline,
+        name="invitation_decline",
     ),
     path("recruiter/", include("careers.recruiter_urls")),
 ]

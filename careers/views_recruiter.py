@@ -22,12 +22,14 @@ from django.views.decorators.http import require_POST
 from careers import search
 from careers.forms_recruiter import CandidateSearchForm, JobForm, JobStatusForm, SavedSearchForm
 from careers.models import Application, Job
+from careers.search_text import query_from_params, query_sentence
 from careers.selectors import (
     application_get_for_recruiter,
     applications_for_job,
     job_get_for_recruiter,
     jobs_for_employer,
 )
+from careers.selectors.outreach import sourced_for
 from careers.services.applications import RECRUITER_STAGES, application_move
 from careers.services.jobs import job_create, job_set_status, job_update
 from config.errors import ApplicationError
@@ -69,6 +71,12 @@ def _render(
 ) -> HttpResponse:
     context.setdefault("employer", request.employer)  # type: ignore[attr-defined]
     context.setdefault("employers", search.recruiter_employers(user=request.user))
+    from accounts.selectors import user_employer_ids
+
+    context.setdefault(
+        "is_owner",
+        request.employer.pk in user_employer_ids(user=request.user, owner_only=True),  # type: ignore[attr-defined]
+    )
     return render(request, f"careers/recruiter/{template}", context, status=status)
 
 
@@ -164,6 +172,7 @@ def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
         request,
         "job_detail.html",
         {
+            "sourced": sourced_for(employer=job.employer, job=job),
             "job": job,
             "form": form,
             "status_form": JobStatusForm(initial={"status": job.status}),
@@ -199,10 +208,20 @@ def application_detail(request: HttpRequest, application_id: str) -> HttpRespons
     stages = [
         (value, label) for value, label in Application.Stage.choices if value in RECRUITER_STAGES
     ]
+    from careers.services.pipeline import REJECT_REASONS
+    from careers.views_outreach import NoteForm
+
     return _render(
         request,
         "application_detail.html",
-        {"application": application, "p": application.profile_snapshot, "stages": stages},
+        {
+            "application": application,
+            "p": application.profile_snapshot,
+            "stages": [s for s in stages if s[0] != Application.Stage.REJECTED],
+            "reasons": list(REJECT_REASONS.items()),
+            "notes": application.notes.select_related("author").order_by("created_at"),
+            "note_form": NoteForm(),
+        },
     )
 
 
@@ -221,12 +240,18 @@ def application_stage(request: HttpRequest, application_id: str) -> HttpResponse
         raise Http404
     try:
         application_move(
-            application=application, actor=request.user, stage=request.POST.get("stage", "")
+            application=application,
+            actor=request.user,
+            stage=request.POST.get("stage", ""),
+            reason=request.POST.get("reason", ""),
+            message=request.POST.get("message", ""),
         )
     except (ValidationError, ApplicationError) as exc:
         messages.error(request, getattr(exc, "message", None) or " ".join(exc.messages))
     else:
-        messages.success(request, _("Stage changed."))
+        messages.success(request, _("Stage changed. The applicant is told."))
+    if request.POST.get("next") == "board":
+        return redirect("careers:recruiter-job-board", job_id=application.job_id)
     return redirect("careers:recruiter-application", application_id=application.pk)
 
 
@@ -267,13 +292,25 @@ def candidates(request: HttpRequest) -> HttpResponse:
             "params": urlencode(params),
             "prev_params": urlencode(query.as_params(page=page.page - 1)) if page else "",
             "next_params": urlencode(query.as_params(page=page.page + 1)) if page else "",
-            "save_form": SavedSearchForm(),
-            "saved": [
-                (s, urlencode(s.params))
-                for s in search.saved_searches_for(employer=request.employer)
+            "page_links": [
+                (n, urlencode(query.as_params(page=n)) if n else "")
+                for n in (page.page_numbers() if page and query else [])
             ],
+            "sentence": query_sentence(query) if query else "",
+            "save_form": SavedSearchForm(),
+            "saved": _saved_rows(request.employer),
         },
     )
+
+
+def _saved_rows(employer: Any) -> list[tuple[Any, str, str]]:
+    """Each saved search with its link and its filters as a sentence in the page's language."""
+    rows = []
+    for saved in search.saved_searches_for(employer=employer):
+        query = query_from_params(saved.params)
+        sentence = query_sentence(query) if query else _("These filters no longer apply.")
+        rows.append((saved, urlencode(saved.params), sentence))
+    return rows
 
 
 def _without_page(form: CandidateSearchForm) -> CandidateSearchForm:
@@ -290,7 +327,12 @@ def candidate_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     candidate = search.candidate_get_for_recruiter(
         user=request.user, employer=request.employer, public_id=public_id
     )
-    return _render(request, "candidate_detail.html", {"candidate": candidate, "p": candidate.data})
+    from careers.views_outreach import outreach_context
+
+    context = {"candidate": candidate, "p": candidate.data}
+    if candidate.source == "discovery":
+        context |= outreach_context(request.employer)
+    return _render(request, "candidate_detail.html", context)
 
 
 @recruiter_view
@@ -317,8 +359,27 @@ def saved_searches(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(
             reverse("careers:recruiter-candidates") + "?" + request.GET.urlencode()
         )
-    rows = [(s, urlencode(s.params)) for s in search.saved_searches_for(employer=request.employer)]
-    return _render(request, "saved_searches.html", {"rows": rows})
+    return _render(request, "saved_searches.html", {"rows": _saved_rows(request.employer)})
+
+
+@recruiter_view
+@require_POST
+def saved_search_alert(request: HttpRequest, saved_search_id: str) -> HttpResponse:
+    """Turn a saved search's daily e-mail of new candidates on or off."""
+    from careers.services.alerts import saved_search_set_alert
+
+    saved = saved_search_set_alert(
+        employer=request.employer,
+        saved_search_id=saved_search_id,
+        alert=request.POST.get("alert") == "on",
+    )
+    messages.success(
+        request,
+        _("You will get a daily e-mail of new candidates.")
+        if saved.alert
+        else _("The daily e-mail is off."),
+    )
+    return redirect("careers:recruiter-searches")
 
 
 @recruiter_view

@@ -24,3 +24,9 @@ class PlatformAdminConfig(AdminConfig):
     """``django.contrib.admin`` with ``PlatformAdminSite`` as ``admin.site``."""
 
     default_site = "config.admin_site.PlatformAdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        from config import model_labels
+
+        model_labels.apply()

@@ -23,6 +23,12 @@ from consent.serializers import (
     ReceiptSerializer,
 )
 
+
+def _base_url(request: Request) -> str:
+    """Scheme and host serving this request, for links inside receipts."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
 NOT_FOUND = OpenApiResponse(description="Unknown purpose (error envelope, code not_found).")
 
 
@@ -84,7 +90,12 @@ class ConsentDetailView(APIView):
         event, notes = services.consent_withdraw(
             user=request.user, purpose=purpose, method="api", **client_info(request._request)
         )
-        return Response({"event": ConsentEventSerializer(event).data, "notes": notes})
+        body = {
+            "event": ConsentEventSerializer(event).data,
+            "notes": notes,
+            "receipt_id": str(event.id),
+        }
+        return Response(body)
 
 
 class ConsentReceiptView(APIView):
@@ -99,7 +110,32 @@ class ConsentReceiptView(APIView):
         }
     )
     def get(self, request: Request, purpose: str) -> Response:
-        return Response(selectors.consent_receipt_latest(user=request.user, purpose=purpose))
+        return Response(
+            selectors.consent_receipt_latest(
+                user=request.user, purpose=purpose, base_url=_base_url(request)
+            )
+        )
+
+
+class ConsentReceiptByIdView(APIView):
+    """The receipt of one of the member's consent events, a grant or a withdrawal."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={
+            200: ReceiptSerializer,
+            404: OpenApiResponse(description="No such event among your own (error envelope)."),
+        },
+        description="`receipt_id` from a grant or withdrawal response. Withdrawal receipts "
+        "carry `x-action` = withdraw.",
+    )
+    def get(self, request: Request, event_id: str) -> Response:
+        return Response(
+            selectors.consent_receipt_get(
+                user=request.user, event_id=event_id, base_url=_base_url(request)
+            )
+        )
 
 
 class AccessLogView(APIView):

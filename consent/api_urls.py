@@ -12,6 +12,11 @@ urlpatterns = [
         api.ConsentReceiptView.as_view(),
         name="consent-receipt",
     ),
+    path(
+        "me/consent-receipts/<uuid:event_id>/",
+        api.ConsentReceiptByIdView.as_view(),
+        name="consent-receipt-by-id",
+    ),
     path("me/access-log/", api.AccessLogView.as_view(), name="consent-access-log"),
     path("me/export/", api.ExportView.as_view(), name="consent-export"),
 ]

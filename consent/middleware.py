@@ -36,4 +36,10 @@ class ConsentRequiredMiddleware:
             return JsonResponse(body, status=403)
         messages.warning(request, exception.message)
         url = reverse("consent:prompt", args=[exception.purpose])
-        return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+        # A view may say where "Not now" leads (``request.consent_back_url``, e.g. the job page
+        # for /jobs/<id>/apply/): going back to the guarded page would only prompt again.
+        back = getattr(request, "consent_back_url", "")
+        # After a POST to an address that only takes POST (save a job), come back to ``back``.
+        target = back if request.method != "GET" and back else request.get_full_path()
+        query = {key: value for key, value in (("next", target), ("back", back)) if value}
+        return redirect(f"{url}?{urlencode(query)}")

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from config.encryption import EncryptedCharField
@@ -129,7 +131,11 @@ class ConsentEvent(models.Model):
         indexes = [models.Index(fields=["user", "purpose", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.action} {self.purpose_id} at {self.created_at:%Y-%m-%d %H:%M}"
+        return _("%(action)s: %(purpose)s, %(when)s") % {
+            "action": self.get_action_display(),
+            "purpose": self.purpose_id,
+            "when": date_format(timezone.localtime(self.created_at), "DATETIME_FORMAT"),
+        }
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding and not getattr(self, "_erasing", False):
@@ -167,7 +173,8 @@ class ConsentState(models.Model):
         indexes = [models.Index(fields=["purpose", "granted", "user"])]
 
     def __str__(self) -> str:
-        return f"{self.user_id} {self.purpose_id} {'granted' if self.granted else 'withdrawn'}"
+        state = _("allowed") if self.granted else _("withdrawn")
+        return f"{self.user_id} {self.purpose_id}: {state}"
 
 
 class AccessLogEntry(models.Model):
@@ -188,7 +195,14 @@ class AccessLogEntry(models.Model):
     category = models.CharField(_("what"), max_length=60)
     purpose = models.CharField(_("why"), max_length=60)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # A translatable detail: a key from consent.access_details plus its values, worded in the
+    # reader's language when shown ("detail" keeps the text for keys this version does not know).
+    detail_key = models.CharField(_("detail kind"), max_length=40, blank=True)
+    detail_params = models.JSONField(_("detail values"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("first access"), auto_now_add=True, db_index=True)
+    # Identical reads within CONSENT_ACCESS_LOG_COLLAPSE_SECONDS add to one row, not a new one.
+    last_at = models.DateTimeField(_("last access"), null=True, blank=True)
+    count = models.PositiveIntegerField(_("number of reads"), default=1)
 
     class Meta:
         ordering = ["-created_at"]
@@ -197,4 +211,8 @@ class AccessLogEntry(models.Model):
         indexes = [models.Index(fields=["subject", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.accessor_label} read {self.category} at {self.created_at:%Y-%m-%d %H:%M}"
+        return _("%(who)s read %(what)s, %(when)s") % {
+            "who": self.accessor_label,
+            "what": self.category,
+            "when": date_format(timezone.localtime(self.created_at), "DATETIME_FORMAT"),
+        }

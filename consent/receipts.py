@@ -11,10 +11,12 @@ the exact text shown, which is what lets the receipt be checked against the ledg
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from consent.models import ConsentEvent
 from consent.purpose_texts import purpose_texts_in
@@ -67,7 +69,16 @@ COLLECTION_METHODS = {
 }
 
 
-def _controller() -> dict[str, Any]:
+def policy_effective_date(policy: Any) -> date:
+    """The one effective date of a policy version: its start, as a date in the site's time zone.
+
+    Pages (``{{ policy.effective_at|date }}``), consent texts and receipts all use this day, so a
+    policy effective at midnight in Jakarta is never "the day before" in UTC.
+    """
+    return timezone.localdate(policy.effective_at)
+
+
+def _controller(base_url: str) -> dict[str, Any]:
     default = {
         "piiController": "Platform",
         "onBehalf": False,
@@ -75,13 +86,20 @@ def _controller() -> dict[str, Any]:
         "address": {"addressCountry": "ID"},
         "email": settings.DEFAULT_FROM_EMAIL,
         "phone": "",
-        "piiControllerUrl": settings.SITE_URL,
     }
-    return {**default, **getattr(settings, "CONSENT_CONTROLLER", {})}
+    # The controller's URL is the host that served the request, not a configured default.
+    return {**default, **getattr(settings, "CONSENT_CONTROLLER", {}), "piiControllerUrl": base_url}
 
 
-def receipt_build(*, event: ConsentEvent) -> dict[str, Any]:
-    """Return the Kantara v1.1 receipt for a grant event (JSON-ready)."""
+def receipt_build(*, event: ConsentEvent, base_url: str | None = None) -> dict[str, Any]:
+    """Return the Kantara v1.1 receipt for a grant or withdrawal event (JSON-ready).
+
+    ``base_url`` is the scheme and host serving the request ("https://example.org"); links in
+    the receipt point there. Without a request (exports by a task) it falls back to SITE_URL.
+    A withdrawal receipt is the same shape with ``x-action`` "withdraw": the specification only
+    covers grants, and the member needs proof of both.
+    """
+    base = (base_url or settings.SITE_URL).rstrip("/")
     purpose = event.purpose
     profile = PROFILES.get(
         purpose.code,
@@ -89,9 +107,7 @@ def receipt_build(*, event: ConsentEvent) -> dict[str, Any]:
             purpose_category=("Core Function",), third_party_disclosure=False, third_party_name=""
         ),
     )
-    policy_url = (
-        settings.SITE_URL + reverse("consent:policies") + f"#v-{event.policy_version.version}"
-    )
+    policy_url = base + reverse("consent:policies") + f"#v-{event.policy_version.version}"
     # The member-facing texts read in the language the member consented in ("language" below).
     texts = purpose_texts_in(purpose, event.language or "en")
     return {
@@ -102,7 +118,7 @@ def receipt_build(*, event: ConsentEvent) -> dict[str, Any]:
         "consentReceiptID": str(event.id),
         "language": event.language,
         "piiPrincipalId": event.subject_ref,
-        "piiControllers": [_controller()],
+        "piiControllers": [_controller(base)],
         "policyUrl": policy_url,
         "services": [
             {
@@ -124,6 +140,8 @@ def receipt_build(*, event: ConsentEvent) -> dict[str, Any]:
         "sensitive": purpose.special_category,
         "spiCat": list(profile.spi_cat),
         "x-purposeCode": purpose.code,
+        "x-action": event.action,
         "x-policyVersion": event.policy_version.version,
+        "x-policyEffectiveDate": policy_effective_date(event.policy_version).isoformat(),
         "x-consentTextSha256": event.text_id,
     }

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from consent import receipts, registry
+from consent.access_details import detail_text
 from consent.exceptions import ConsentRequired
 from consent.models import AccessLogEntry, ConsentEvent, ConsentState, PolicyVersion, Purpose
 
@@ -171,23 +172,33 @@ def consent_history(*, user: object) -> QuerySet[ConsentEvent]:
     )
 
 
-def consent_receipt_get(*, user: object, event_id: object) -> dict[str, Any]:
-    """Return the receipt of one of the member's own grants; Http404 for anyone else's.
+def consent_event_get(*, user: object, event_id: object) -> ConsentEvent:
+    """Return one of the member's own consent events (grant or withdrawal), else Http404.
 
-    Missing, withdrawn-event and someone else's ids all give the same 404.
+    Missing and someone else's ids give the same 404.
     """
     event = (
         consent_history(user=user)
-        .filter(action=ConsentEvent.Action.GRANT, pk=_uuid_or_404(event_id))
-        .select_related("text")
+        .filter(pk=_uuid_or_404(event_id))
+        .select_related("text", "purpose", "policy_version")
         .first()
     )
     if event is None:
         raise Http404
-    return receipts.receipt_build(event=event)
+    return event
 
 
-def consent_receipt_latest(*, user: object, purpose: str) -> dict[str, Any]:
+def consent_receipt_get(
+    *, user: object, event_id: object, base_url: str | None = None
+) -> dict[str, Any]:
+    """Return the receipt of one of the member's own grants or withdrawals; Http404 otherwise."""
+    event = consent_event_get(user=user, event_id=event_id)
+    return receipts.receipt_build(event=event, base_url=base_url)
+
+
+def consent_receipt_latest(
+    *, user: object, purpose: str, base_url: str | None = None
+) -> dict[str, Any]:
     """Return the receipt of the member's latest grant for ``purpose``, or raise Http404."""
     purpose_get(code=purpose)
     event = (
@@ -198,7 +209,7 @@ def consent_receipt_latest(*, user: object, purpose: str) -> dict[str, Any]:
     )
     if event is None:
         raise Http404
-    return receipts.receipt_build(event=event)
+    return receipts.receipt_build(event=event, base_url=base_url)
 
 
 def _uuid_or_404(value: object) -> uuid.UUID:
@@ -227,9 +238,7 @@ def _event_export(event: ConsentEvent) -> dict[str, Any]:
         "signature": event.signature,
         "ip_address": event.ip_address,
         "user_agent": event.user_agent,
-        "receipt": receipts.receipt_build(event=event)
-        if event.action == ConsentEvent.Action.GRANT
-        else None,
+        "receipt": receipts.receipt_build(event=event),
     }
 
 
@@ -289,8 +298,10 @@ def member_export(*, user: Any) -> dict[str, Any]:
                 "who": entry.accessor_label,
                 "what": entry.category,
                 "why": entry.purpose,
-                "detail": entry.detail,
+                "detail": detail_text(entry),
                 "when": entry.created_at,
+                "last_at": entry.last_at,
+                "count": entry.count,
             }
             for entry in access_log_for(user=user)
         ],

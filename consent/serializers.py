@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from consent.access_details import detail_text
 from consent.selectors import PurposeStatus
 
 
@@ -52,6 +53,7 @@ class ConsentGrantResponseSerializer(serializers.Serializer):
 class ConsentWithdrawResponseSerializer(serializers.Serializer):
     event = ConsentEventSerializer()
     notes = serializers.ListField(child=serializers.CharField())
+    receipt_id = serializers.UUIDField()
 
 
 class ReceiptSerializer(serializers.Serializer):
@@ -76,9 +78,16 @@ class AccessLogEntrySerializer(serializers.Serializer):
     who = serializers.SerializerMethodField()
     what = serializers.CharField(source="category")
     why = serializers.CharField(source="purpose")
-    detail = serializers.CharField()
+    detail = serializers.SerializerMethodField(help_text="Worded in the request's language.")
     when = serializers.DateTimeField(source="created_at")
+    last_at = serializers.DateTimeField(
+        allow_null=True, help_text="Latest of repeated identical reads folded into this row."
+    )
+    count = serializers.IntegerField(help_text="How many identical reads this row stands for.")
     by_you = serializers.SerializerMethodField()
+
+    def get_detail(self, entry: Any) -> str:
+        return detail_text(entry)
 
     def get_who(self, entry: Any) -> str:
         return entry.accessor_label

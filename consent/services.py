@@ -14,11 +14,13 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from config.encryption import lookup_hash
 from config.errors import ApplicationError
 from consent import registry
+from consent.access_details import detail_normalise
 from consent.models import (
     AccessLogEntry,
     ConsentEvent,
@@ -28,6 +30,7 @@ from consent.models import (
     Purpose,
 )
 from consent.purpose_texts import purpose_texts_in
+from consent.receipts import policy_effective_date
 from consent.selectors import member_export, policy_current
 
 logger = logging.getLogger(__name__)
@@ -47,7 +50,10 @@ def consent_text_render(*, purpose: Purpose, policy: PolicyVersion, language: st
     with translation.override(language):
         lines = [
             str(_("Privacy policy %(version)s, effective %(date)s."))
-            % {"version": policy.version, "date": policy.effective_at.date().isoformat()},
+            % {
+                "version": policy.version,
+                "date": date_format(policy_effective_date(policy)),
+            },
             texts.name,
             texts.description,
             str(_("Data collected: %(categories)s."))
@@ -205,23 +211,49 @@ def access_record(
     purpose: str,
     detail: str = "",
     accessor_label: str = "",
+    detail_key: str = "",
+    detail_params: dict[str, Any] | None = None,
 ) -> AccessLogEntry:
     """Record that ``accessor`` read ``subject``'s sensitive data of ``category`` for ``purpose``.
 
     Call this from every access function that returns sensitive data, in the same transaction.
+    ``detail_key`` (see consent.access_details) lets the member read the detail in their own
+    language. The same read repeated within CONSENT_ACCESS_LOG_COLLAPSE_SECONDS (reloading a
+    page) adds to the count of the existing row instead of writing a new one.
     """
     if not accessor_label:
         accessor_label = (
             getattr(accessor, "display_name", "") or str(accessor) if accessor else _("System")
         )
-    return AccessLogEntry.objects.create(
-        subject=subject,
-        accessor=accessor if getattr(accessor, "pk", None) else None,
-        accessor_label=accessor_label[:200],
-        category=category,
-        purpose=purpose,
-        detail=detail[:300],
-    )
+    accessor_obj = accessor if getattr(accessor, "pk", None) else None
+    detail_key, detail_params = detail_normalise(detail, detail_key, detail_params or {})
+    now = timezone.now()
+    window = getattr(settings, "CONSENT_ACCESS_LOG_COLLAPSE_SECONDS", 600)
+    fields = {
+        "subject": subject,
+        "accessor": accessor_obj,
+        "accessor_label": accessor_label[:200],
+        "category": category,
+        "purpose": purpose,
+        "detail": detail[:300],
+        "detail_key": detail_key,
+    }
+    # Its own (nested) transaction: some readers call this outside one, and the row lock
+    # needs one on PostgreSQL.
+    with transaction.atomic():
+        if window:
+            recent = (
+                AccessLogEntry.objects.select_for_update()
+                .filter(created_at__gte=now - timedelta(seconds=window), **fields)
+                .order_by("-created_at")
+                .first()
+            )
+            if recent is not None and recent.detail_params == detail_params:
+                recent.count += 1
+                recent.last_at = now
+                recent.save(update_fields=["count", "last_at"])
+                return recent
+        return AccessLogEntry.objects.create(**fields, detail_params=detail_params)
 
 
 # --- Export (GDPR Art. 15 and 20) ---------------------------------------------------------------
@@ -239,6 +271,8 @@ def member_export_create(*, user: Any, method: str) -> dict[str, Any]:
         category="data_export",
         purpose="access_request",
         detail=_("Data export (%(method)s)") % {"method": method},
+        detail_key="data_export",
+        detail_params={"method": method},
         accessor_label=user.display_name,
     )
     return member_export(user=user)

@@ -18,16 +18,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.errors import ApplicationError
-from consent import selectors, services
+from consent import receipts, selectors, services
 from consent.client_info import client_info
 from consent.forms import BiometricConsentForm, EraseForm
 
 PAGE_SIZE = 25
 
 
-def _safe_next(request: HttpRequest) -> str:
-    """Return ``next`` if it points back into this site, else ''."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
+def _safe_next(request: HttpRequest, name: str = "next") -> str:
+    """Return ``next`` (or another parameter) if it points back into this site, else ''."""
+    candidate = request.POST.get(name) or request.GET.get(name) or ""
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -56,10 +56,56 @@ def centre(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def welcome(request: HttpRequest) -> HttpResponse:
+    """Right after sign-up: choose each use of your data, every one switched off to start with.
+
+    Purposes that need an e-signature (biometrics) are explained and linked, not ticked here.
+    """
+    next_url = _safe_next(request) or reverse("careers:profile")
+    overview = selectors.consent_overview(user=request.user)
+    tickable = [s for s in overview if not s.purpose.special_category]
+    if request.method == "POST":
+        chosen = set(request.POST.getlist("purpose"))
+        granted = []
+        info = client_info(request)
+        for status in tickable:
+            if status.purpose.code in chosen and not status.granted:
+                try:
+                    services.consent_grant(
+                        user=request.user, purpose=status.purpose.code, method="web", **info
+                    )
+                except ApplicationError as exc:
+                    messages.error(request, exc.message)
+                    continue
+                granted.append(_(status.purpose.name))
+        if granted:
+            messages.success(
+                request,
+                _("Recorded: you allowed %(purposes)s. Change this any time in the privacy centre.")
+                % {"purposes": ", ".join(granted)},
+            )
+        else:
+            messages.info(
+                request,
+                _("Nothing is switched on. You can allow any use later in the privacy centre."),
+            )
+        return redirect(next_url)
+    context = {
+        "tickable": tickable,
+        "signed": [s for s in overview if s.purpose.special_category],
+        "policy": selectors.policy_current(),
+        "next": next_url,
+    }
+    return render(request, "consent/welcome.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def prompt(request: HttpRequest, purpose: str) -> HttpResponse:
     """Ask for consent: what, why, how long, the policy; biometrics adds an e-signature."""
     purpose_obj = selectors.purpose_get(code=purpose)
     next_url = _safe_next(request)
+    back_url = _safe_next(request, "back")
     form = None
     if purpose_obj.special_category:
         form = BiometricConsentForm(request.POST if request.method == "POST" else None)
@@ -91,6 +137,8 @@ def prompt(request: HttpRequest, purpose: str) -> HttpResponse:
         "required_policy": selectors.policy_required_for(purpose=purpose),
         "form": form,
         "next": next_url,
+        # "Not now" never leads back to the page that asked (it would ask again).
+        "back": back_url or reverse("consent:centre"),
     }
     return render(request, "consent/prompt.html", context)
 
@@ -127,11 +175,35 @@ def history(request: HttpRequest) -> HttpResponse:
     return render(request, "consent/history.html", {"page": page})
 
 
+def base_url(request: HttpRequest) -> str:
+    """Scheme and host serving this request, for links in receipts ("https://example.org")."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
 @login_required
 def receipt(request: HttpRequest, event_id: str) -> HttpResponse:
-    """Download the consent receipt (Kantara v1.1 JSON) of one of the member's own grants."""
-    data = selectors.consent_receipt_get(user=request.user, event_id=event_id)
+    """Download the consent receipt (Kantara v1.1 JSON) of one of the member's own events."""
+    data = selectors.consent_receipt_get(
+        user=request.user, event_id=event_id, base_url=base_url(request)
+    )
     return _json_download(data, f"consent-receipt-{data['consentReceiptID']}.json")
+
+
+@login_required
+def receipt_page(request: HttpRequest, event_id: str) -> HttpResponse:
+    """The same receipt as a page a person can read and print."""
+    event = selectors.consent_event_get(user=request.user, event_id=event_id)
+    data = selectors.consent_receipt_get(
+        user=request.user, event_id=event.pk, base_url=base_url(request)
+    )
+    context = {
+        "event": event,
+        "receipt": data,
+        "purpose": data["services"][0]["purposes"][0],
+        "controller": data["piiControllers"][0],
+        "effective_date": receipts.policy_effective_date(event.policy_version),
+    }
+    return render(request, "consent/receipt.html", context)
 
 
 def policies(request: HttpRequest) -> HttpResponse:

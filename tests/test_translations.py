@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import trans_real
 
 from biometrics.tests.factories import grant_biometric_consent
+from careers.services import job_mark
 from careers.tests.factories import job_with_skills
 from config.msgfmt import compile_tree, parse_po
 from consent import purpose_texts
@@ -185,11 +186,22 @@ def test_a_member_consenting_in_indonesian_gets_the_indonesian_text_in_the_ledge
 
 def _pages(member, premium_member, recruiter_a, employer) -> list[tuple[object | None, str]]:
     job = job_with_skills(skills=["Python"], title="Pengembang", employer=employer)
-    for purpose in ("job_recommendations", "share_profile_with_employers", "candidate_discovery"):
+    events = [
         consent_grant(user=member, purpose=purpose, method="web", language="id")
+        for purpose in (
+            "job_recommendations",
+            "share_profile_with_employers",
+            "candidate_discovery",
+        )
+    ]
     grant_biometric_consent(premium_member)  # the verification form with its liveness steps
+    job_mark(user=member, job=job, kind="saved")
     return [
         (None, reverse("home")),
+        (None, reverse("consent:policies")),
+        (member, reverse("consent:welcome")),
+        (member, reverse("consent:receipt_page", args=[events[0].pk])),
+        (member, reverse("careers:saved_jobs")),
         (None, reverse("accounts:login")),
         (None, reverse("accounts:signup")),
         (member, reverse("accounts:account")),

@@ -37,7 +37,7 @@ def test_sign_up_creates_an_account_and_signs_in(client):
     user = User.objects.get()
     assert user.email == "new.person@example.test"
     assert response.context["user"] == user
-    assert b"Your account" in response.content
+    assert b"Choose how your data is used" in response.content  # the consents step comes next
 
 
 def test_sign_up_with_a_taken_email_in_another_case_keeps_the_input_and_explains(client, member):

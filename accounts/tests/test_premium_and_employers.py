@@ -80,6 +80,7 @@ def test_owner_invites_a_recruiter_who_accepts_by_email_link(
             {"email": "new.recruiter@example.test", "role": "recruiter"},
         )
     link = re.search(r"(/accounts/invitations/\S+/)", mail.outbox[0].body).group(1)
+    assert "http://testserver/accounts/invitations/" in mail.outbox[0].body  # the serving host
     invitee = UserFactory(email="new.recruiter@example.test")
     client.force_login(invitee)
     # when

@@ -21,11 +21,14 @@ from careers.serializers import (
     ActivityEventSerializer,
     ApplicationSerializer,
     ApplyInputSerializer,
+    JobDetailSerializer,
     JobSerializer,
+    MarkedJobSerializer,
     MarkResultSerializer,
     ProfileInputSerializer,
     ProfileOutputSerializer,
     RecommendationSerializer,
+    SkillSuggestResultSerializer,
     WithdrawResultSerializer,
 )
 
@@ -122,11 +125,16 @@ class JobListView(APIView):
 class JobDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: JobSerializer, 404: NOT_FOUND})
+    @extend_schema(
+        responses={200: JobDetailSerializer, 404: NOT_FOUND},
+        description="`match` says how well the job fits you and why (the reasons the job page "
+        "shows); null without job_recommendations consent or for a closed job.",
+    )
     def get(self, request: Request, job_id: Any) -> Response:
         job = selectors.job_get_for_member(user=request.user, job_id=job_id)
         services.activity_record(user=request.user, kind=ActivityEvent.Kind.VIEWED, job=job)
-        return Response(JobSerializer(job).data)
+        match = selectors.job_recommendation(user=request.user, job=job)
+        return Response(JobDetailSerializer(job, context={"match": match}).data)
 
 
 class RecommendedJobsView(APIView):
@@ -274,3 +282,53 @@ class JobDismissView(JobMarkView):
     """Dismiss a job so it is never recommended (POST), or undo (DELETE)."""
 
     kind = ActivityEvent.Kind.DISMISSED
+
+
+class MyMarkedJobsView(APIView):
+    """Jobs the member saved (or marked not interested), most recent first."""
+
+    permission_classes = [IsAuthenticated]
+    kind = ActivityEvent.Kind.SAVED
+
+    @extend_schema(responses={200: MarkedJobSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        jobs = selectors.jobs_marked_by_user(user=request.user, kind=self.kind)
+        return Response(MarkedJobSerializer(jobs, many=True).data)
+
+
+class MySavedJobsView(MyMarkedJobsView):
+    """Jobs the member saved, most recently saved first (closed ones included, status says)."""
+
+    kind = ActivityEvent.Kind.SAVED
+
+
+class MyDismissedJobsView(MyMarkedJobsView):
+    """Jobs the member marked “not interested”: never recommended (DELETE the mark to undo)."""
+
+    kind = ActivityEvent.Kind.DISMISSED
+
+
+class SkillSuggestView(APIView):
+    """Catalogue skills for what is being typed, with “did you mean” for a misspelling."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="What the member typed (name or alias)."),
+            OpenApiParameter("limit", int, description="1-25, default 10."),
+        ],
+        responses={200: SkillSuggestResultSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        query = str(request.query_params.get("q", ""))[:100].replace("\x00", "")
+        try:
+            limit = int(request.query_params.get("limit", 10))
+        except ValueError:
+            limit = 10
+        suggestions = selectors.skill_suggest(query=query, limit=limit)
+        exact = any(s["name"].lower() == query.strip().lower() for s in suggestions)
+        did_you_mean = None
+        if not suggestions and not exact:
+            did_you_mean = selectors.skill_did_you_mean(query)
+        return Response({"query": query, "suggestions": suggestions, "did_you_mean": did_you_mean})

@@ -7,6 +7,13 @@ from careers.models.applications import (
     ApplicationUserObjectPermission,
 )
 from careers.models.jobs import Job, JobSkill
+from careers.models.outreach import (
+    JobInvitation,
+    OutreachPreference,
+    SourcedCandidate,
+    TalentPool,
+)
+from careers.models.pipeline import ApplicationNote, CareerNotification
 from careers.models.profiles import (
     CareerProfile,
     Education,
@@ -23,17 +30,23 @@ from careers.models.search import *  # noqa: F403  (candidate-search models, car
 __all__ = [
     "ActivityEvent",
     "Application",
+    "ApplicationNote",
     "ApplicationStageChange",
     "ApplicationUserObjectPermission",
+    "CareerNotification",
     "CareerProfile",
     "Education",
     "Employment",
     "Job",
+    "JobInvitation",
     "JobPreference",
     "JobSkill",
     "JobType",
+    "OutreachPreference",
     "ProfileSkill",
     "RemoteMode",
     "Skill",
     "SkillAlias",
+    "SourcedCandidate",
+    "TalentPool",
 ]

@@ -93,6 +93,8 @@ class ApplicationStageChange(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Why an applicant was not selected (employer-side only; the member reads the message).
+    reason = models.CharField(_("reason"), max_length=20, blank=True, default="")
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -84,7 +84,7 @@ class CareerProfile(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Career profile {self.public_id}"
+        return _("Career profile %(id)s") % {"id": self.public_id}
 
 
 class Employment(models.Model):
@@ -129,7 +129,10 @@ class Employment(models.Model):
         indexes = [models.Index(fields=["profile", "is_current"])]
 
     def __str__(self) -> str:
-        return f"{self.title} at {self.employer_name}"
+        return _("%(title)s at %(employer)s") % {
+            "title": self.title,
+            "employer": self.employer_name,
+        }
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Derived on every save (services, the admin, fixtures), so "hide me from my current
@@ -166,7 +169,10 @@ class Education(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.degree} {self.field} at {self.institution}".strip()
+        return (
+            _("%(degree)s at %(institution)s")
+            % {"degree": f"{self.degree} {self.field}".strip(), "institution": self.institution}
+        ).strip()
 
 
 class ProfileSkill(models.Model):
@@ -228,4 +234,4 @@ class JobPreference(models.Model):
         verbose_name = _("job preference")
 
     def __str__(self) -> str:
-        return f"Preferences of {self.profile_id}"
+        return _("Job preferences of %(id)s") % {"id": self.profile_id}

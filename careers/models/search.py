@@ -11,7 +11,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from careers.models.profiles import CareerProfile
@@ -26,7 +27,9 @@ class CandidateSearchIndex(models.Model):
     query-independent ``rank`` (verified, years): a search with no key to match walks the
     partial ``(rank DESC, profile)`` index and stops after one page. ``keys`` is the source
     of the postings (``CandidateSearchKey``): ``"s:<skill id>": proficiency``,
-    ``"t:<title word>": 1``, ``"l:<city>": 1``, ``"r:<work mode>": 1``.
+    ``"t:<title word>": 1``, ``"tc:<current title word>": 1``, ``"c:<home city>": 1``,
+    ``"l:<city willing to work in>": 1``, ``"e:<level>": 1``, ``"f:<field word>": 1``,
+    ``"r:<work mode>": 1``.
     """
 
     profile = models.OneToOneField(
@@ -39,6 +42,8 @@ class CandidateSearchIndex(models.Model):
     verified = models.BooleanField(default=False)
     verified_on = models.DateField(null=True, blank=True)
     rank = models.PositiveSmallIntegerField(default=0)
+    # Last day the member was active: signed in or changed their profile ("recently active").
+    active_on = models.DateField(default=timezone.localdate)
     keys = models.JSONField(default=dict)
     updated_at = models.DateTimeField()
 
@@ -48,6 +53,24 @@ class CandidateSearchIndex(models.Model):
             models.Index(
                 fields=["-rank", "profile"],
                 name="careers_cand_rank",
+                include=["years", "active_on"],
+                condition=Q(discoverable=True),
+            ),
+            # The other two sort orders of a search with no key to match.
+            models.Index(
+                F("years").desc(),
+                F("rank").desc(),
+                "profile",
+                name="careers_cand_years",
+                include=["active_on"],
+                condition=Q(discoverable=True),
+            ),
+            models.Index(
+                F("active_on").desc(),
+                F("rank").desc(),
+                "profile",
+                name="careers_cand_active",
+                include=["years"],
                 condition=Q(discoverable=True),
             ),
         ]
@@ -59,7 +82,9 @@ class CandidateSearchIndex(models.Model):
 class CandidateSearchKey(models.Model):
     """One posting of the candidate inverted index: a discoverable profile has this key.
 
-    Keys: ``s:<skill id>`` (``level`` = proficiency), ``t:<title word>``, ``l:<city>`` (level 0).
+    Keys: ``s:<skill id>`` (``level`` = proficiency), ``t:<title word>`` (any title),
+    ``tc:<word>`` (current title), ``c:<home city>``, ``l:<city willing to work in>``,
+    ``e:<education level 1-5>`` (that level or higher), ``f:<field-of-study word>`` (level 0).
     The per-profile filter columns are copied onto every posting so the covering index
     ``(key, level DESC, rank DESC, profile) INCLUDE (filters)`` answers a search with an
     index-only scan: one key walks in relevance order and stops after a page; several keys
@@ -77,13 +102,14 @@ class CandidateSearchKey(models.Model):
     onsite = models.BooleanField(default=False)
     hybrid = models.BooleanField(default=False)
     remote = models.BooleanField(default=False)
+    active_on = models.DateField(default=timezone.localdate)
 
     class Meta:
         verbose_name = _("candidate search posting")
         indexes = [
             models.Index(
                 fields=["key", "-level", "-rank", "profile"],
-                include=["years", "verified", "onsite", "hybrid", "remote"],
+                include=["years", "verified", "onsite", "hybrid", "remote", "active_on"],
                 name="careers_cand_key_order",
             ),
         ]
@@ -104,6 +130,11 @@ class SavedSearch(models.Model):
     )
     name = models.CharField(_("name"), max_length=120)
     params = models.JSONField(_("filters"), default=dict)
+    # Daily e-mail digest of new matching candidates to the recruiter who saved it.
+    alert = models.BooleanField(_("daily e-mail of new candidates"), default=False)
+    alerted_at = models.DateTimeField(null=True, blank=True)
+    # Public ids already sent in a digest (newest last, at most ALERT_SEEN_MAX).
+    alert_seen = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,6 +1,10 @@
 """Careers read side; import selectors from here (``from careers.selectors import ...``)."""
 
-from careers.selectors.activity import activity_for_user, job_marks_for_user
+from careers.selectors.activity import (
+    activity_for_user,
+    job_marks_for_user,
+    jobs_marked_by_user,
+)
 from careers.selectors.applications import (
     application_get_for_member,
     application_get_for_recruiter,
@@ -22,14 +26,24 @@ from careers.selectors.profiles import (
     profile_for_user,
     profile_public_dict,
     profile_queryset,
+    skill_did_you_mean,
     skill_lookup,
     skill_normalise,
     skill_resolve,
+    skill_suggest,
     skill_suggestions,
 )
-from careers.selectors.recommendations import Recommendation, jobs_recommended
+from careers.selectors.recommendations import (
+    GOOD_MATCH,
+    STRONG_MATCH,
+    Recommendation,
+    job_recommendation,
+    jobs_recommended,
+)
 
 __all__ = [
+    "GOOD_MATCH",
+    "STRONG_MATCH",
     "Recommendation",
     "activity_for_user",
     "application_get_for_member",
@@ -45,13 +59,17 @@ __all__ = [
     "job_search",
     "jobs_for_employer",
     "jobs_open",
+    "job_recommendation",
+    "jobs_marked_by_user",
     "jobs_recommended",
     "preference_of",
     "profile_for_user",
     "profile_public_dict",
     "profile_queryset",
+    "skill_did_you_mean",
     "skill_lookup",
     "skill_normalise",
     "skill_resolve",
+    "skill_suggest",
     "skill_suggestions",
 ]

@@ -34,3 +34,25 @@ def job_marks_for_user(*, user: Any, job_ids: list[Any] | None = None) -> dict[A
     for job_id, kind in events.values_list("job_id", "kind"):
         marks[job_id].add(kind)
     return dict(marks)
+
+
+def jobs_marked_by_user(*, user: Any, kind: str) -> list[Any]:
+    """The jobs the member saved (or dismissed), most recently marked first (two queries).
+
+    Closed jobs stay on the list, so the member sees what happened to a job they saved.
+    """
+    from careers.selectors.jobs import job_queryset
+
+    events = list(
+        ActivityEvent.objects.filter(user_id=user.pk, kind=kind, job__isnull=False)
+        .order_by("-created_at")
+        .values_list("job_id", "created_at")
+    )
+    jobs = job_queryset().in_bulk([job_id for job_id, _at in events])
+    marked = []
+    for job_id, at in events:
+        job = jobs.get(job_id)
+        if job is not None:
+            job.marked_at = at
+            marked.append(job)
+    return marked

@@ -94,6 +94,8 @@ def application_get_for_recruiter(*, user: Any, application_id: Any) -> Applicat
         category="career profile (application)",
         purpose=PurposeCode.SHARE_PROFILE_WITH_EMPLOYERS,
         detail=f"{application.job.employer.name}: {application.job.title}",
+        detail_key="employer_viewed_application",
+        detail_params={"employer": application.job.employer.name, "job": application.job.title},
         accessor_label=f"{getattr(user, 'display_name', '')} ({application.job.employer.name})",
     )
     return application

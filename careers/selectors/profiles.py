@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any
 
@@ -67,6 +68,53 @@ def skill_suggestions(*, prefix: str = "", limit: int = 500) -> QuerySet[Skill]:
     if prefix:
         skills = skills.filter(name__istartswith=prefix.strip())
     return skills[:limit]
+
+
+SUGGEST_LIMIT = 10
+
+
+def skill_suggest(*, query: str, limit: int = SUGGEST_LIMIT) -> list[dict[str, str]]:
+    """Catalogue skills for what the member is typing: names, then aliases, that start with it.
+
+    ``[{"name": "JavaScript", "matched": "js"}]``; ``matched`` is the alias typed ("" when the
+    name itself matched). Names that merely contain the text come last. Three small queries.
+    """
+    text = skill_normalise(query)[:100]
+    if not text:
+        return []
+    limit = max(1, min(int(limit), 25))
+    found: dict[int, dict[str, str]] = {}
+    for skill in Skill.objects.filter(name__istartswith=text).order_by("name")[:limit]:
+        found.setdefault(skill.pk, {"name": skill.name, "matched": ""})
+    if len(found) < limit:
+        aliases = (
+            SkillAlias.objects.select_related("skill")
+            .filter(alias__startswith=text)
+            .order_by("alias")[: limit * 2]
+        )
+        for alias in aliases:
+            found.setdefault(alias.skill_id, {"name": alias.skill.name, "matched": alias.alias})
+    if len(found) < limit:
+        for skill in Skill.objects.filter(name__icontains=text).order_by("name")[:limit]:
+            found.setdefault(skill.pk, {"name": skill.name, "matched": ""})
+    return list(found.values())[:limit]
+
+
+def skill_did_you_mean(name: str) -> str | None:
+    """The catalogue skill closest to a misspelt name ("Pyhton" gives "Python"), or None.
+
+    Compares with every name and alias (two queries; the catalogue is a few hundred rows).
+    """
+    text = skill_normalise(name)[:100]
+    if len(text) < 2:
+        return None
+    choices: dict[str, str] = {}
+    for skill_name in Skill.objects.values_list("name", flat=True):
+        choices.setdefault(skill_name.lower(), skill_name)
+    for alias, skill_name in SkillAlias.objects.values_list("alias", "skill__name"):
+        choices.setdefault(alias, skill_name)
+    close = difflib.get_close_matches(text, list(choices), n=1, cutoff=0.75)
+    return choices[close[0]] if close else None
 
 
 def profile_queryset() -> QuerySet[CareerProfile]:

@@ -35,8 +35,9 @@ from careers.models import (
 )
 from careers.selectors.jobs import job_queryset
 from careers.selectors.profiles import preference_of
+from config.formatting import format_money, format_years
 from consent.purposes import PurposeCode
-from consent.services import require_consent
+from consent.services import has_consent, require_consent
 
 SKILLS_USED = 12  # the member's strongest skills that generate candidates
 PER_SKILL = 300  # top jobs per skill, read off the (skill, job_open, -points) index
@@ -66,6 +67,11 @@ class _JobRow:
     skills: list[tuple[int, bool, int]] = field(default_factory=list)  # (skill, required, weight)
 
 
+# Match strength bands: the list shows good and strong matches first, weaker ones on request.
+STRONG_MATCH = 70
+GOOD_MATCH = 50
+
+
 @dataclass
 class Recommendation:
     """One recommended job, its score out of 100 and the reasons behind it."""
@@ -74,6 +80,15 @@ class Recommendation:
     score: int
     reasons: list[str]
     parts: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def strength(self) -> str:
+        """ "strong", "good" or "weak": the band the score falls in (its colour on the page)."""
+        if self.score >= STRONG_MATCH:
+            return "strong"
+        if self.score >= GOOD_MATCH:
+            return "good"
+        return "weak"
 
 
 @dataclass
@@ -271,14 +286,6 @@ def _rows(ids: list[Any]) -> list[_JobRow]:
     return list(rows.values())
 
 
-def _money(amount: int, currency: str) -> str:
-    return (
-        f"{currency} {amount:,}".replace(",", ".")
-        if currency == "IDR"
-        else f"{currency} {amount:,}"
-    )
-
-
 def _score(
     job: _JobRow, member: _Member, now: datetime, *, explain: bool = False
 ) -> Recommendation:
@@ -380,7 +387,7 @@ def _score(
             say(
                 lambda: (
                     _("Pays up to %(amount)s, above your minimum")
-                    % {"amount": _money(top, job.currency)}
+                    % {"amount": format_money(top, job.currency)}
                 )
             )
         else:
@@ -394,8 +401,8 @@ def _score(
     if distance == 0 and member.years:
         say(
             lambda: (
-                _("%(level)s role fits your %(years)s years of experience")
-                % {"level": Job.Seniority(job.seniority).label, "years": f"{member.years:g}"}
+                _("%(level)s role fits your experience (%(years)s)")
+                % {"level": Job.Seniority(job.seniority).label, "years": format_years(member.years)}
             )
         )
 
@@ -441,6 +448,40 @@ def jobs_recommended(*, user: Any, limit: int = 20) -> list[Recommendation]:
     """
     require_consent(user, PurposeCode.JOB_RECOMMENDATIONS)
     limit = max(1, min(int(limit), 100))
+    member, excluded = _member_for(user)
+    now = timezone.now()
+    rows = _rows(_candidate_ids(member, excluded=excluded))
+    ranked = sorted(
+        ((_score(row, member, now).score, row) for row in rows),
+        key=lambda pair: (-pair[0], -pair[1].published.timestamp()),
+    )[:limit]
+    jobs = job_queryset().in_bulk([row.pk for _score_value, row in ranked])
+    shortlist = []
+    for _score_value, row in ranked:
+        recommendation = _score(row, member, now, explain=True)
+        recommendation.job = jobs[row.pk]
+        shortlist.append(recommendation)
+    return shortlist
+
+
+def job_recommendation(*, user: Any, job: Job) -> Recommendation | None:
+    """How well one job matches the member, with reasons; None without the consent.
+
+    The job page shows this; a job the member dismissed or applied to is still scored.
+    """
+    if not has_consent(user, PurposeCode.JOB_RECOMMENDATIONS) or job.status != Job.Status.OPEN:
+        return None
+    member, _excluded = _member_for(user)
+    rows = _rows([job.pk])
+    if not rows:
+        return None
+    recommendation = _score(rows[0], member, timezone.now(), explain=True)
+    recommendation.job = job
+    return recommendation
+
+
+def _member_for(user: Any) -> tuple[_Member, set[Any]]:
+    """The member's scoring inputs and the jobs never to recommend (dismissed, applied)."""
     profile = (
         CareerProfile.objects.select_related("preference")
         .prefetch_related(
@@ -461,17 +502,4 @@ def jobs_recommended(*, user: Any, limit: int = 20) -> list[Recommendation]:
     marks = list(marked.order_by().union(applied.order_by(), all=True))
     saved = [job_id for job_id, kind in marks if kind == ActivityEvent.Kind.SAVED]
     excluded = {job_id for job_id, kind in marks if kind != ActivityEvent.Kind.SAVED}
-    member = _member(profile, saved_job_ids=saved)
-    now = timezone.now()
-    rows = _rows(_candidate_ids(member, excluded=excluded))
-    ranked = sorted(
-        ((_score(row, member, now).score, row) for row in rows),
-        key=lambda pair: (-pair[0], -pair[1].published.timestamp()),
-    )[:limit]
-    jobs = job_queryset().in_bulk([row.pk for _score_value, row in ranked])
-    shortlist = []
-    for _score_value, row in ranked:
-        recommendation = _score(row, member, now, explain=True)
-        recommendation.job = jobs[row.pk]
-        shortlist.append(recommendation)
-    return shortlist
+    return _member(profile, saved_job_ids=saved), excluded

@@ -106,6 +106,8 @@ def application_submit(*, user: Any, job_id: Any, note: str = "") -> Application
         purpose=PurposeCode.SHARE_PROFILE_WITH_EMPLOYERS,
         detail=_("Shared with %(employer)s when you applied to “%(job)s”.")
         % {"employer": job.employer.name, "job": job.title},
+        detail_key="shared_on_apply",
+        detail_params={"employer": job.employer.name, "job": job.title},
         accessor_label=job.employer.name,
     )
     activity_record(user=user, kind=ActivityEvent.Kind.APPLIED, job=job)
@@ -125,6 +127,9 @@ def _withdraw(application: Application, *, actor: Any) -> str:
         application=application, from_stage=previous, to_stage=application.stage, by=actor
     )
     _revoke_all(application)
+    from careers.services.pipeline import notes_delete_for
+
+    notes_delete_for(application=application)
     return _("%(employer)s no longer has access to the profile you shared for “%(job)s”.") % {
         "employer": application.job.employer.name,
         "job": application.job.title,
@@ -167,18 +172,29 @@ def application_withdraw_all(*, user: Any) -> list[str]:
 
 
 @transaction.atomic
-def application_move(*, application: Application, actor: Any, stage: str) -> Application:
+def application_move(
+    *, application: Application, actor: Any, stage: str, reason: str = "", message: str = ""
+) -> Application:
     """Move an application to another stage (recruiter with access only; else 404).
 
-    Withdrawn applications stay withdrawn; only the member withdraws.
+    Withdrawn applications stay withdrawn; only the member withdraws. Rejecting needs a
+    reason (``careers.services.pipeline.REJECT_REASONS``) and may carry a message to the
+    member. The member is told of every move.
     """
+    from careers.services.pipeline import check_rejection, stage_notify
+
     if not applications_granted_to(user=actor).filter(pk=application.pk).exists():
         raise Http404
     if stage not in RECRUITER_STAGES:
         raise ValidationError(
             {"stage": [_("Choose one of: %(s)s.") % {"s": ", ".join(RECRUITER_STAGES)}]}
         )
-    locked = Application.objects.select_for_update().get(pk=application.pk)
+    reason, message = check_rejection(stage=stage, reason=reason, message=message)
+    locked = (
+        Application.objects.select_for_update()
+        .select_related("job", "job__employer", "applicant")
+        .get(pk=application.pk)
+    )
     if locked.stage == Application.Stage.WITHDRAWN:
         raise ApplicationError(
             _("The member withdrew this application."), code="withdrawn", status_code=409
@@ -186,10 +202,11 @@ def application_move(*, application: Application, actor: Any, stage: str) -> App
     if locked.stage == stage:
         return locked
     ApplicationStageChange.objects.create(
-        application=locked, from_stage=locked.stage, to_stage=stage, by=actor
+        application=locked, from_stage=locked.stage, to_stage=stage, by=actor, reason=reason
     )
     locked.stage = stage
     locked.save(update_fields=["stage", "updated_at"])
+    stage_notify(application=locked, stage=stage, message=message)
     application.stage, application.updated_at = locked.stage, locked.updated_at
     return application
 

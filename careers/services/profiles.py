@@ -22,7 +22,7 @@ from careers.models import (
     ProfileSkill,
     RemoteMode,
 )
-from careers.selectors.profiles import skill_lookup
+from careers.selectors.profiles import skill_did_you_mean, skill_lookup
 from careers.services.employer_link import employment_employer_link
 
 PROFILE_FIELDS = (
@@ -286,7 +286,13 @@ def _skill_rows(items: list[dict[str, Any]]) -> list[tuple[Any, int, Decimal]]:
             errors.append(_("Enter a skill name."))
             continue
         if skill is None:
-            errors.append(_("“%(name)s” is not in the skill catalogue.") % {"name": name})
+            suggestion = skill_did_you_mean(name)
+            errors.append(
+                _("“%(name)s” is not in the skill catalogue. Did you mean “%(suggestion)s”?")
+                % {"name": name, "suggestion": suggestion}
+                if suggestion
+                else _("“%(name)s” is not in the skill catalogue.") % {"name": name}
+            )
             continue
         if skill.pk in seen:
             errors.append(

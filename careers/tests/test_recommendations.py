@@ -86,7 +86,7 @@ def test_best_skill_match_ranks_first_with_its_reasons(python_member):
     )
     assert "Title matches “Backend Developer”" in recs[0].reasons
     assert "In Jakarta, where you want to work" in recs[0].reasons
-    assert "Pays up to IDR 25.000.000, above your minimum" in recs[0].reasons
+    assert "Pays up to Rp 25.000.000, above your minimum" in recs[0].reasons
     assert recs[0].score > recs[1].score
 
 

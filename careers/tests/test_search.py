@@ -253,7 +253,8 @@ def test_a_profile_turned_private_loses_its_postings_on_refresh(employer_a):
     from careers.models import CandidateSearchKey
 
     profile = make_candidate(skills={"Python": 3, "SQL": 2}, headline="Data Analyst")
-    assert CandidateSearchKey.objects.filter(profile_id=profile.pk).count() == 5
+    # two skills, two title words (any title and current title), lives in and would work in
+    assert CandidateSearchKey.objects.filter(profile_id=profile.pk).count() == 8
     # when
     CareerProfile.objects.filter(pk=profile.pk).update(visibility="private")
     candidate_index_refresh(profile.pk)

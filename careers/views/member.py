@@ -10,13 +10,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_date
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from careers import selectors, services
-from careers.forms import ApplyForm, JobSearchForm
+from careers.forms import ApplyForm, JobSearchApiForm, JobSearchForm
 from careers.models import ActivityEvent, Application
 from config.errors import ApplicationError
+from config.formatting import format_money
 from consent.purposes import PurposeCode
 from consent.services import has_consent, require_consent
 
@@ -74,6 +78,8 @@ def job_detail(request: HttpRequest, job_id: Any) -> HttpResponse:
         ),
         "application": application,
         "recommendations_on": has_consent(request.user, PurposeCode.JOB_RECOMMENDATIONS),
+        # Why this job fits (or does not): the same reasons as on the recommendations list.
+        "match": selectors.job_recommendation(user=request.user, job=job),
     }
     return render(request, "careers/job_detail.html", context)
 
@@ -83,6 +89,7 @@ def job_detail(request: HttpRequest, job_id: Any) -> HttpResponse:
 def job_mark(request: HttpRequest, job_id: Any, kind: str) -> HttpResponse:
     """Save/dismiss (or undo) a job; asks for recommendations consent first if missing."""
     job = selectors.job_get_for_member(user=request.user, job_id=job_id)
+    request.consent_back_url = reverse("careers:job_detail", args=[job.pk])  # type: ignore[attr-defined]
     undo = request.POST.get("undo") == "1"
     if undo:
         services.job_unmark(user=request.user, job=job, kind=kind)
@@ -95,6 +102,10 @@ def job_mark(request: HttpRequest, job_id: Any, kind: str) -> HttpResponse:
         (ActivityEvent.Kind.DISMISSED, True): _("Job no longer dismissed."),
     }
     messages.success(request, labels[(kind, undo)])
+    # Cards on the recommendations and saved lists come back to their list.
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
     return redirect("careers:job_detail", job_id=job.pk)
 
 
@@ -103,6 +114,8 @@ def job_mark(request: HttpRequest, job_id: Any, kind: str) -> HttpResponse:
 def job_apply(request: HttpRequest, job_id: Any) -> HttpResponse:
     """Apply with an optional note; asks for the sharing consent first (the middleware prompts)."""
     job = selectors.job_get_for_member(user=request.user, job_id=job_id)
+    # "Not now" on the consent prompt returns to the job, not to this page (which asks again).
+    request.consent_back_url = reverse("careers:job_detail", args=[job.pk])  # type: ignore[attr-defined]
     require_consent(request.user, PurposeCode.SHARE_PROFILE_WITH_EMPLOYERS)
     form = ApplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -120,21 +133,68 @@ def job_apply(request: HttpRequest, job_id: Any) -> HttpResponse:
         )
         return redirect("careers:applications")
     profile = selectors.profile_for_user(user=request.user)
-    context = {
-        "job": job,
-        "form": form,
-        "preview": selectors.profile_public_dict(profile, include_contact=True)
-        if profile
-        else None,
-    }
+    preview = selectors.profile_public_dict(profile, include_contact=True) if profile else None
+    if preview:
+        # The shared dict carries ISO dates; the page shows them in the page language's format.
+        for entry in preview.get("employment", []):
+            entry["start_date"] = parse_date(entry["start_date"] or "")
+            entry["end_date"] = parse_date(entry["end_date"] or "")
+    context = {"job": job, "form": form, "preview": preview}
     return render(request, "careers/apply.html", context, status=400 if form.errors else 200)
 
 
 @login_required
 def recommended(request: HttpRequest) -> HttpResponse:
     """Recommended jobs with reasons; asks for the recommendations consent first."""
-    recommendations = selectors.jobs_recommended(user=request.user, limit=20)
-    return render(request, "careers/recommended.html", {"recommendations": recommendations})
+    request.consent_back_url = reverse("careers:jobs")  # type: ignore[attr-defined]
+    recommendations = selectors.jobs_recommended(user=request.user, limit=30)
+    marks = selectors.job_marks_for_user(
+        user=request.user, job_ids=[rec.job.pk for rec in recommendations]
+    )
+    for rec in recommendations:
+        rec.job.marks = marks.get(rec.job.pk, set())
+    context = {
+        # Good matches first; weaker ones only when the member asks ("show more").
+        "recommendations": [r for r in recommendations if r.score >= selectors.GOOD_MATCH],
+        "weaker": [r for r in recommendations if r.score < selectors.GOOD_MATCH],
+        "good_match": selectors.GOOD_MATCH,
+    }
+    return render(request, "careers/recommended.html", context)
+
+
+@login_required
+def saved_jobs(request: HttpRequest) -> HttpResponse:
+    """The jobs the member saved, newest first; closed ones say so."""
+    jobs = selectors.jobs_marked_by_user(user=request.user, kind=ActivityEvent.Kind.SAVED)
+    for job in jobs:
+        job.marks = {"saved"}
+    context = {
+        "jobs": jobs,
+        "recommendations_on": has_consent(request.user, PurposeCode.JOB_RECOMMENDATIONS),
+    }
+    return render(request, "careers/saved.html", context)
+
+
+def _search_words(query: dict[str, Any]) -> list[tuple[str, str]]:
+    """A recorded search as the member reads it: field labels and choice names translated."""
+    fields = JobSearchApiForm.base_fields
+    words = []
+    for key, value in query.items():
+        field = fields.get(key)
+        if key == "employer_id":  # searches made through the API filter by employer id
+            label = _("Employer")
+        else:
+            label = str(field.label) if field is not None and field.label else key
+        if isinstance(value, list):
+            shown = ", ".join(str(v) for v in value)
+        elif key == "min_salary":
+            shown = format_money(value, "IDR")
+        elif field is not None and getattr(field, "choices", None):
+            shown = str(dict(field.choices).get(value, value))  # type: ignore[attr-defined]
+        else:
+            shown = str(value)
+        words.append((label, shown))
+    return words
 
 
 @login_required
@@ -152,6 +212,8 @@ def activity(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.activity_for_user(user=request.user), 50).get_page(
         request.GET.get("page")
     )
+    for event in page.object_list:
+        event.query_words = _search_words(event.query or {})
     context = {
         "page": page,
         "recording": has_consent(request.user, PurposeCode.JOB_RECOMMENDATIONS),

@@ -9,12 +9,32 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from careers import selectors, services
-from careers.forms import EducationForm, EmploymentForm, PreferenceForm, ProfileForm, SkillForm
+from careers.forms import (
+    EducationForm,
+    EmploymentForm,
+    PreferenceForm,
+    ProfileForm,
+    SkillForm,
+    SkillLevelForm,
+)
 from careers.models import Education, Employment
+
+SECTIONS = ("about", "employment", "education", "skills", "preference")
+SAVED_MESSAGES = {
+    "employment": _lazy("Employment history saved."),
+    "education": _lazy("Education saved."),
+}
+
+
+def _saved(request: HttpRequest, section: str) -> HttpResponse:
+    """Back to the profile, at the section just saved, which says so."""
+    return redirect(f"{reverse('careers:profile')}?saved={section}#{section}")
 
 
 def _overview(request: HttpRequest, **forms: Any) -> HttpResponse:
@@ -56,6 +76,13 @@ def _overview(request: HttpRequest, **forms: Any) -> HttpResponse:
         "preference_form": forms.get("preference_form")
         or PreferenceForm(initial=preference_initial, prefix="preference"),
         "catalogue": selectors.skill_suggestions(),
+        "saved_section": request.GET.get("saved") if request.GET.get("saved") in SECTIONS else "",
+        "level_forms": {
+            row.pk: SkillLevelForm(
+                prefix=f"s{row.pk}", initial={"proficiency": row.proficiency, "years": row.years}
+            )
+            for row in (profile.skills.all() if profile else [])
+        },
     }
     status = 400 if any(forms.values()) else 200
     return render(request, "careers/profile.html", context, status=status)
@@ -74,8 +101,8 @@ def profile(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, _("Profile saved."))
-            return redirect("careers:profile")
+            messages.success(request, _("About me saved."))
+            return _saved(request, "about")
     return _overview(request, profile_form=form)
 
 
@@ -111,8 +138,8 @@ def _entry_view(
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
-                messages.success(request, _("Saved."))
-                return redirect("careers:profile")
+                messages.success(request, SAVED_MESSAGES[prefix])
+                return _saved(request, prefix)
         if instance is None:
             return _overview(request, **{f"{prefix}_form": form})
         return render(request, template, {"form": form, "instance": instance}, status=400)
@@ -142,8 +169,8 @@ def employment_edit(request: HttpRequest, entry_id: Any = None) -> HttpResponse:
 @require_POST
 def employment_delete(request: HttpRequest, entry_id: Any) -> HttpResponse:
     services.employment_delete(user=request.user, employment_id=entry_id)
-    messages.success(request, _("Removed."))
-    return redirect("careers:profile")
+    messages.success(request, _("Job removed from your employment history."))
+    return _saved(request, "employment")
 
 
 @login_required
@@ -167,8 +194,8 @@ def education_edit(request: HttpRequest, entry_id: Any = None) -> HttpResponse:
 @require_POST
 def education_delete(request: HttpRequest, entry_id: Any) -> HttpResponse:
     services.education_delete(user=request.user, education_id=entry_id)
-    messages.success(request, _("Removed."))
-    return redirect("careers:profile")
+    messages.success(request, _("Education removed."))
+    return _saved(request, "education")
 
 
 @login_required
@@ -186,16 +213,39 @@ def skill_add(request: HttpRequest) -> HttpResponse:
                 form.add_service_errors(exc)
         else:
             messages.success(request, _("Added %(skill)s.") % {"skill": row.skill.name})
-            return redirect("careers:profile")
+            return _saved(request, "skills")
     return _overview(request, skill_form=form)
+
+
+@login_required
+@require_POST
+def skill_update(request: HttpRequest, skill_id: int) -> HttpResponse:
+    """Change the level and years of one of the member's skills."""
+    form = SkillLevelForm(request.POST, prefix=f"s{skill_id}")
+    if form.is_valid():
+        try:
+            row = services.profile_skill_update(
+                user=request.user, skill_id=skill_id, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("%(skill)s updated.") % {"skill": row.skill.name})
+            return _saved(request, "skills")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return _saved(request, "skills")
 
 
 @login_required
 @require_POST
 def skill_remove(request: HttpRequest, skill_id: int) -> HttpResponse:
     services.profile_skill_remove(user=request.user, skill_id=skill_id)
-    messages.success(request, _("Removed."))
-    return redirect("careers:profile")
+    messages.success(request, _("Skill removed."))
+    return _saved(request, "skills")
 
 
 @login_required
@@ -210,5 +260,5 @@ def preferences(request: HttpRequest) -> HttpResponse:
             form.add_service_errors(exc)
         else:
             messages.success(request, _("Preferences saved."))
-            return redirect("careers:profile")
+            return _saved(request, "preference")
     return _overview(request, preference_form=form)

@@ -97,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.membership",
             ],
+            # Money, salary and years filters available in every template (one format site-wide).
+            "builtins": ["config.formatting"],
         },
     },
 ]
@@ -177,6 +179,9 @@ LANGUAGES = [("en", _("English")), ("id", _("Bahasa Indonesia"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"  # display; the database stores UTC (USE_TZ).
 USE_I18N = True
+# One date, time and number format per language: config/formats/<lang>/formats.py.
+# https://docs.djangoproject.com/en/stable/topics/i18n/formatting/#creating-custom-format-files
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 
 # --- Static files and uploads -------------------------------------------------------------------
@@ -442,6 +447,11 @@ CELERY_BEAT_SCHEDULE["retention-sweep"] = {
 }
 
 # --- Careers (candidate search) -----------------------------------------------------------------
+# Saved-search alerts: one digest e-mail a day per saved search with new matching candidates.
+CELERY_BEAT_SCHEDULE["careers-saved-search-alerts"] = {
+    "task": "careers.saved_search_alerts_task",
+    "schedule": crontab(hour=0, minute=30),  # 07:30 in Jakarta
+}
 # The candidate postings' covering index INCLUDEs filter columns on PostgreSQL; SQLite ignores
 # INCLUDE (the key columns still serve the search), which is all models.W040 warns about.
 SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "models.W040"]
@@ -472,3 +482,7 @@ BIOMETRICS_REVIEW_REQUEST_DAYS = env.int("BIOMETRICS_REVIEW_REQUEST_DAYS", defau
 BIOMETRICS_DOCUMENT_CHECK = env.bool("BIOMETRICS_DOCUMENT_CHECK", default=True)
 # onnxruntime threads per OCR engine; one per Celery process: workers scale by processes.
 BIOMETRICS_OCR_THREADS = env.int("BIOMETRICS_OCR_THREADS", default=1)
+
+# Identical reads of a member's data within this many seconds (a page reloaded) count on one
+# access log row instead of adding rows; 0 records every read as its own row. See docs/consent.md.
+CONSENT_ACCESS_LOG_COLLAPSE_SECONDS = env.int("CONSENT_ACCESS_LOG_COLLAPSE_SECONDS", default=600)

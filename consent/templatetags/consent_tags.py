@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.utils.translation import gettext as _
 
+from consent.access_details import detail_text
 from consent.purposes import PurposeCode
 
 register = template.Library()
@@ -16,6 +19,12 @@ def purpose_label(code: str) -> str:
     if code in PurposeCode.values:
         return str(PurposeCode(code).label)
     return readable(code)
+
+
+@register.filter
+def access_detail(entry: Any) -> str:
+    """The detail of an access log row, worded in the reader's language."""
+    return detail_text(entry)
 
 
 @register.filter

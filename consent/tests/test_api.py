@@ -171,7 +171,7 @@ def test_access_log_is_paginated_and_only_mine(
     assert len(first.json()["results"]) == 20
     assert len(second.json()["results"]) == 5
     row = first.json()["results"][0]
-    assert set(row) == {"id", "who", "what", "why", "detail", "when", "by_you"}
+    assert set(row) == {"id", "who", "what", "why", "detail", "when", "last_at", "count", "by_you"}
     assert row["who"] == "Recruiter A (Employer A)"
     assert row["by_you"] is False
 

@@ -155,16 +155,19 @@ def test_withdraw_needs_post(client, member):
     assert consent_check(user=member, purpose=SHARE) is None
 
 
-def test_history_lists_events_with_receipt_links_for_grants(client, member):
+def test_history_lists_a_readable_receipt_for_grants_and_withdrawals(client, member):
     # given
     event = grant(member, JOBS)
     client.force_login(member)
     client.post(reverse("consent:withdraw", args=[JOBS]))
+    withdrawal = ConsentEvent.objects.filter(user=member, action="withdraw").get()
     # when
     response = client.get(reverse("consent:history"))
     # then
     body = response.content.decode()
-    assert body.count(reverse("consent:receipt", args=[event.pk])) == 1
+    for each in (event, withdrawal):
+        assert body.count(reverse("consent:receipt_page", args=[each.pk])) == 1
+        assert body.count(f'{reverse("consent:receipt", args=[each.pk])}" download') == 1
     assert "Withdrawn" in body and "Granted" in body
 
 

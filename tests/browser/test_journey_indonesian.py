@@ -34,8 +34,14 @@ def test_newcomer_uses_the_platform_in_indonesian(page, shot, employer_a):
     shot(page, "daftar")
     page.get_by_role("button", name="Buat akun").click()
 
-    # then the account page greets them in Indonesian, with a localised date
+    # then they are greeted in Indonesian and choose their consents, all off to start with
     expect(page.get_by_text("Selamat datang! Akun Anda sudah siap.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Pilih bagaimana data Anda digunakan")).to_be_visible()
+    assert page.locator("input[name=purpose]:checked").count() == 0
+    shot(page, "pilih-persetujuan")
+    page.get_by_role("link", name="Lewati: belum izinkan apa pun").click()
+    # and the account page speaks Indonesian, with a localised date
+    page.get_by_role("link", name="Akun").click()
     expect(page.get_by_role("heading", name="Akun Anda")).to_be_visible()
     expect(page.get_by_text("Anggota sejak")).to_be_visible()
     page.get_by_role("button", name="Aktifkan demo premium (30 hari)").click()
@@ -43,7 +49,7 @@ def test_newcomer_uses_the_platform_in_indonesian(page, shot, employer_a):
     shot(page, "akun")
 
     # when they open the privacy centre and allow job recommendations
-    page.get_by_role("link", name="Privasi").click()
+    page.get_by_role("link", name="Privasi", exact=True).click()
     expect(page.locator("h1")).to_have_text("Pusat privasi")
     card = page.locator("#purpose-job_recommendations")
     expect(card.get_by_text("Berapa lama disimpan:")).to_be_visible()
@@ -75,7 +81,7 @@ def test_newcomer_uses_the_platform_in_indonesian(page, shot, employer_a):
     assert "Kami membandingkan wajah pada dokumen identitas Anda" in event.text.text
     page.get_by_role("link", name="Riwayat persetujuan dan tanda terima").click()
     with page.expect_download() as download:
-        page.get_by_role("link", name="Unduh (JSON)").first.click()
+        page.get_by_role("link", name="JSON", exact=True).first.click()
     receipt = json.loads(open(download.value.path(), encoding="utf-8").read())
     assert receipt["language"] == "id"
     shot(page, "riwayat")

@@ -63,7 +63,9 @@ def test_member_sees_a_recruiter_view_and_hides_from_search(
     # then the member sees the access in their log
     page.goto("/privacy/access-log/")
     expect(page.get_by_role("cell", name="Career profile", exact=True)).to_be_visible()
-    expect(page.get_by_role("cell", name="Employer A", exact=True)).to_be_visible()
+    expect(
+        page.get_by_role("cell", name="Employer A opened your profile from candidate search.")
+    ).to_be_visible()
     expect(page.get_by_role("cell", name="Let employers find me", exact=True)).to_be_visible()
     shot(page, "access-log")
 

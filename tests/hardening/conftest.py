@@ -11,7 +11,7 @@ import logging
 import shutil
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -189,6 +190,44 @@ def world(
     w.objects["search_b"] = saved_search_create(
         employer=employer_b, actor=recruiter_b, name="Pythonistas", query=CandidateQuery()
     )
+    # Outreach: a pool per employer, a saved candidate per employer, an invitation per member.
+    from careers.models import JobInvitation
+    from careers.services import outreach
+
+    w.objects["pool_a"] = outreach.pool_create(employer=employer_a, actor=recruiter_a, name="A")
+    w.objects["pool_b"] = outreach.pool_create(employer=employer_b, actor=recruiter_b, name="B")
+    w.objects["sourced_a"] = outreach.candidate_save(
+        employer=employer_a, actor=recruiter_a, public_id=member_profile.public_id, job_id=job_a.pk
+    )[0]
+    w.objects["sourced_b"] = outreach.candidate_save(
+        employer=employer_b,
+        actor=recruiter_b,
+        public_id=member_profile.public_id,
+        pool_id=w.objects["pool_b"].pk,
+    )[0]
+    w.objects["member_invitation"] = outreach.invitation_send(
+        employer=employer_b, actor=recruiter_b, public_id=member_profile.public_id, job_id=job_b.pk
+    )
+    # other_member is not discoverable now; the invitation is from before they went private.
+    w.objects["other_invitation"] = JobInvitation.objects.create(
+        job=job_a, profile=other_profile, invited_by=recruiter_a
+    )
+    # Team management: a recruiter's membership and a pending invitation per employer.
+    from accounts.models import EmployerInvitation, EmployerMembership
+
+    w.objects["membership_a"] = EmployerMembership.objects.get(
+        employer=employer_a, user=recruiter_a
+    )
+    w.objects["membership_b"] = EmployerMembership.objects.get(
+        employer=employer_b, user=recruiter_b
+    )
+    for key, employer in (("team_invitation_a", employer_a), ("team_invitation_b", employer_b)):
+        w.objects[key] = EmployerInvitation.objects.create(
+            employer=employer,
+            email=f"{key}@example.test",
+            token_hash=key.ljust(64, "0"),
+            expires_at=timezone.now() + timedelta(days=7),
+        )
     # Consent receipts of two people.
     w.objects["member_grant"] = ConsentEvent.objects.filter(user=member).first()
     w.objects["other_grant"] = ConsentEvent.objects.filter(user=other_member).first()

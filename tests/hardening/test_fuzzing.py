@@ -84,10 +84,15 @@ def _path_parameters(world: World) -> dict[str, str]:
         "public_id": str(objects["member_profile"].public_id),
         "saved_search_id": str(objects["search_a"].pk),
         "token_id": str(objects["member_token"].pk),
+        "pool_id": str(objects["pool_a"].pk),
+        "invitation_id": str(objects["member_invitation"].pk),
+        "membership_id": str(objects["membership_a"].pk),
     }
 
 
 def _role_for(path: str) -> str:
+    if path.startswith("/api/v1/recruiter/team/"):
+        return "owner_a"
     if path.startswith("/api/v1/recruiter/"):
         return "recruiter_a"
     if path.startswith("/api/v1/me/verifications/"):
@@ -130,7 +135,9 @@ def test_the_api_answers_fuzzed_requests_without_500_and_in_the_error_shape(worl
     unlimited = dict.fromkeys(("auth_token", "verification_submit", "candidate_search"), "9999/s")
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", unlimited)
     params = _path_parameters(world)
-    headers = {role: world.api_headers(role) for role in ("member", "premium", "recruiter_a")}
+    headers = {
+        role: world.api_headers(role) for role in ("member", "premium", "recruiter_a", "owner_a")
+    }
     app = get_wsgi_application()
     with _InProcessRequests():
         schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", app)

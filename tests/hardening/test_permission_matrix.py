@@ -138,6 +138,20 @@ RECRUITER_APPLICATIONS = (
     Probe("other_application", EMPLOYER_B),
 )
 SEARCHES = (Probe("search_a", EMPLOYER_A), Probe("search_b", EMPLOYER_B))
+POOLS = (Probe("pool_a", EMPLOYER_A), Probe("pool_b", EMPLOYER_B))
+# Team management: only employer A's owner manages A's people and invitations; B has no owner
+# among the roles, so B's objects are nobody's.
+MEMBERSHIPS = (
+    Probe("membership_a", frozenset({"owner_a"})),
+    Probe("membership_b", NOBODY),
+)
+TEAM_INVITATIONS = (
+    Probe("team_invitation_a", frozenset({"owner_a"})),
+    Probe("team_invitation_b", NOBODY),
+)
+SOURCED = (Probe("sourced_a", EMPLOYER_A), Probe("sourced_b", EMPLOYER_B))
+# Invitations to apply: each member answers their own only.
+INVITATIONS = (own("member_invitation", "member"), own("other_invitation", "other_member"))
 # Candidates: member is discoverable (every employer); other_member is not, but applied to B.
 CANDIDATES = (
     Probe("member_profile", RECRUITERS, "public_id"),
@@ -180,6 +194,13 @@ RULES: dict[str, Rule] = {
         owned(Probe("employer_a", frozenset({"owner_a"})), Probe("employer_b", NOBODY)),
         {"email": "intruder@example.test", "role": "recruiter"},
     ),
+    "accounts:employer-team": owned(
+        Probe("employer_a", frozenset({"owner_a"})), Probe("employer_b", NOBODY)
+    ),
+    "accounts:employer-member-role": post_only(owned(*MEMBERSHIPS), {"role": "owner"}),
+    "accounts:employer-member-remove": post_only(owned(*MEMBERSHIPS)),
+    "accounts:employer-invitation-resend": post_only(owned(*TEAM_INVITATIONS)),
+    "accounts:employer-invitation-revoke": post_only(owned(*TEAM_INVITATIONS)),
     # A random token: nobody accepts it, not even signed-in members (valid tokens: accounts).
     "accounts:invitation-accept": public({404}, values={"token": "not-a-real-token"}),
     "accounts:password-change": member(),
@@ -201,6 +222,9 @@ RULES: dict[str, Rule] = {
     "consent:withdraw": member({200, 302, 405}, values=PURPOSE),
     "consent:history": member(),
     "consent:receipt": owned(*GRANTS),
+    "consent:receipt_page": owned(*GRANTS),
+    # The consents step after sign-up acts on the caller's own consents only.
+    "consent:welcome": member({200, 302}),
     "consent:policies": public(),
     "consent:access_log": member(),
     "consent:export": member(),
@@ -209,6 +233,7 @@ RULES: dict[str, Rule] = {
     # Purpose routes act on the caller's own consent: no one else's data is addressable.
     "api:consent-detail": member({200, 404, 405}, values=PURPOSE),
     "api:consent-receipt": member({200, 404}, values=PURPOSE),
+    "api:consent-receipt-by-id": owned(*GRANTS),
     "api:consent-access-log": member(),
     "api:consent-export": member(),
     # --- biometrics ---------------------------------------------------------------------------
@@ -239,6 +264,7 @@ RULES: dict[str, Rule] = {
     # The id is a catalogue skill's: each member removes it from their own profile only.
     "careers:skill_remove": post_only(member(values={"skill_id": "1"})),
     "careers:skill_add": post_only(member()),
+    "careers:skill_update": post_only(member(values={"skill_id": "1"})),
     "careers:preferences": post_only(member()),
     "careers:jobs": member(),
     "careers:recommended": member(per_role=dict.fromkeys(NO_CAREER_CONSENT, frozenset({302}))),
@@ -253,6 +279,7 @@ RULES: dict[str, Rule] = {
         per_role=dict.fromkeys(NO_CAREER_CONSENT, frozenset({302})),
         consent_gate=True,
     ),
+    "careers:saved_jobs": member(),
     "careers:activity": member(),
     "careers:applications": member(),
     "careers:application_withdraw": post_only(owned(*APPLICATIONS)),
@@ -262,6 +289,9 @@ RULES: dict[str, Rule] = {
     "api:careers-activity": member(),
     "api:careers-activity-event": owned(*ACTIVITY, ok={405}, denied={405}, writes=("delete",)),
     "api:careers-jobs": member(),
+    "api:careers-saved-jobs": member(),
+    "api:careers-dismissed-jobs": member(),
+    "api:careers-skill-suggest": member(),
     "api:careers-recommended": member(per_role=dict.fromkeys(NO_CAREER_CONSENT, frozenset({403}))),
     "api:careers-job": owned(*MEMBER_JOBS, access="member"),
     "api:careers-job-apply": post_only(owned(*MEMBER_JOBS, access="member", consent_gate=True)),
@@ -291,6 +321,9 @@ RULES: dict[str, Rule] = {
         denied=HTML_RECRUITER_DENIED, writes=("post",), payload={"name": "Intruder search"}
     ),
     "careers:recruiter-search-delete": post_only(owned(*SEARCHES, access="recruiter")),
+    "careers:recruiter-search-alert": post_only(
+        owned(*SEARCHES, access="recruiter"), {"alert": "on"}
+    ),
     "api:recruiter-candidates": recruiter(denied=API_RECRUITER_DENIED),
     "api:recruiter-candidate": owned(*CANDIDATES, access="recruiter"),
     "api:recruiter-jobs": recruiter(
@@ -307,7 +340,61 @@ RULES: dict[str, Rule] = {
     "api:recruiter-searches": recruiter(
         denied=API_RECRUITER_DENIED, writes=("post",), payload={"name": "Intruder search"}
     ),
-    "api:recruiter-search": owned(*SEARCHES, access="recruiter", writes=("delete",)),
+    "api:recruiter-search": owned(
+        *SEARCHES, access="recruiter", writes=("patch", "delete"), payload={"alert": True}
+    ),
+    # --- careers: outreach (saved candidates, talent pools, invitations) -------------------------
+    "careers:recruiter-candidate-save": post_only(
+        owned(*CANDIDATES, access="recruiter"), {"new_pool": "Intruder pool"}
+    ),
+    "careers:recruiter-candidate-invite": post_only(
+        owned(*CANDIDATES, access="recruiter"), {"message": "Intruder"}
+    ),
+    "careers:recruiter-pools": recruiter(
+        denied=HTML_RECRUITER_DENIED, writes=("post",), payload={"name": "Intruder pool"}
+    ),
+    "careers:recruiter-pool": owned(*POOLS, access="recruiter"),
+    "careers:recruiter-sourced-remove": post_only(owned(*SOURCED, access="recruiter")),
+    "api:recruiter-candidate-save": post_only(
+        owned(*CANDIDATES, access="recruiter"), {"pool": str(uuid.uuid4())}
+    ),
+    "api:recruiter-candidate-invite": post_only(
+        owned(*CANDIDATES, access="recruiter"), {"job": str(uuid.uuid4()), "message": "Intruder"}
+    ),
+    "api:recruiter-pools": recruiter(
+        denied=API_RECRUITER_DENIED, writes=("post",), payload={"name": "Intruder pool"}
+    ),
+    "api:recruiter-pool": owned(*POOLS, access="recruiter"),
+    "api:recruiter-job-sourced": owned(*RECRUITER_JOBS, access="recruiter"),
+    "careers:recruiter-job-board": owned(*RECRUITER_JOBS, access="recruiter"),
+    "careers:recruiter-application-note": post_only(
+        owned(*RECRUITER_APPLICATIONS, access="recruiter"), {"body": "Intruder"}
+    ),
+    "api:recruiter-job-board": owned(*RECRUITER_JOBS, access="recruiter"),
+    "api:recruiter-application-notes": owned(
+        *RECRUITER_APPLICATIONS, access="recruiter", writes=("post",), payload={"body": "Intruder"}
+    ),
+    "api:careers-news": member(),
+    "api:recruiter-team": Rule("owner", allowed=frozenset({"owner_a"}), denied=frozenset({403})),
+    "api:recruiter-team-invitations": post_only(
+        Rule("owner", allowed=frozenset({"owner_a"}), denied=frozenset({403})),
+        {"email": "intruder@example.test", "role": "recruiter"},
+    ),
+    "api:recruiter-team-invitation": owned(
+        *TEAM_INVITATIONS, ok={405}, denied={403, 404, 405}, writes=("post", "delete")
+    ),
+    "api:recruiter-team-member": owned(
+        *MEMBERSHIPS,
+        ok={405},
+        denied={403, 404, 405},
+        writes=("patch", "delete"),
+        payload={"role": "owner"},
+    ),
+    "careers:invitations": member(),
+    "careers:invitation_decline": post_only(owned(*INVITATIONS)),
+    "api:careers-invitations": member(),
+    "api:careers-invitation-choices": member(),
+    "api:careers-invitation-decline": post_only(owned(*INVITATIONS)),
 }
 
 

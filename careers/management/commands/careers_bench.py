@@ -121,6 +121,10 @@ SEARCH_MIX: list[dict[str, str]] = [
     {"skills": "bahasa indonesia"},
     {"skills": "python,java,golang,javascript", "match": "any"},
     {"skills": "barista", "location": "Denpasar", "min_years": "2"},
+    {"skills": "sql", "sort": "years"},
+    {"work_location": "Jakarta", "active_days": "30"},
+    {"q": "engineer", "title_scope": "current", "sort": "recent"},
+    {"skills": "python,django", "match": "all", "sort": "recent", "active_days": "90"},
 ]
 
 
@@ -283,11 +287,12 @@ class Command(BaseCommand):
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(
                     "INSERT INTO careers_candidatesearchkey "
-                    "(profile_id, key, level, rank, years, verified, onsite, hybrid, remote) "
+                    "(profile_id, key, level, rank, years, verified, onsite, hybrid, remote, "
+                    "active_on) "
                     "SELECT i.profile_id, e.key, "
                     "CASE WHEN e.key LIKE 's:%%' THEN e.value::int ELSE 0 END, "
                     "i.rank, i.years, i.verified, "
-                    "i.keys ? 'r:onsite', i.keys ? 'r:hybrid', i.keys ? 'r:remote' "
+                    "i.keys ? 'r:onsite', i.keys ? 'r:hybrid', i.keys ? 'r:remote', i.active_on "
                     "FROM careers_candidatesearchindex i, jsonb_each_text(i.keys) e "
                     "WHERE i.discoverable AND e.key NOT LIKE 'r:%%'",
                     [],
@@ -301,6 +306,7 @@ class Command(BaseCommand):
                     rank=row.rank,
                     years=row.years,
                     verified=row.verified,
+                    active_on=row.active_on,
                 )
             )
 
@@ -460,9 +466,13 @@ class Command(BaseCommand):
             if years > 3 and rng.random() < 0.6:
                 jobs.append((rng.choice(companies), rng.choice(titles), False))
         visibility = rng.choices(["private", "recruiters", "everyone"], [3, 5, 2])[0]
+        city = rng.choices(cities, city_w)[0]
+        wanted = [city, *([rng.choices(cities, city_w)[0]] if rng.random() < 0.3 else [])]
         return {
             "n": n,
-            "city": rng.choices(cities, city_w)[0],
+            "city": city,
+            "wanted": list(dict.fromkeys(wanted)),
+            "active_on": timezone.localdate() - timedelta(days=int(rng.expovariate(1 / 60))),
             "title": title,
             "years": years,
             "skills": skills,
@@ -568,16 +578,23 @@ class Command(BaseCommand):
             ((user_id, purpose, True, policy_id, now, event_id, now)
              for event_id, user_id, purpose in events),
         )  # fmt: skip
+        for p in people:
+            p["keys"] = search_keys(
+                skills=p["skills"].items(),
+                titles=[p["title"], *(t for _c, t, _cur in p["jobs"])],
+                current_titles=[p["title"], *(t for _c, t, cur in p["jobs"] if cur)],
+                home=p["city"],
+                places=p["wanted"],
+                remote_modes=p["remote"],
+            )
         self.writer.write(
             CandidateSearchIndex,
             ["profile_id", "public_id", "user_id", "discoverable", "years", "verified",
-             "verified_on", "rank", "keys", "updated_at"],
+             "verified_on", "rank", "active_on", "keys", "updated_at"],
             ((p["profile_id"], p["public_id"], p["user_id"], p["visibility"] != "private",
               p["years"], p["verified"], today if p["verified"] else None,
-              static_rank(years=p["years"], verified=p["verified"]),
-              json.dumps(search_keys(skills=p["skills"].items(),
-                                     titles=[p["title"], *(t for _c, t, _cur in p["jobs"])],
-                                     places=[p["city"]], remote_modes=p["remote"])), now)
+              static_rank(years=p["years"], verified=p["verified"]), p["active_on"],
+              json.dumps(p["keys"]), now)
              for p in people),
         )  # fmt: skip
         postings = (
@@ -586,23 +603,19 @@ class Command(BaseCommand):
             if p["visibility"] != "private"
             for posting in search_postings(
                 profile_id=p["profile_id"],
-                keys=search_keys(
-                    skills=p["skills"].items(),
-                    titles=[p["title"], *(t for _c, t, _cur in p["jobs"])],
-                    places=[p["city"]],
-                    remote_modes=p["remote"],
-                ),
+                keys=p["keys"],
                 rank=static_rank(years=p["years"], verified=p["verified"]),
                 years=p["years"],
                 verified=p["verified"],
+                active_on=p["active_on"],
             )
         )
         self.writer.write(
             CandidateSearchKey,
             ["profile_id", "key", "level", "rank", "years", "verified", "onsite", "hybrid",
-             "remote"],
+             "remote", "active_on"],
             ((k.profile_id, k.key, k.level, k.rank, k.years, k.verified, k.onsite, k.hybrid,
-              k.remote) for k in postings),
+              k.remote, k.active_on) for k in postings),
         )  # fmt: skip
 
     def _consent_fixtures(self) -> tuple[int, dict[str, str]]:
