@@ -274,3 +274,34 @@ def scan_like(region: Region) -> bool:
     """Is this whole-frame region shaped like a document (a scan or a crop of one)?"""
     height_ratio = _aspect(region.corners)
     return _snap(height_ratio)[1] <= SCAN_ASPECT_ERROR
+
+
+def extended(region: Region, aspect: float, *, upward: bool) -> Region | None:
+    """The region lengthened across its long sides until its sides are ``aspect`` to one.
+
+    For a passport data page whose outline stopped at the edge of its MRZ band (printed on
+    another shade): the edge search found the visual zone alone, too wide for its height. The
+    short sides are extended along their own direction (perspective kept approximately), below
+    the upright page, or above it when the page was read upside down. None when the region is
+    not too wide for ``aspect``.
+    """
+    if region.whole_frame:
+        return None
+    c = region.corners.astype(np.float32)
+    factor = _aspect(c) / aspect
+    if factor < 1.08:
+        return None
+    tl, tr, br, bl = c
+    if upward:
+        tl, tr = bl + (tl - bl) * factor, br + (tr - br) * factor
+    else:
+        bl, br = tl + (bl - tl) * factor, tr + (br - tr) * factor
+    corners = np.float32([tl, tr, br, bl])
+    return Region(
+        corners,
+        aspect,
+        region.score,
+        region.touches_edge,
+        fit=region.fit,
+        aspect_error=abs(_aspect(corners) - aspect) / aspect,
+    )
