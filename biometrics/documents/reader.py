@@ -206,14 +206,16 @@ def _read_region(
     extend: bool = True,
 ) -> DocumentRead | None:
     """Flatten one candidate region and read it; None if it does not read as a document."""
-    card = locate.rectify(img, region)
+    flat = locate.rectify(img, region)  # as photographed: blur, glare and the face use this
+    card = locate.legible(flat)  # what the OCR reads: contrast stretched when dim or washed out
     boxes = ocr.detect(card)
     if len(boxes) < 3:
-        return _unreadable_card(region, card, boxes)
+        return _unreadable_card(region, flat, boxes)
     upside_down = getattr(ocr, "upside_down", None)
     flipped = upside_down is not None and upside_down(card, boxes)
     if flipped:
         card, boxes = _flip(card, boxes)
+        flat = np.ascontiguousarray(flat[::-1, ::-1])
     height, width = card.shape[:2]
     lines: list[TextLine] = []
     done: set[int] = set()
@@ -228,10 +230,10 @@ def _read_region(
         pair = mrz_reader.mrz_read(card, mrz, ocr)
         parsed = mrz_parse(pair[0].text, pair[1].text) if pair is not None else None
         if pair is not None and parsed is not None and parsed.plausible:
-            result = DocumentRead(kind="passport", image=card)
+            result = DocumentRead(kind="passport", image=flat)
             _parse_passport(list(pair), result, card, ocr, today=today)
             if "id_number" not in result.fields:
-                result.problem = _cause(region, card)
+                result.problem = _cause(region, flat)
             elif region.truncated:
                 result.problem = "cut_off"
             return result
@@ -259,10 +261,10 @@ def _read_region(
     ):
         read([b for b in words if b.cy < 0.5 * height])  # a value that starts further right
     if kind is None:
-        return _unreadable_card(region, card, boxes)
+        return _unreadable_card(region, flat, boxes)
     if not card_layout(kind, card, boxes):
         return None  # a KTP's or a SIM's words without a card's layout: a letter, a form
-    result = DocumentRead(kind=kind, image=card)  # type: ignore[arg-type]
+    result = DocumentRead(kind=kind, image=flat)  # type: ignore[arg-type]
     _parse(kind, lines, result, card, ocr, today=today)
     if kind == "passport" and "id_number" not in result.fields and extend:
         # A passport page without its MRZ: the outline may have stopped at the MRZ band's
@@ -274,7 +276,7 @@ def _read_region(
     if any(name not in result.fields for name in REQUIRED[kind]) and not (
         kind == "passport" and result.mrz_failed
     ):
-        result.problem = _cause(region, card)
+        result.problem = _cause(region, flat)
     elif (region.whole_frame and not locate.scan_like(region)) or region.truncated:
         # Read, but not whole in the photo (or its edges were not found): the portrait may be
         # missing, and could not be told from other faces in the picture.
@@ -299,7 +301,7 @@ def _read_grown(
     """Find text in the whole photo, grow a document region from its colour, and read that."""
     card = locate.rectify(img, whole)
     factor = img.shape[1] / card.shape[1]
-    boxes = ocr.detect(card)
+    boxes = ocr.detect(locate.legible(card))
     if len(boxes) < 3:
         return None
     grown = locate.region_from_text(img, [b.points * factor for b in boxes])

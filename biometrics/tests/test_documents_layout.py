@@ -12,7 +12,8 @@ import pytest
 from PIL import Image
 
 from biometrics.documents import generator, locate, ocr
-from biometrics.documents.ocr import TextBox
+from biometrics.documents.ocr import TextBox, TextLine
+from biometrics.documents.parsing import parse_sim
 from biometrics.documents.reader import PORTRAIT_ZONES, _read_region, card_layout, document_read
 from biometrics.tests import factories as f
 
@@ -133,3 +134,54 @@ def test_a_hand_holding_the_card_covers_only_its_border():
     # on the card, the thumb reaches at most an eighth of the card's height from a short side
     columns = np.where(inside.any(axis=0))[0]
     assert len(columns) and (columns.max() < 0.15 * 504 or columns.min() > 800 - 0.15 * 504)
+
+
+# --- a SIM whose line number was misread; a whole card touching the border; dim cards --------
+
+
+def _line(text: str, x0: float, y: float, width: float = 400) -> TextLine:
+    return TextLine(box=_box(x0, y, x0 + width, y + 30), text=text, confidence=0.95, weakest=0.9)
+
+
+def test_a_sim_line_whose_number_was_read_as_a_letter_is_still_line_one():
+    lines = [
+        _line("SURAT IZIN MENGEMUDI", 370, 10),
+        _line("3188-4968-9293", 340, 100),
+        _line("LDIMAS WIBOWO", 338, 165),  # "1." read as "L"
+        _line("2.DENPASAR.20-02-1998", 333, 220),
+        _line("3.0-PRIA", 329, 270),
+    ]
+    fields = parse_sim(lines, today=TODAY)
+    assert fields["full_name"].value == "DIMAS WIBOWO"
+    assert fields["date_of_birth"].value == "1998-02-20"
+    assert fields["id_number"].value == "318849689293"
+
+
+def test_a_whole_card_touching_the_border_with_a_corner_is_not_cut_off():
+    # a slanted card whose right corner reaches the border: short by perspective, still whole
+    corner = locate.Region(
+        np.float32([[200, 100], [1196, 300], [1000, 800], [100, 600]]),
+        locate.ID1_ASPECT,
+        0.3,
+        True,
+        aspect_error=0.15,
+    )
+    assert not corner.truncated
+    cut = locate.Region(corner.corners, locate.ID1_ASPECT, 0.3, True, aspect_error=0.05, cut=True)
+    assert cut.truncated
+    assert locate._along_border(np.float32([[10, 10], [797, 10], [797, 300], [10, 300]]), 800, 600)
+    assert not locate._along_border(
+        np.float32([[10, 10], [797, 100], [600, 400], [10, 300]]), 800, 600
+    )
+
+
+def test_a_dim_card_is_stretched_to_full_contrast_for_reading_and_a_bright_one_is_not():
+    dim = np.full((100, 160, 3), 120, np.uint8)
+    dim[40:60, 20:140] = 35  # dark grey print on a dim card
+    stretched = locate.legible(dim)
+    assert int(stretched.min()) <= 5 and int(stretched.max()) >= 245
+    bright = dim.copy()
+    bright[bright == 120] = 230
+    assert locate.legible(bright) is bright
+    flat = np.full((100, 160, 3), 128, np.uint8)  # nothing printed: nothing to stretch
+    assert locate.legible(flat) is flat
