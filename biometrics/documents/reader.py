@@ -164,7 +164,7 @@ def _cause(region: locate.Region, card: np.ndarray) -> str:
     """Why a document whose kind we recognised could not be read."""
     if region.whole_frame and not locate.scan_like(region):
         return "cut_off"
-    if region.touches_edge and not region.whole_frame:
+    if region.truncated:
         return "cut_off"
     if region.source_width < SMALL_WIDTH:
         return "too_small"
