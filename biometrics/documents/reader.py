@@ -49,9 +49,10 @@ SMALL_WIDTH = 480
 
 
 # Where an ID-1 card prints its portrait, as shares of the upright card (x0, y0, x1, y1): a KTP
-# on the right under the header, a SIM on the left. Kept a little inside the printed photo, so a
-# card flattened a few pixels off still has the photo all over the zone.
-PORTRAIT_ZONES = {"ktp": (0.76, 0.30, 0.93, 0.66), "driving_licence": (0.05, 0.22, 0.25, 0.66)}
+# on the right under the header (with the blank strip between the header and the photo: a
+# form's second column runs there), a SIM on the left. Kept a little inside the printed photo,
+# so a card flattened a few pixels off still has the photo all over the zone.
+PORTRAIT_ZONES = {"ktp": (0.76, 0.14, 0.93, 0.66), "driving_licence": (0.05, 0.22, 0.25, 0.66)}
 # Share of the zone that text may cover: a caption or a long value may reach into it, lines of a
 # letter or the second column of a form cover a third or more.
 PORTRAIT_TEXT_SHARE = 0.2

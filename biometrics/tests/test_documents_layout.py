@@ -48,6 +48,12 @@ def test_text_where_a_ktp_prints_its_portrait_is_not_a_card_layout():
     assert not card_layout("ktp", card, letter)
     column = [_box(780, 190 + 40 * i, 930, 215 + 40 * i) for i in range(5)]
     assert not card_layout("ktp", card, labels + column)
+    # a form's second column starting level with its first rows, above where a photo would be
+    high = [_box(620, 90 + 45 * i, 890, 120 + 45 * i) for i in range(6)]
+    assert not card_layout("ktp", card, labels + high)
+    # a KTP's centred header and its long NIK line stay clear of the zone
+    header = [_box(300, 10, 700, 45), _box(330, 45, 670, 80), _box(30, 95, 690, 140)]
+    assert card_layout("ktp", card, header + labels)
 
 
 def test_a_sim_keeps_its_portrait_on_the_left():
