@@ -263,8 +263,11 @@ def _read_region(
         read([b for b in words if b.cy < 0.5 * height])  # a value that starts further right
     if kind is None:
         return _unreadable_card(region, flat, boxes)
-    if not card_layout(kind, card, boxes):
+    partial = region.truncated or (region.whole_frame and not locate.scan_like(region))
+    if not partial and not card_layout(kind, card, boxes):
         return None  # a KTP's or a SIM's words without a card's layout: a letter, a form
+    # (a card cut off by the frame is flattened out of proportion, so its layout cannot be
+    # judged; it is never usable either: it is reported cut off below)
     result = DocumentRead(kind=kind, image=flat)  # type: ignore[arg-type]
     _parse(kind, lines, result, card, ocr, today=today)
     if kind == "passport" and "id_number" not in result.fields and extend:
