@@ -10,9 +10,10 @@ matplotlib's bundled DejaVu family, plus any system TrueType fonts inside ``syst
 (the generation command uses them; tests and the demo do not, so the same call draws the same
 pixels on every machine, whatever fonts a browser package happened to install), and colours,
 sizes, layouts' offsets, backgrounds, angles and lighting are drawn from
-``random.Random(seed)``. The ``profile`` argument ("standard" or "heldout") shifts every
-distribution, so a held-out set made with another seed *and* profile is not just more of the
-same.
+``random.Random(seed)``. The ``profile`` argument ("standard", "heldout" or "wild") shifts
+every distribution (``CONDITIONS``), so a held-out set made with another seed *and* profile is
+not just more of the same; "wild" adds what members' own photos bring: a hand holding the card,
+glare spots, a print-out photographed again, a lamp's colour cast, other cards and papers.
 
 Faces: the portraits in ``FACES_DIR`` / ``../shared/faces`` when present, else the photos
 shipped in installed packages (matplotlib's Grace Hopper, scikit-image's astronaut).
@@ -376,7 +377,7 @@ def _dmy(value: date, sep: str = "-") -> str:
 def _style(rng: random.Random, profile: str) -> dict:
     sans, bold, mono = font_files()
     pool_sans = list(sans)
-    if profile == "heldout":  # the held-out set prefers the fonts the standard set uses least
+    if profile != "standard":  # the other sets prefer the fonts the standard set uses least
         pool_sans = list(reversed(pool_sans))
     pick = rng.choice(
         pool_sans[: max(1, len(pool_sans) // 2 + 1)] if rng.random() < 0.6 else pool_sans
@@ -688,6 +689,153 @@ def _scene(rng: random.Random, size: tuple[int, int], *, clutter: bool) -> Image
     return scene
 
 
+@dataclass(frozen=True)
+class Conditions:
+    """How harsh a profile's photographs are: each range is drawn from per photo."""
+
+    angle: float  # degrees either way
+    perspective: float  # corner jitter, share of the card's short side
+    light_span: float  # uneven light across the frame
+    light: tuple[float, float]  # overall exposure
+    blurs: tuple[float, ...]  # defocus sigmas to choose from
+    noise: tuple[float, float]
+    quality: tuple[int, int]  # JPEG
+    hand: float = 0.0  # chance of a hand holding the card (thumb over an edge)
+    glare: float = 0.0  # chance of a glare spot
+    reprint: float = 0.0  # chance the document was printed and photographed again
+    paper_clutter: float = 0.0  # chance of other cards or paper with text in the scene
+    cast: float = 0.0  # chance of a warm (tungsten) colour cast
+
+
+CONDITIONS = {
+    "standard": Conditions(25, 0.07, 0.45, (0.75, 1.12), (0, 0, 0.6, 1.0, 1.4), (0, 6), (60, 95)),
+    "heldout": Conditions(35, 0.11, 0.6, (0.6, 1.15), (0, 0.8, 1.2, 1.8), (2, 10), (45, 85)),
+    # Photos as members take them: held in a hand at a slant, a lamp's glare, soft focus, a dim
+    # room, a photocopy or print of the card photographed again, other cards and papers about.
+    "wild": Conditions(
+        40,
+        0.16,
+        0.8,
+        (0.45, 1.1),
+        (0, 0.7, 1.0, 1.3, 1.6),
+        (3, 12),
+        (45, 80),
+        hand=0.5,
+        glare=0.35,
+        reprint=0.3,
+        paper_clutter=0.6,
+        cast=0.4,
+    ),
+}
+PROFILES = tuple(CONDITIONS)
+
+
+def _reprinted(document: np.ndarray, rng: random.Random) -> np.ndarray:
+    """The document printed on paper (white margin, washed-out ink, halftone) to be photographed
+    again: what a member holding a photocopy or a print-out of the card shows."""
+    doc = document.astype(np.float32)
+    grey = doc.mean(axis=2, keepdims=True)
+    saturation = rng.uniform(0.3, 0.9)
+    doc = grey + (doc - grey) * saturation  # an office printer's weak colours
+    doc = 255 - (255 - doc) * rng.uniform(0.7, 0.95)  # lighter ink
+    height, width = doc.shape[:2]
+    yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
+    pitch = rng.uniform(3.0, 5.0)
+    screen = np.sin(xx / pitch * 2.1) * np.sin(yy / pitch * 2.1)  # halftone screen, moire later
+    doc = doc * (1 - 0.06 * (screen[..., None] + 1) / 2)
+    doc = cv2.GaussianBlur(np.clip(doc, 0, 255).astype(np.uint8), (0, 0), rng.uniform(0.5, 1.0))
+    margin = round(width * rng.uniform(0.05, 0.15))
+    paper = np.full(
+        (height + 2 * margin, width + 2 * margin, 3), _jitter(rng, (246, 246, 242), 6), np.uint8
+    )
+    paper[margin : margin + height, margin : margin + width] = doc
+    return paper
+
+
+def _hand(photo: np.ndarray, target: np.ndarray, rng: random.Random, scale: float) -> np.ndarray:
+    """A hand holding the card: the palm beside one short edge, the thumb over the card's border
+    (never deep into the text area)."""
+    skin = np.array(
+        rng.choice([(224, 172, 140), (198, 134, 99), (141, 85, 56), (236, 196, 170)]), np.float32
+    )
+    out = photo.astype(np.float32)
+    mask = np.zeros(photo.shape[:2], np.uint8)
+    edge = rng.choice([(0, 3), (1, 2)])  # the left or the right short side
+    a, b = target[edge[0]], target[edge[1]]
+    inward = target.mean(axis=0) - (a + b) / 2
+    inward /= np.linalg.norm(inward) + 1e-6
+    t = rng.uniform(0.3, 0.7)
+    base = a + (b - a) * t
+    card_short = np.linalg.norm(b - a)
+    palm = base - inward * card_short * 0.45
+    cv2.ellipse(
+        mask,
+        (int(palm[0]), int(palm[1])),
+        (int(card_short * 0.45), int(card_short * 0.7)),
+        float(np.degrees(np.arctan2(inward[1], inward[0]))),
+        0,
+        360,
+        255,
+        -1,
+    )
+    depth = card_short * rng.uniform(0.06, 0.12)  # how far the thumb reaches onto the card
+    tip = base + inward * max(0.0, depth - card_short * 0.08)  # the thumb's round end
+    thickness = max(6, int(card_short * 0.16))
+    cv2.line(
+        mask,
+        tuple(int(v) for v in base - inward * card_short * 0.2),
+        tuple(int(v) for v in tip),
+        255,
+        thickness,
+    )
+    cv2.circle(mask, (int(tip[0]), int(tip[1])), thickness // 2, 255, -1)
+    soft = cv2.GaussianBlur(mask, (0, 0), max(1.0, 3 * scale))[..., None] / 255.0
+    shade = 0.85 + 0.15 * np.random.default_rng(rng.randint(0, 2**31)).random(photo.shape[:2])
+    shade = cv2.GaussianBlur(shade.astype(np.float32), (0, 0), 15)[..., None]
+    out = out * (1 - soft) + skin * shade * soft
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def _paper_clutter(scene: Image.Image, rng: random.Random, keep_clear: np.ndarray) -> None:
+    """Other cards and papers with text about the scene (beside the document, under it)."""
+    width, height = scene.size
+    sans, bold, _mono = font_files()
+    draw = ImageDraw.Draw(scene)
+    words = [
+        "STRUK BELANJA",
+        "TOTAL 125.000",
+        "Terima kasih",
+        "MEMBER CARD",
+        "No. 0812 3344 5566",
+        "Jl. Merdeka 10",
+        "BANK NUSANTARA",
+        "Tanggal 12-03-2024",
+        "Kepada Yth.",
+    ]
+    x0, y0 = keep_clear.min(axis=0)
+    x1, y1 = keep_clear.max(axis=0)
+    for _ in range(rng.randint(1, 3)):
+        w = rng.randint(width // 6, width // 3)
+        h = round(w / (ID1_ASPECT if rng.random() < 0.5 else 0.72))
+        for _attempt in range(6):
+            x, y = rng.randint(-w // 3, width - w // 2), rng.randint(-h // 3, height - h // 2)
+            if x + w < x0 or x > x1 or y + h < y0 or y > y1:
+                break
+        else:
+            continue
+        colour = _jitter(rng, rng.choice([(245, 245, 240), (200, 220, 240), (230, 200, 200)]), 10)
+        draw.rectangle((x, y, x + w, y + h), fill=colour, outline=_jitter(rng, colour, 30))
+        size = max(10, h // 12)
+        font = _font(rng.choice(bold + sans), size)
+        for k in range(rng.randint(2, 6)):
+            draw.text(
+                (x + size, y + size + k * size * 1.6),
+                rng.choice(words),
+                font=font,
+                fill=(30, 30, 40),
+            )
+
+
 def photograph(
     document: np.ndarray,
     *,
@@ -701,9 +849,16 @@ def photograph(
     """Put a flat document into a photo; returns JPEG bytes.
 
     Perspective (corner jitter), rotation, scale in frame, clutter, uneven light, optional glare
-    (0-1), defocus blur, sensor noise and JPEG compression, each drawn from ``rng``.
+    (0-1), defocus blur, sensor noise and JPEG compression, each drawn from ``rng`` within the
+    profile's ``CONDITIONS``; the "wild" profile adds a hand, glare spots, reprints, a colour
+    cast and other cards and papers in the scene.
     """
-    harsh = profile == "heldout"
+    cond = CONDITIONS[profile]
+    wild = profile == "wild" and not gentle
+    if wild and rng.random() < cond.reprint:
+        document = _reprinted(document, rng)
+    if wild and glare == 0 and rng.random() < cond.glare:
+        glare = rng.uniform(0.1, 0.3)
     doc_h, doc_w = document.shape[:2]
     out_w = rng.randint(1200, 2000)
     out_h = round(out_w * rng.choice([0.75, 0.5625, 0.8, 1.0]))
@@ -711,7 +866,7 @@ def photograph(
     scale = fill * min(out_w, out_h * doc_w / doc_h) / doc_w
     w, h = doc_w * scale, doc_h * scale
     quarter = rng.random() if not gentle else 1.0
-    angle = rng.uniform(-25, 25) if not harsh else rng.uniform(-35, 35)
+    angle = rng.uniform(-cond.angle, cond.angle)
     if gentle:
         angle = rng.uniform(-6, 6)
     if quarter < 0.08:
@@ -722,7 +877,7 @@ def photograph(
     theta = np.deg2rad(angle)
     rot = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
     centred = (corners - [doc_w / 2, doc_h / 2]) * scale
-    jitter_amount = (0.07 if not harsh else 0.11) * min(w, h) * (0.3 if gentle else 1.0)
+    jitter_amount = cond.perspective * min(w, h) * (0.3 if gentle else 1.0)
     centred += (
         np.array([[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(4)]) * jitter_amount
     )
@@ -737,7 +892,10 @@ def photograph(
     cy = rng.uniform(span_y / 2 + 4, out_h - span_y / 2 - 4)
     target = (placed + [cx, cy]).astype(np.float32)
     clutter = rng.random() < 0.7 and not gentle
-    scene = np.asarray(_scene(rng, (out_w, out_h), clutter=clutter)).copy()
+    scene_img = _scene(rng, (out_w, out_h), clutter=clutter)
+    if wild and rng.random() < cond.paper_clutter:
+        _paper_clutter(scene_img, rng, target)
+    scene = np.asarray(scene_img).copy()
     matrix = cv2.getPerspectiveTransform(corners, target)
     warped = cv2.warpPerspective(document, matrix, (out_w, out_h), flags=cv2.INTER_AREA)
     mask = cv2.warpPerspective(np.full((doc_h, doc_w), 255, np.uint8), matrix, (out_w, out_h))
@@ -746,34 +904,33 @@ def photograph(
         scene = (scene * (1 - 0.35 * shadow)).astype(np.uint8)
     alpha = cv2.GaussianBlur(mask, (3, 3), 0)[..., None] / 255.0
     photo = scene * (1 - alpha) + warped * alpha
+    if wild and rng.random() < cond.hand:
+        photo = _hand(photo.astype(np.uint8), target, rng, scale).astype(np.float64)
     # uneven light: a smooth multiplicative field
     yy, xx = np.mgrid[0:out_h, 0:out_w].astype(np.float32)
     gx, gy = rng.uniform(-1, 1), rng.uniform(-1, 1)
-    span = 0.45 if not harsh else 0.6
-    light = 1 + span / 2 * (gx * (xx / out_w - 0.5) + gy * (yy / out_h - 0.5)) * 2
-    light *= rng.uniform(0.75, 1.12) if not harsh else rng.uniform(0.6, 1.15)
+    light = 1 + cond.light_span / 2 * (gx * (xx / out_w - 0.5) + gy * (yy / out_h - 0.5)) * 2
+    light *= rng.uniform(*cond.light)
     photo = photo * light[..., None]
+    if wild and rng.random() < cond.cast:
+        photo = photo * np.array([1.08, 0.98, 0.8])  # tungsten lamp
     if glare > 0:
         gxc, gyc = rng.uniform(cx - w / 4, cx + w / 4), rng.uniform(cy - h / 4, cy + h / 4)
         radius = max(w, h) * (0.18 + 0.35 * glare)
         spot = np.exp(-(((xx - gxc) ** 2 + (yy - gyc) ** 2) / (2 * (radius / 2) ** 2)))
         photo = photo + 255 * 1.6 * glare * spot[..., None]
     photo = np.clip(photo, 0, 255).astype(np.uint8)
-    sigma = (
-        blur
-        if blur is not None
-        else rng.choice([0, 0, 0.6, 1.0, 1.4] if not harsh else [0, 0.8, 1.2, 1.8])
-    )
+    sigma = blur if blur is not None else rng.choice(cond.blurs)
     if gentle and blur is None:
         sigma = 0
     if sigma > 0:
         photo = cv2.GaussianBlur(photo, (0, 0), sigma)
-    noise = rng.uniform(0, 6) if not harsh else rng.uniform(2, 10)
+    noise = rng.uniform(*cond.noise)
     if noise > 0:
         grain = np.random.default_rng(rng.randint(0, 2**31)).normal(0, noise, photo.shape)
         photo = np.clip(photo + grain, 0, 255).astype(np.uint8)
     out = io.BytesIO()
-    quality = rng.randint(60, 95) if not harsh else rng.randint(45, 85)
+    quality = rng.randint(*cond.quality)
     Image.fromarray(photo).save(out, format="JPEG", quality=quality)
     return out.getvalue()
 
@@ -855,8 +1012,74 @@ def blank_card(rng: random.Random, *, with_text: bool) -> bytes:
     return photograph(np.asarray(card), rng=rng)
 
 
-def non_documents(rng: random.Random, count: int) -> list[tuple[str, bytes]]:
-    """``count`` non-documents in rotation: selfie, group, screenshot, blank card, other card."""
+def letter(rng: random.Random, *, form: bool = False) -> bytes:
+    """A printed letter (A4, portrait) or a form (A5, landscape, two columns) that quotes a
+    person's KTP details (NIK, name, birth, sex) with the KTP's own labels: text about an ID,
+    not an ID. Only a card's shape and layout tell them from a KTP."""
+    who = identity_random(rng, "ktp", today=_today(), faces_count=1)
+    sans, bold, _mono = font_files()
+    width = 1000 if not form else 1200
+    height = round(width * 297 / 210) if not form else round(width * 148 / 210)
+    page = Image.new("RGB", (width, height), _jitter(rng, (247, 247, 243), 6))
+    draw = ImageDraw.Draw(page)
+    ink = (20, 20, 20)
+    body = _font(rng.choice(sans), rng.randint(22, 28))
+    head = _font(rng.choice(bold), rng.randint(28, 36))
+    y = 50.0
+    title = rng.choice(["SURAT KETERANGAN DOMISILI", "FORMULIR PENDAFTARAN", "SURAT PERNYATAAN"])
+    draw.text((width / 2, y), title, font=head, fill=ink, anchor="ma")
+    y += head.size * 2
+    if not form:
+        for sentence in (
+            "Yang bertanda tangan di bawah ini menerangkan bahwa:",
+            "dengan data sebagai berikut sesuai kartu identitas.",
+        ):
+            draw.text((70, y), sentence, font=body, fill=ink)
+            y += body.size * 1.8
+    rows = [
+        ("Nama", who.name),
+        ("NIK", who.id_number),
+        ("Tempat/Tgl Lahir", f"{who.place[4]}, {_dmy(who.birth_date)}"),
+        ("Jenis Kelamin", "LAKI-LAKI" if who.sex == "M" else "PEREMPUAN"),
+        ("Alamat", f"{rng.choice(STREETS)} NO. {rng.randint(1, 200)}"),
+        ("Agama", rng.choice(RELIGIONS)),
+        ("Pekerjaan", rng.choice(JOBS)),
+        ("Kewarganegaraan", "WNI"),
+    ]
+    second = [
+        ("No. HP", f"0812-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"),
+        ("Email", "warga@contoh.example"),
+        ("Pendidikan", rng.choice(["SMA", "D3", "S1"])),
+        ("Status", rng.choice(["BELUM KAWIN", "KAWIN"])),
+        ("Keperluan", "PENDAFTARAN"),
+        ("Tanggal", _dmy(_today())),
+    ]
+    top = y
+    for label, value in rows:
+        draw.text((60, y), label, font=body, fill=ink)
+        draw.text((60 + 11 * body.size, y), f": {value}", font=body, fill=ink)
+        y += body.size * 1.7
+    if form:
+        y2 = top
+        for label, value in second:
+            draw.text((width * 0.62, y2), f"{label} : {value}", font=body, fill=ink)
+            y2 += body.size * 2.2
+    else:
+        y += body.size
+        words = "adalah benar warga kami yang berdomisili di alamat tersebut demikian surat"
+        while y < height - 250:
+            line = " ".join(rng.choice(words.split()) for _ in range(rng.randint(7, 10)))
+            draw.text((70, y), line.capitalize(), font=body, fill=ink)
+            y += body.size * 1.8
+        draw.text((width - 350, height - 200), "Kepala Desa", font=body, fill=ink)
+    return photograph(np.asarray(page), rng=rng)
+
+
+def non_documents(
+    rng: random.Random, count: int, *, letters: bool = False
+) -> list[tuple[str, bytes]]:
+    """``count`` non-documents in rotation: selfie, group, screenshot, blank card, other card,
+    and with ``letters`` a printed letter and a form quoting a KTP's details."""
     makers = [
         ("selfie", lambda: selfie(rng, rng.randrange(len(faces())))),
         ("group", lambda: group_photo(rng, rng.sample(range(max(2, len(faces()))), 2))),
@@ -864,6 +1087,11 @@ def non_documents(rng: random.Random, count: int) -> list[tuple[str, bytes]]:
         ("blank_card", lambda: blank_card(rng, with_text=False)),
         ("other_card", lambda: blank_card(rng, with_text=True)),
     ]
+    if letters:
+        makers += [
+            ("letter", lambda: letter(rng)),
+            ("form", lambda: letter(rng, form=True)),
+        ]
     return [(makers[i % len(makers)][0], makers[i % len(makers)][1]()) for i in range(count)]
 
 

@@ -41,10 +41,16 @@ class Region:
     fit: float = 1.0  # how tightly the outline fills its quadrilateral (1 = a clean card edge)
     aspect_error: float = 0.0  # relative distance of its side ratio from the document's
 
+    cut: bool = False  # one of its sides runs along the photo's border
+
     @property
     def truncated(self) -> bool:
-        """At the photo's edge and too short for a whole document: part of it is outside."""
-        return self.touches_edge and not self.whole_frame and self.aspect_error > 0.1
+        """Part of it is outside the photo: a side runs along the photo's border, or it
+        reaches the border and is far too short for a whole document. (A whole card photographed
+        at a slant may touch the border with a corner and look a little short: not cut.)"""
+        if self.whole_frame or not self.touches_edge:
+            return False
+        return self.cut or self.aspect_error > 0.18
 
     @property
     def source_width(self) -> float:
@@ -125,6 +131,20 @@ def _touches(pts: np.ndarray, width: int, height: int, margin: int = 3) -> bool:
     )
 
 
+def _along_border(pts: np.ndarray, width: int, height: int, margin: int = 3) -> bool:
+    """Does a side of the quadrilateral (small-copy pixels) run along the photo's border?"""
+    for i in range(4):
+        a, b = pts[i], pts[(i + 1) % 4]
+        if (
+            (a[0] <= margin and b[0] <= margin)
+            or (a[1] <= margin and b[1] <= margin)
+            or (a[0] >= width - 1 - margin and b[0] >= width - 1 - margin)
+            or (a[1] >= height - 1 - margin and b[1] >= height - 1 - margin)
+        ):
+            return True
+    return False
+
+
 def document_regions(img: np.ndarray, *, limit: int = 3) -> list[Region]:
     """Candidate document regions in an RGB photo, best first (the whole frame included)."""
     height, width = img.shape[:2]
@@ -159,7 +179,17 @@ def document_regions(img: np.ndarray, *, limit: int = 3) -> list[Region]:
             continue
         touches = _touches(pts, sw, sh)
         score = (area / frame_area) * (1 - error) * (0.6 if touches else 1.0) * fit**2
-        found.append(Region(pts / scale, aspect, score, touches, fit=fit, aspect_error=error))
+        found.append(
+            Region(
+                pts / scale,
+                aspect,
+                score,
+                touches,
+                fit=fit,
+                aspect_error=error,
+                cut=_along_border(pts, sw, sh),
+            )
+        )
     found.sort(key=lambda r: r.score, reverse=True)
     distinct: list[Region] = []
     for region in found:  # the same card's inner and outer edge give near-identical quads
@@ -192,6 +222,23 @@ def rectify(img: np.ndarray, region: Region, *, width: int = READ_WIDTH) -> np.n
     return cv2.warpPerspective(
         img, matrix, (width, height), flags=interpolation, borderMode=cv2.BORDER_REPLICATE
     )
+
+
+# Grey levels the darkest and lightest percent of a flattened document should span; a card in a
+# dim room (ink 30, card 135) or under a haze spans less, and the text detector then misses
+# most of its small print.
+LEGIBLE_RANGE = 160.0
+
+
+def legible(card: np.ndarray) -> np.ndarray:
+    """The card with its contrast stretched to the full range when it spans less than
+    ``LEGIBLE_RANGE`` (the same gain on every channel: colours keep their balance)."""
+    grey = card[::4, ::4].mean(axis=2)
+    low, high = np.percentile(grey, (1, 99))
+    if high - low >= LEGIBLE_RANGE or high - low < 20:
+        return card
+    lut = np.clip((np.arange(256, dtype=np.float32) - low) * 250 / (high - low) + 2, 0, 255)
+    return cv2.LUT(card, lut.astype(np.uint8))
 
 
 def sharpness(card: np.ndarray) -> float:
@@ -262,7 +309,9 @@ def region_from_text(img: np.ndarray, text_points: list[np.ndarray]) -> Region |
         or (pts[:, 0] >= sw - 4).any()
         or (pts[:, 1] >= sh - 4).any()
     )
-    return Region(pts / scale, aspect, 0.0, touches, aspect_error=error)
+    return Region(
+        pts / scale, aspect, 0.0, touches, aspect_error=error, cut=_along_border(pts, sw, sh)
+    )
 
 
 # A photo within this of a document's aspect may be a scan or a tight crop of one (a 4:3 photo
@@ -274,3 +323,35 @@ def scan_like(region: Region) -> bool:
     """Is this whole-frame region shaped like a document (a scan or a crop of one)?"""
     height_ratio = _aspect(region.corners)
     return _snap(height_ratio)[1] <= SCAN_ASPECT_ERROR
+
+
+def extended(region: Region, aspect: float, *, upward: bool) -> Region | None:
+    """The region lengthened across its long sides until its sides are ``aspect`` to one.
+
+    For a passport data page whose outline stopped at the edge of its MRZ band (printed on
+    another shade): the edge search found the visual zone alone, too wide for its height. The
+    short sides are extended along their own direction (perspective kept approximately), below
+    the upright page, or above it when the page was read upside down. None when the region is
+    not too wide for ``aspect``.
+    """
+    if region.whole_frame:
+        return None
+    c = region.corners.astype(np.float32)
+    factor = _aspect(c) / aspect
+    if factor < 1.08:
+        return None
+    tl, tr, br, bl = c
+    if upward:
+        tl, tr = bl + (tl - bl) * factor, br + (tr - br) * factor
+    else:
+        bl, br = tl + (bl - tl) * factor, tr + (br - tr) * factor
+    corners = np.float32([tl, tr, br, bl])
+    return Region(
+        corners,
+        aspect,
+        region.score,
+        region.touches_edge,
+        fit=region.fit,
+        aspect_error=abs(_aspect(corners) - aspect) / aspect,
+        cut=region.cut,
+    )

@@ -89,11 +89,12 @@ def _glyph(ink: np.ndarray, cell: tuple[int, int]) -> np.ndarray:
     return vector / norm if norm > 0 else vector
 
 
-def _fillers(glyphs: np.ndarray, candidates: np.ndarray | None = None) -> np.ndarray:
-    """Boolean per cell: is it the filler? The glyph with the most look-alikes is ``<``.
+def _filler_similarity(glyphs: np.ndarray, candidates: np.ndarray | None = None) -> np.ndarray:
+    """Per cell, how alike it is to the filler ``<``: the glyph with the most look-alikes.
 
     ``candidates`` limits where the template may come from (line 2: the optional-data run),
-    so blurred digits that all look alike are never taken for the filler.
+    so blurred digits that all look alike are never taken for the filler. All zeros when no
+    glyph repeats enough to be the filler.
     """
     similarity = glyphs @ glyphs.T
     alike = (similarity > 0.8).sum(axis=1)
@@ -101,8 +102,14 @@ def _fillers(glyphs: np.ndarray, candidates: np.ndarray | None = None) -> np.nda
         alike = np.where(candidates, alike, -1)
     template = int(np.argmax(alike))
     if alike[template] < 5:
-        return np.zeros(len(glyphs), bool)
-    return similarity[template] > 0.72
+        return np.zeros(len(glyphs))
+    return similarity[template]
+
+
+# Similarity above which a cell is the filler; the first is tried first, the others only when
+# the recogniser's characters do not fill the cells left (a digit taken for a filler, or a
+# blurred filler left as a character).
+FILLER_SIMILARITY = (0.72, 0.8, 0.64)
 
 
 def _without_fillers(
@@ -129,18 +136,43 @@ def _without_fillers(
     return np.ascontiguousarray(np.concatenate([p for p in parts if p.shape[1]], axis=1))
 
 
+# Line 2's fields that are left-justified and padded with fillers: the document number (cells
+# 0-8) and the optional data (28-41). A filler there is followed by fillers to the field's end.
+PADDED_FIELDS = ((0, 9), (28, 42))
+
+
+def _padding(is_filler: np.ndarray) -> np.ndarray:
+    """The filler mask with each padded field's run carried to the field's end: the last cells
+    of a long run, where the fitted pitch drifts most, are often a little less alike."""
+    out = is_filler.copy()
+    for start, end in PADDED_FIELDS:
+        hits = np.where(is_filler[start:end])[0]
+        if len(hits) and end - start - hits[0] > 1:
+            first = start + int(hits[0])
+            if is_filler[first:end].mean() >= 0.6:  # a run, not a stray look-alike
+                out[first:end] = True
+    return out
+
+
 def _read_line(
     card: np.ndarray, box: TextBox, ocr: OcrEngine, *, sharpen: bool, paint: bool | str
 ) -> TextLine | None:
     crop = np.ascontiguousarray(_line_crop(card, box)[:, :, ::-1])
     if sharpen:
         crop = cv2.addWeighted(crop, 1.6, cv2.GaussianBlur(crop, (0, 0), 2), -0.6, 0)
-    is_filler = np.zeros(LINE_LENGTH, bool)
     found = _cells(crop) if paint else None
-    if found is not None:
-        ink, cells = found
-        glyphs = np.stack([_glyph(ink, cell) for cell in cells])
-        is_filler = _fillers(glyphs, OPTIONAL_CELLS if paint == "line2" else None)
+    if found is None:
+        return _recognised(crop, box, ocr, np.zeros(LINE_LENGTH, bool))
+    ink, cells = found
+    glyphs = np.stack([_glyph(ink, cell) for cell in cells])
+    similarity = _filler_similarity(glyphs, OPTIONAL_CELLS if paint == "line2" else None)
+    tried: list[bytes] = []
+    fallback: TextLine | None = None
+    for threshold, padded in (
+        (FILLER_SIMILARITY[0], True),
+        *((t, False) for t in FILLER_SIMILARITY),
+    ):
+        is_filler = similarity > threshold
         if paint == "tail":  # only the run that pads the line out (line 1: after the names)
             tail = np.zeros_like(is_filler)
             for index in range(LINE_LENGTH - 1, -1, -1):
@@ -150,8 +182,23 @@ def _read_line(
             is_filler = tail
         elif paint == "line2":
             is_filler &= LINE2_FILLER_CELLS
-        if is_filler.any():
-            crop = _without_fillers(crop, ink, cells, is_filler)
+            if padded:
+                is_filler = _padding(is_filler)
+        if is_filler.tobytes() in tried:
+            continue
+        tried.append(is_filler.tobytes())
+        cut = _without_fillers(crop, ink, cells, is_filler) if is_filler.any() else crop
+        line = _recognised(cut, box, ocr, is_filler)
+        if line is None or len(line.text) == LINE_LENGTH or not is_filler.any():
+            return line
+        fallback = fallback or line
+    return fallback
+
+
+def _recognised(
+    crop: np.ndarray, box: TextBox, ocr: OcrEngine, is_filler: np.ndarray
+) -> TextLine | None:
+    """Recognise a line whose ``is_filler`` cells were cut out, and put the ``<`` back."""
     height, width = crop.shape[:2]
     flat = TextBox(points=np.float32([[0, 0], [width, 0], [width, height], [0, height]]))
     read = ocr.recognise(crop, [flat])

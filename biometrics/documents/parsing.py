@@ -267,16 +267,32 @@ def parse_sim(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
     fields: dict[str, ReadField] = {}
     numbered: dict[str, tuple[str, float]] = {}
     first_numbered_y = None
-    for row in rows(lines):
+    grouped = rows(lines)
+    where: dict[str, int] = {}
+    for index, row in enumerate(grouped):
         text = " ".join(line.text for line in row).upper().replace("：", ":")
         match = _NUMBERED.match(text)
         if match and match.group(1) not in numbered:
             numbered[match.group(1)] = (match.group(2).strip(), _confidence(row))
+            where[match.group(1)] = index
             first_numbered_y = first_numbered_y or row[0].box.y0
         if "BERLAKU" in norm(text) or "S/D" in norm(text):
             expiry = parse_date(text.split(":")[-1] if ":" in text else text)
             if expiry:
                 fields["expiry"] = ReadField(expiry.isoformat(), _confidence(row))
+    # A line whose number was misread ("1." read as "L"): the row right above line 2 is line 1,
+    # the row right below line 1 is line 2; the number's look-alike is dropped.
+    for missing, neighbour, step in (("1", "2", -1), ("2", "1", 1), ("2", "3", -1)):
+        if missing in numbered or neighbour not in where:
+            continue
+        index = where[neighbour] + step
+        if 0 <= index < len(grouped):
+            row = grouped[index]
+            text = " ".join(line.text for line in row).upper().replace("：", ":")
+            if not _NUMBERED.match(text) and "BERLAKU" not in norm(text):
+                text = re.sub(rf"^\s*[{missing}LI|!T]\s*[.,:;]?\s*", "", text)
+                numbered[missing] = (text.strip(), _confidence(row) * 0.9)
+                where[missing] = index
     if "1" in numbered and _name(numbered["1"][0]):
         fields["full_name"] = ReadField(_name(numbered["1"][0]), numbered["1"][1])
     if "2" in numbered:

@@ -48,6 +48,36 @@ GLARE_LIMIT = 0.05
 SMALL_WIDTH = 480
 
 
+# Where an ID-1 card prints its portrait, as shares of the upright card (x0, y0, x1, y1): a KTP
+# on the right under the header (with the blank strip between the header and the photo: a
+# form's second column runs there), a SIM on the left. Kept a little inside the printed photo,
+# so a card flattened a few pixels off still has the photo all over the zone.
+PORTRAIT_ZONES = {"ktp": (0.76, 0.14, 0.93, 0.66), "driving_licence": (0.05, 0.22, 0.25, 0.66)}
+# Share of the zone that text may cover: a caption or a long value may reach into it, lines of a
+# letter or the second column of a form cover a third or more.
+PORTRAIT_TEXT_SHARE = 0.2
+
+
+def card_layout(kind: str, card: np.ndarray, boxes: list[TextBox]) -> bool:
+    """Does the upright, flattened document have an ID card's layout: no text where its kind
+    prints the portrait? A letter or a form that quotes a NIK with the KTP's own labels has
+    the words but not the card. (A card whose photo is covered keeps its layout: it is a card,
+    and the face check tells the member that no face was found on it.)"""
+    zone = PORTRAIT_ZONES.get(kind)
+    if zone is None:
+        return True
+    height, width = card.shape[:2]
+    x0, y0 = round(zone[0] * width), round(zone[1] * height)
+    x1, y1 = round(zone[2] * width), round(zone[3] * height)
+    covered = np.zeros((y1 - y0, x1 - x0), bool)
+    for box in boxes:
+        bx0, bx1 = max(x0, round(box.x0)), min(x1, round(box.x1))
+        by0, by1 = max(y0, round(box.y0)), min(y1, round(box.y1))
+        if bx1 > bx0 and by1 > by0:
+            covered[by0 - y0 : by1 - y0, bx0 - x0 : bx1 - x0] = True
+    return float(covered.mean()) <= PORTRAIT_TEXT_SHARE
+
+
 def _flip(card: np.ndarray, boxes: list[TextBox]) -> tuple[np.ndarray, list[TextBox]]:
     """Turn the card 180 degrees and carry the boxes along (corners stay clockwise from TL)."""
     height, width = card.shape[:2]
@@ -135,7 +165,7 @@ def _cause(region: locate.Region, card: np.ndarray) -> str:
     """Why a document whose kind we recognised could not be read."""
     if region.whole_frame and not locate.scan_like(region):
         return "cut_off"
-    if region.touches_edge and not region.whole_frame:
+    if region.truncated:
         return "cut_off"
     if region.source_width < SMALL_WIDTH:
         return "too_small"
@@ -174,15 +204,19 @@ def _read_region(
     ocr: OcrEngine,
     *,
     today: date,
+    extend: bool = True,
 ) -> DocumentRead | None:
     """Flatten one candidate region and read it; None if it does not read as a document."""
-    card = locate.rectify(img, region)
+    flat = locate.rectify(img, region)  # as photographed: blur, glare and the face use this
+    card = locate.legible(flat)  # what the OCR reads: contrast stretched when dim or washed out
     boxes = ocr.detect(card)
     if len(boxes) < 3:
-        return _unreadable_card(region, card, boxes)
+        return _unreadable_card(region, flat, boxes)
     upside_down = getattr(ocr, "upside_down", None)
-    if upside_down is not None and upside_down(card, boxes):
+    flipped = upside_down is not None and upside_down(card, boxes)
+    if flipped:
         card, boxes = _flip(card, boxes)
+        flat = np.ascontiguousarray(flat[::-1, ::-1])
     height, width = card.shape[:2]
     lines: list[TextLine] = []
     done: set[int] = set()
@@ -197,10 +231,10 @@ def _read_region(
         pair = mrz_reader.mrz_read(card, mrz, ocr)
         parsed = mrz_parse(pair[0].text, pair[1].text) if pair is not None else None
         if pair is not None and parsed is not None and parsed.plausible:
-            result = DocumentRead(kind="passport", image=card)
+            result = DocumentRead(kind="passport", image=flat)
             _parse_passport(list(pair), result, card, ocr, today=today)
             if "id_number" not in result.fields:
-                result.problem = _cause(region, card)
+                result.problem = _cause(region, flat)
             elif region.truncated:
                 result.problem = "cut_off"
             return result
@@ -228,13 +262,25 @@ def _read_region(
     ):
         read([b for b in words if b.cy < 0.5 * height])  # a value that starts further right
     if kind is None:
-        return _unreadable_card(region, card, boxes)
-    result = DocumentRead(kind=kind, image=card)  # type: ignore[arg-type]
+        return _unreadable_card(region, flat, boxes)
+    partial = region.truncated or (region.whole_frame and not locate.scan_like(region))
+    if not partial and not card_layout(kind, card, boxes):
+        return None  # a KTP's or a SIM's words without a card's layout: a letter, a form
+    # (a card cut off by the frame is flattened out of proportion, so its layout cannot be
+    # judged; it is never usable either: it is reported cut off below)
+    result = DocumentRead(kind=kind, image=flat)  # type: ignore[arg-type]
     _parse(kind, lines, result, card, ocr, today=today)
+    if kind == "passport" and "id_number" not in result.fields and extend:
+        # A passport page without its MRZ: the outline may have stopped at the MRZ band's
+        # edge (another shade of paper). Read the page lengthened to a passport's proportions.
+        longer = locate.extended(region, locate.ID3_ASPECT, upward=flipped)
+        again = _read_region(img, longer, ocr, today=today, extend=False) if longer else None
+        if again is not None and again.kind == "passport" and "id_number" in again.fields:
+            return again
     if any(name not in result.fields for name in REQUIRED[kind]) and not (
         kind == "passport" and result.mrz_failed
     ):
-        result.problem = _cause(region, card)
+        result.problem = _cause(region, flat)
     elif (region.whole_frame and not locate.scan_like(region)) or region.truncated:
         # Read, but not whole in the photo (or its edges were not found): the portrait may be
         # missing, and could not be told from other faces in the picture.
@@ -259,7 +305,7 @@ def _read_grown(
     """Find text in the whole photo, grow a document region from its colour, and read that."""
     card = locate.rectify(img, whole)
     factor = img.shape[1] / card.shape[1]
-    boxes = ocr.detect(card)
+    boxes = ocr.detect(locate.legible(card))
     if len(boxes) < 3:
         return None
     grown = locate.region_from_text(img, [b.points * factor for b in boxes])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
 
 from biometrics.documents.mrz import check_digit, mrz_compose, mrz_date, mrz_parse
@@ -97,3 +98,23 @@ def test_two_digit_years_resolve_to_the_past_for_birth_and_near_future_for_expir
     assert mrz_date("310101", today=today, future=True) == date(2031, 1, 1)
     assert mrz_date("120415", today=today, future=True) == date(2012, 4, 15)  # expired
     assert mrz_date("99AB01", today=today, future=True) is None
+
+
+def test_a_padding_run_whose_last_filler_looks_less_alike_still_reaches_the_field_end():
+    from biometrics.documents.mrz_reader import _padding
+
+    # optional data empty: fillers 28-41, the last one (where the fitted pitch drifts most)
+    # was a little less like the template and missed
+    seen = np.zeros(44, bool)
+    seen[28:41] = True
+    assert _padding(seen)[28:42].all()
+    assert not _padding(seen)[42:].any()  # the check digits stay characters
+    # a personal number, then padding: the characters before the run are kept
+    seen = np.zeros(44, bool)
+    seen[33:40] = True
+    padded = _padding(seen)
+    assert padded[33:42].all() and not padded[28:33].any()
+    # one stray look-alike among characters is not a run
+    seen = np.zeros(44, bool)
+    seen[30] = True
+    assert _padding(seen)[31:42].sum() == 0

@@ -3,6 +3,8 @@
     manage.py biometrics_generate_documents --out var/documents --count 60 --seed 1
     manage.py biometrics_generate_documents --out var/documents-heldout --count 60 \\
         --seed 9001 --profile heldout
+    manage.py biometrics_generate_documents --out var/documents-wild --count 20 \\
+        --non-documents 28 --seed 4242 --profile wild --letters
 
 The CSV has the header ``file,kind,id_number,name,birth_date,sex,expiry`` that
 ``biometrics_evaluate_documents`` reads (kind ``none`` for a non-document). Never commit the
@@ -32,7 +34,12 @@ class Command(BaseCommand):
         parser.add_argument("--count", type=int, default=60, help="documents per kind")
         parser.add_argument("--non-documents", type=int, default=25)
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--profile", choices=["standard", "heldout"], default="standard")
+        parser.add_argument("--profile", choices=generator.PROFILES, default="standard")
+        parser.add_argument(
+            "--letters",
+            action="store_true",
+            help="non-documents include letters and card-sized slips quoting a KTP's details",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with generator.system_fonts():  # the machine's fonts too: more variety than the tests'
@@ -66,7 +73,7 @@ class Command(BaseCommand):
                 ]
             )
         for index, (label, data) in enumerate(
-            generator.non_documents(rng, options["non_documents"])
+            generator.non_documents(rng, options["non_documents"], letters=options["letters"])
         ):
             name = f"none_{label}_{index:04d}.jpg"
             (out / name).write_bytes(data)

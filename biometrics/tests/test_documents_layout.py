@@ -1,0 +1,193 @@
+"""A card needs a card's layout; a passport page found without its MRZ band is read whole; the
+generator's "wild" photographs. Images are drawn here; OCR runs once per image per session."""
+
+from __future__ import annotations
+
+import io
+import random
+from datetime import date
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from biometrics.documents import generator, locate, ocr
+from biometrics.documents.ocr import TextBox, TextLine
+from biometrics.documents.parsing import parse_sim
+from biometrics.documents.reader import PORTRAIT_ZONES, _read_region, card_layout, document_read
+from biometrics.tests import factories as f
+
+TODAY = date(2026, 1, 15)
+
+
+def _array(data: bytes) -> np.ndarray:
+    with Image.open(io.BytesIO(data)) as img:
+        img = img.convert("RGB")
+        img.thumbnail((2000, 2000))
+        return np.asarray(img)
+
+
+def _box(x0: float, y0: float, x1: float, y1: float) -> TextBox:
+    return TextBox(points=np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]))
+
+
+def _rectangle(x0: float, y0: float, x1: float, y1: float) -> locate.Region:
+    corners = np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+    return locate.Region(corners, locate.ID1_ASPECT, 0.5, False)
+
+
+# --- card layout ----------------------------------------------------------------------------
+
+
+def test_text_where_a_ktp_prints_its_portrait_is_not_a_card_layout():
+    card = np.full((630, 1000, 3), 200, np.uint8)
+    labels = [_box(30, 170 + 38 * i, 600, 200 + 38 * i) for i in range(10)]  # the left column
+    assert card_layout("ktp", card, labels)
+    # a letter's lines run across the page, a form's second column sits on the right
+    letter = [_box(30, 170 + 38 * i, 960, 200 + 38 * i) for i in range(10)]
+    assert not card_layout("ktp", card, letter)
+    column = [_box(780, 190 + 40 * i, 930, 215 + 40 * i) for i in range(5)]
+    assert not card_layout("ktp", card, labels + column)
+    # a form's second column starting level with its first rows, above where a photo would be
+    high = [_box(620, 90 + 45 * i, 890, 120 + 45 * i) for i in range(6)]
+    assert not card_layout("ktp", card, labels + high)
+    # a KTP's centred header and its long NIK line stay clear of the zone
+    header = [_box(300, 10, 700, 45), _box(330, 45, 670, 80), _box(30, 95, 690, 140)]
+    assert card_layout("ktp", card, header + labels)
+
+
+def test_a_sim_keeps_its_portrait_on_the_left():
+    card = np.full((630, 1000, 3), 200, np.uint8)
+    lines = [_box(310, 190 + 50 * i, 800, 220 + 50 * i) for i in range(6)]
+    assert card_layout("driving_licence", card, lines)
+    assert not card_layout(
+        "driving_licence", card, [_box(40, 190 + 50 * i, 800, 220 + 50 * i) for i in range(6)]
+    )
+    assert set(PORTRAIT_ZONES) == {"ktp", "driving_licence"}  # a passport is told by its MRZ
+
+
+@pytest.mark.parametrize("form", [False, True], ids=["A4 letter", "A5 form, two columns"])
+def test_a_printed_letter_or_form_quoting_a_nik_is_not_a_ktp(form):
+    photo = _array(generator.letter(random.Random(31), form=form))
+    read = document_read(photo, today=TODAY)
+    # never a usable KTP: not found at all, or at most a document that cannot be used
+    assert not (read.found and not read.problem)
+    assert read.kind != "ktp" or read.problem
+
+
+def test_a_genuine_card_still_has_a_card_layout():
+    read = document_read(_array(f.hopper_card()))
+    assert (read.kind, read.problem, read.value("id_number")) == ("ktp", "", f.NIK)
+
+
+# --- passport page whose outline stopped at the MRZ band ------------------------------------
+
+
+def test_a_region_too_wide_for_a_passport_page_is_lengthened_below_or_above():
+    upper = _rectangle(100, 100, 1100, 100 + 1000 / 1.87)  # the page without its MRZ band
+    down = locate.extended(upper, locate.ID3_ASPECT, upward=False)
+    assert down is not None
+    np.testing.assert_allclose(down.corners[:2], upper.corners[:2])  # the top stays
+    np.testing.assert_allclose(down.corners[2:, 1], 100 + 1000 / locate.ID3_ASPECT, atol=0.5)
+    up = locate.extended(upper, locate.ID3_ASPECT, upward=True)
+    assert up is not None
+    np.testing.assert_allclose(up.corners[2:], upper.corners[2:])  # the bottom stays
+    np.testing.assert_allclose(
+        up.corners[:2, 1], 100 + 1000 / 1.87 - 1000 / locate.ID3_ASPECT, atol=0.5
+    )
+    whole = _rectangle(100, 100, 1100, 100 + 1000 / locate.ID3_ASPECT)
+    assert locate.extended(whole, locate.ID3_ASPECT, upward=False) is None
+
+
+def test_a_passport_page_found_without_its_mrz_band_is_read_whole():
+    # given a passport page on a table, and a candidate outline that stops above the MRZ band
+    page = _array(f.document("passport", photographed=False))
+    height, width = page.shape[:2]
+    photo = np.full((height + 200, width + 200, 3), (90, 70, 50), np.uint8)
+    photo[100 : 100 + height, 100 : 100 + width] = page
+    upper = _rectangle(100, 100, 100 + width, 100 + height * 0.74)
+    # when the reader reads that candidate
+    read = _read_region(photo, upper, ocr.engine(), today=TODAY)
+    # then it lengthened the page to a passport's proportions and read the MRZ
+    assert read is not None
+    assert (read.kind, read.problem) == ("passport", "")
+    assert read.value("id_number") == f.PASSPORT_NUMBER
+    assert read.value("date_of_birth") == f.DOB.isoformat()
+
+
+# --- the "wild" photographs -----------------------------------------------------------------
+
+
+def test_wild_photos_are_repeatable_and_harsher_than_the_standard_ones():
+    flat = _array(f.document("ktp", photographed=False))
+    wild = generator.photograph(flat, rng=random.Random(3), profile="wild")
+    assert wild == generator.photograph(flat, rng=random.Random(3), profile="wild")
+    assert wild != generator.photograph(flat, rng=random.Random(3), profile="standard")
+    assert "wild" in generator.PROFILES
+    assert generator.CONDITIONS["wild"].perspective > generator.CONDITIONS["heldout"].perspective
+    with Image.open(io.BytesIO(wild)) as img:
+        assert img.format == "JPEG" and min(img.size) >= 600
+
+
+def test_a_hand_holding_the_card_covers_only_its_border():
+    rng = random.Random(8)
+    photo = np.full((900, 1400, 3), 128, np.uint8)
+    target = np.float32([[300, 200], [1100, 200], [1100, 704], [300, 704]])
+    held = generator._hand(photo, target, rng, 1.0)
+    changed = np.abs(held.astype(int) - photo.astype(int)).sum(axis=2) > 30
+    inside = changed[200:704, 300:1100]
+    assert changed.sum() > 5000  # a hand is there
+    # on the card, the thumb reaches at most an eighth of the card's height from a short side
+    columns = np.where(inside.any(axis=0))[0]
+    assert len(columns) and (columns.max() < 0.15 * 504 or columns.min() > 800 - 0.15 * 504)
+
+
+# --- a SIM whose line number was misread; a whole card touching the border; dim cards --------
+
+
+def _line(text: str, x0: float, y: float, width: float = 400) -> TextLine:
+    return TextLine(box=_box(x0, y, x0 + width, y + 30), text=text, confidence=0.95, weakest=0.9)
+
+
+def test_a_sim_line_whose_number_was_read_as_a_letter_is_still_line_one():
+    lines = [
+        _line("SURAT IZIN MENGEMUDI", 370, 10),
+        _line("3188-4968-9293", 340, 100),
+        _line("LDIMAS WIBOWO", 338, 165),  # "1." read as "L"
+        _line("2.DENPASAR.20-02-1998", 333, 220),
+        _line("3.0-PRIA", 329, 270),
+    ]
+    fields = parse_sim(lines, today=TODAY)
+    assert fields["full_name"].value == "DIMAS WIBOWO"
+    assert fields["date_of_birth"].value == "1998-02-20"
+    assert fields["id_number"].value == "318849689293"
+
+
+def test_a_whole_card_touching_the_border_with_a_corner_is_not_cut_off():
+    # a slanted card whose right corner reaches the border: short by perspective, still whole
+    corner = locate.Region(
+        np.float32([[200, 100], [1196, 300], [1000, 800], [100, 600]]),
+        locate.ID1_ASPECT,
+        0.3,
+        True,
+        aspect_error=0.15,
+    )
+    assert not corner.truncated
+    cut = locate.Region(corner.corners, locate.ID1_ASPECT, 0.3, True, aspect_error=0.05, cut=True)
+    assert cut.truncated
+    assert locate._along_border(np.float32([[10, 10], [797, 10], [797, 300], [10, 300]]), 800, 600)
+    assert not locate._along_border(
+        np.float32([[10, 10], [797, 100], [600, 400], [10, 300]]), 800, 600
+    )
+
+
+def test_a_dim_card_is_stretched_to_full_contrast_for_reading_and_a_bright_one_is_not():
+    dim = np.full((100, 160, 3), 120, np.uint8)
+    dim[40:60, 20:140] = 35  # dark grey print on a dim card
+    stretched = locate.legible(dim)
+    assert int(stretched.min()) <= 5 and int(stretched.max()) >= 245
+    bright = dim.copy()
+    bright[bright == 120] = 230
+    assert locate.legible(bright) is bright
+    flat = np.full((100, 160, 3), 128, np.uint8)  # nothing printed: nothing to stretch
+    assert locate.legible(flat) is flat
