@@ -87,8 +87,10 @@ def start(request: HttpRequest) -> HttpResponse:
                     document=data["document"],
                     selfie=data.get("selfie"),
                     challenge_id=data.get("challenge_id"),
-                    frames=form.frames(),
+                    frames=form.burst_frames(),
+                    frame_times=form.burst_times(),
                     request_human_review=bool(data.get("request_human_review")),
+                    no_camera=bool(data.get("no_camera")),
                 )
             except ConsentRequired:
                 raise  # consent.middleware sends the member to the consent prompt
