@@ -85,7 +85,7 @@ class Thresholds:
     # nose parallax after the best homography (plane), median over turned frames
     parallax_min: float = 0.10
     # paper or face: a linear score of SHAPE_FEATURES (bias first), must reach shape_min
-    shape_weights: tuple[float, ...] = (0.0, 10.0, 20.0, -1.0)
+    shape_weights: tuple[float, ...] = (2.0, 10.0, 0.0, -3.0)
     shape_min: float = 0.0
     # a cut: one face jump (eye widths) much bigger than the jumps either side of it (a still
     # shown for a while, then the next); jumps under spike_min_jump are noise
