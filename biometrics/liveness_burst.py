@@ -111,6 +111,15 @@ class Thresholds:
 
 DEFAULT_THRESHOLDS = Thresholds()
 
+
+def configured_thresholds() -> Thresholds:
+    """The thresholds in use: BIOMETRICS_LIVENESS_THRESHOLDS (a retune's JSON) or the defaults."""
+    from django.conf import settings
+
+    path = getattr(settings, "BIOMETRICS_LIVENESS_THRESHOLDS", "")
+    return Thresholds.load(Path(path)) if path else DEFAULT_THRESHOLDS
+
+
 CODES = (
     "liveness_incomplete",
     "liveness_timing",

@@ -737,6 +737,7 @@ def _liveness(
             reference=reference,
             window_ms=window,
             seen=_hashes_seen,
+            thresholds=liveness_burst.configured_thresholds(),
         )
         _hashes_keep(result.hashes)
         return result
@@ -763,7 +764,7 @@ def _hashes_seen(hashes: list[str]) -> list[bool]:
             "value", flat=True
         )
     )
-    limit = liveness_burst.DEFAULT_THRESHOLDS.hash_max_bits
+    limit = liveness_burst.configured_thresholds().hash_max_bits
     return [any(liveness_burst.hamming(value, old) <= limit for old in kept) for value in hashes]
 
 
