@@ -80,8 +80,8 @@ class Thresholds:
     # absolute difference): a different picture altogether
     max_look_change: float = 1.6
     # fastest yaw change between neighbours, degrees per second, and per frame
-    max_yaw_speed: float = 260.0
-    max_yaw_step: float = 16.0
+    max_yaw_speed: float = 400.0
+    max_yaw_step: float = 25.0
     # nose parallax after the best homography (plane), median over turned frames
     parallax_min: float = 0.10
     # paper or face: a linear score of SHAPE_FEATURES (bias first), must reach shape_min
@@ -92,7 +92,7 @@ class Thresholds:
     spike_ratio: float = 4.5
     spike_min_jump: float = 0.1
     # identity over sampled frames
-    identity_max_distance: float = liveness.IDENTITY_MAX_DISTANCE
+    identity_max_distance: float = 0.6
     # replay: Hamming distance of 256-bit frame hashes (at most 7: see hash_bands), and the
     # share of a burst's frames seen before
     hash_max_bits: int = 7
@@ -598,6 +598,9 @@ def burst_check(
     for frame in frames:
         if not isinstance(frame, np.ndarray) or frame.dtype != np.uint8 or frame.shape[2:] != (3,):
             raise ValueError("frames must be RGB uint8 arrays of shape (height, width, 3)")
+    # every frame's hash first, so that even a burst failing early is kept for the replay check
+    greys = [cv2.cvtColor(np.ascontiguousarray(f), cv2.COLOR_RGB2GRAY) for f in frames]
+    hashes.extend(frame_hash(g) for g in greys)
     times = np.asarray(times_ms, dtype=np.float64) / 1000.0
     gaps = np.diff(times)
     duration = float(times[-1] - times[0])
@@ -657,9 +660,7 @@ def burst_check(
             return result("liveness_cut")
 
     # continuity: face jumps and look changes between neighbours
-    greys = [cv2.cvtColor(np.ascontiguousarray(f), cv2.COLOR_RGB2GRAY) for f in frames]
     crops = [_aligned_crop(g, t.points) for g, t in zip(greys, track, strict=True)]
-    hashes.extend(frame_hash(g) for g in greys)
     jumps = []
     looks = []
     for a, b, ca, cb in zip(track, track[1:], crops, crops[1:], strict=False):
