@@ -60,8 +60,10 @@ class VerificationListView(generics.ListAPIView):
         "verification_locked; 409 verification_pending / already_verified; 400 field errors "
         "(fields, and field_codes such as nik_sex_mismatch, image_too_many_pixels, "
         "liveness_required, challenge_invalid, challenge_used, challenge_expired, "
-        "frames_count, human_review_not_available). Liveness: send challenge_id and the "
-        "multipart field `frames` once per pose, in order.",
+        "frames_count, frame_times_invalid, burst_too_large, human_review_not_available). "
+        "Liveness: send challenge_id, the recording as the multipart field `frames` (once per "
+        "frame, in capture order) and `frame_times` (once per frame); without a camera, "
+        "`no_camera` and a `selfie` (a person decides).",
     )
     def post(self, request: Request) -> Response:
         services.verification_precheck(user=request.user)
@@ -85,8 +87,8 @@ class LivenessChallengeView(generics.GenericAPIView):
         responses={201: LivenessChallengeSerializer},
         description="Refusals as for a submission (403 premium_required / consent_required, "
         "429 verification_locked / too_many_attempts, 409 verification_pending / "
-        "already_verified), and 429 too_many_challenges. Send the challenge_id with one "
-        "frame per pose before expires_at.",
+        "already_verified), and 429 too_many_challenges. Record the poses in order as one "
+        "continuous movement and send the challenge_id with the recording before expires_at.",
     )
     def post(self, request: Request) -> Response:
         challenge = services.liveness_challenge_issue(user=request.user)

@@ -1,6 +1,7 @@
 """Demo for identity verification: photos premium@demo.test can upload at /verification/.
 
-An ID card, a selfie, and one frame per liveness pose (straight, left, right).
+An ID card and a selfie. Liveness is recorded with the browser's camera; without a camera the
+member ticks "I have no camera" and uploads the selfie, and a person decides.
 
 Idempotent: the images are redrawn into var/demo/ (git-ignored) on every run; no case is
 created, so the newcomer walks through the real flow in the browser.
@@ -12,7 +13,7 @@ from typing import TextIO
 
 from django.conf import settings
 
-from biometrics.demo_images import write_demo_images, write_demo_pose_frames
+from biometrics.demo_images import write_demo_images
 
 DEMO_EMAIL = "premium@demo.test"
 DEMO_NAME = "Budi Santoso"
@@ -27,15 +28,11 @@ def seed(stdout: TextIO) -> list[str]:
     card, selfie = write_demo_images(
         folder, name=DEMO_NAME.upper(), nik=DEMO_NIK, birth="12-05-1990", sex_label="LAKI-LAKI"
     )
-    poses = write_demo_pose_frames(folder)
     stdout.write(f"biometrics demo: images written to {folder}\n")
     return [
         f"Identity verification: sign in as {DEMO_EMAIL}, open /verification/ and submit",
         f"  ID type KTP, NIK {DEMO_NIK}, name {DEMO_NAME}, born {DEMO_BIRTH}, sex Male,",
         f"  ID photo {card}",
-        "  liveness steps: upload, for each step, the file of the pose it asks for:",
-        f"    straight {poses['straight']}",
-        f"    left     {poses['left']}",
-        f"    right    {poses['right']}",
-        f"  selfie   {selfie} (only when BIOMETRICS_LIVENESS_REQUIRED=false)",
+        "  liveness: record it with your camera (the page shows each head turn), or tick",
+        f"  'I have no camera' and upload the selfie {selfie} (a reviewer then decides)",
     ]

@@ -261,6 +261,8 @@ def verification_draft_submit(
     selfie: bytes | None = None,
     challenge_id: Any = None,
     frames: list[bytes] | None = None,
+    frame_times: list[int] | None = None,
+    no_camera: bool = False,
     request_human_review: bool = False,
 ) -> Verification:
     """Submit the draft (with any last ``details``/``document`` given) as a case.
@@ -286,6 +288,8 @@ def verification_draft_submit(
             selfie=selfie,
             challenge_id=challenge_id,
             frames=frames,
+            frame_times=frame_times,
+            no_camera=no_camera,
             request_human_review=request_human_review,
         )
         verification_draft_delete(user=user)

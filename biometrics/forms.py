@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from biometrics import liveness_burst
 from biometrics.models import IdType, Sex
 
 DETAIL_FIELDS = ("id_type", "id_number", "full_name", "date_of_birth", "sex")
@@ -31,6 +32,55 @@ class PhotoField(forms.FileField):
                 code="image_too_large",
             )
         return upload.read()
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class BurstField(forms.FileField):
+    """The liveness recording: many JPEG frames in one multipart field, in capture order."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[bytes]:
+        uploads = list(data) if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(uploads) > liveness_burst.MAX_FRAMES:
+            raise forms.ValidationError(
+                _("The recording has too many frames. The limit is %(n)d.")
+                % {"n": liveness_burst.MAX_FRAMES},
+                code="frames_count",
+            )
+        frames = []
+        for upload in uploads:
+            if upload.size and upload.size > liveness_burst.MAX_FRAME_BYTES:
+                raise forms.ValidationError(
+                    _("A frame of the recording is too large. The limit is %(kb)d KB a frame.")
+                    % {"kb": liveness_burst.MAX_FRAME_BYTES // 1024},
+                    code="image_too_large",
+                )
+            frames.append(upload.read())
+        return frames
+
+
+class FrameTimesField(forms.CharField):
+    """Capture times of the frames, epoch milliseconds, comma-separated (filled by the page)."""
+
+    def to_python(self, value: Any) -> list[int]:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return []
+        try:
+            times = [int(part) for part in text.split(",")]
+        except ValueError:
+            raise forms.ValidationError(
+                _("The capture times of the recording are not valid."), code="frame_times_invalid"
+            ) from None
+        if len(times) > liveness_burst.MAX_FRAMES or any(t < 0 or t > 2**53 for t in times):
+            raise forms.ValidationError(
+                _("The capture times of the recording are not valid."), code="frame_times_invalid"
+            )
+        return times
 
 
 class VerificationForm(forms.Form):
@@ -66,6 +116,24 @@ class VerificationForm(forms.Form):
         ),
     )
     challenge_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    frames = BurstField(
+        required=False,
+        label=_("Liveness recording"),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg", "data-liveness-frames": ""}),
+    )
+    frame_times = FrameTimesField(
+        required=False,
+        max_length=1200,
+        widget=forms.HiddenInput(attrs={"data-liveness-times": ""}),
+    )
+    no_camera = forms.BooleanField(
+        label=_("I have no camera: ask a person to check my selfie instead"),
+        required=False,
+        help_text=_(
+            "A member of our staff compares your selfie with your ID photo and decides. This "
+            "takes longer than the camera check."
+        ),
+    )
     request_human_review = forms.BooleanField(
         label=_("Ask a person to decide instead of the computer"),
         required=False,
@@ -84,12 +152,14 @@ class VerificationForm(forms.Form):
         has_document: bool = False,
         **kwargs: Any,
     ) -> None:
-        """Add one photo field per liveness step (``frame_1`` ...) when there is a challenge.
+        """Add the liveness recording when there is a challenge.
 
         ``has_document``: the member's draft holds an ID photo, so the field is optional.
 
-        The selfie field stays for when liveness is off; with liveness it is dropped (the
-        straight frame is the selfie). The human-review box appears only when it may be used.
+        The recording (``frames`` and ``frame_times``) is filled by the capture widget
+        (biometrics/static/biometrics/liveness.js). The selfie stays for when liveness is off,
+        and for a member without a camera (``no_camera``: a person then decides). The
+        human-review box appears only when it may be used.
         """
         super().__init__(*args, **kwargs)
         if has_document:
@@ -102,29 +172,59 @@ class VerificationForm(forms.Form):
             )
         if not human_review:
             del self.fields["request_human_review"]
-        self.frame_names: list[str] = []
         self.liveness_steps: list[tuple[str, str]] = []
+        self.liveness_poses: list[str] = []
+        self.liveness_expires_at: Any = None
+        self.liveness_timing: dict[str, int] = {}
+        if challenge is None or not settings.BIOMETRICS_LIVENESS_REQUIRED:
+            del self.fields["no_camera"]
         if challenge is None:
+            del self.fields["frames"]
+            del self.fields["frame_times"]
             return
         self.fields["challenge_id"].initial = challenge.pk
+        self.liveness_poses = list(getattr(challenge, "poses", []))
+        self.liveness_expires_at = getattr(challenge, "expires_at", None)
+        self.liveness_timing = {
+            "step_ms": round(liveness_burst.CAPTURE_STEP_SECONDS * 1000),
+            "lead_ms": round(liveness_burst.CAPTURE_LEAD_IN_SECONDS * 1000),
+            "fps": liveness_burst.CAPTURE_FPS,
+            "width": liveness_burst.CAPTURE_WIDTH,
+            "max_frames": liveness_burst.MAX_FRAMES,
+        }
         if settings.BIOMETRICS_LIVENESS_REQUIRED:
-            del self.fields["selfie"]
-        for step, text in enumerate(instructions or [], start=1):
-            name = f"frame_{step}"
-            self.frame_names.append(name)
-            self.liveness_steps.append((name, text))
-            self.fields[name] = PhotoField(
-                label=_("Step %(step)d: %(instruction)s") % {"step": step, "instruction": text},
-                required=settings.BIOMETRICS_LIVENESS_REQUIRED,
-                widget=forms.ClearableFileInput(
-                    attrs={"accept": "image/*", "capture": "user", "data-liveness-step": step}
-                ),
+            self.fields["selfie"].help_text = _(
+                "Only if you have no camera: your face, looking at the camera, without the ID."
             )
+        for step, text in enumerate(instructions or [], start=1):
+            self.liveness_steps.append((f"step_{step}", text))
 
     def details(self) -> dict[str, Any]:
         """The identity details as posted (raw strings), for the draft to keep what is valid."""
         return {name: self.data.get(name, "") for name in DETAIL_FIELDS if name in self.data}
 
-    def frames(self) -> list[bytes]:
-        """The cleaned liveness photos in step order (those given)."""
-        return [self.cleaned_data[n] for n in self.frame_names if self.cleaned_data.get(n)]
+    # Rendered by the capture partial (biometrics/liveness_capture.html), not by form_snippet.
+    CAPTURE_FIELDS = ("frames", "frame_times", "no_camera")
+
+    def _capture_fields(self) -> set[str]:
+        names = set(self.CAPTURE_FIELDS)
+        if self.liveness_steps and settings.BIOMETRICS_LIVENESS_REQUIRED:
+            names.add("selfie")  # offered in the partial to a member without a camera
+        return names
+
+    def visible_fields(self) -> list[Any]:
+        """The fields form_snippet renders: the capture partial renders its own."""
+        skip = self._capture_fields()
+        return [field for field in super().visible_fields() if field.name not in skip]
+
+    def hidden_fields(self) -> list[Any]:
+        skip = self._capture_fields()
+        return [field for field in super().hidden_fields() if field.name not in skip]
+
+    def burst_frames(self) -> list[bytes]:
+        """The cleaned recording's frames in capture order (empty without a recording)."""
+        return list(self.cleaned_data.get("frames") or [])
+
+    def burst_times(self) -> list[int]:
+        """The frames' capture times, epoch milliseconds."""
+        return list(self.cleaned_data.get("frame_times") or [])

@@ -8,6 +8,7 @@ real camera frame: see docs/liveness.md.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -218,3 +219,127 @@ def bona_fide(
 ) -> list[np.ndarray]:
     """One independently simulated frame per pose."""
     return [pose_frame(subject, pose, rng, turn) for pose in poses]
+
+
+# --- attacks on the per-still check (liveness.liveness_check), used by its tests -----------
+# (moved here from the evaluation command when it switched to recordings, issue 17)
+
+
+def _attack_static_photo(
+    subject: Subject,
+    others: list[Subject],
+    poses: list[str],
+    rng: np.random.Generator,
+    turn: tuple[float, float] = SIMULATED_TURN,
+) -> list[np.ndarray]:
+    """A printed photo held in front of the camera for every step (the camera adds noise)."""
+    return [camera_jitter(subject.image, rng) for _ in poses]
+
+
+def _attack_tilted_photo(
+    subject: Subject,
+    others: list[Subject],
+    poses: list[str],
+    rng: np.random.Generator,
+    turn: tuple[float, float] = SIMULATED_TURN,
+) -> list[np.ndarray]:
+    """A printed photo held straight, or turned left/right as a whole, for the asked pose."""
+    frames = []
+    for pose in poses:
+        angle = POSE_YAW_SIGN[pose] * TURNED_PHOTO_ANGLE
+        frames.append(camera_jitter(tilt_photo(subject.image, angle), rng))
+    return frames
+
+
+def _attack_identity_swap(
+    subject: Subject,
+    others: list[Subject],
+    poses: list[str],
+    rng: np.random.Generator,
+    turn: tuple[float, float] = SIMULATED_TURN,
+) -> list[np.ndarray]:
+    """A genuine-looking sequence in which one step shows someone else in the right pose."""
+    frames = bona_fide(subject, poses, rng, turn)
+    step = int(rng.integers(len(poses)))
+    other = others[int(rng.integers(len(others)))]
+    frames[step] = pose_frame(other, poses[step], rng, turn)
+    return frames
+
+
+def _attack_wrong_order(
+    subject: Subject,
+    others: list[Subject],
+    poses: list[str],
+    rng: np.random.Generator,
+    turn: tuple[float, float] = SIMULATED_TURN,
+) -> list[np.ndarray]:
+    """Real poses, but not in the order asked (e.g. a recording made for another challenge)."""
+    for _ in range(20):
+        shuffled = list(rng.permutation(poses))
+        if shuffled != poses:
+            return bona_fide(subject, shuffled, rng, turn)
+    wrong = ["straight" if pose != "straight" else "left" for pose in poses]
+    return bona_fide(subject, wrong, rng, turn)
+
+
+def _attack_mirror_replay(
+    subject: Subject,
+    others: list[Subject],
+    poses: list[str],
+    rng: np.random.Generator,
+    turn: tuple[float, float] = SIMULATED_TURN,
+) -> list[np.ndarray]:
+    """The attacker has one real turn and mirrors it (re-encoded) for the opposite turn."""
+    frames = bona_fide(subject, poses, rng, turn)
+    source = next(i for i, pose in enumerate(poses) if pose in liveness.TURNS)
+    for i, pose in enumerate(poses):
+        if i != source and pose in liveness.TURNS:
+            copy = frames[source] if pose == poses[source] else frames[source][:, ::-1]
+            frames[i] = reencode(np.ascontiguousarray(copy), quality=85)
+    return frames
+
+
+def _attack_replayed_frame(
+    subject: Subject,
+    others: list[Subject],
+    poses: list[str],
+    rng: np.random.Generator,
+    turn: tuple[float, float] = SIMULATED_TURN,
+) -> list[np.ndarray]:
+    """A real sequence in which one frame is re-sent (re-encoded, resized) for a later step."""
+    frames = bona_fide(subject, poses, rng, turn)
+    for i in range(len(poses)):
+        for j in range(i + 1, len(poses)):
+            if poses[i] == poses[j]:
+                height, width = frames[i].shape[:2]
+                smaller = cv2.resize(frames[i], (round(width * 0.9), round(height * 0.9)))
+                frames[j] = reencode(cv2.resize(smaller, (width, height)), quality=75)
+                return frames
+    raise ValueError("replayed_frame needs a challenge with a repeated pose")
+
+
+def _both_turns(poses: list[str]) -> bool:
+    return {"left", "right"} <= set(poses)
+
+
+def _repeated_pose(poses: list[str]) -> bool:
+    return len(set(poses)) < len(poses)
+
+
+# Challenge length per attack kind: a frame replayed for a repeated pose needs a challenge that
+# repeats a pose, which only challenges longer than 3 steps do.
+ATTACK_LENGTH = {"replayed_frame": 4}
+
+
+Attack = Callable[..., list[np.ndarray]]
+
+# Each attack kind, and which challenges it makes sense for (the attacker does not choose the
+# challenge; we draw challenges until one fits, e.g. a mirror replay needs both turns).
+ATTACKS: dict[str, Attack] = {
+    "static_photo": _attack_static_photo,
+    "tilted_photo": _attack_tilted_photo,
+    "identity_swap": _attack_identity_swap,
+    "wrong_order": _attack_wrong_order,
+    "mirror_replay": _attack_mirror_replay,
+    "replayed_frame": _attack_replayed_frame,
+}

@@ -254,6 +254,8 @@ class VerificationImage(models.Model):
         FRAME_4 = "frame_4", _("Liveness frame 4")
         FRAME_5 = "frame_5", _("Liveness frame 5")
         FRAME_6 = "frame_6", _("Liveness frame 6")
+        # The liveness recording: every frame of the burst and its capture time, one file.
+        BURST = "burst", _("Liveness recording")
 
         @classmethod
         def frame(cls, step: int) -> str:
@@ -320,6 +322,33 @@ class LivenessChallenge(models.Model):
 
     def __str__(self) -> str:
         return " → ".join(self.poses)
+
+
+class LivenessFrameHash(models.Model):
+    """A perceptual hash of one frame of a liveness recording, kept to refuse replays.
+
+    Hashes only (256 bits of brightness gradients of the whole frame, 16 x 16): no image, no
+    face template, no link to the member. Kept ``LIVENESS_HASH_RETENTION_DAYS`` and removed by
+    the retention sweep. The eight 32-bit bands are indexed: two hashes within 7 bits of each
+    other share at least one band, so a lookup by band finds every close hash.
+    """
+
+    value = models.CharField(max_length=64)
+    band_0 = models.BigIntegerField(db_index=True)
+    band_1 = models.BigIntegerField(db_index=True)
+    band_2 = models.BigIntegerField(db_index=True)
+    band_3 = models.BigIntegerField(db_index=True)
+    band_4 = models.BigIntegerField(db_index=True)
+    band_5 = models.BigIntegerField(db_index=True)
+    band_6 = models.BigIntegerField(db_index=True)
+    band_7 = models.BigIntegerField(db_index=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("liveness frame hash")
+
+    def __str__(self) -> str:
+        return self.value[:12]
 
 
 class FaceTemplate(models.Model):

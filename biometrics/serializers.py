@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from biometrics import liveness_burst
 from biometrics.liveness import POSES
 from biometrics.models import IdType, Sex, Verification
 from biometrics.reasons import decision_message, document_summary, failed_step, liveness_summary
@@ -40,8 +41,9 @@ class VerificationSubmitSerializer(serializers.Serializer):
     selfie = PhotoField(
         required=False,
         help_text="A selfie showing only the member's face. Not needed (and ignored) when "
-        "`frames` are sent: the straight frame is the selfie. Without frames it is required, "
-        "and refused with `liveness_required` when the server requires liveness.",
+        "`frames` are sent: a frame of the straight step is the selfie. Without frames it is "
+        "required; when the server requires liveness it is accepted only with `no_camera` "
+        "(else `liveness_required`).",
     )
     challenge_id = serializers.UUIDField(
         required=False,
@@ -52,9 +54,26 @@ class VerificationSubmitSerializer(serializers.Serializer):
     frames = serializers.ListField(
         child=PhotoField(),
         required=False,
-        max_length=6,
-        help_text="One photo per challenge pose, in the challenge's order: repeat the "
-        "multipart field `frames` once per step.",
+        max_length=liveness_burst.MAX_FRAMES,
+        help_text="The liveness recording: 12-60 JPEG frames (8-15 per second over 1.5-8 s, "
+        "each at most 400 KB and 1280 px a side, 12 MB in all) in capture order, unmirrored: "
+        "repeat the multipart field `frames` once per frame. Else frames_count, "
+        "burst_too_large, image_too_large.",
+    )
+    frame_times = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=2**53),
+        required=False,
+        max_length=liveness_burst.MAX_FRAMES,
+        help_text="Capture time of each frame, epoch milliseconds, one per frame in the same "
+        "order (repeat the field). They must lie between the challenge's issue and the "
+        "submission, 1.5-8 s in all, at most 0.4 s apart; else the check fails as "
+        "liveness_failed / liveness_timing.",
+    )
+    no_camera = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="The member has no camera: send `selfie` instead of a recording and a person "
+        "decides (the case goes to human review).",
     )
     request_human_review = serializers.BooleanField(
         required=False,

@@ -19,6 +19,7 @@ import io
 import json
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -35,7 +36,7 @@ from django.utils.translation import gettext_noop
 from PIL import Image
 
 from accounts.selectors import user_is_premium
-from biometrics import documents, face_engine, liveness
+from biometrics import documents, face_engine, liveness, liveness_burst
 from biometrics.drafts import verification_draft_delete, verification_drafts_expire
 from biometrics.gallery import dedup_serialised, gallery_add, gallery_remove, gallery_search
 from biometrics.image_intake import CleanImage, ImageRejected, image_intake
@@ -47,6 +48,7 @@ from biometrics.models import (
     IdentityAssertion,
     IdType,
     LivenessChallenge,
+    LivenessFrameHash,
     ReasonCode,
     ReviewAction,
     Sex,
@@ -289,6 +291,69 @@ def _intake(raw: Any, field_name: str, errors: dict, codes: dict) -> CleanImage 
         return None
 
 
+def _burst_intake(
+    frames: list[bytes],
+    frame_times: list[int] | None,
+    challenge: LivenessChallenge,
+    refuse: Any,
+) -> tuple[bytes | None, CleanImage | None]:
+    """Check and clean a liveness recording; return it packed for storage, and the selfie.
+
+    Limits (liveness_burst): 12-60 frames, each at most 400 KB and 1280 px a side, 12 MB in
+    all, one capture time per frame. Each frame goes through ``image_intake`` (type sniffing,
+    caps, re-encode). The selfie is the frame nearest the middle of the straight step.
+    """
+    times = list(frame_times or [])
+    if not liveness_burst.MIN_FRAMES <= len(frames) <= liveness_burst.MAX_FRAMES:
+        refuse(
+            "frames",
+            "frames_count",
+            _("Send the recording as %(min)d to %(max)d frames; this one had %(n)d.")
+            % {
+                "min": liveness_burst.MIN_FRAMES,
+                "max": liveness_burst.MAX_FRAMES,
+                "n": len(frames),
+            },
+        )
+        return None, None
+    if len(times) != len(frames):
+        refuse(
+            "frame_times",
+            "frame_times_invalid",
+            _("Send one capture time per frame, in milliseconds, in the order of the frames."),
+        )
+        return None, None
+    if sum(len(raw) for raw in frames) > liveness_burst.MAX_BURST_BYTES:
+        refuse(
+            "frames",
+            "burst_too_large",
+            _("The recording is too large. The limit is %(mb)s MB in all.")
+            % {"mb": round(liveness_burst.MAX_BURST_BYTES / (1024 * 1024), 1)},
+        )
+        return None, None
+    cleans: list[CleanImage] = []
+    for number, raw in enumerate(frames, start=1):
+        try:
+            cleans.append(
+                image_intake(
+                    bytes(raw),
+                    max_bytes=liveness_burst.MAX_FRAME_BYTES,
+                    max_pixels=liveness_burst.MAX_FRAME_SIDE**2,
+                )
+            )
+        except ImageRejected as exc:
+            refuse(
+                "frames",
+                exc.code,
+                _("Frame %(number)d: %(error)s") % {"number": number, "error": exc.message},
+            )
+            return None, None
+    poses = list(challenge.poses)
+    middle = (poses.index("straight") + 0.5) / len(poses)
+    selfie = cleans[min(len(cleans) - 1, int(middle * len(cleans)))]
+    return liveness_burst.burst_pack([c.data for c in cleans], times), selfie
+
+
 def verification_submit(
     *,
     user: Any,
@@ -301,7 +366,9 @@ def verification_submit(
     selfie: bytes | None = None,
     challenge_id: Any = None,
     frames: list[bytes] | None = None,
+    frame_times: list[int] | None = None,
     request_human_review: bool = False,
+    no_camera: bool = False,
 ) -> Verification:
     """Check, store encrypted, and queue a verification; return it (status ``submitted``).
 
@@ -309,10 +376,13 @@ def verification_submit(
     lock / pending / daily limit (429 / 409), then every field error at once (400 ``invalid``
     with ``fields`` and ``field_codes``). Nothing is stored for a refused submission.
 
-    Liveness: ``challenge_id`` and ``frames`` (one photo per pose, in the challenge's order)
-    go together; the straight frame then serves as the selfie and ``selfie`` is ignored.
-    With ``BIOMETRICS_LIVENESS_REQUIRED`` a submission without them is refused
-    (``liveness_required``). The challenge is redeemed in the same transaction as the case.
+    Liveness: ``challenge_id``, ``frames`` (the recording: 12-60 JPEG frames in capture order)
+    and ``frame_times`` (their capture times, epoch milliseconds) go together; a frame near
+    the straight step then serves as the selfie and ``selfie`` is ignored. With
+    ``BIOMETRICS_LIVENESS_REQUIRED`` a submission without them is refused
+    (``liveness_required``) unless ``no_camera``: then the selfie is required and a person
+    decides (the case goes to human review whatever the machine finds). The challenge is
+    redeemed in the same transaction as the case.
     """
     verification_precheck(user=user)
     number, name, errors, codes = _validate_fields(
@@ -339,42 +409,27 @@ def verification_submit(
     document_clean = _intake(document, "document", errors, codes)
     frames = list(frames or [])
     challenge: LivenessChallenge | None = None
-    frame_cleans: list[CleanImage] = []
+    burst: bytes | None = None
     selfie_clean: CleanImage | None = None
+    if no_camera:
+        # No camera: a person compares the selfie with the ID instead of the recording.
+        request_human_review = True
     # A challenge without frames is a liveness submission only when liveness is required;
     # otherwise (the HTML form always carries one) the selfie path applies.
-    if frames or (challenge_id and settings.BIOMETRICS_LIVENESS_REQUIRED):
+    if frames or (challenge_id and settings.BIOMETRICS_LIVENESS_REQUIRED and not no_camera):
         challenge, problem = _challenge_problem(user, challenge_id)
         if problem:
             refuse("challenge_id", problem, str(_CHALLENGE_ERRORS[problem]))
-        elif len(frames) != len(challenge.poses):
-            refuse(
-                "frames",
-                "frames_count",
-                _("Take one photo for each of the %(n)d steps, in order.")
-                % {"n": len(challenge.poses)},
-            )
         else:
-            for step, raw in enumerate(frames, start=1):
-                frame_errors: dict[str, list[str]] = {}
-                frame_codes: dict[str, str] = {}
-                clean = _intake(raw, "frames", frame_errors, frame_codes)
-                if clean is None:
-                    refuse(
-                        "frames",
-                        frame_codes.get("frames", "image_invalid"),
-                        _("Step %(step)d: %(error)s")
-                        % {"step": step, "error": frame_errors["frames"][0]},
-                    )
-                    break
-                frame_cleans.append(clean)
-            else:
-                selfie_clean = frame_cleans[challenge.poses.index("straight")]
-    elif settings.BIOMETRICS_LIVENESS_REQUIRED:
+            burst, selfie_clean = _burst_intake(frames, frame_times, challenge, refuse)
+    elif settings.BIOMETRICS_LIVENESS_REQUIRED and not no_camera:
         refuse(
             "frames",
             "liveness_required",
-            _("Take the liveness photos: one for each step shown, with your camera."),
+            _(
+                "Record the liveness check with your camera. If you have no camera, choose "
+                "to have a person check your selfie instead."
+            ),
         )
     else:
         selfie_clean = _intake(selfie, "selfie", errors, codes)
@@ -389,16 +444,14 @@ def verification_submit(
     verification_id = uuid.uuid4()
     stored: list[tuple[str, StoredFile]] = []
     images = [
-        (VerificationImage.Kind.DOCUMENT, document_clean),
-        (VerificationImage.Kind.SELFIE, selfie_clean),
-        *(
-            (VerificationImage.Kind.frame(step), clean)
-            for step, clean in enumerate(frame_cleans, start=1)
-        ),
+        (VerificationImage.Kind.DOCUMENT, document_clean.data),
+        (VerificationImage.Kind.SELFIE, selfie_clean.data),
     ]
+    if burst is not None:
+        images.append((VerificationImage.Kind.BURST, burst))
     try:
-        for kind, clean in images:
-            stored.append((kind, encrypted_file_write(data=clean.data)))
+        for kind, data in images:
+            stored.append((kind, encrypted_file_write(data=data)))
         with transaction.atomic():
             # Serialises two submissions of one member (double click, two devices).
             _check_can_submit(user, _lock_row(user, for_update=True))
@@ -423,6 +476,11 @@ def verification_submit(
                     file_name=f.name,
                     sha256=f.sha256,
                     size=f.size,
+                    content_type=(
+                        liveness_burst.BURST_CONTENT_TYPE
+                        if kind == VerificationImage.Kind.BURST
+                        else "image/jpeg"
+                    ),
                 )
                 for kind, f in stored
             )
@@ -659,13 +717,48 @@ def _decoded(image: VerificationImage) -> np.ndarray:
     return CleanImage(data=data, content_type=image.content_type, width=0, height=0).to_array()
 
 
+LIVENESS_HASH_RETENTION_DAYS = 90
+
+
 def _liveness(
     verification: Verification, images: dict[str, VerificationImage], reference: np.ndarray
-) -> liveness.LivenessResult | None:
-    """Run the liveness check on the case's frames, or None for a case without a challenge."""
+) -> liveness.LivenessResult | liveness_burst.BurstResult | None:
+    """Run the liveness check on the case's recording, or None for a case without a challenge.
+
+    A recording is checked as one continuous movement (liveness_burst) inside the challenge's
+    window (issued .. submitted); its frame hashes are compared with those kept from earlier
+    recordings, then kept themselves. Cases from before recordings (one photo per pose) are
+    checked as they were.
+    """
     challenge = LivenessChallenge.objects.filter(verification=verification).first()
     if challenge is None:
         return None
+    burst = images.get(VerificationImage.Kind.BURST)
+    if burst is not None:
+        data = encrypted_file_read(name=burst.file_name, sha256=burst.sha256)
+        try:
+            packed, times = liveness_burst.burst_unpack(data)
+        except ValueError as exc:
+            raise ImageRejected("image_unreadable", _lazy("The image could not be read.")) from exc
+        frames = [
+            CleanImage(data=raw, content_type="image/jpeg", width=0, height=0).to_array()
+            for raw in packed
+        ]
+        window = (
+            round(challenge.issued_at.timestamp() * 1000),
+            round(verification.created_at.timestamp() * 1000),
+        )
+        result = liveness_burst.burst_check(
+            frames,
+            times,
+            list(challenge.poses),
+            reference=reference,
+            window_ms=window,
+            seen=_hashes_seen,
+            thresholds=liveness_burst.configured_thresholds(),
+        )
+        _hashes_keep(result.hashes)
+        return result
     frames = []
     for step in range(1, len(challenge.poses) + 1):
         image = images.get(VerificationImage.Kind.frame(step))
@@ -673,6 +766,37 @@ def _liveness(
             break  # liveness_check reports the missing step as liveness_incomplete
         frames.append(_decoded(image))
     return liveness.liveness_check(frames, list(challenge.poses), reference=reference)
+
+
+def _hashes_seen(hashes: list[str]) -> list[bool]:
+    """For each frame hash, whether a hash within the replay distance was kept before."""
+    if not hashes:
+        return []
+    since = timezone.now() - timedelta(days=LIVENESS_HASH_RETENTION_DAYS)
+    bands = [liveness_burst.hash_bands(value) for value in hashes]
+    query = Q()
+    for k in range(liveness_burst.HASH_BANDS):
+        query |= Q(**{f"band_{k}__in": sorted({b[k] for b in bands})})
+    kept = list(
+        LivenessFrameHash.objects.filter(query, created_at__gte=since).values_list(
+            "value", flat=True
+        )
+    )
+    limit = liveness_burst.configured_thresholds().hash_max_bits
+    return [any(liveness_burst.hamming(value, old) <= limit for old in kept) for value in hashes]
+
+
+def _hashes_keep(hashes: Sequence[str]) -> None:
+    """Keep a recording's frame hashes (hashes only) for the replay check."""
+    now = timezone.now()
+    LivenessFrameHash.objects.bulk_create(
+        LivenessFrameHash(
+            value=value,
+            created_at=now,
+            **{f"band_{k}": band for k, band in enumerate(liveness_burst.hash_bands(value))},
+        )
+        for value in hashes
+    )
 
 
 def _liveness_messages(check: liveness.LivenessResult) -> dict[str, Any]:
@@ -688,10 +812,27 @@ def _liveness_messages(check: liveness.LivenessResult) -> dict[str, Any]:
 _FACE_NOT_THE_DOCUMENTS = ("liveness_document_mismatch",)
 
 
+def _without_recording(verification: Verification) -> bool:
+    """A case sent without a liveness recording while liveness is required (no camera)."""
+    return (
+        settings.BIOMETRICS_LIVENESS_REQUIRED
+        and verification.human_review_requested
+        and not LivenessChallenge.objects.filter(verification=verification).exists()
+    )
+
+
 def _match(verification: Verification) -> _Outcome:
     """Decide automatically; a member's request for a person turns a face or liveness
     rejection into a review case (GDPR Art. 22) that does not count towards the lock."""
     outcome = _automatic(verification, keep_crops=verification.human_review_requested)
+    if _without_recording(verification) and outcome.status in (
+        Status.VERIFIED,
+        Status.NEEDS_REVIEW,
+    ):
+        # No camera: no machine may verify without the recording; a person decides.
+        outcome.status = Status.NEEDS_REVIEW
+        outcome.reason = ReasonCode.HUMAN_REVIEW_REQUESTED
+        return outcome
     if (
         verification.human_review_requested
         and outcome.status == Status.REJECTED
@@ -1063,6 +1204,7 @@ def verification_review_open(*, verification_id: Any, reviewer: Any) -> dict[str
     ]
     if verification.reason_code == ReasonCode.HUMAN_REVIEW_REQUESTED:
         kinds += [k for k in VerificationImage.Kind.values if k.startswith("frame_")]
+        kinds.append(VerificationImage.Kind.BURST)
     crops = {image.kind: image for image in verification.images.filter(kind__in=kinds)}
     if not crops:
         return {}
@@ -1074,10 +1216,20 @@ def verification_review_open(*, verification_id: Any, reviewer: Any) -> dict[str
         detail=f"verification {verification.pk}",
     )
     _audit(actor=reviewer, action=ReviewAction.Action.VIEWED, verification=verification)
-    return {
-        kind: "data:image/jpeg;base64,"
-        + base64.b64encode(encrypted_file_read(name=image.file_name, sha256=image.sha256)).decode()
+    opened = {
+        kind: encrypted_file_read(name=image.file_name, sha256=image.sha256)
         for kind, image in crops.items()
+    }
+    burst = opened.pop(VerificationImage.Kind.BURST, None)
+    if burst is not None:
+        # the recording: six frames spread over it, shown as the liveness steps
+        frames, _times = liveness_burst.burst_unpack(burst)
+        picks = sorted({round(k * (len(frames) - 1) / 5) for k in range(6)})
+        for step, index in enumerate(picks, start=1):
+            opened[VerificationImage.Kind.frame(step)] = frames[index]
+    return {
+        kind: "data:image/jpeg;base64," + base64.b64encode(data).decode()
+        for kind, data in opened.items()
     }
 
 
@@ -1416,6 +1568,7 @@ def biometric_retention_sweep(*, now: datetime) -> int:
       that are older than a day (a submission whose transaction rolled back): deleted;
     - verification drafts untouched for ``BIOMETRICS_DRAFT_RETENTION_HOURS``, with their ID
       photo: deleted.
+    - liveness frame hashes older than ``LIVENESS_HASH_RETENTION_DAYS``: deleted.
     """
     removed = 0
     review_cutoff = now - timedelta(days=settings.BIOMETRICS_REVIEW_RETENTION_DAYS)
@@ -1458,6 +1611,8 @@ def biometric_retention_sweep(*, now: datetime) -> int:
             files_delete_on_commit(names)
             removed += len(names)
     removed += verification_drafts_expire(now=now)
+    hash_cutoff = now - timedelta(days=LIVENESS_HASH_RETENTION_DAYS)
+    removed += LivenessFrameHash.objects.filter(created_at__lt=hash_cutoff).delete()[0]
     removed += _orphan_files_delete(older_than=now - timedelta(days=1))
     return removed
 

@@ -86,7 +86,7 @@ def _first_step(form: VerificationForm, draft: VerificationDraft | None, asked: 
 STEP_FIELDS = (
     lambda form: DETAIL_FIELDS,
     lambda form: ("document",),
-    lambda form: ("selfie", "challenge_id", "frames", *form.frame_names),
+    lambda form: ("selfie", "challenge_id", "frames", "frame_times", "no_camera"),
     lambda form: ("request_human_review",),
 )
 
@@ -130,7 +130,9 @@ def _submit(request: HttpRequest, draft: VerificationDraft | None) -> HttpRespon
             user=request.user,
             selfie=data.get("selfie"),
             challenge_id=data.get("challenge_id"),
-            frames=form.frames(),
+            frames=form.burst_frames(),
+            frame_times=form.burst_times(),
+            no_camera=bool(data.get("no_camera")),
             request_human_review=bool(data.get("request_human_review")),
         )
     except ConsentRequired:
@@ -213,7 +215,6 @@ def start(request: HttpRequest) -> HttpResponse:
         "draft": draft,
         "first_step": _first_step(form, draft, request.GET.get("step", "")),
         "detail_fields": [form[name] for name in DETAIL_FIELDS if name in form.fields],
-        "frame_fields": [form[name] for name in form.frame_names],
         "nik_provinces": sorted(PROVINCES),
         "attempts_left": selectors.lock_attempts_left(user=request.user),
         "consent_url": _consent_url(),

@@ -11,6 +11,7 @@ import pytest
 
 from biometrics import face_engine, liveness
 from biometrics.liveness_simulation import (
+    ATTACKS,
     Subject,
     bona_fide,
     camera_jitter,
@@ -18,7 +19,6 @@ from biometrics.liveness_simulation import (
     subject_load,
     tilt_photo,
 )
-from biometrics.management.commands.biometrics_evaluate_liveness import ATTACKS
 from biometrics.tests.faces import (
     astronaut,
     face_only,

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from functools import cache
 
-import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from biometrics import services
-from biometrics.liveness_simulation import Subject, bona_fide, camera_jitter, subject_load
+from biometrics import liveness_burst, services
 from biometrics.models import (
+    IdentityAssertion,
     LivenessChallenge,
+    LivenessFrameHash,
     Status,
     Verification,
     VerificationImage,
@@ -23,47 +22,17 @@ from biometrics.models import (
 )
 from biometrics.private_files import encrypted_file_read
 from biometrics.reasons import decision_message
+from biometrics.tests import bursts
 from biometrics.tests import factories as f
-from biometrics.tests.faces import astronaut, face_only, grace_hopper, jpeg_bytes
 from config.errors import ApplicationError, PermissionRefused
 from consent.exceptions import ConsentRequired
 from consent.services import consent_withdraw
 
 pytestmark = pytest.mark.django_db
 
-SEQUENCE = ["left", "straight", "right"]
+SEQUENCE = bursts.SEQUENCE
 LIST = reverse("api:verification-list")
 CHALLENGE = reverse("api:verification-challenge")
-
-
-@cache
-def _hopper() -> Subject:
-    subject = subject_load("grace_hopper", grace_hopper())
-    assert isinstance(subject, Subject)
-    return subject
-
-
-@cache
-def genuine_frames() -> tuple[bytes, ...]:
-    """A simulated bona fide left / straight / right sequence of Grace Hopper (the ID's face)."""
-    frames = bona_fide(_hopper(), SEQUENCE, np.random.default_rng(7))
-    return tuple(jpeg_bytes(frame) for frame in frames)
-
-
-@cache
-def attack_frames(kind: str) -> tuple[bytes, ...]:
-    genuine = list(genuine_frames())
-    if kind == "static_photo":  # one photo, with camera noise, for every step
-        rng = np.random.default_rng(3)
-        return tuple(jpeg_bytes(camera_jitter(_hopper().image, rng)) for _pose in SEQUENCE)
-    if kind == "identity_swap":  # a different person for the last step
-        collins = subject_load("astronaut", face_only(astronaut()))
-        assert isinstance(collins, Subject)
-        genuine[2] = jpeg_bytes(bona_fide(collins, ["right"], np.random.default_rng(5))[0])
-        return tuple(genuine)
-    if kind == "wrong_order":  # right / straight / left for left / straight / right
-        return (genuine[2], genuine[1], genuine[0])
-    raise AssertionError(kind)
 
 
 @pytest.fixture(autouse=True)
@@ -79,11 +48,11 @@ def issue(user, poses=SEQUENCE) -> LivenessChallenge:
     return challenge
 
 
-def live_submission(challenge, frames=None, **overrides):
+def live_submission(challenge, upload=None, **overrides):
     return f.submission(
         selfie=None,
         challenge_id=challenge.pk,
-        frames=list(frames if frames is not None else genuine_frames()),
+        **(upload if upload is not None else bursts.genuine_upload()),
         **overrides,
     )
 
@@ -92,11 +61,11 @@ def live_submission(challenge, frames=None, **overrides):
 def submit_live(django_capture_on_commit_callbacks):
     """Submit with a fresh challenge and run the task as the worker would; return the case."""
 
-    def run(user, frames=None, **overrides) -> Verification:
-        challenge = issue(user)
+    def run(user, upload=None, poses=SEQUENCE, **overrides) -> Verification:
+        challenge = issue(user, poses)
         with django_capture_on_commit_callbacks(execute=True):
             verification = services.verification_submit(
-                user=user, **live_submission(challenge, frames, **overrides)
+                user=user, **live_submission(challenge, upload, **overrides)
             )
         verification.refresh_from_db()
         return verification
@@ -154,17 +123,20 @@ def test_a_genuine_sequence_is_verified_and_the_liveness_result_is_recorded(
     # then
     assert verification.status == Status.VERIFIED, verification.liveness
     assert verification.liveness["passed"] is True
-    assert verification.liveness["labels"] == SEQUENCE
+    assert verification.liveness["frames"] == len(bursts.genuine_frames())
+    assert verification.liveness["measured"]["parallax"] > 0.1
+    # the recording's frame hashes are kept (hashes only) for the replay check
+    assert LivenessFrameHash.objects.count() == len(bursts.genuine_frames())
     # frames, like the photos, are gone once the decision is final
     assert not verification.images.exists() and private_files() == []
     challenge = LivenessChallenge.objects.get(verification=verification)
     assert challenge.used_at is not None
 
 
-@pytest.mark.parametrize("attack", ["static_photo", "identity_swap", "wrong_order"])
+@pytest.mark.parametrize("attack", ["folded_print", "photo_set", "unrelated_stills"])
 def test_each_attack_is_rejected_as_liveness_failed_with_advice(verifier, submit_live, attack):
     # when
-    verification = submit_live(verifier, frames=attack_frames(attack))
+    verification = submit_live(verifier, upload=bursts.attack_upload(attack))
     # then
     assert verification.status == Status.REJECTED
     assert verification.reason_code == "liveness_failed"
@@ -219,20 +191,49 @@ def test_another_members_challenge_is_refused_like_a_missing_one(verifier, other
     assert LivenessChallenge.objects.get(pk=theirs.pk).used_at is None
 
 
-def test_a_missing_frame_is_a_field_error(verifier):
+def test_a_recording_too_short_or_without_its_times_is_a_field_error(verifier, private_files):
     challenge = issue(verifier)
-    with pytest.raises(ApplicationError) as refused:
-        services.verification_submit(
-            user=verifier, **live_submission(challenge, genuine_frames()[:2])
-        )
-    assert field_code(refused.value, "frames") == "frames_count"
+    upload = bursts.genuine_upload()
+    short = {"frames": upload["frames"][:5], "frame_times": upload["frame_times"][:5]}
+    with pytest.raises(ApplicationError) as too_short:
+        services.verification_submit(user=verifier, **live_submission(challenge, short))
+    untimed = {"frames": upload["frames"], "frame_times": upload["frame_times"][:-1]}
+    with pytest.raises(ApplicationError) as without_times:
+        services.verification_submit(user=verifier, **live_submission(challenge, untimed))
+    assert field_code(too_short.value, "frames") == "frames_count"
+    assert "12 to 60" in too_short.value.fields["frames"][0]
+    assert field_code(without_times.value, "frame_times") == "frame_times_invalid"
+    assert not Verification.objects.exists() and private_files() == []
+
+
+def test_a_replayed_recording_is_rejected(verifier, submit_live):
+    # given a first case verified with a recording, since reset so the member may submit again
+    first = submit_live(verifier)
+    assert first.status == Status.VERIFIED, first.liveness
+    Verification.objects.filter(pk=first.pk).update(status=Status.REJECTED)
+    IdentityAssertion.objects.filter(user=verifier).delete()
+    # when the same recording comes again with a new challenge
+    again = submit_live(verifier)
+    # then
+    assert again.status == Status.REJECTED and again.reason_code == "liveness_failed"
+    assert again.liveness["code"] == "liveness_replayed_burst"
 
 
 def test_when_required_a_selfie_alone_is_refused_with_liveness_required(verifier):
     with pytest.raises(ApplicationError) as refused:
         services.verification_submit(user=verifier, **f.submission())
     assert field_code(refused.value, "frames") == "liveness_required"
+    assert "no camera" in refused.value.fields["frames"][0]
     assert not Verification.objects.exists()
+
+
+def test_without_a_camera_a_selfie_goes_to_a_person_never_to_an_automatic_badge(verifier, submit):
+    # when
+    verification = submit(verifier, no_camera=True)
+    # then the machine found a match, but a person decides
+    assert verification.status == Status.NEEDS_REVIEW
+    assert verification.reason_code == "human_review_requested"
+    assert verification.human_review_requested is True
 
 
 def test_frames_are_encrypted_at_rest_and_deleted_on_consent_withdrawal(
@@ -241,14 +242,16 @@ def test_frames_are_encrypted_at_rest_and_deleted_on_consent_withdrawal(
     # given a case waiting in the queue
     challenge = issue(verifier)
     verification = services.verification_submit(user=verifier, **live_submission(challenge))
-    frames = verification.images.filter(kind__startswith="frame_").order_by("kind")
-    assert [i.kind for i in frames] == ["frame_1", "frame_2", "frame_3"]
+    burst = verification.images.get(kind="burst")
     files = private_files()
-    assert len(files) == 5  # document, selfie (the straight frame), three frames
+    assert len(files) == 3  # document, selfie (a frame of the straight step), the recording
     for path in files:
         assert not path.read_bytes().startswith(b"\xff\xd8")  # no plaintext JPEG
-    stored = encrypted_file_read(name=frames[0].file_name, sha256=frames[0].sha256)
-    assert stored.startswith(b"\xff\xd8")
+        assert b"LVB1" not in path.read_bytes()  # no plaintext recording
+    stored = encrypted_file_read(name=burst.file_name, sha256=burst.sha256)
+    frames, times = liveness_burst.burst_unpack(stored)
+    assert len(frames) == len(times) == len(bursts.genuine_frames())
+    assert frames[0].startswith(b"\xff\xd8")
     # when
     with django_capture_on_commit_callbacks(execute=True):
         consent_withdraw(user=verifier, purpose="biometric_verification", method="web")
@@ -265,7 +268,19 @@ def test_the_retention_sweep_removes_frames_left_on_a_final_case(verifier, priva
     # when
     services.biometric_retention_sweep(now=timezone.now())
     # then
-    assert not VerificationImage.objects.filter(kind__startswith="frame_").exists()
+    assert not VerificationImage.objects.filter(kind="burst").exists()
+
+
+def test_the_retention_sweep_removes_old_frame_hashes(verifier, submit_live):
+    # given the hashes of one recording, then 91 days pass
+    submit_live(verifier)
+    kept = LivenessFrameHash.objects.count()
+    assert kept > 0
+    # when / then
+    services.biometric_retention_sweep(now=timezone.now() + timedelta(days=89))
+    assert LivenessFrameHash.objects.count() == kept
+    services.biometric_retention_sweep(now=timezone.now() + timedelta(days=91))
+    assert not LivenessFrameHash.objects.exists()
 
 
 # --- API ------------------------------------------------------------------------------------
@@ -290,20 +305,26 @@ def test_the_api_refuses_a_challenge_to_a_free_member(member, api_as):
     assert response.json()["error"]["code"] == "premium_required"
 
 
-def test_the_api_takes_repeated_frames_and_shows_the_liveness_summary(
-    verifier, api_as, django_capture_on_commit_callbacks
-):
-    # given
-    challenge = issue(verifier)
+def api_payload(challenge, upload) -> dict:
     payload = f.submission()
     payload.pop("selfie")
     payload["date_of_birth"] = payload["date_of_birth"].isoformat()
     payload["document"] = SimpleUploadedFile("id.jpg", payload["document"], "image/jpeg")
     payload["challenge_id"] = str(challenge.pk)
     payload["frames"] = [
-        SimpleUploadedFile(f"step{i}.jpg", data, "image/jpeg")
-        for i, data in enumerate(genuine_frames(), start=1)
+        SimpleUploadedFile(f"frame{i}.jpg", data, "image/jpeg")
+        for i, data in enumerate(upload["frames"], start=1)
     ]
+    payload["frame_times"] = [str(t) for t in upload["frame_times"]]
+    return payload
+
+
+def test_the_api_takes_a_recording_and_shows_the_liveness_summary(
+    verifier, api_as, django_capture_on_commit_callbacks
+):
+    # given
+    challenge = issue(verifier)
+    payload = api_payload(challenge, bursts.genuine_upload())
     # when
     with django_capture_on_commit_callbacks(execute=True):
         response = api_as(verifier).post(LIST, payload, format="multipart")
@@ -316,16 +337,31 @@ def test_the_api_takes_repeated_frames_and_shows_the_liveness_summary(
     assert "frames" not in body and "yaws" not in detail.content.decode()
 
 
+@pytest.mark.parametrize("attack", ["folded_print", "photo_set"])
+def test_the_api_ends_a_folded_print_or_a_photo_set_as_liveness_failed_with_advice(
+    verifier, api_as, django_capture_on_commit_callbacks, attack
+):
+    # given
+    challenge = issue(verifier)
+    payload = api_payload(challenge, bursts.attack_upload(attack))
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_as(verifier).post(LIST, payload, format="multipart")
+    # then
+    assert response.status_code == 202, response.json()
+    url = reverse("api:verification-detail", args=[response.json()["id"]])
+    body = api_as(verifier).get(url).json()
+    assert body["status"] == "rejected" and body["reason_code"] == "liveness_failed"
+    assert body["liveness"]["passed"] is False
+    assert body["liveness"]["message"] and body["liveness"]["message"] in body["reason_message"]
+    assert "verified" not in (body.get("next_step") or "")
+
+
 def test_the_api_answers_400_with_a_field_code_for_a_strangers_challenge(
     verifier, other_verifier, api_as
 ):
     theirs = issue(other_verifier)
-    payload = f.submission()
-    payload.pop("selfie")
-    payload["date_of_birth"] = payload["date_of_birth"].isoformat()
-    payload["document"] = SimpleUploadedFile("id.jpg", payload["document"], "image/jpeg")
-    payload["challenge_id"] = str(theirs.pk)
-    payload["frames"] = [SimpleUploadedFile("s.jpg", d, "image/jpeg") for d in genuine_frames()]
+    payload = api_payload(theirs, bursts.genuine_upload())
     response = api_as(verifier).post(LIST, payload, format="multipart")
     assert response.status_code == 400
     assert response.json()["error"]["field_codes"]["challenge_id"] == "challenge_invalid"
@@ -334,7 +370,7 @@ def test_the_api_answers_400_with_a_field_code_for_a_strangers_challenge(
 # --- HTML -----------------------------------------------------------------------------------
 
 
-def test_the_start_page_embeds_a_challenge_with_one_photo_field_per_step(verifier, client):
+def test_the_start_page_embeds_a_challenge_with_the_recording_fields(verifier, client):
     # given
     client.force_login(verifier)
     # when
@@ -343,13 +379,14 @@ def test_the_start_page_embeds_a_challenge_with_one_photo_field_per_step(verifie
     challenge = LivenessChallenge.objects.get(user=verifier)
     html = response.content.decode()
     assert str(challenge.pk) in html
-    for step in (1, 2, 3):
-        assert f'name="frame_{step}"' in html
+    assert 'name="frames"' in html and 'name="frame_times"' in html
     assert "biometrics/liveness.js" in html
+    # a member without a camera is told plainly what to do instead
+    assert 'name="no_camera"' in html and "ask a person" in html
     assert 'name="request_human_review"' not in html
 
 
-def test_the_form_without_javascript_submits_one_file_per_step(
+def test_the_form_posts_the_recording_and_the_case_is_verified(
     verifier, client, django_capture_on_commit_callbacks
 ):
     # given
@@ -357,12 +394,16 @@ def test_the_form_without_javascript_submits_one_file_per_step(
     client.get(reverse("biometrics:start"))
     challenge = LivenessChallenge.objects.get(user=verifier)
     LivenessChallenge.objects.filter(pk=challenge.pk).update(poses=SEQUENCE)
+    upload = bursts.genuine_upload()
     data = f.submission()
     data.pop("selfie")
     data["document"] = SimpleUploadedFile("id.jpg", data["document"], "image/jpeg")
     data["challenge_id"] = str(challenge.pk)
-    for step, frame in enumerate(genuine_frames(), start=1):
-        data[f"frame_{step}"] = SimpleUploadedFile(f"{step}.jpg", frame, "image/jpeg")
+    data["frames"] = [
+        SimpleUploadedFile(f"{i}.jpg", frame, "image/jpeg")
+        for i, frame in enumerate(upload["frames"], start=1)
+    ]
+    data["frame_times"] = ",".join(str(t) for t in upload["frame_times"])
     # when
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("biometrics:start"), data)
@@ -406,23 +447,26 @@ def test_after_a_liveness_failure_a_person_can_be_asked_to_decide_and_sees_the_s
     verifier, submit_live, reviewer, client
 ):
     # given
-    first = submit_live(verifier, frames=attack_frames("static_photo"))
+    first = submit_live(verifier, upload=bursts.attack_upload("photo_set"))
     assert first.reason_code == "liveness_failed"
     # when
-    second = submit_live(verifier, frames=attack_frames("static_photo"), request_human_review=True)
+    second = submit_live(
+        verifier, upload=bursts.attack_upload("photo_set", 12), request_human_review=True
+    )
     # then
     assert second.status == Status.NEEDS_REVIEW
     assert second.reason_code == "human_review_requested"
     assert second.images.filter(kind="document_face").exists()
-    # and the reviewer sees the three liveness steps next to the faces
+    # and the reviewer sees six frames spread over the recording next to the faces
     client.force_login(reviewer)
     page = client.get(reverse("admin:biometrics_verification_review", args=[second.pk])).text
-    assert page.count('alt="Liveness step') == 3
+    assert page.count('alt="Liveness step') == 6
 
 
 def test_the_liveness_advice_is_shown_in_the_members_language(verifier, submit_live, api_as):
     # given a rejection whose advice was rendered by the worker (no request language there)
-    verification = submit_live(verifier, frames=attack_frames("wrong_order"))
+    # (the member turned left, then right, where the challenge asked right, then left)
+    verification = submit_live(verifier, poses=["right", "straight", "left"])
     assert verification.liveness["code"] == "liveness_pose_mismatch"
     # when
     url = reverse("api:verification-detail", args=[verification.pk])

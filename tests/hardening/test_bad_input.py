@@ -154,7 +154,7 @@ def test_a_request_body_over_the_memory_limit_is_refused_in_the_error_shape(api_
 def test_too_many_files_in_one_upload_are_refused_and_nothing_is_kept(verifier, api_as):
     # given: more files than DATA_UPLOAD_MAX_NUMBER_FILES
     data = form_fields(CORPUS[-1])
-    for n in range(12):
+    for n in range(70):  # the limit is 64: a liveness recording of 60 frames and two photos
         data[f"extra{n}"] = SimpleUploadedFile(f"{n}.jpg", b"x", "image/jpeg")
     # when
     response = api_as(verifier).post(API_URL, data, format="multipart")

@@ -1,93 +1,160 @@
-// Liveness steps: take one camera photo per pose, in order, into the form's frame_N file inputs.
-// Progressive enhancement only: without JavaScript, camera access or DataTransfer the member
-// chooses a file for each step. The preview is mirrored (CSS) like a mirror; the photo is taken
-// from the raw, unmirrored video, as the server's head-pose check expects.
+// Liveness capture: record the camera while the member follows the challenge's poses, one
+// after the other (server-issued timing in the section's data attributes), and put the frames
+// (JPEG, unmirrored, capture order) into the form's `frames` input and their capture times
+// (epoch milliseconds) into `frame_times`. The preview is mirrored (CSS) like a mirror; the
+// frames come from the raw video, as the server's head-pose check expects. Without camera,
+// JavaScript or DataTransfer the member can ask a person to check a selfie instead.
 (() => {
   "use strict";
 
   const setUp = (box) => {
+    if (box.dataset.livenessReady) return; // the partial may be included with the script twice
+    box.dataset.livenessReady = "1";
     const media = navigator.mediaDevices;
     const camera = box.querySelector("[data-liveness-camera]");
-    if (!camera || !media || !media.getUserMedia || typeof DataTransfer === "undefined") return;
+    const framesInput = box.querySelector("[data-liveness-frames]");
+    const timesInput = box.querySelector("[data-liveness-times]");
+    if (!camera || !framesInput || !timesInput) return;
+    if (!media || !media.getUserMedia || typeof DataTransfer === "undefined") return;
     const steps = Array.from(box.querySelectorAll("[data-liveness-step]"));
     const video = box.querySelector("[data-liveness-video]");
+    const guide = box.querySelector("[data-liveness-guide]");
+    const prompt = box.querySelector("[data-liveness-prompt]");
     const start = box.querySelector("[data-liveness-start]");
-    const shoot = box.querySelector("[data-liveness-shoot]");
     const stop = box.querySelector("[data-liveness-stop]");
     const failed = box.querySelector("[data-liveness-error]");
     const status = box.querySelector("[data-liveness-status]");
+    const data = box.dataset;
+    const stepMs = Number(data.stepMs) || 1300;
+    const leadMs = Number(data.leadMs) || 400;
+    const fps = Number(data.fps) || 10;
+    const width = Number(data.width) || 640;
+    const maxFrames = Number(data.maxFrames) || 60;
     let stream = null;
-    let current = 0;
+    let timer = null;
+    let recording = false;
 
     const show = (live) => {
       video.hidden = !live;
-      shoot.hidden = !live;
+      guide.hidden = !live;
+      prompt.hidden = !live;
       stop.hidden = !live;
       start.hidden = live;
     };
     const close = () => {
+      recording = false;
+      if (timer) window.clearInterval(timer);
+      timer = null;
       if (stream) stream.getTracks().forEach((track) => track.stop());
       stream = null;
       video.srcObject = null;
       show(false);
     };
-    const highlight = () => {
-      steps.forEach((step, i) => step.classList.toggle("current", i === current));
-      if (current < steps.length) status.textContent = steps[current].textContent.trim();
+    const mark = (index) => {
+      steps.forEach((step, i) => {
+        step.classList.toggle("current", i === index);
+        step.classList.toggle("done", i < index);
+      });
+    };
+
+    const record = () => {
+      const blobs = [];
+      const times = [];
+      const canvas = document.createElement("canvas");
+      const scale = Math.min(1, width / video.videoWidth);
+      canvas.width = Math.round(video.videoWidth * scale);
+      canvas.height = Math.round(video.videoHeight * scale);
+      const context = canvas.getContext("2d");
+      const began = performance.now();
+      const total = leadMs + stepMs * steps.length;
+      let pending = 0;
+      recording = true;
+      prompt.textContent = data.textGetReady || "";
+      status.textContent = data.textRecording || "";
+      const finish = () => {
+        if (pending > 0) {
+          window.setTimeout(finish, 50);
+          return;
+        }
+        const pairs = blobs
+          .map((blob, i) => [blob, times[i]])
+          .filter(([blob]) => blob)
+          .sort((a, b) => a[1] - b[1]);
+        if (pairs.length < 12) {
+          status.textContent = data.textTooShort || "";
+          return;
+        }
+        const files = new DataTransfer();
+        pairs.forEach(([blob], i) => {
+          files.items.add(new File([blob], `frame-${i + 1}.jpg`, { type: "image/jpeg" }));
+        });
+        framesInput.files = files.files;
+        timesInput.value = pairs.map(([, time]) => time).join(",");
+        framesInput.dispatchEvent(new Event("change", { bubbles: true }));
+        mark(steps.length);
+        status.textContent = data.textDone || "";
+        start.focus();
+      };
+      timer = window.setInterval(() => {
+        const elapsed = performance.now() - began;
+        if (!recording || elapsed > total || blobs.length >= maxFrames) {
+          const complete = recording && elapsed > total;
+          close();
+          if (complete || blobs.length >= maxFrames) finish();
+          return;
+        }
+        if (elapsed >= leadMs) {
+          const index = Math.min(steps.length - 1, Math.floor((elapsed - leadMs) / stepMs));
+          if (!steps[index].classList.contains("current")) {
+            mark(index);
+            prompt.textContent = steps[index].textContent.trim();
+          }
+        }
+        if (!video.videoWidth) return;
+        // the raw (unmirrored) video, whatever the preview shows
+        context.drawImage(video, 0, 0, canvas.width, canvas.height);
+        const slot = blobs.length;
+        blobs.push(null);
+        times.push(Date.now());
+        pending += 1;
+        canvas.toBlob(
+          (blob) => {
+            blobs[slot] = blob;
+            pending -= 1;
+          },
+          "image/jpeg",
+          0.85,
+        );
+      }, 1000 / fps);
     };
 
     start.addEventListener("click", () => {
       failed.hidden = true;
-      if (current >= steps.length) current = 0;  // start over: retake every step
+      framesInput.value = "";
+      timesInput.value = "";
+      mark(-1);
       media
         .getUserMedia({ video: { facingMode: "user", width: { ideal: 1280 } }, audio: false })
         .then((s) => {
           stream = s;
           video.srcObject = s;
           show(true);
-          highlight();
           return video.play();
         })
-        .then(() => shoot.focus())
+        .then(() => {
+          stop.focus();
+          record();
+        })
         .catch(() => {
           close();
           failed.hidden = false;
         });
     });
 
-    shoot.addEventListener("click", () => {
-      if (!stream || !video.videoWidth || current >= steps.length) return;
-      const step = steps[current];
-      const input = document.getElementById(step.dataset.input);
-      if (!input) return;
-      const canvas = document.createElement("canvas");
-      canvas.width = video.videoWidth;
-      canvas.height = video.videoHeight;
-      canvas.getContext("2d").drawImage(video, 0, 0);
-      canvas.toBlob(
-        (blob) => {
-          if (!blob) return;
-          const files = new DataTransfer();
-          files.items.add(new File([blob], `step-${current + 1}.jpg`, { type: "image/jpeg" }));
-          input.files = files.files;
-          input.dispatchEvent(new Event("change", { bubbles: true }));
-          step.classList.add("done");
-          current += 1;
-          if (current >= steps.length) {
-            status.textContent = box.dataset.allDoneText || "";
-            close();
-            start.focus();
-          } else {
-            highlight();
-          }
-        },
-        "image/jpeg",
-        0.92,
-      );
-    });
-
     stop.addEventListener("click", () => {
       close();
+      mark(-1);
+      status.textContent = "";
       start.focus();
     });
     window.addEventListener("pagehide", close);

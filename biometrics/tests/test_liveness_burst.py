@@ -1,0 +1,124 @@
+"""The burst liveness check on rendered recordings: one continuous head movement, not paper."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from biometrics import liveness_burst as lb
+from biometrics import liveness_render as render
+from biometrics.tests import bursts
+from biometrics.tests.faces import jpeg_bytes
+
+SEQUENCE = bursts.SEQUENCE
+PAPER = {"liveness_flat_face", "liveness_folded_face", "liveness_pose_mismatch", "liveness_cut"}
+
+
+def check(burst: render.Burst, **kwargs) -> lb.BurstResult:
+    return lb.burst_check(burst.frames, burst.times_ms, SEQUENCE, **kwargs)
+
+
+def test_a_genuine_head_turn_passes_and_records_its_measurements():
+    # when
+    result = check(bursts.genuine())
+    # then
+    assert result.passed, result.as_record()
+    assert result.reason_code == ""
+    record = result.as_record()
+    assert record["frames"] == len(bursts.genuine().frames)
+    yaws = record["measured"]["yaws"]
+    assert max(yaws) > 15 and min(yaws) < -15  # the member's left, then right
+    assert record["measured"]["parallax"] >= lb.DEFAULT_THRESHOLDS.parallax_min
+    assert result.template is not None and "template" not in record
+    assert result.seconds < 5.0
+
+
+def test_a_genuine_turn_is_read_in_the_order_it_was_made():
+    # a right, straight, left movement is not the left, straight, right that was asked
+    reverse = render.genuine_burst(bursts.hopper(), ["right", "straight", "left"], rng(3))
+    result = check(reverse)
+    assert result.code == "liveness_pose_mismatch" and result.reason_code == "liveness_failed"
+    assert result.step is not None and f"step {result.step}" in str(result.message)
+
+
+def rng(seed: int) -> np.random.Generator:
+    return np.random.default_rng(seed)
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_a_print_folded_along_the_nose_line_fails(seed):
+    result = check(bursts.attack("folded_print", seed))
+    assert not result.passed and result.code in PAPER, result.as_record()
+
+
+def test_a_flat_print_turned_fails():
+    result = check(bursts.attack("flat_print"))
+    assert not result.passed and result.code in PAPER
+
+
+def test_a_set_of_real_photos_at_the_asked_turns_fails_as_a_cut():
+    # each photo is shown for a while (only sensor noise), then the next: the face jumps
+    result = check(bursts.attack("photo_set"))
+    assert result.code == "liveness_cut", result.as_record()
+    assert "continuous" in str(result.message)
+
+
+def test_three_unrelated_stills_fail():
+    result = check(bursts.attack("unrelated_stills"))
+    assert not result.passed and result.reason_code == "liveness_failed"
+
+
+def test_a_burst_seen_before_fails_as_a_replay():
+    # given the hashes of a first submission
+    first = check(bursts.genuine())
+    kept = list(first.hashes)
+
+    def seen(hashes):
+        return [any(lb.hamming(h, old) <= 7 for old in kept) for h in hashes]
+
+    # when the same frames come again, re-encoded
+    again = render.Burst(
+        frames=[render.camera(f, rng(1), quality=80) for f in bursts.genuine().frames],
+        times_ms=bursts.genuine().times_ms,
+        yaws=[],
+    )
+    result = check(again, seen=seen)
+    # then
+    assert result.code == "liveness_replayed_burst"
+    assert result.measured["replayed_share"] > 0.9
+
+
+def test_frame_hashes_survive_re_encoding_and_tell_different_frames_apart():
+    frames = bursts.genuine().frames
+    grey = [np.asarray(f.mean(axis=2), np.uint8) for f in frames]
+    copy = np.asarray(render.camera(frames[0], rng(2), quality=70).mean(axis=2), np.uint8)
+    assert lb.hamming(lb.frame_hash(grey[0]), lb.frame_hash(copy)) <= 7
+    assert lb.hamming(lb.frame_hash(grey[0]), lb.frame_hash(grey[len(grey) // 2])) > 7
+
+
+def test_too_few_frames_and_times_outside_the_window_fail_with_their_own_codes():
+    burst = bursts.genuine()
+    few = lb.burst_check(burst.frames[:5], burst.times_ms[:5], SEQUENCE)
+    assert few.code == "liveness_incomplete"
+    # recorded an hour before the challenge was issued
+    late = check(burst, window_ms=(3_600_000 + burst.times_ms[-1], 3_700_000))
+    assert late.code == "liveness_timing"
+    gap = list(burst.times_ms)
+    gap[5:] = [t + 2000 for t in gap[5:]]  # a 2 s pause in the middle
+    assert lb.burst_check(burst.frames, gap, SEQUENCE).code == "liveness_timing"
+
+
+def test_the_burst_container_round_trips_and_refuses_other_files():
+    frames = [jpeg_bytes(f) for f in bursts.genuine().frames[:3]]
+    packed = lb.burst_pack(frames, [0, 100, 200])
+    assert lb.burst_unpack(packed) == (frames, [0, 100, 200])
+    with pytest.raises(ValueError):
+        lb.burst_unpack(frames[0])
+    with pytest.raises(ValueError):
+        lb.burst_unpack(packed[:-10])
+
+
+def test_a_challenge_without_a_straight_step_is_a_programming_error():
+    burst = bursts.genuine()
+    with pytest.raises(ValueError):
+        lb.burst_check(burst.frames, burst.times_ms, ["left", "right"])
