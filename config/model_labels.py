@@ -18,6 +18,15 @@ APPS = ("accounts", "consent", "careers", "biometrics")
 
 LABELS = frozenset(
     [
+        _("band 0"),
+        _("band 1"),
+        _("band 2"),
+        _("band 3"),
+        _("band 4"),
+        _("band 5"),
+        _("band 6"),
+        _("band 7"),
+        _("value"),
         _("active on"),
         _("added by"),
         _("alert seen"),
