@@ -134,6 +134,14 @@ def test_the_camera_records_the_challenge_and_the_member_gets_a_decision(
     expect(phone.get_by_label("Camera preview")).to_be_visible()
     shot(phone, "recording")
     expect(phone.get_by_text("Recording done.")).to_be_visible(timeout=20_000)
+    # each step shows a thumbnail of what the camera recorded during that pose
+    thumbs = phone.locator("li[data-liveness-step] img.liveness-thumb")
+    expect(thumbs).to_have_count(3)
+    assert all(
+        phone.evaluate(
+            "[...document.querySelectorAll('img.liveness-thumb')].map(i => i.naturalWidth > 0)"
+        )
+    )
     frames = phone.evaluate("document.querySelector('[data-liveness-frames]').files.length")
     times = phone.evaluate("document.querySelector('[data-liveness-times]').value.split(',')")
     assert 12 <= frames <= 60 and len(times) == frames

@@ -50,6 +50,25 @@
       video.srcObject = null;
       show(false);
     };
+    // After a recording, each step shows a thumbnail of the frame from the middle of its pose,
+    // so the member sees what was captured before sending it.
+    const thumbnails = (pairs) => {
+      steps.forEach((step, index) => {
+        const old = step.querySelector("img.liveness-thumb");
+        if (old) {
+          URL.revokeObjectURL(old.src);
+          old.remove();
+        }
+        const own = pairs.filter(([, , pose]) => pose === index);
+        if (!own.length) return;
+        const [blob] = own[Math.floor(own.length / 2)];
+        const img = document.createElement("img");
+        img.className = "liveness-thumb";
+        img.src = URL.createObjectURL(blob);
+        img.alt = `${data.textThumbnail || ""} ${step.textContent.trim()}`.trim();
+        step.appendChild(img);
+      });
+    };
     const mark = (index) => {
       steps.forEach((step, i) => {
         step.classList.toggle("current", i === index);
@@ -60,6 +79,7 @@
     const record = () => {
       const blobs = [];
       const times = [];
+      const poses = [];
       const canvas = document.createElement("canvas");
       const scale = Math.min(1, width / video.videoWidth);
       canvas.width = Math.round(video.videoWidth * scale);
@@ -77,7 +97,7 @@
           return;
         }
         const pairs = blobs
-          .map((blob, i) => [blob, times[i]])
+          .map((blob, i) => [blob, times[i], poses[i]])
           .filter(([blob]) => blob)
           .sort((a, b) => a[1] - b[1]);
         if (pairs.length < 12) {
@@ -92,6 +112,7 @@
         timesInput.value = pairs.map(([, time]) => time).join(",");
         framesInput.dispatchEvent(new Event("change", { bubbles: true }));
         mark(steps.length);
+        thumbnails(pairs);
         status.textContent = data.textDone || "";
         start.focus();
       };
@@ -103,8 +124,10 @@
           if (complete || blobs.length >= maxFrames) finish();
           return;
         }
+        let pose = -1;
         if (elapsed >= leadMs) {
           const index = Math.min(steps.length - 1, Math.floor((elapsed - leadMs) / stepMs));
+          pose = index;
           if (!steps[index].classList.contains("current")) {
             mark(index);
             prompt.textContent = steps[index].textContent.trim();
@@ -116,6 +139,7 @@
         const slot = blobs.length;
         blobs.push(null);
         times.push(Date.now());
+        poses.push(pose);
         pending += 1;
         canvas.toBlob(
           (blob) => {
