@@ -31,9 +31,9 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo
 
-## Translations are compiled by a pure-Python msgfmt: no GNU gettext needed.
+## Translations are compiled with polib (config/catalogues.py): no GNU gettext needed.
 compile-messages: install
-	@$(PY) -m config.msgfmt locale >/dev/null
+	@$(PY) -m config.catalogues locale >/dev/null
 
 ## make messages: refresh the catalogues after changing strings (needs GNU gettext).
 messages: install
@@ -51,16 +51,19 @@ run: seed compile-messages
 prod: install-dev compile-messages
 	$(PY) -m config.localprod
 
-## make test: set everything up, lint, and run the whole test suite.
+## make test: set everything up, lint, type-check, and run the whole test suite.
 test: install-dev compile-messages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
+	$(BIN)/mypy .
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+## mypy reads [tool.mypy] in pyproject.toml (Django and DRF plugins; tests and migrations excluded).
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
 
 format: install-dev
 	$(BIN)/ruff check --fix .

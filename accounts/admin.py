@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
@@ -17,6 +20,7 @@ from accounts.models import (
     PremiumMembership,
     User,
 )
+from accounts.requests import AuthenticatedHttpRequest
 
 
 class PremiumInline(admin.StackedInline):
@@ -63,11 +67,11 @@ class UserAdmin(BaseUserAdmin):
     # Deleting a user here is an erasure: every app's withdrawal and erasure handlers must run
     # (biometric files live outside the database), and the ledger keeps pseudonymous proof.
     def delete_model(self, request: HttpRequest, obj: User) -> None:
-        from consent.services import account_erase
+        services.account_erase(user=obj, method="admin")
 
-        account_erase(user=obj, method="admin")
-
-    def get_deleted_objects(self, objs, request):  # type: ignore[no-untyped-def]
+    def get_deleted_objects(
+        self, objs: Sequence[User] | QuerySet[User], request: HttpRequest
+    ) -> tuple[list[Any], dict[str, int], set[str], list[Any]]:
         # The ledger and access log are read-only in their admins; the erasure service handles
         # them deliberately (pseudonymised, not deleted), so staff need no delete right on them.
         to_delete, model_count, _perms_needed, protected = super().get_deleted_objects(
@@ -76,13 +80,13 @@ class UserAdmin(BaseUserAdmin):
         return to_delete, model_count, set(), protected
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        from consent.services import account_erase
-
         for user in queryset:
-            account_erase(user=user, method="admin")
+            services.account_erase(user=user, method="admin")
 
     @admin.action(description=_("Grant premium for 365 days"))
-    def grant_premium_year(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+    def grant_premium_year(
+        self, request: AuthenticatedHttpRequest, queryset: QuerySet[User]
+    ) -> None:
         for user in queryset:
             services.premium_grant(user=user, days=365, source="staff", granted_by=request.user)
         self.message_user(request, _("Premium granted."), messages.SUCCESS)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.models import ApiToken
+from accounts.requests import AuthenticatedRequest
 from accounts.serializers import (
     ApiTokenSerializer,
     EraseRequestSerializer,
@@ -57,7 +58,8 @@ def _token_rows(request: Request, tokens: list[ApiToken]) -> list[dict[str, Any]
         }
         for token in tokens
     ]
-    return ApiTokenSerializer(rows, many=True).data
+    # many=True gives a ReturnList (a list of dicts); the stubs type every .data as ReturnDict.
+    return cast("list[dict[str, Any]]", ApiTokenSerializer(rows, many=True).data)
 
 
 class TokenView(APIView):
@@ -117,7 +119,8 @@ class TokenView(APIView):
         },
         description="Sign out this token: the token the request is sent with stops working.",
     )
-    def delete(self, request: Request) -> Response:
+    def delete(self, request: AuthenticatedRequest) -> Response:
+        # Signing out needs a signed-in request (get_permissions: IsAuthenticated for DELETE).
         if not isinstance(request.auth, ApiToken):
             raise ApplicationError(
                 _("This request is not signed in with an API token."),
@@ -137,7 +140,7 @@ class TokenListView(APIView):
         description="Never the keys: `prefix` is how each key starts; `current` marks the "
         "token this request was sent with.",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         return Response(_token_rows(request, selectors.api_tokens_for(user=request.user)))
 
     @extend_schema(
@@ -146,7 +149,7 @@ class TokenListView(APIView):
         operation_id="v1_auth_tokens_revoke_all",
         description="Revoke every one of your API tokens, this one included.",
     )
-    def delete(self, request: Request) -> Response:
+    def delete(self, request: AuthenticatedRequest) -> Response:
         services.api_tokens_revoke_all(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -160,7 +163,7 @@ class TokenDetailView(APIView):
         request=None,
         responses={204: None, 404: OpenApiResponse(description="Not found, or not yours.")},
     )
-    def delete(self, request: Request, token_id: str) -> Response:
+    def delete(self, request: AuthenticatedRequest, token_id: str) -> Response:
         services.api_token_revoke(user=request.user, token_id=token_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -175,7 +178,7 @@ class EmployerListView(APIView):
         responses={200: RegisteredEmployerSerializer(many=True)},
         description="Use an `id` as `employer_id` of an employment in PUT /api/v1/me/profile/.",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(
             selectors.employers_search(q=request.query_params.get("q", "")), request, view=self
@@ -203,7 +206,7 @@ class MeView(APIView):
     schema = _DeleteWithBodySchema()
 
     @extend_schema(responses={200: MeSerializer})
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         user = request.user
         data = {
             "id": user.pk,
@@ -226,9 +229,7 @@ class MeView(APIView):
         "pseudonymous proof that consent existed. Needs your password in the body, as the "
         "erase page does; wrong passwords count towards the sign-in lockout.",
     )
-    def delete(self, request: Request) -> Response:
-        from consent.services import account_erase
-
+    def delete(self, request: AuthenticatedRequest) -> Response:
         serializer = EraseRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
@@ -245,5 +246,5 @@ class MeView(APIView):
                 status_code=429 if locked else 400,
                 fields={"password": exc.messages},
             ) from exc
-        account_erase(user=request.user, method="api")
+        services.account_erase(user=request.user, method="api")
         return Response(status=status.HTTP_204_NO_CONTENT)

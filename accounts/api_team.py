@@ -4,20 +4,16 @@ employer's people or invitations are 404."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import selectors, services
+from accounts.api_employer import EMPLOYER, EmployerOwnerAPIView, validation_error
 from accounts.models import EmployerInvitation, EmployerMembership
-from careers.api_recruiter import EMPLOYER, RecruiterAPIView
-from config.errors import ApplicationError, PermissionRefused
+from accounts.requests import AuthenticatedRequest
 
 
 class MemberSerializer(serializers.Serializer):
@@ -51,31 +47,13 @@ class RoleSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=EmployerMembership.Role.choices)
 
 
-def _validation(exc: ValidationError) -> ApplicationError:
-    fields = exc.message_dict if hasattr(exc, "error_dict") else {}
-    return ApplicationError(" ".join(exc.messages), fields=fields)
-
-
-class OwnerAPIView(RecruiterAPIView):
-    """Only owners of the employer acted for; recruiters get 403."""
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        owned = selectors.user_employer_ids(user=request.user, owner_only=True)
-        if self.employer.pk not in owned:
-            raise PermissionRefused(_("Only an owner of this employer can manage its team."))
-
-    def site_url(self, request: Request) -> str:
-        return request.build_absolute_uri("/").rstrip("/")
-
-
-class TeamView(OwnerAPIView):
+class TeamView(EmployerOwnerAPIView):
     """GET: the employer's people and pending invitations."""
 
     @extend_schema(
         operation_id="recruiter_team", parameters=[EMPLOYER], responses={200: TeamSerializer}
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         return Response(
             {
                 "members": MemberSerializer(
@@ -88,7 +66,7 @@ class TeamView(OwnerAPIView):
         )
 
 
-class TeamInvitationsView(OwnerAPIView):
+class TeamInvitationsView(EmployerOwnerAPIView):
     """POST {"email", "role"}: invite someone (the link uses this request's host)."""
 
     @extend_schema(
@@ -97,7 +75,7 @@ class TeamInvitationsView(OwnerAPIView):
         request=InviteSerializer,
         responses={201: PendingInvitationSerializer},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         data = InviteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -108,13 +86,13 @@ class TeamInvitationsView(OwnerAPIView):
                 **data.validated_data,
             )
         except ValidationError as exc:
-            raise _validation(exc) from exc
+            raise validation_error(exc) from exc
         return Response(
             PendingInvitationSerializer(invitation).data, status=status.HTTP_201_CREATED
         )
 
 
-class TeamInvitationView(OwnerAPIView):
+class TeamInvitationView(EmployerOwnerAPIView):
     """POST: send again with a fresh link. DELETE: withdraw (the link dies)."""
 
     def _invitation(self, invitation_id: str) -> EmployerInvitation:
@@ -133,7 +111,7 @@ class TeamInvitationView(OwnerAPIView):
         request=None,
         responses={200: PendingInvitationSerializer},
     )
-    def post(self, request: Request, invitation_id: str) -> Response:
+    def post(self, request: AuthenticatedRequest, invitation_id: str) -> Response:
         invitation = self._invitation(invitation_id)
         fresh = services.employer_invitation_resend(
             employer=self.employer,
@@ -148,7 +126,7 @@ class TeamInvitationView(OwnerAPIView):
         parameters=[EMPLOYER],
         responses={204: None},
     )
-    def delete(self, request: Request, invitation_id: str) -> Response:
+    def delete(self, request: AuthenticatedRequest, invitation_id: str) -> Response:
         invitation = self._invitation(invitation_id)
         services.employer_invitation_revoke(
             employer=self.employer, actor=request.user, invitation_id=invitation.pk
@@ -156,7 +134,7 @@ class TeamInvitationView(OwnerAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class TeamMemberView(OwnerAPIView):
+class TeamMemberView(EmployerOwnerAPIView):
     """PATCH {"role"}: change a role. DELETE: remove someone (their access ends at once)."""
 
     def _membership(self, membership_id: str) -> EmployerMembership:
@@ -175,7 +153,7 @@ class TeamMemberView(OwnerAPIView):
         request=RoleSerializer,
         responses={200: MemberSerializer},
     )
-    def patch(self, request: Request, membership_id: str) -> Response:
+    def patch(self, request: AuthenticatedRequest, membership_id: str) -> Response:
         membership = self._membership(membership_id)
         data = RoleSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -187,13 +165,13 @@ class TeamMemberView(OwnerAPIView):
                 role=data.validated_data["role"],
             )
         except ValidationError as exc:
-            raise _validation(exc) from exc
+            raise validation_error(exc) from exc
         return Response(MemberSerializer(updated).data)
 
     @extend_schema(
         operation_id="recruiter_team_member_remove", parameters=[EMPLOYER], responses={204: None}
     )
-    def delete(self, request: Request, membership_id: str) -> Response:
+    def delete(self, request: AuthenticatedRequest, membership_id: str) -> Response:
         membership = self._membership(membership_id)
         services.employer_member_remove(
             employer=self.employer, actor=request.user, user=membership.user

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
@@ -75,7 +76,7 @@ class EmailPasswordResetForm(PasswordResetForm):
     goes out and the page says the same as always (no oracle, no mail-bombing a member).
     """
 
-    def get_users(self, email: str) -> Any:
+    def get_users(self, email: str) -> Iterator[User]:
         if rate_limit_allows("password_reset_email", None, key=email.strip().lower()):
             return iter(())
         return (
@@ -88,7 +89,7 @@ class EmailPasswordResetForm(PasswordResetForm):
 class LockoutPasswordChangeForm(PasswordChangeForm):
     """Django's password change; wrong old passwords count towards the sign-in lockout."""
 
-    def __init__(self, user: Any, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+    def __init__(self, user: User, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
         super().__init__(user, *args, **kwargs)
         self.request = request
 

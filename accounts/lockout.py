@@ -15,6 +15,7 @@ attempts: a stolen session must not become an unlimited password oracle.
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,6 +24,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from config.client_address import client_rate_key
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def _digest(*parts: str) -> str:
@@ -77,12 +81,12 @@ def login_failures_clear(*, email: str, request: HttpRequest | None) -> None:
     cache.delete(pair)
 
 
-def password_confirm(*, user: object, password: str, request: HttpRequest | None) -> None:
+def password_confirm(*, user: User, password: str, request: HttpRequest | None) -> None:
     """Raise ValidationError unless ``password`` is the user's; failures count as sign-ins."""
     email = str(getattr(user, "email", ""))
     if login_is_locked(email=email, request=request):
         raise ValidationError(lockout_message(), code="locked")
-    if not user.check_password(password):  # type: ignore[attr-defined]
+    if not user.check_password(password):
         login_failure_record(email=email, request=request)
         raise ValidationError(_("The password is not correct."), code="password_incorrect")
     login_failures_clear(email=email, request=request)

@@ -262,7 +262,7 @@ class UserSession(AbstractBaseSession):
         related_name="+",
     )  # fmt: skip
 
-    class Meta(AbstractBaseSession.Meta):
+    class Meta:  # the abstract parent's Meta only names the model, as this one does
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -74,7 +75,7 @@ def employer_memberships(*, user: User) -> QuerySet[EmployerMembership]:
     return EmployerMembership.objects.filter(user_id=user.pk).select_related("employer")
 
 
-def user_employer_ids(*, user: User, owner_only: bool = False) -> list[uuid.UUID]:
+def user_employer_ids(*, user: User | AnonymousUser, owner_only: bool = False) -> list[uuid.UUID]:
     """Return the ids of the employers this user belongs to (as owner, or any role)."""
     if not user.is_authenticated:
         return []
@@ -108,6 +109,27 @@ def employer_list(*, ids: list[uuid.UUID] | None = None) -> QuerySet[Employer]:
     """Return employers, optionally only those with the given ids."""
     employers = Employer.objects.all()
     return employers.filter(pk__in=ids) if ids is not None else employers
+
+
+def employers_of(*, user: User | AnonymousUser) -> list[Employer]:
+    """Return the employers ``user`` belongs to (owner or recruiter), by name."""
+    ids = user_employer_ids(user=user)
+    return list(employer_list(ids=ids).order_by("name")) if ids else []
+
+
+def employer_acted_for(
+    *, user: User | AnonymousUser, employer_id: uuid.UUID | str | None = None
+) -> Employer | None:
+    """Return the employer ``user`` acts for: the one asked for if theirs, else their first.
+
+    None when ``user`` belongs to no employer, or asked for one that is not theirs.
+    """
+    employers = employers_of(user=user)
+    if not employers:
+        return None
+    if employer_id in (None, ""):
+        return employers[0]
+    return next((e for e in employers if str(e.pk) == str(employer_id)), None)
 
 
 def employer_pending_invitations(*, employer: Employer) -> QuerySet[EmployerInvitation]:
@@ -163,7 +185,7 @@ def employers_matching(
     ).order_by("name")
 
 
-def employers_sharing_people(*, employer_ids: Iterable[object]) -> QuerySet[Employer]:
+def employers_sharing_people(*, employer_ids: Iterable[uuid.UUID | str]) -> QuerySet[Employer]:
     """Return these employers and every employer that shares an owner or recruiter with them.
 
     One person acting for two employers sees as both: whoever is hidden from one must be hidden

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -252,7 +253,7 @@ def _require_owner(employer: Employer, actor: User) -> None:
 
 @transaction.atomic
 def employer_member_set_role(
-    *, employer: Employer, actor: User, user_id: object, role: str
+    *, employer: Employer, actor: User, user_id: uuid.UUID, role: str
 ) -> EmployerMembership:
     """Make a member owner or recruiter; owners only, and never leave the employer ownerless."""
     _require_owner(employer, actor)
@@ -398,7 +399,7 @@ def api_token_use(*, key: str) -> ApiToken | None:
     return token
 
 
-def api_token_revoke(*, user: User, token_id: object) -> None:
+def api_token_revoke(*, user: User, token_id: uuid.UUID | str) -> None:
     """Revoke one of the user's own tokens; the same 404 for a missing one and anyone else's."""
     try:
         deleted, _rows = ApiToken.objects.filter(user_id=user.pk, pk=token_id).delete()
@@ -435,15 +436,42 @@ def api_tokens_purge(*, now: datetime | None = None) -> int:
 
 # --- Erasure ------------------------------------------------------------------------------------
 
+ErasureStep = Callable[..., None]
+_erasure_steps: list[ErasureStep] = []
+
+
+def account_erasure_step(fn: ErasureStep) -> ErasureStep:
+    """Register ``fn(*, user, method)`` to run in every account erasure, before the row goes.
+
+    Consent registers its part (``consent.services.consent_erase``: withdraw every purpose, run
+    every app's withdrawal and erasure handlers, pseudonymise the ledger) from its
+    ``AppConfig.ready``; accounts calls it here and never imports consent, so the two apps do
+    not import each other.
+    """
+    if fn not in _erasure_steps:
+        _erasure_steps.append(fn)
+    return fn
+
+
+@transaction.atomic
+def account_erase(*, user: User, method: str) -> None:
+    """Erase the member's account: every registered step (consent's), then the account itself.
+
+    One transaction: if a step fails, nothing is withdrawn, pseudonymised or deleted. Files
+    outside the database are deleted by the apps through ``transaction.on_commit``.
+    """
+    for step in _erasure_steps:
+        step(user=user, method=method)
+    user_delete(user=user)
+
 
 @transaction.atomic
 def user_delete(*, user: User) -> None:
-    """Delete the account row and what accounts holds about it (called by consent's erasure).
+    """Delete the account row and what accounts holds about it (the last step of an erasure).
 
     Invitations addressed to the e-mail and staff admin-log rows naming the account go too:
     they hold the e-mail address; so do its browser sessions and API tokens. Use
-    ``consent.services.account_erase``, not this, to erase a member: it also runs every app's
-    erasure handlers.
+    ``account_erase``, not this, to erase a member: it also runs every app's erasure handlers.
     """
     from django.contrib.admin.models import LogEntry
     from django.contrib.contenttypes.models import ContentType

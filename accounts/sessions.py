@@ -8,9 +8,12 @@ other browsers, without decoding every session in the table.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+
+if TYPE_CHECKING:
+    from accounts.models import UserSession
 
 
 class SessionStore(DatabaseSessionStore):
@@ -23,7 +26,7 @@ class SessionStore(DatabaseSessionStore):
         return UserSession
 
     def create_model_instance(self, data: dict[str, Any]) -> Any:
-        instance = super().create_model_instance(data)
+        instance = cast("UserSession", super().create_model_instance(data))
         try:
             instance.user_id = uuid.UUID(str(data.get("_auth_user_id")))
         except ValueError:

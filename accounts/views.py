@@ -7,8 +7,8 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +24,8 @@ from accounts.forms import (
     SignInForm,
     SignUpForm,
 )
+from accounts.models import User
+from accounts.requests import AuthenticatedHttpRequest
 from config.errors import ApplicationError
 from config.throttling import rate_limited
 
@@ -93,7 +95,7 @@ def signout(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The member's account: premium status, employers, invitations."""
     user = request.user
     memberships = list(selectors.employer_memberships(user=user))
@@ -115,7 +117,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def premium_demo(request: HttpRequest) -> HttpResponse:
+def premium_demo(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Activate a demo premium (local settings only)."""
     try:
         services.premium_activate_demo(user=request.user)
@@ -128,7 +130,7 @@ def premium_demo(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def employer_create(request: HttpRequest) -> HttpResponse:
+def employer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Register an employer with the signed-in user as its owner."""
     form = EmployerForm(request.POST)
     if form.is_valid():
@@ -145,13 +147,13 @@ def employer_create(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:account")
     for errors in form.errors.values():
         for error in errors:
-            messages.error(request, error)
+            messages.error(request, str(error))
     return redirect("accounts:account")
 
 
 @login_required
 @require_POST
-def employer_invite(request: HttpRequest, employer_id: str) -> HttpResponse:
+def employer_invite(request: AuthenticatedHttpRequest, employer_id: str) -> HttpResponse:
     """An owner invites someone by e-mail."""
     employer = selectors.employer_get_for_member(
         user=request.user, employer_id=employer_id, owner_only=True
@@ -160,7 +162,7 @@ def employer_invite(request: HttpRequest, employer_id: str) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("accounts:account")
     try:
         services.employer_invite(
@@ -172,7 +174,7 @@ def employer_invite(request: HttpRequest, employer_id: str) -> HttpResponse:
         )
     except ValidationError as exc:
         for error in exc.messages:
-            messages.error(request, error)
+            messages.error(request, str(error))
     else:
         messages.success(
             request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
@@ -205,7 +207,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, token_id: str) -> HttpResponse:
     """Revoke one of the member's API tokens (404 for anyone else's)."""
     services.api_token_revoke(user=request.user, token_id=token_id)
     messages.success(request, _("The API token is revoked: clients using it are signed out."))
@@ -214,7 +216,7 @@ def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def tokens_revoke_all(request: HttpRequest) -> HttpResponse:
+def tokens_revoke_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Revoke every API token of the member."""
     count = services.api_tokens_revoke_all(user=request.user)
     messages.success(
@@ -232,10 +234,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def get_form_kwargs(self) -> dict:
         return {**super().get_form_kwargs(), "request": self.request}
 
-    def form_valid(self, form: Form) -> HttpResponse:
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)  # keeps this browser signed in
         services.user_password_changed(
-            user=form.user,  # type: ignore[attr-defined]
+            user=form.user,
             keep_session_key=self.request.session.session_key,
         )
         return response
@@ -244,7 +246,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Set a new password from a reset link: every session and API token is signed out."""
 
-    def form_valid(self, form: Form) -> HttpResponse:
+    def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
         response = super().form_valid(form)
-        services.user_password_changed(user=form.user)  # type: ignore[attr-defined]
+        services.user_password_changed(user=form.user)
         return response

@@ -4,6 +4,8 @@ employer's applications at once (the membership signal re-syncs the application 
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.forms import InvitationForm
-from accounts.models import EmployerInvitation, EmployerMembership
+from accounts.models import Employer, EmployerInvitation, EmployerMembership
+from accounts.requests import AuthenticatedHttpRequest
 from config.errors import ApplicationError
 
 
@@ -24,7 +27,7 @@ def site_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def _owner_employer(request: HttpRequest, employer_id: str):  # type: ignore[no-untyped-def]
+def _owner_employer(request: AuthenticatedHttpRequest, employer_id: str) -> Employer:
     return selectors.employer_get_for_member(
         user=request.user, employer_id=employer_id, owner_only=True
     )
@@ -35,7 +38,7 @@ def _back(employer_id: object) -> HttpResponse:
 
 
 @login_required
-def team(request: HttpRequest, employer_id: str) -> HttpResponse:
+def team(request: AuthenticatedHttpRequest, employer_id: str) -> HttpResponse:
     """The team page (owners only; anyone else gets 404)."""
     employer = _owner_employer(request, employer_id)
     return render(
@@ -52,7 +55,7 @@ def team(request: HttpRequest, employer_id: str) -> HttpResponse:
     )
 
 
-def _membership(request: HttpRequest, membership_id: int) -> EmployerMembership:
+def _membership(request: AuthenticatedHttpRequest, membership_id: int) -> EmployerMembership:
     """A membership of an employer the caller owns, else 404 (same as a random id)."""
     owned = selectors.user_employer_ids(user=request.user, owner_only=True)
     membership = (
@@ -65,7 +68,9 @@ def _membership(request: HttpRequest, membership_id: int) -> EmployerMembership:
     return membership
 
 
-def _invitation(request: HttpRequest, invitation_id: object) -> EmployerInvitation:
+def _invitation(
+    request: AuthenticatedHttpRequest, invitation_id: uuid.UUID | str
+) -> EmployerInvitation:
     owned = selectors.user_employer_ids(user=request.user, owner_only=True)
     invitation = (
         EmployerInvitation.objects.select_related("employer")
@@ -79,7 +84,7 @@ def _invitation(request: HttpRequest, invitation_id: object) -> EmployerInvitati
 
 @login_required
 @require_POST
-def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
+def member_role(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     """Make a member owner or recruiter."""
     membership = _membership(request, membership_id)
     try:
@@ -89,7 +94,9 @@ def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
             user_id=membership.user_id,
             role=request.POST.get("role", ""),
         )
-    except (ApplicationError, ValidationError) as exc:
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
         messages.error(request, getattr(exc, "message", None) or " ".join(exc.messages))
     else:
         messages.success(request, _("Role changed."))
@@ -98,7 +105,7 @@ def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     """Remove someone from the employer: their access to its applications ends at once."""
     membership = _membership(request, membership_id)
     employer = membership.employer
@@ -117,7 +124,7 @@ def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_resend(request: HttpRequest, invitation_id: str) -> HttpResponse:
+def invitation_resend(request: AuthenticatedHttpRequest, invitation_id: str) -> HttpResponse:
     """Send a pending invitation again with a fresh link."""
     invitation = _invitation(request, invitation_id)
     services.employer_invitation_resend(
@@ -134,7 +141,7 @@ def invitation_resend(request: HttpRequest, invitation_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_revoke(request: HttpRequest, invitation_id: str) -> HttpResponse:
+def invitation_revoke(request: AuthenticatedHttpRequest, invitation_id: str) -> HttpResponse:
     """Withdraw a pending invitation."""
     invitation = _invitation(request, invitation_id)
     services.employer_invitation_revoke(

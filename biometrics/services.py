@@ -72,7 +72,8 @@ from biometrics.signals import send_identity_assertion_changed
 from config.encryption import lookup_hash
 from config.errors import ApplicationError, PermissionRefused
 from consent.purposes import PurposeCode
-from consent.services import access_record, has_consent, require_consent
+from consent.selectors import has_consent, require_consent
+from consent.services import access_record
 
 logger = logging.getLogger(__name__)
 

@@ -496,7 +496,8 @@ def _engagement(jobs: dict[str, Any]) -> None:
     from careers.models import ActivityEvent, Application
     from careers.services import application_submit, job_mark
     from consent.purposes import PurposeCode
-    from consent.services import consent_grant, has_consent
+    from consent.selectors import has_consent
+    from consent.services import consent_grant
 
     premium = user_get_by_email(email="premium@demo.test")
     backend = jobs.get("Backend Developer (Python/Django)")

@@ -117,7 +117,7 @@ def stacked_bars(
     step = plot_w / len(days)
     bars = []
     for index, day in enumerate(days):
-        y = baseline
+        y: float = baseline
         for s in series:
             count = s.counts[index]
             if not count:

@@ -88,7 +88,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         str(exc.detail) if not isinstance(exc.detail, dict | list) else str(exc.default_detail)
     )
     extra: dict[str, Any] = {}
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        extra["retry_after_seconds"] = int(exc.wait)
+    wait = getattr(exc, "wait", None)  # set by Throttled's __init__ (the stubs do not say so)
+    if isinstance(exc, exceptions.Throttled) and wait is not None:
+        extra["retry_after_seconds"] = int(wait)
     response.data = error_body(str(code), message, {}, **extra)
     return response

@@ -77,6 +77,8 @@ class StrictEncryptedMixin(EncryptedMixin):
 
     def to_python(self, value: Any) -> Any:
         # Form and deserialisation input is plaintext: never try to decrypt it.
+        # super(EncryptedMixin, ...) skips the library's decrypting to_python for the field's
+        # own; mypy cannot check that against an untyped base, hence the ignore.
         return super(EncryptedMixin, self).to_python(value)  # type: ignore[misc]
 
     def from_db_value(self, value: Any, *args: Any, **kwargs: Any) -> Any:
@@ -87,6 +89,7 @@ class StrictEncryptedMixin(EncryptedMixin):
         return self.to_python(decrypt_bytes(value.encode()).decode())
 
     def get_db_prep_save(self, value: Any, connection: Any) -> Any:
+        # As in to_python: the field's own method, past the library's (untyped) encrypting one.
         value = super(EncryptedMixin, self).get_db_prep_save(value, connection)  # type: ignore[misc]
         if value is None:
             return None

@@ -10,6 +10,7 @@ gains a label that is neither declared translatable nor listed here.
 from __future__ import annotations
 
 from django.apps import apps
+from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_noop as _
@@ -190,6 +191,8 @@ def apply() -> None:
                 if plural in LABELS:
                     meta.verbose_name_plural = gettext_lazy(plural)
             for field in meta.get_fields(include_hidden=True):
+                if not isinstance(field, models.Field):
+                    continue  # reverse relations (ForeignObjectRel) are never concrete
                 label = getattr(field, "verbose_name", None)
-                if getattr(field, "concrete", False) and isinstance(label, str) and label in LABELS:
+                if field.concrete and isinstance(label, str) and label in LABELS:
                     field.verbose_name = gettext_lazy(label)

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.requests import AuthenticatedRequest
 from consent import selectors, services
 from consent.client_info import client_info
 from consent.serializers import (
@@ -42,7 +43,7 @@ class ConsentListView(APIView):
         description="state is one of granted, withdrawn, missing, policy_updated (a newer "
         "policy version changed this purpose: grant again to accept it).",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         overview = selectors.consent_overview(user=request.user)
         return Response(ConsentStatusSerializer(overview, many=True).data)
 
@@ -65,7 +66,7 @@ class ConsentDetailView(APIView):
         description="Grant consent under the current privacy policy. biometric_verification "
         "needs `signature` (your full name, typed: the e-signed release).",
     )
-    def post(self, request: Request, purpose: str) -> Response:
+    def post(self, request: AuthenticatedRequest, purpose: str) -> Response:
         selectors.purpose_get(code=purpose)
         serializer = ConsentGrantRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -85,7 +86,7 @@ class ConsentDetailView(APIView):
         description="Withdraw consent. Processing stops at once; `notes` says what happened "
         "(for example which employers had your profile).",
     )
-    def delete(self, request: Request, purpose: str) -> Response:
+    def delete(self, request: AuthenticatedRequest, purpose: str) -> Response:
         selectors.purpose_get(code=purpose)
         event, notes = services.consent_withdraw(
             user=request.user, purpose=purpose, method="api", **client_info(request._request)
@@ -109,7 +110,7 @@ class ConsentReceiptView(APIView):
             404: OpenApiResponse(description="Unknown purpose, or no grant for it."),
         }
     )
-    def get(self, request: Request, purpose: str) -> Response:
+    def get(self, request: AuthenticatedRequest, purpose: str) -> Response:
         return Response(
             selectors.consent_receipt_latest(
                 user=request.user, purpose=purpose, base_url=_base_url(request)
@@ -130,7 +131,7 @@ class ConsentReceiptByIdView(APIView):
         description="`receipt_id` from a grant or withdrawal response. Withdrawal receipts "
         "carry `x-action` = withdraw.",
     )
-    def get(self, request: Request, event_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, event_id: str) -> Response:
         return Response(
             selectors.consent_receipt_get(
                 user=request.user, event_id=event_id, base_url=_base_url(request)
@@ -144,7 +145,7 @@ class AccessLogView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: AccessLogEntrySerializer(many=True)})
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(
             selectors.access_log_for(user=request.user), request, view=self
@@ -165,6 +166,6 @@ class ExportView(APIView):
         "we hold them (GDPR Art. 15). Never contains photos or face templates. Each export is "
         "recorded in your access log.",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         data = services.member_export_create(user=request.user, method="api")
         return Response(data, headers={"Cache-Control": "no-store"})

@@ -10,8 +10,11 @@ class ConsentConfig(AppConfig):
     verbose_name = _("Consent and privacy")
 
     def ready(self) -> None:
+        from accounts.services import account_erasure_step
+        from consent.services import consent_erase
         from consent.signals import user_pre_delete
 
+        account_erasure_step(consent_erase)
         pre_delete.connect(
             user_pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="consent-user-delete"
         )

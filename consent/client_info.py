@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.http import HttpRequest
 
 from config.client_address import client_address
 
 
-def client_info(request: HttpRequest) -> dict[str, str | None]:
+class ClientInfo(TypedDict):
+    """The keyword arguments ``consent_grant`` and ``consent_withdraw`` take from a request."""
+
+    ip_address: str | None
+    user_agent: str
+    language: str
+
+
+def client_info(request: HttpRequest) -> ClientInfo:
     """Return ``ip_address``, ``user_agent`` and ``language`` for ``consent_grant/withdraw``.
 
     The address is the one every throttle uses (``config.client_address``): X-Forwarded-For

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TextIO
+from typing import TextIO
 
 from consent.purposes import PurposeCode
 
@@ -40,7 +40,7 @@ def seed(stdout: TextIO) -> None:
     from consent.services import consent_grant, consent_withdraw
 
     for email, steps in CAST:
-        user: Any = user_get_by_email(email=email)
+        user = user_get_by_email(email=email)
         if user is None:
             stdout.write(f"consent demo: {email} not found, skipped\n")
             continue

@@ -8,6 +8,8 @@ from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+
 
 class BiometricConsentForm(forms.Form):
     """Explicit, separate biometric consent: read the notice, then sign by typing a full name."""
@@ -37,7 +39,7 @@ class EraseForm(forms.Form):
         label=_("I understand that my account and my data will be deleted and cannot be restored.")
     )
 
-    def __init__(self, *args: Any, user: Any, request: HttpRequest, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, request: HttpRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.request = request

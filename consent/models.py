@@ -137,8 +137,11 @@ class ConsentEvent(models.Model):
             "when": date_format(timezone.localtime(self.created_at), "DATETIME_FORMAT"),
         }
 
+    # Set only by consent.services.ledger_pseudonymise: the one sanctioned update of a row.
+    _erasing = False
+
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding and not getattr(self, "_erasing", False):
+        if not self._state.adding and not self._erasing:
             raise PermissionError("The consent ledger is append-only.")
         super().save(*args, **kwargs)
 

@@ -1,21 +1,26 @@
-"""The consent texts stored in the database, listed here so ``makemessages`` extracts them.
+"""The consent texts stored in the database, and the one place Python translates them.
 
-Purposes and the privacy policy are seeded by ``consent/migrations/0002_seed_purposes_and_policy``
-and translated when they are shown (``consent.services.consent_text_render`` and the consent
-templates call gettext on the stored English text). gettext only finds a translation for a
-string that is in the catalogue, so every stored text is repeated here verbatim;
-``tests/test_translations.py`` fails when this list and the migration drift apart. Access-log
+Stored texts are translated when they are shown (``consent.services.consent_text_render`` and
+the consent templates call gettext on the stored English text); gettext only finds a
+translation for a string that is in the catalogue. A purpose's texts are declared, marked for
+``makemessages``, in ``consent.purposes`` (``PURPOSE_TEXTS`` lists them from there); the privacy
+policy, seeded by ``consent/migrations/0002_seed_purposes_and_policy``, is repeated here
+verbatim, and ``tests/test_translations.py`` fails when the two drift apart. Access-log
 categories are here too because the privacy centre translates them for display.
-``purpose_texts_in`` is the one place Python code translates a purpose's texts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils import translation
 from django.utils.translation import gettext_noop
+
+from consent.purposes import PURPOSES
+
+if TYPE_CHECKING:
+    from consent.models import Purpose
 
 
 @dataclass(frozen=True)
@@ -28,7 +33,7 @@ class PurposeTexts:
     retention: str
 
 
-def purpose_texts_in(purpose: Any, language: str) -> PurposeTexts:
+def purpose_texts_in(purpose: Purpose, language: str) -> PurposeTexts:
     """Return the purpose's stored English texts translated into ``language``."""
     with translation.override(language):
         return PurposeTexts(
@@ -39,67 +44,8 @@ def purpose_texts_in(purpose: Any, language: str) -> PurposeTexts:
         )
 
 
-PURPOSE_TEXTS = [
-    # biometric_verification
-    gettext_noop("Identity verification with biometrics"),
-    gettext_noop(
-        "We compare the face on your ID document with your selfie, to link your account to a "
-        "real person through a government-issued ID, fight fraud and impersonation, and make "
-        "the platform safer. This is for safety, security and identification only. It is "
-        "optional: the platform works fully without it."
-    ),
-    gettext_noop("government ID number"),
-    gettext_noop("photo of your ID document"),
-    gettext_noop("selfie"),
-    gettext_noop("face templates (numbers computed from the face)"),
-    gettext_noop("name, date of birth and sex as on the ID"),
-    gettext_noop(
-        "ID and selfie photos are deleted as soon as a decision is final (at most 30 days "
-        "when a person reviews your case); face templates and your ID number are destroyed "
-        "when you withdraw, when you close your account, or at the latest 3 years after your "
-        "last interaction with us. Only the statement 'ID verified on DATE' may remain."
-    ),
-    # job_recommendations
-    gettext_noop("Job recommendations"),
-    gettext_noop(
-        "We use your career profile (employment and education history, skills, job "
-        "preferences) and your job-search activity (jobs viewed, saved, dismissed, applied, "
-        "searches) to recommend jobs, and show you why each was recommended. This is "
-        "profiling: you can object at any time and still browse and search jobs."
-    ),
-    gettext_noop("employment history"),
-    gettext_noop("education history"),
-    gettext_noop("skills"),
-    gettext_noop("job preferences"),
-    gettext_noop("job-search activity"),
-    gettext_noop(
-        "Activity is kept for 1 year, and deleted at once when you withdraw this consent."
-    ),
-    # share_profile_with_employers
-    gettext_noop("Share my profile when I apply"),
-    gettext_noop(
-        "When you apply to a job, the employer's recruiters receive a copy of your career "
-        "profile as it was when you applied. If you withdraw, they lose access at once and "
-        "we tell you which employers had it."
-    ),
-    gettext_noop("career profile"),
-    gettext_noop("application note"),
-    gettext_noop("identity verified badge (never your ID number or photos)"),
-    gettext_noop(
-        "Shared until you withdraw the application or this consent, or 2 years after the "
-        "application closes."
-    ),
-    # candidate_discovery
-    gettext_noop("Let employers find me"),
-    gettext_noop(
-        "Recruiters can find you in candidate search by your skills, titles, location and "
-        "experience, and open your profile. Every profile view is shown in your access log. "
-        "You can hide from your current employer."
-    ),
-    gettext_noop("location"),
-    gettext_noop("identity verified badge"),
-    gettext_noop("Visible until you withdraw this consent or change your visibility."),
-]
+# Each purpose's texts are declared (and marked for translation) once, in consent.purposes.
+PURPOSE_TEXTS = [text for declaration in PURPOSES for text in declaration.texts()]
 
 POLICY_TEXTS = [
     # Privacy policy 2023-09-29: summary of changes and full text.

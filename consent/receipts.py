@@ -10,7 +10,6 @@ the exact text shown, which is what lets the receipt be checked against the ledg
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -20,48 +19,17 @@ from django.utils import timezone
 
 from consent.models import ConsentEvent
 from consent.purpose_texts import purpose_texts_in
-from consent.purposes import PurposeCode
+from consent.purposes import ReceiptProfile, purpose_declared
 
 RECEIPT_VERSION = "KI-CR-v1.1.0"
 
 
-@dataclass(frozen=True)
-class ReceiptProfile:
-    """How one purpose is described in the receipt vocabulary."""
+# A purpose without a declaration (a row added by hand) is described as a core function.
+DEFAULT_PROFILE = ReceiptProfile(
+    purpose_category=("Core Function",), third_party_disclosure=False, third_party_name=""
+)
 
-    purpose_category: tuple[str, ...]
-    third_party_disclosure: bool
-    third_party_name: str
-    spi_cat: tuple[str, ...] = ()
-
-
-# Purpose categories from the Kantara v1.1 appendix; third parties are named as a class because
-# the employer is only known when the member applies (the member is told which, on withdrawal).
-PROFILES: dict[str, ReceiptProfile] = {
-    PurposeCode.BIOMETRIC_VERIFICATION: ReceiptProfile(
-        purpose_category=("Core Function", "Protecting Our Interests"),
-        third_party_disclosure=False,
-        third_party_name="",
-        spi_cat=("Biometric data (face geometry) used to identify a person",),
-    ),
-    PurposeCode.JOB_RECOMMENDATIONS: ReceiptProfile(
-        purpose_category=("Personalized Experience",),
-        third_party_disclosure=False,
-        third_party_name="",
-    ),
-    PurposeCode.SHARE_PROFILE_WITH_EMPLOYERS: ReceiptProfile(
-        purpose_category=("3rd Party Sharing for Core Function",),
-        third_party_disclosure=True,
-        third_party_name="Employers you apply to",
-    ),
-    PurposeCode.CANDIDATE_DISCOVERY: ReceiptProfile(
-        purpose_category=("3rd Party Sharing for Core Function",),
-        third_party_disclosure=True,
-        third_party_name="Employers using the recruiter search",
-    ),
-}
-
-COLLECTION_METHODS = {
+COLLECTION_METHODS: dict[str, str] = {
     ConsentEvent.Method.WEB: "Web form on the privacy centre",
     ConsentEvent.Method.API: "API request by the member",
     ConsentEvent.Method.ADMIN: "Recorded by staff",
@@ -101,12 +69,8 @@ def receipt_build(*, event: ConsentEvent, base_url: str | None = None) -> dict[s
     """
     base = (base_url or settings.SITE_URL).rstrip("/")
     purpose = event.purpose
-    profile = PROFILES.get(
-        purpose.code,
-        ReceiptProfile(
-            purpose_category=("Core Function",), third_party_disclosure=False, third_party_name=""
-        ),
-    )
+    declared = purpose_declared(purpose.code)
+    profile = declared.receipt if declared else DEFAULT_PROFILE
     policy_url = base + reverse("consent:policies") + f"#v-{event.policy_version.version}"
     # The member-facing texts read in the language the member consented in ("language" below).
     texts = purpose_texts_in(purpose, event.language or "en")

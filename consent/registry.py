@@ -34,11 +34,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
-WithdrawalHandler = Callable[[Any], list[str] | None]
-ErasureHandler = Callable[[Any], None]
-ExportHandler = Callable[[Any], Any]
+if TYPE_CHECKING:
+    from accounts.models import User
+
+WithdrawalHandler = Callable[["User"], list[str] | None]
+ErasureHandler = Callable[["User"], None]
+ExportHandler = Callable[["User"], Any]
 RetentionHandler = Callable[[datetime], int]
 
 _withdrawal: dict[str, list[WithdrawalHandler]] = defaultdict(list)

@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import User
 from consent import receipts, registry
 from consent.access_details import detail_text
 from consent.exceptions import ConsentRequired
@@ -39,16 +41,16 @@ def policy_required_for(*, purpose: str, at: datetime | None = None) -> PolicyVe
     )
 
 
-def consent_check(*, user: object, purpose: str) -> str | None:
+def consent_check(*, user: User | AnonymousUser, purpose: str) -> str | None:
     """Return None when processing for ``purpose`` is allowed, else the reason it is not.
 
     Reasons: ``missing``, ``withdrawn``, ``policy_updated``.
     """
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return "missing"
     state = (
         ConsentState.objects.select_related("policy_version")
-        .filter(user_id=user.pk, purpose_id=purpose)  # type: ignore[attr-defined]
+        .filter(user_id=user.pk, purpose_id=purpose)
         .first()
     )
     if state is None:
@@ -61,12 +63,12 @@ def consent_check(*, user: object, purpose: str) -> str | None:
     return None
 
 
-def has_consent(user: object, purpose: str) -> bool:
+def has_consent(user: User | AnonymousUser, purpose: str) -> bool:
     """Answer whether ``user`` currently consents to ``purpose`` under the current policy."""
     return consent_check(user=user, purpose=purpose) is None
 
 
-def require_consent(user: object, purpose: str) -> None:
+def require_consent(user: User | AnonymousUser, purpose: str) -> None:
     """Raise ConsentRequired unless ``user`` currently consents to ``purpose``.
 
     Call before every processing step, including inside Celery tasks: consent can be withdrawn
@@ -77,7 +79,7 @@ def require_consent(user: object, purpose: str) -> None:
         raise ConsentRequired(purpose, reason)
 
 
-def consented_user_ids(*, purpose: str) -> QuerySet[ConsentState]:
+def consented_user_ids(*, purpose: str) -> QuerySet[ConsentState, Any]:
     """Return a values-queryset of user ids with valid consent, for SQL filtering (``__in``)."""
     states = ConsentState.objects.filter(purpose_id=purpose, granted=True)
     required = policy_required_for(purpose=purpose)
@@ -109,16 +111,14 @@ def _required_effective_at(*, at: datetime | None = None) -> dict[str, datetime]
     return {row["purpose_id"]: row["effective_at"] for row in rows}
 
 
-def consent_overview(*, user: object) -> list[PurposeStatus]:
+def consent_overview(*, user: User) -> list[PurposeStatus]:
     """Return every purpose with the member's state (three queries, whatever the count).
 
     Same answer as ``consent_check`` for each purpose, computed from one load of the states.
     """
     states = {
         s.purpose_id: s
-        for s in ConsentState.objects.select_related("policy_version").filter(
-            user_id=user.pk  # type: ignore[attr-defined]
-        )
+        for s in ConsentState.objects.select_related("policy_version").filter(user_id=user.pk)
     }
     required = _required_effective_at()
     overview = []
@@ -165,14 +165,12 @@ def policy_list(*, at: datetime | None = None) -> QuerySet[PolicyVersion]:
     return PolicyVersion.objects.filter(effective_at__lte=at).prefetch_related("changed_purposes")
 
 
-def consent_history(*, user: object) -> QuerySet[ConsentEvent]:
+def consent_history(*, user: User) -> QuerySet[ConsentEvent]:
     """Return the member's own ledger events, newest first."""
-    return ConsentEvent.objects.filter(user_id=user.pk).select_related(  # type: ignore[attr-defined]
-        "purpose", "policy_version"
-    )
+    return ConsentEvent.objects.filter(user_id=user.pk).select_related("purpose", "policy_version")
 
 
-def consent_event_get(*, user: object, event_id: object) -> ConsentEvent:
+def consent_event_get(*, user: User, event_id: object) -> ConsentEvent:
     """Return one of the member's own consent events (grant or withdrawal), else Http404.
 
     Missing and someone else's ids give the same 404.
@@ -189,7 +187,7 @@ def consent_event_get(*, user: object, event_id: object) -> ConsentEvent:
 
 
 def consent_receipt_get(
-    *, user: object, event_id: object, base_url: str | None = None
+    *, user: User, event_id: object, base_url: str | None = None
 ) -> dict[str, Any]:
     """Return the receipt of one of the member's own grants or withdrawals; Http404 otherwise."""
     event = consent_event_get(user=user, event_id=event_id)
@@ -197,7 +195,7 @@ def consent_receipt_get(
 
 
 def consent_receipt_latest(
-    *, user: object, purpose: str, base_url: str | None = None
+    *, user: User, purpose: str, base_url: str | None = None
 ) -> dict[str, Any]:
     """Return the receipt of the member's latest grant for ``purpose``, or raise Http404."""
     purpose_get(code=purpose)
@@ -219,9 +217,9 @@ def _uuid_or_404(value: object) -> uuid.UUID:
         raise Http404 from exc
 
 
-def access_log_for(*, user: object) -> QuerySet[AccessLogEntry]:
+def access_log_for(*, user: User) -> QuerySet[AccessLogEntry]:
     """Return who accessed the member's sensitive data, newest first."""
-    return AccessLogEntry.objects.filter(subject_id=user.pk)  # type: ignore[attr-defined]
+    return AccessLogEntry.objects.filter(subject_id=user.pk)
 
 
 def _event_export(event: ConsentEvent) -> dict[str, Any]:
@@ -246,7 +244,7 @@ def _event_export(event: ConsentEvent) -> dict[str, Any]:
 _EXPORT_RESERVED = {"format", "generated_at", "account", "consents", "access_log"}
 
 
-def member_export(*, user: Any) -> dict[str, Any]:
+def member_export(*, user: User) -> dict[str, Any]:
     """Return everything held about the member as one JSON-ready dict (GDPR Art. 15 and 20).
 
     Account, consents (current state, every ledger event with the text shown and a receipt per

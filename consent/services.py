@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import uuid
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from config.encryption import lookup_hash
 from config.errors import ApplicationError
 from consent import registry
@@ -35,11 +38,8 @@ from consent.selectors import member_export, policy_current
 
 logger = logging.getLogger(__name__)
 
-# Re-exported so other apps import the guard from one place: consent.services.require_consent.
-from consent.selectors import has_consent, require_consent  # noqa: E402, F401
 
-
-def subject_ref(user_id: object) -> str:
+def subject_ref(user_id: uuid.UUID | str) -> str:
     """Return the pseudonymous reference that stays in the ledger after erasure."""
     return lookup_hash(str(user_id), namespace="consent-subject")
 
@@ -74,7 +74,7 @@ def _store_text(text: str, language: str) -> ConsentText:
 
 def _record(
     *,
-    user: object,
+    user: User,
     purpose: Purpose,
     action: str,
     method: str,
@@ -93,7 +93,7 @@ def _record(
     )
     event = ConsentEvent.objects.create(
         user=user,
-        subject_ref=subject_ref(user.pk),  # type: ignore[attr-defined]
+        subject_ref=subject_ref(user.pk),
         purpose=purpose,
         policy_version=policy,
         action=action,
@@ -135,7 +135,7 @@ def _purpose(code: str) -> Purpose:
 @transaction.atomic
 def consent_grant(
     *,
-    user: object,
+    user: User,
     purpose: str,
     method: str,
     language: str = "en",
@@ -171,7 +171,7 @@ def consent_grant(
 @transaction.atomic
 def consent_withdraw(
     *,
-    user: object,
+    user: User,
     purpose: str,
     method: str,
     language: str = "en",
@@ -205,8 +205,8 @@ def consent_withdraw(
 
 def access_record(
     *,
-    accessor: object | None,
-    subject: object,
+    accessor: User | None,
+    subject: User,
     category: str,
     purpose: str,
     detail: str = "",
@@ -260,7 +260,7 @@ def access_record(
 
 
 @transaction.atomic
-def member_export_create(*, user: Any, method: str) -> dict[str, Any]:
+def member_export_create(*, user: User, method: str) -> dict[str, Any]:
     """Return the member's full data export and record the export in their access log.
 
     The log row lets a member spot an export they did not make (a taken-over account).
@@ -281,7 +281,7 @@ def member_export_create(*, user: Any, method: str) -> dict[str, Any]:
 # --- Erasure (GDPR Art. 17) ---------------------------------------------------------------------
 
 
-def ledger_pseudonymise(*, user_id: object) -> int:
+def ledger_pseudonymise(*, user_id: uuid.UUID) -> int:
     """Strip personal data from a member's ledger rows and detach them from the account.
 
     Keeps subject_ref, purpose, policy version, action, timestamps, method and the text hash:
@@ -296,7 +296,7 @@ def ledger_pseudonymise(*, user_id: object) -> int:
         event.user_agent = ""
         event.erased = True
         event.user = None
-        event._erasing = True  # type: ignore[attr-defined]
+        event._erasing = True
         event.save(update_fields=["signature", "ip_address", "user_agent", "erased", "user"])
         count += 1
     # Rows about what this person read of others stay for those others (Art. 15: recipients),
@@ -308,17 +308,16 @@ def ledger_pseudonymise(*, user_id: object) -> int:
 
 
 @transaction.atomic
-def account_erase(*, user: Any, method: str) -> None:
-    """Erase the member's account: withdraw everything, delete personal data, keep proof.
+def consent_erase(*, user: User, method: str) -> None:
+    """Consent's part of an account erasure: withdraw everything, delete personal data, keep proof.
 
-    In one transaction: record a withdrawal for every purpose still granted; run every purpose's
-    withdrawal handlers (biometric data is destroyed exactly as on withdrawal) and every erasure
-    handler; pseudonymise the ledger; delete the access log about the member; delete the user.
-    Files are deleted by the apps through ``transaction.on_commit``, so a failure leaves
-    everything as it was.
+    ``accounts.services.account_erase`` runs this (registered in ``ConsentConfig.ready``) and
+    then deletes the user, all in one transaction: record a withdrawal for every purpose still
+    granted; run every purpose's withdrawal handlers (biometric data is destroyed exactly as on
+    withdrawal) and every erasure handler; pseudonymise the ledger; delete the access log about
+    the member. Files are deleted by the apps through ``transaction.on_commit``, so a failure
+    leaves everything as it was.
     """
-    from accounts.services import user_delete
-
     _check_method(method)
     user_id = user.pk
     ref = subject_ref(user_id)
@@ -340,35 +339,61 @@ def account_erase(*, user: Any, method: str) -> None:
     ConsentState.objects.filter(user_id=user_id).delete()
     ledger_pseudonymise(user_id=user_id)
     AccessLogEntry.objects.filter(subject_id=user_id).delete()
-    user_delete(user=user)
     logger.info("Account erased; ledger kept for subject %s", ref)
 
 
 # --- Retention ----------------------------------------------------------------------------------
 
 
-def access_log_expire(now: datetime) -> int:
-    """Delete access log rows older than CONSENT_ACCESS_LOG_RETENTION_DAYS (3 years)."""
+RETENTION_BATCH = 1000
+
+
+def access_log_expire(now: datetime, *, batch_size: int = RETENTION_BATCH) -> int:
+    """Delete access log rows older than CONSENT_ACCESS_LOG_RETENTION_DAYS (3 years).
+
+    In batches of ``batch_size`` rows, one transaction each: years of rows never sit in one
+    transaction, and a sweep cut short keeps what it removed (the next one goes on from there).
+    """
     days = getattr(settings, "CONSENT_ACCESS_LOG_RETENTION_DAYS", 3 * 365)
-    deleted, _per_model = AccessLogEntry.objects.filter(
-        created_at__lt=now - timedelta(days=days)
-    ).delete()
-    return deleted
+    expired = AccessLogEntry.objects.filter(created_at__lt=now - timedelta(days=days))
+    removed = 0
+    while True:
+        with transaction.atomic():
+            batch = list(expired.values_list("pk", flat=True)[:batch_size])
+            if not batch:
+                return removed
+            deleted, _per_model = AccessLogEntry.objects.filter(pk__in=batch).delete()
+        removed += deleted
 
 
-def retention_sweep(*, now: datetime | None = None) -> dict[str, int]:
+# Rules that commit batch by batch themselves; every other rule runs in one transaction.
+_BATCHED_RULES = {"consent.access_log"}
+
+
+def retention_sweep(
+    *,
+    now: datetime | None = None,
+    progress: Callable[[list[str]], Iterable[str]] | None = None,
+) -> dict[str, int]:
     """Run every retention rule once; return records removed per rule (-1: the rule failed).
 
-    Each rule runs in its own transaction, so one failing rule (logged) does not stop the
-    others. Idempotent: running it twice removes nothing the second time.
+    Each rule runs in its own transaction (consent's access-log rule, in its own batches), so
+    one failing rule (logged) does not stop the others. Idempotent: running it twice removes
+    nothing the second time. ``progress`` wraps the list of rule names (``manage.py
+    retention_sweep`` passes a tqdm bar).
     """
     now = now or timezone.now()
     rules = {"consent.access_log": access_log_expire, **registry.retention_handlers()}
+    names = list(rules)
     results: dict[str, int] = {}
-    for name, rule in rules.items():
+    for name in progress(names) if progress else names:
+        rule = rules[name]
         try:
-            with transaction.atomic():
+            if name in _BATCHED_RULES:
                 results[name] = int(rule(now) or 0)
+            else:
+                with transaction.atomic():
+                    results[name] = int(rule(now) or 0)
         except Exception:
             logger.exception("Retention rule %s failed", name)
             results[name] = -1

@@ -17,6 +17,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import services as account_services
+from accounts.requests import AuthenticatedHttpRequest
 from config.errors import ApplicationError
 from consent import receipts, selectors, services
 from consent.client_info import client_info
@@ -45,7 +47,7 @@ def _json_download(data: dict, filename: str) -> HttpResponse:
 
 
 @login_required
-def centre(request: HttpRequest) -> HttpResponse:
+def centre(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The privacy centre: every purpose with its state and a one-click grant or withdraw."""
     context = {
         "overview": selectors.consent_overview(user=request.user),
@@ -56,7 +58,7 @@ def centre(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def welcome(request: HttpRequest) -> HttpResponse:
+def welcome(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Right after sign-up: choose each use of your data, every one switched off to start with.
 
     Purposes that need an e-signature (biometrics) are explained and linked, not ticked here.
@@ -101,7 +103,7 @@ def welcome(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def prompt(request: HttpRequest, purpose: str) -> HttpResponse:
+def prompt(request: AuthenticatedHttpRequest, purpose: str) -> HttpResponse:
     """Ask for consent: what, why, how long, the policy; biometrics adds an e-signature."""
     purpose_obj = selectors.purpose_get(code=purpose)
     next_url = _safe_next(request)
@@ -145,7 +147,7 @@ def prompt(request: HttpRequest, purpose: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def withdraw(request: HttpRequest, purpose: str) -> HttpResponse:
+def withdraw(request: AuthenticatedHttpRequest, purpose: str) -> HttpResponse:
     """Withdraw in one click; tell the member what happened (e.g. which employers had access)."""
     purpose_obj = selectors.purpose_get(code=purpose)
     info = client_info(request)
@@ -167,7 +169,7 @@ def withdraw(request: HttpRequest, purpose: str) -> HttpResponse:
 
 
 @login_required
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every consent the member gave or withdrew, with a receipt per grant."""
     page = Paginator(selectors.consent_history(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -181,7 +183,7 @@ def base_url(request: HttpRequest) -> str:
 
 
 @login_required
-def receipt(request: HttpRequest, event_id: str) -> HttpResponse:
+def receipt(request: AuthenticatedHttpRequest, event_id: str) -> HttpResponse:
     """Download the consent receipt (Kantara v1.1 JSON) of one of the member's own events."""
     data = selectors.consent_receipt_get(
         user=request.user, event_id=event_id, base_url=base_url(request)
@@ -190,7 +192,7 @@ def receipt(request: HttpRequest, event_id: str) -> HttpResponse:
 
 
 @login_required
-def receipt_page(request: HttpRequest, event_id: str) -> HttpResponse:
+def receipt_page(request: AuthenticatedHttpRequest, event_id: str) -> HttpResponse:
     """The same receipt as a page a person can read and print."""
     event = selectors.consent_event_get(user=request.user, event_id=event_id)
     data = selectors.consent_receipt_get(
@@ -212,7 +214,7 @@ def policies(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def access_log(request: HttpRequest) -> HttpResponse:
+def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who accessed the member's sensitive data, newest first."""
     page = Paginator(selectors.access_log_for(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -222,7 +224,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Explain the export (GET); download everything held about the member as JSON (POST)."""
     if request.method == "POST":
         data = services.member_export_create(user=request.user, method="web")
@@ -233,11 +235,11 @@ def export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def erase(request: HttpRequest) -> HttpResponse:
+def erase(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Confirm with the password, then erase the account and sign out."""
     form = EraseForm(request.POST or None, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
-        services.account_erase(user=request.user, method="web")
+        account_services.account_erase(user=request.user, method="web")
         logout(request)
         messages.success(
             request,

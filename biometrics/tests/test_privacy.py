@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.services import account_erase
 from biometrics import selectors
 from biometrics.models import (
     FaceTemplate,
@@ -19,7 +20,7 @@ from biometrics.models import (
 from biometrics.services import biometric_retention_sweep
 from biometrics.tests import factories as f
 from consent import registry
-from consent.services import account_erase, consent_withdraw
+from consent.services import consent_withdraw
 
 pytestmark = pytest.mark.django_db
 

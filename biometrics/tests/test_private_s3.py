@@ -12,6 +12,7 @@ from django.core.files.storage import storages
 from django.core.management import call_command
 from django.utils import timezone
 
+from accounts.services import account_erase
 from biometrics.models import Status
 from biometrics.private_files import (
     PrivateStorageError,
@@ -22,7 +23,7 @@ from biometrics.private_files import (
 from biometrics.services import biometric_retention_sweep
 from biometrics.tests import factories as f
 from consent.purposes import PurposeCode
-from consent.services import account_erase, consent_withdraw
+from consent.services import consent_withdraw
 from tests.s3server import bucket_keys, s3_bucket, s3_client, s3_endpoint  # noqa: F401
 
 pytestmark = pytest.mark.django_db

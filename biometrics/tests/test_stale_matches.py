@@ -12,10 +12,11 @@ import json
 import pytest
 from django.urls import reverse
 
+from accounts.services import account_erase
 from accounts.tests.factories import PASSWORD
 from biometrics.models import Status
 from consent.purposes import PurposeCode
-from consent.services import account_erase, consent_withdraw
+from consent.services import consent_withdraw
 
 pytestmark = pytest.mark.django_db
 

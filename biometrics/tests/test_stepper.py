@@ -14,12 +14,13 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.services import account_erase
 from biometrics import documents
 from biometrics.documents.results import DocumentRead, ReadField
 from biometrics.models import LivenessChallenge, Verification, VerificationDraft
 from biometrics.services import biometric_retention_sweep
 from biometrics.tests import factories as f
-from consent.services import account_erase, consent_withdraw
+from consent.services import consent_withdraw
 
 pytestmark = pytest.mark.django_db
 

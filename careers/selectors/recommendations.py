@@ -37,7 +37,7 @@ from careers.selectors.jobs import job_queryset
 from careers.selectors.profiles import preference_of
 from config.formatting import format_money, format_years
 from consent.purposes import PurposeCode
-from consent.services import has_consent, require_consent
+from consent.selectors import has_consent, require_consent
 
 SKILLS_USED = 12  # the member's strongest skills that generate candidates
 PER_SKILL = 300  # top jobs per skill, read off the (skill, job_open, -points) index

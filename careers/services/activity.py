@@ -9,7 +9,7 @@ from django.http import Http404
 
 from careers.models import ActivityEvent, Job
 from consent.purposes import PurposeCode
-from consent.services import has_consent, require_consent
+from consent.selectors import has_consent, require_consent
 
 
 def activity_record(

@@ -26,7 +26,8 @@ from careers.services.activity import activity_record
 from careers.services.profiles import profile_get_or_create
 from config.errors import ApplicationError
 from consent.purposes import PurposeCode
-from consent.services import access_record, require_consent
+from consent.selectors import require_consent
+from consent.services import access_record
 
 VIEW_CODENAME = "view_application"
 RECRUITER_STAGES = [

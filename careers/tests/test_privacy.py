@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from accounts.services import account_erase
 from careers import services
 from careers.models import ActivityEvent, Application, CareerProfile
 from careers.tests.factories import JobFactory, profile_with_skills
 from consent.purposes import PurposeCode
 from consent.registry import export_handlers
-from consent.services import account_erase
 
 pytestmark = pytest.mark.django_db
 

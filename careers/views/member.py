@@ -22,7 +22,7 @@ from careers.models import ActivityEvent, Application
 from config.errors import ApplicationError
 from config.formatting import format_money
 from consent.purposes import PurposeCode
-from consent.services import has_consent, require_consent
+from consent.selectors import has_consent, require_consent
 
 PAGE_SIZE = 20
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import secrets
 from pathlib import Path
+from typing import Any
 
 import environ
 from cryptography.fernet import Fernet
@@ -52,7 +53,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
@@ -285,7 +285,6 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
@@ -313,7 +312,7 @@ REST_FRAMEWORK = {
 }
 # The deepest request body any endpoint needs is 4 levels (a profile's employment entries).
 API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
-SPECTACULAR_SETTINGS = {
+SPECTACULAR_SETTINGS: dict[str, Any] = {
     "TITLE": "Platform data API",
     "DESCRIPTION": "Consent, identity verification and careers API. Errors share one shape: "
     '{"error": {"code": "...", "message": "...", "fields": {...}}}. Authenticate with '
@@ -357,7 +356,7 @@ CELERY_TIMEZONE = "UTC"
 # BIOMETRICS_QUEUE renames that queue (tests isolate their workers with it).
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 BIOMETRICS_QUEUE = env.str("BIOMETRICS_QUEUE", default="biometrics")
-CELERY_TASK_QUEUES = {"celery": {}, BIOMETRICS_QUEUE: {}}
+CELERY_TASK_QUEUES: dict[str, dict[str, Any]] = {"celery": {}, BIOMETRICS_QUEUE: {}}
 CELERY_TASK_ROUTES = {
     "biometrics.tasks.verification_process_task": {"queue": BIOMETRICS_QUEUE},
     "biometrics.tasks.worker_heartbeat_task": {"queue": BIOMETRICS_QUEUE},

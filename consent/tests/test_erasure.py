@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.urls import reverse
 
 from accounts.models import EmployerInvitation, User
+from accounts.services import account_erase
 from consent.models import AccessLogEntry, ConsentEvent
 from consent.purposes import PurposeCode
-from consent.services import access_record, account_erase, subject_ref
+from consent.services import access_record, subject_ref
 from consent.tests.factories import grant, grant_all, withdraw
 from consent.tests.scan import remnants
 

@@ -127,7 +127,7 @@ def test_sessions_from_before_the_upgrade_are_kept_and_then_erased_with_the_acco
     # then: the session moved (still signed in) and goes with the account
     assert sessions_of(member.pk) == [old.session_key]
     assert not PlainSessionStore.get_model_class().objects.exists()
-    from consent.services import account_erase
+    from accounts.services import account_erase
 
     account_erase(user=User.objects.get(pk=member.pk), method="web")
     assert sessions_of(member.pk) == []

@@ -6,8 +6,7 @@ import pytest
 
 from consent.exceptions import ConsentRequired
 from consent.purposes import PurposeCode
-from consent.selectors import consent_check, consented_user_ids
-from consent.services import has_consent, require_consent
+from consent.selectors import consent_check, consented_user_ids, has_consent, require_consent
 from consent.tests.factories import grant, withdraw
 
 PURPOSES = PurposeCode.values

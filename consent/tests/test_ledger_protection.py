@@ -17,9 +17,10 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
+from accounts.services import account_erase
 from consent.models import ConsentEvent
 from consent.purposes import PurposeCode
-from consent.services import account_erase, consent_grant
+from consent.services import consent_grant
 
 pytestmark = pytest.mark.django_db
 

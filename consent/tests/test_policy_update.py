@@ -65,7 +65,7 @@ def test_a_policy_version_not_yet_effective_changes_nothing(member, new_policy):
 
     from django.utils import timezone
 
-    from consent.services import has_consent
+    from consent.selectors import has_consent
 
     grant(member, FIND)
     policy = new_policy(FIND)

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from consent.models import AccessLogEntry
-from consent.services import access_record, retention_sweep
+from consent.services import access_log_expire, access_record, retention_sweep
 from consent.tasks import retention_sweep_task
 
 
@@ -79,3 +79,15 @@ def test_task_runs_the_same_sweep(db, only_test_rules):
 def test_beat_schedule_runs_the_sweep_daily(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["retention-sweep"]
     assert entry["task"] == retention_sweep_task.name
+
+
+def test_old_access_log_rows_are_removed_in_batches(member, recruiter_a, only_test_rules):
+    # given
+    for days in (3 * 365 + 1, 3 * 365 + 2, 3 * 365 + 3):
+        _old_entry(member, recruiter_a, days)
+    recent = _old_entry(member, recruiter_a, 30)
+    # when
+    removed = access_log_expire(timezone.now(), batch_size=2)
+    # then
+    assert removed == 3
+    assert list(AccessLogEntry.objects.values_list("pk", flat=True)) == [recent.pk]

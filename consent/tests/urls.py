@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.urls import urlpatterns as project_urlpatterns
-from consent.services import require_consent
+from consent.selectors import require_consent
 
 
 def gated_page(request: HttpRequest, purpose: str) -> HttpResponse:

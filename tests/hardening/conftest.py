@@ -279,7 +279,7 @@ def demo_run(django_capture_on_commit_callbacks, api_as, caplog) -> dict[str, An
     from biometrics import demo
     from biometrics.models import FaceTemplate, Verification
     from consent.purposes import PurposeCode
-    from consent.services import has_consent
+    from consent.selectors import has_consent
 
     caplog.set_level(logging.DEBUG)
     call_command("seed_demo", stdout=StringIO())
