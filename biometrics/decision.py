@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from biometrics.models import HUMAN_REVIEW_REASONS, ReasonCode, Status
+from biometrics.reasons import HUMAN_REVIEW_REASONS, ReasonCode, Status
 
 
 @dataclass(frozen=True)
@@ -123,11 +123,12 @@ def with_human_review(
     a case that would be verified or reviewed goes to a person. ``requested``: a face or
     liveness rejection goes to a person instead, and does not count towards the lock.
     """
-    human = {"status": Status.NEEDS_REVIEW, "reason": ReasonCode.HUMAN_REVIEW_REQUESTED}
-    if without_recording and decision.status in (Status.VERIFIED, Status.NEEDS_REVIEW):
-        return replace(decision, **human)
-    if requested and decision.rejected and decision.reason in HUMAN_REVIEW_REASONS:
-        return replace(decision, **human)
+    if (without_recording and decision.status in (Status.VERIFIED, Status.NEEDS_REVIEW)) or (
+        requested and decision.rejected and decision.reason in HUMAN_REVIEW_REASONS
+    ):
+        return replace(
+            decision, status=Status.NEEDS_REVIEW, reason=ReasonCode.HUMAN_REVIEW_REQUESTED
+        )
     return decision
 
 

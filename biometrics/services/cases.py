@@ -12,7 +12,6 @@ from django.utils import timezone
 from biometrics import face_engine
 from biometrics.gallery import gallery_add
 from biometrics.models import (
-    PENDING_STATUSES,
     FaceTemplate,
     IdentityAssertion,
     Status,
@@ -21,6 +20,7 @@ from biometrics.models import (
     VerificationLock,
 )
 from biometrics.private_files import files_delete_on_commit
+from biometrics.reasons import PENDING_STATUSES
 from biometrics.signals import send_identity_assertion_changed
 
 if TYPE_CHECKING:

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from biometrics.drafts import verification_draft_delete
 from biometrics.gallery import gallery_remove
 from biometrics.models import (
-    PENDING_STATUSES,
     FaceTemplate,
     IdentityAssertion,
     ReasonCode,
@@ -20,6 +19,7 @@ from biometrics.models import (
     Verification,
     VerificationLock,
 )
+from biometrics.reasons import PENDING_STATUSES
 from biometrics.services.cases import DESTROY_FIELDS, destroy_case_data
 from biometrics.signals import send_identity_assertion_changed
 

@@ -10,14 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.selectors import user_is_premium
-from biometrics.models import (
-    HUMAN_REVIEW_REASONS,
-    PENDING_STATUSES,
-    IdentityAssertion,
-    Status,
-    Verification,
-    VerificationLock,
-)
+from biometrics.models import IdentityAssertion, Status, Verification, VerificationLock
+from biometrics.reasons import HUMAN_REVIEW_REASONS, PENDING_STATUSES
 from config.errors import ApplicationError, PermissionRefused
 from consent.purposes import PurposeCode
 from consent.services import require_consent

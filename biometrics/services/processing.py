@@ -11,6 +11,7 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -168,7 +169,7 @@ def _automatic(verification: Verification) -> _Outcome:
     if id_number_in_use(verification):
         return _Outcome(Decision.reject(ReasonCode.ID_NUMBER_IN_USE))
     images = {image.kind: image for image in verification.images.all()}
-    arrays = {}
+    arrays: dict[str, np.ndarray] = {}
     for kind in (VerificationImage.Kind.DOCUMENT, VerificationImage.Kind.SELFIE):
         image = images.get(kind)
         if image is None:
@@ -219,7 +220,7 @@ def _faces(
     found = None if check is None else Liveness(passed=check.passed, code=check.code)
     record = None if check is None else liveness_record(check)
     threshold, margin = face_engine.match_threshold(), face_engine.review_margin()
-    crops = {VerificationImage.Kind.DOCUMENT_FACE: jpeg(document.crop)}
+    crops: dict[str, bytes] = {VerificationImage.Kind.DOCUMENT_FACE: jpeg(document.crop)}
     try:
         selfie = face_engine.selfie_face(arrays[VerificationImage.Kind.SELFIE])
     except face_engine.FaceError as exc:
@@ -241,6 +242,8 @@ def _duplicates(verification: Verification, outcome: _Outcome) -> _Outcome:
     Call it inside ``dedup_serialised()``, together with the decision that enrols the face, so
     two workers never both miss the same new face. A hit never rejects on its own.
     """
+    if outcome.vector is None:
+        raise ValueError("only a selfie with a face is searched for duplicates")
     hits = gallery_search(
         vector=outcome.vector,
         threshold=face_engine.dedup_threshold(),
@@ -354,6 +357,8 @@ def _decide(claimed: Verification, outcome: _Outcome, written: list[StoredFile])
             )
         elif outcome.status == Status.VERIFIED:
             finish(verification, status=Status.VERIFIED, reason="")
+            if outcome.vector is None:
+                raise ValueError("a verified case has the selfie's template")
             enrol(verification, outcome.vector)
         else:
             finish(
@@ -397,6 +402,6 @@ def verification_sweep_stuck(*, now: datetime | None = None) -> dict[str, int]:
             verification.status = Status.SUBMITTED
             verification.processing_started_at = None
             verification.save(update_fields=["status", "processing_started_at", "updated_at"])
-            transaction.on_commit(lambda pk=pk: _enqueue(pk))
+            transaction.on_commit(partial(_enqueue, pk))
             counts["requeued"] += 1
     return counts

@@ -12,7 +12,6 @@ from django.db.models import Q
 from biometrics.drafts import verification_drafts_expire
 from biometrics.gallery import gallery_remove
 from biometrics.models import (
-    HUMAN_REVIEW_REASONS,
     FaceTemplate,
     LivenessFrameHash,
     ReasonCode,
@@ -22,6 +21,7 @@ from biometrics.models import (
     VerificationImage,
 )
 from biometrics.private_files import FOLDER, files_delete, files_delete_on_commit, private_storage
+from biometrics.reasons import HUMAN_REVIEW_REASONS
 from biometrics.services.cases import DESTROY_FIELDS, destroy_case_data, finish
 from biometrics.services.checks import LIVENESS_HASH_RETENTION_DAYS
 

@@ -21,8 +21,6 @@ from django.utils.translation import gettext_noop
 
 from biometrics import liveness_burst
 from biometrics.models import (
-    HUMAN_REVIEW_REASONS,
-    REVIEW_REJECT_REASONS,
     ReasonCode,
     ReviewAction,
     Status,
@@ -31,6 +29,7 @@ from biometrics.models import (
     VerificationLock,
 )
 from biometrics.private_files import encrypted_file_read
+from biometrics.reasons import HUMAN_REVIEW_REASONS, REVIEW_REJECT_REASONS
 from biometrics.services import processing
 from biometrics.services.cases import assert_identity, enrol, finish, id_number_in_use
 from biometrics.services.limits import lock_row
@@ -96,7 +95,7 @@ def verification_review_open(*, verification_id: Any, reviewer: User) -> dict[st
     verification = Verification.objects.filter(pk=verification_id).first()
     if verification is None:
         raise ApplicationError(_("Not found."), code="not_found", status_code=404)
-    kinds = [
+    kinds: list[str] = [
         VerificationImage.Kind.DOCUMENT_FACE,
         VerificationImage.Kind.SELFIE_FACE,
         VerificationImage.Kind.DOCUMENT_FLAT,

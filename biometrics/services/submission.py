@@ -157,9 +157,9 @@ def verification_submit(
     id_type: str,
     id_number: str,
     full_name: str,
-    date_of_birth: date,
+    date_of_birth: date | None,
     sex: str,
-    document: bytes,
+    document: bytes | None,
     selfie: bytes | None = None,
     challenge_id: Any = None,
     frames: list[bytes] | None = None,
@@ -215,7 +215,8 @@ def verification_submit(
     # otherwise (the HTML form always carries one) the selfie path applies.
     if frames or (challenge_id and settings.BIOMETRICS_LIVENESS_REQUIRED and not no_camera):
         challenge, problem = challenge_problem(user, challenge_id)
-        if problem:
+        if problem or challenge is None:
+            problem = problem or "challenge_invalid"
             refuse("challenge_id", problem, str(CHALLENGE_ERRORS[problem]))
         else:
             burst, selfie_clean = _burst_intake(frames, frame_times, challenge, refuse)

@@ -33,7 +33,7 @@ def test_a_face_enrolled_by_another_worker_a_moment_ago_is_found_as_a_duplicate(
     django_capture_on_commit_callbacks, monkeypatch
 ):
     # given: this process's gallery is loaded, then another process enrols a face
-    from biometrics import services
+    from biometrics.services import cases
 
     first, second = UserFactory(), UserFactory()
     for user in (first, second):
@@ -41,7 +41,7 @@ def test_a_face_enrolled_by_another_worker_a_moment_ago_is_found_as_a_duplicate(
         grant(user, PurposeCode.BIOMETRIC_VERIFICATION)
     gallery()
     with monkeypatch.context() as other_process:
-        other_process.setattr(services, "gallery_add", lambda **kwargs: None)
+        other_process.setattr(cases, "gallery_add", lambda **kwargs: None)
         assert _verify(first, django_capture_on_commit_callbacks).status == "verified"
     # when: the same face comes in on another account, seconds later, in this process
     case = _verify(second, django_capture_on_commit_callbacks, id_number="3174094512900002")
