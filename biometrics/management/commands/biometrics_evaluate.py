@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
 
 from biometrics import face_engine
 from biometrics.image_intake import ImageRejected, image_intake
@@ -63,7 +64,7 @@ def extract_templates(
     """Embed every named image once; return templates (None = failure) and seconds per image."""
     templates: dict[str, np.ndarray | None] = {}
     elapsed = 0.0
-    for name in names:
+    for name in tqdm(names, desc="Templates", unit="image", disable=None):
         raw = (images_dir / name).read_bytes()
         started = time.perf_counter()
         templates[name] = photo_template(raw)
