@@ -8,7 +8,7 @@ which delete images and write the audit trail.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -24,7 +24,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.selectors import user_get
 from biometrics import selectors, services
 from biometrics.models import (
-    REVIEW_REJECT_REASONS,
     FaceTemplate,
     IdentityAssertion,
     ReasonCode,
@@ -33,7 +32,16 @@ from biometrics.models import (
     Verification,
     VerificationLock,
 )
+from biometrics.reasons import REVIEW_REJECT_REASONS
 from config.errors import ApplicationError
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def _staff(request: HttpRequest) -> User:
+    """The signed-in staff member: the admin site lets only staff in."""
+    return cast("User", request.user)
 
 
 class ReviewForm(forms.Form):
@@ -50,7 +58,7 @@ class ReviewForm(forms.Form):
     note = forms.CharField(label=_("Note (internal)"), required=False, widget=forms.Textarea)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("decision") == "reject" and not data.get("reason_code"):
             self.add_error("reason_code", _("Choose a reason."))
         return data
@@ -208,13 +216,13 @@ class VerificationAdmin(admin.ModelAdmin):
                 if form.cleaned_data["decision"] == "approve":
                     services.verification_review_approve(
                         verification_id=verification.pk,
-                        reviewer=request.user,
+                        reviewer=_staff(request),
                         note=form.cleaned_data["note"],
                     )
                 else:
                     services.verification_review_reject(
                         verification_id=verification.pk,
-                        reviewer=request.user,
+                        reviewer=_staff(request),
                         reason_code=form.cleaned_data["reason_code"],
                         note=form.cleaned_data["note"],
                     )
@@ -228,10 +236,10 @@ class VerificationAdmin(admin.ModelAdmin):
         document_rows: list[dict[str, Any]] = []
         if verification.status == Status.NEEDS_REVIEW:
             crops = services.verification_review_open(
-                verification_id=verification.pk, reviewer=request.user
+                verification_id=verification.pk, reviewer=_staff(request)
             )
             document_rows = services.verification_review_document(
-                verification_id=verification.pk, reviewer=request.user
+                verification_id=verification.pk, reviewer=_staff(request)
             )
         context = {
             **self.admin_site.each_context(request),
@@ -273,7 +281,7 @@ class VerificationLockAdmin(admin.ModelAdmin):
     def lift_lock(self, request: HttpRequest, queryset: QuerySet[VerificationLock]) -> None:
         lifted = 0
         for lock in queryset:
-            if services.verification_lock_lift(user_id=lock.user_id, actor=request.user):
+            if services.verification_lock_lift(user_id=lock.user_id, actor=_staff(request)):
                 lifted += 1
         messages.success(request, _("%(count)d lock(s) lifted.") % {"count": lifted})
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -12,6 +14,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from biometrics import drafts, selectors, services
 from biometrics.models import ENCRYPTED_FIELDS, Verification, VerificationDraft
@@ -28,11 +31,19 @@ from biometrics.serializers import (
 from config.errors import ApplicationError
 from config.throttling import ScopedRateThrottle
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def _member(request: Request) -> User:
+    """The signed-in member: every endpoint here requires authentication."""
+    return cast("User", request.user)
+
 
 class SubmitThrottle(ScopedRateThrottle):
     """Throttle submissions only; reading one's cases is not limited."""
 
-    def allow_request(self, request: Request, view: object) -> bool:
+    def allow_request(self, request: Request, view: APIView) -> bool:
         if request.method != "POST":
             return True
         return super().allow_request(request, view)
@@ -49,7 +60,7 @@ class VerificationListView(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Verification]:
         # The list never shows personal fields: don't even decrypt them.
-        return selectors.verification_list_for_member(user=self.request.user).defer(
+        return selectors.verification_list_for_member(user=_member(self.request)).defer(
             *ENCRYPTED_FIELDS
         )
 
@@ -66,10 +77,12 @@ class VerificationListView(generics.ListAPIView):
         "`no_camera` and a `selfie` (a person decides).",
     )
     def post(self, request: Request) -> Response:
-        services.verification_precheck(user=request.user)
+        services.verification_precheck(user=_member(request))
         serializer = VerificationSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        verification = services.verification_submit(user=request.user, **serializer.validated_data)
+        verification = services.verification_submit(
+            user=_member(request), **serializer.validated_data
+        )
         return Response(
             {"id": str(verification.pk), "status": verification.status},
             status=status.HTTP_202_ACCEPTED,
@@ -91,7 +104,7 @@ class LivenessChallengeView(generics.GenericAPIView):
         "continuous movement and send the challenge_id with the recording before expires_at.",
     )
     def post(self, request: Request) -> Response:
-        challenge = services.liveness_challenge_issue(user=request.user)
+        challenge = services.liveness_challenge_issue(user=_member(request))
         return Response(self.get_serializer(challenge).data, status=status.HTTP_201_CREATED)
 
 
@@ -103,7 +116,7 @@ class VerificationDetailView(generics.RetrieveAPIView):
 
     def get_object(self) -> Verification:
         return selectors.verification_get_for_member(
-            user=self.request.user, verification_id=self.kwargs["verification_id"]
+            user=_member(self.request), verification_id=self.kwargs["verification_id"]
         )
 
 
@@ -125,7 +138,7 @@ class ReviewRequestView(generics.GenericAPIView):
     )
     def post(self, request: Request, verification_id: str) -> Response:
         verification = services.verification_review_request(
-            user=request.user, verification_id=verification_id
+            user=_member(request), verification_id=verification_id
         )
         return Response(
             {"id": str(verification.pk), "status": verification.status},
@@ -141,7 +154,7 @@ class DraftView(generics.GenericAPIView):
     parser_classes = [MultiPartParser, FormParser]
 
     def _draft(self) -> VerificationDraft:
-        draft = selectors.verification_draft_for_member(user=self.request.user)
+        draft = selectors.verification_draft_for_member(user=_member(self.request))
         if draft is None:
             raise Http404
         return draft
@@ -167,7 +180,7 @@ class DraftView(generics.GenericAPIView):
         document = data.pop("document", None)
         read = data.pop("read", False)
         saved = drafts.verification_draft_save(
-            user=request.user, details=data, document=document, read_document=read
+            user=_member(request), details=data, document=document, read_document=read
         )
         if saved.errors:
             raise ApplicationError(
@@ -181,7 +194,7 @@ class DraftView(generics.GenericAPIView):
     @extend_schema(responses={204: None})
     def delete(self, request: Request) -> Response:
         with transaction.atomic():
-            drafts.verification_draft_delete(user=request.user)
+            drafts.verification_draft_delete(user=_member(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -203,11 +216,11 @@ class DraftSubmitView(generics.GenericAPIView):
         "The draft is deleted when the case is accepted.",
     )
     def post(self, request: Request) -> Response:
-        services.verification_precheck(user=request.user)
+        services.verification_precheck(user=_member(request))
         serializer = DraftSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         verification = drafts.verification_draft_submit(
-            user=request.user, **serializer.validated_data
+            user=_member(request), **serializer.validated_data
         )
         return Response(
             {"id": str(verification.pk), "status": verification.status},

@@ -50,8 +50,8 @@ def id_card_jpeg(*, name: str, nik: str, birth: str, sex_label: str, seed: int =
 def selfie_jpeg() -> bytes:
     """A second 'photo' of the same person: larger, slightly turned and brighter."""
     img = _portrait()
-    img = img.resize((round(img.width * 1.3), round(img.height * 1.3)), Image.BICUBIC)
-    img = img.rotate(6, resample=Image.BICUBIC, expand=False, fillcolor=(235, 235, 235))
+    img = img.resize((round(img.width * 1.3), round(img.height * 1.3)), Image.Resampling.BICUBIC)
+    img = img.rotate(6, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=(235, 235, 235))
     img = ImageEnhance.Brightness(img).enhance(1.12)
     out = io.BytesIO()
     img.save(out, format="JPEG", quality=90)

@@ -16,7 +16,7 @@ import io
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.conf import settings
@@ -36,6 +36,9 @@ from biometrics.private_files import (
     files_delete,
     files_delete_on_commit,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -179,7 +182,7 @@ def _read_prefill(data: bytes) -> dict[str, str] | None:
 
 def verification_draft_save(
     *,
-    user: Any,
+    user: User,
     details: dict[str, Any] | None = None,
     document: bytes | None = None,
     read_document: bool = False,
@@ -243,7 +246,7 @@ def verification_draft_document(*, draft: VerificationDraft) -> bytes | None:
         return None
 
 
-def verification_draft_delete(*, user: Any) -> bool:
+def verification_draft_delete(*, user: User) -> bool:
     """Delete the member's draft and its photo (the file after commit); True if there was one."""
     drafts = list(VerificationDraft.objects.select_for_update().filter(user_id=user.pk))
     if not drafts:
@@ -255,7 +258,7 @@ def verification_draft_delete(*, user: Any) -> bool:
 
 def verification_draft_submit(
     *,
-    user: Any,
+    user: User,
     details: dict[str, Any] | None = None,
     document: bytes | None = None,
     selfie: bytes | None = None,
@@ -282,9 +285,9 @@ def verification_draft_submit(
             id_type=draft.id_type,
             id_number=draft.id_number or "",
             full_name=draft.full_name or "",
-            date_of_birth=draft.date_of_birth,  # type: ignore[arg-type]
+            date_of_birth=draft.date_of_birth,
             sex=draft.sex or "",
-            document=photo,  # type: ignore[arg-type]
+            document=photo,
             selfie=selfie,
             challenge_id=challenge_id,
             frames=frames,

@@ -66,6 +66,7 @@ class BurstField(forms.FileField):
 class FrameTimesField(forms.CharField):
     """Capture times of the frames, epoch milliseconds, comma-separated (filled by the page)."""
 
+    # A CharField whose clean value is the list of times, not the text: the override is the point.
     def to_python(self, value: Any) -> list[int]:  # type: ignore[override]
         text = super().to_python(value)
         if not text:
@@ -84,6 +85,9 @@ class FrameTimesField(forms.CharField):
 
 
 class VerificationForm(forms.Form):
+    # The liveness challenge the page shows (a LivenessChallenge), set by the view.
+    challenge: Any = None
+
     id_type = forms.ChoiceField(label=_("Type of ID"), choices=IdType.choices)
     id_number = forms.CharField(
         label=_("ID number"),

@@ -86,7 +86,7 @@ def _pull_additions(state: _State, since: datetime | None) -> None:
     newest = state.synced_to
     for template in templates.only("id", "vector", "created_at").iterator(chunk_size=_BATCH):
         keys.append(str(template.pk))
-        vectors.append(template.vector)
+        vectors.append(_vector(template))
         newest = template.created_at if newest is None else max(newest, template.created_at)
         if len(keys) >= _BATCH:
             state.gallery.add(keys, np.vstack(vectors))
@@ -224,11 +224,18 @@ def gallery(*, fresh: bool = False) -> TemplateGallery:
         return state.gallery
 
 
+def _vector(template: FaceTemplate) -> np.ndarray:
+    """The template's vector (the column is NOT NULL; the field type allows None for cases)."""
+    if template.vector is None:
+        raise ValueError(f"face template {template.pk} has no vector")
+    return template.vector
+
+
 def gallery_add(*, template: FaceTemplate) -> None:
     """Add a just-enrolled template to this process's gallery (if it is loaded)."""
     with _LOCK:
         if _STATE is not None:
-            _STATE.gallery.add([str(template.pk)], template.vector)
+            _STATE.gallery.add([str(template.pk)], _vector(template))
 
 
 def gallery_remove(*, keys: list[str]) -> None:
@@ -246,29 +253,31 @@ def gallery_reset() -> None:
 
 
 def gallery_search(
-    *, vector: np.ndarray, threshold: float, exclude_user_id: object, limit: int = 20
+    *,
+    vector: np.ndarray,
+    threshold: float,
+    exclude_user_id: uuid.UUID | str | None,
+    limit: int = 20,
 ) -> list[tuple[FaceTemplate, float]]:
     """Return enrolled templates of other members within ``threshold``, nearest first.
 
     Hits are confirmed against the database, so a template deleted elsewhere (withdrawal,
     erasure, retention) is never reported even if this process still holds it.
     """
-    own = {
-        str(pk)
-        for pk in FaceTemplate.objects.filter(user_id=exclude_user_id).values_list("pk", flat=True)
-    }
+    mine = FaceTemplate.objects.none()
+    if exclude_user_id is not None:
+        mine = FaceTemplate.objects.filter(user_id=exclude_user_id)
+    own = {str(pk) for pk in mine.values_list("pk", flat=True)}
     # Ask for extra rows: stale keys (deleted elsewhere) are dropped below.
     hits = gallery(fresh=True).search(
         vector, threshold=threshold, exclude=own, limit=limit * 2 + len(own)
     )
     if not hits:
         return []
-    alive = {
-        str(t.pk): t
-        for t in FaceTemplate.objects.filter(pk__in=[key for key, _ in hits])
-        .exclude(user_id=exclude_user_id)
-        .only("id", "user_id", "verification_id")
-    }
+    found = FaceTemplate.objects.filter(pk__in=[key for key, _ in hits])
+    if exclude_user_id is not None:
+        found = found.exclude(user_id=exclude_user_id)
+    alive = {str(t.pk): t for t in found.only("id", "user_id", "verification_id")}
     stale = [key for key, _ in hits if key not in alive]
     if stale:
         gallery_remove(keys=stale)

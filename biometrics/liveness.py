@@ -39,6 +39,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from biometrics import face_engine
+from biometrics.reasons import LIVENESS_MESSAGES as _MESSAGES
 
 Pose = Literal["straight", "left", "right"]
 POSES: tuple[Pose, ...] = ("straight", "left", "right")
@@ -119,43 +120,6 @@ _POSE_NAMES: dict[str, Promise] = {
     "left": _("turn your head to your left"),
     "right": _("turn your head to your right"),
 }
-
-_MESSAGES: dict[str, Promise] = {
-    "liveness_incomplete": _(
-        "We did not receive one picture for every step. Start the check again and follow each "
-        "instruction until the picture is taken."
-    ),
-    "liveness_no_face": _(
-        "We could not see your whole face in one of the pictures. Keep your face inside the "
-        "frame, in good light, and hold the camera at arm's length."
-    ),
-    "liveness_face_too_small": _(
-        "Your face was too small in one of the pictures. Hold the camera a little closer."
-    ),
-    "liveness_turned_too_far": _(
-        "We lost sight of your face while you turned. Turn a little less, about a third of the "
-        "way to your shoulder, so that both eyes stay visible."
-    ),
-    "liveness_multiple_faces": _(
-        "More than one face was in a picture. Make sure only you are in front of the camera."
-    ),
-    "liveness_flat_face": _(
-        "When you turned, your face moved like a flat picture, not like a head. Keep the camera "
-        "still and turn your head itself; do not show a photo or a screen."
-    ),
-    "liveness_replayed_frame": _(
-        "Some pictures were copies of each other. Use your camera live and move your head for "
-        "each step; uploaded or edited pictures are not accepted."
-    ),
-    "liveness_identity_changed": _(
-        "The pictures do not all show the same person. Only you should be in front of the "
-        "camera for the whole check."
-    ),
-    "liveness_document_mismatch": _(
-        "The person in front of the camera does not match the photo on your ID. Use your own ID."
-    ),
-}
-
 
 # --- challenges ---------------------------------------------------------------------------
 

@@ -46,6 +46,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from biometrics import face_engine, liveness
+from biometrics.reasons import LIVENESS_MESSAGES as _MESSAGES
 
 # --- limits of a burst (also enforced by the web layer before anything is stored) -----------
 
@@ -134,51 +135,6 @@ CODES = (
     "liveness_document_mismatch",
     "liveness_replayed_burst",
 )
-
-_MESSAGES: dict[str, Promise] = {
-    "liveness_incomplete": _(
-        "We did not receive a full recording. Start the check again and keep the camera on "
-        "until every instruction has been shown."
-    ),
-    "liveness_timing": _(
-        "The recording did not match the time of this check. Start the check again and record "
-        "it live with your camera, without pausing."
-    ),
-    "liveness_no_face": _(
-        "We lost sight of your face during the recording. Keep your whole face inside the "
-        "guide, in good light, and turn only about a third of the way to your shoulder."
-    ),
-    "liveness_multiple_faces": _(
-        "More than one face was in the recording. Make sure only you are in front of the camera."
-    ),
-    "liveness_cut": _(
-        "The recording jumped from one picture to another. Record one continuous movement live "
-        "with your camera; photos or edited videos are not accepted."
-    ),
-    "liveness_too_fast": _(
-        "You turned too quickly for us to follow. Start again and turn your head slowly and "
-        "smoothly as each instruction appears."
-    ),
-    "liveness_flat_face": _(
-        "When you turned, your face moved like a flat picture, not like a head. Keep the camera "
-        "still and turn your head itself; do not show a photo or a screen."
-    ),
-    "liveness_folded_face": _(
-        "When you turned, your face moved like folded or bent paper, not like a head. Turn your "
-        "own head in front of the camera; a printed photo is not accepted."
-    ),
-    "liveness_identity_changed": _(
-        "The recording does not show the same person throughout. Only you should be in front "
-        "of the camera for the whole check."
-    ),
-    "liveness_document_mismatch": _(
-        "The person in front of the camera does not match the photo on your ID. Use your own ID."
-    ),
-    "liveness_replayed_burst": _(
-        "This recording was already sent before. Start the check again and record it live; "
-        "recordings cannot be reused."
-    ),
-}
 
 
 def _pose_message(step: int, expected: str) -> Promise:

@@ -9,7 +9,7 @@ the clear, so the same number on two accounts is found without decrypting.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.conf import settings
@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from biometrics.reasons import FINAL_STATUSES, ReasonCode, Status
 from config.encryption import (
     EncryptedCharField,
     EncryptedDateField,
@@ -25,8 +26,14 @@ from config.encryption import (
     encrypt_bytes,
 )
 
+if TYPE_CHECKING:
+    # Typed as what it holds in Python (a vector), not the text column (runtime: TextField).
+    _VectorText = models.TextField[np.ndarray | None, np.ndarray | None]
+else:
+    _VectorText = models.TextField
 
-class EncryptedVectorField(models.TextField):
+
+class EncryptedVectorField(_VectorText):
     """A float32 vector stored as Fernet ciphertext of its raw bytes (base64 text).
 
     ``rotate_encryption_keys`` finds every field with ``fernet_ciphertext = True`` (this one and
@@ -50,6 +57,19 @@ class EncryptedVectorField(models.TextField):
         return encrypt_bytes(raw).decode()
 
 
+class ReasonCodeField(models.CharField):
+    """A reason code; its choices come from ``biometrics.reasons`` and stay out of migrations.
+
+    Choices change no column, so leaving them out of the migration state lets a new reason
+    code be added without a migration (docs/ARCHITECTURE.md, biometrics).
+    """
+
+    def deconstruct(self) -> Any:
+        name, _path, args, kwargs = super().deconstruct()
+        kwargs.pop("choices", None)
+        return name, "django.db.models.CharField", args, kwargs
+
+
 class IdType(models.TextChoices):
     KTP = "ktp", _("KTP (Indonesian ID card, NIK)")
     PASSPORT = "passport", _("Passport")
@@ -59,83 +79,6 @@ class IdType(models.TextChoices):
 class Sex(models.TextChoices):
     FEMALE = "F", _("Female")
     MALE = "M", _("Male")
-
-
-class Status(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    PROCESSING = "processing", _("Processing")
-    VERIFIED = "verified", _("Verified")
-    REJECTED = "rejected", _("Rejected")
-    NEEDS_REVIEW = "needs_review", _("Needs review")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-PENDING_STATUSES = (Status.SUBMITTED, Status.PROCESSING, Status.NEEDS_REVIEW)
-FINAL_STATUSES = (Status.VERIFIED, Status.REJECTED, Status.CANCELLED)
-
-
-class ReasonCode(models.TextChoices):
-    """Why a case ended up where it is. Messages for members live in ``biometrics.reasons``."""
-
-    # Rejections
-    NO_FACE_ON_DOCUMENT = "no_face_on_document", _("No face on the ID document")
-    NO_FACE_IN_SELFIE = "no_face_in_selfie", _("No face in the selfie")
-    MULTIPLE_FACES_IN_SELFIE = "multiple_faces_in_selfie", _("More than one face in the selfie")
-    FACE_TOO_SMALL = "face_too_small", _("Face too small")
-    FACE_MISMATCH = "face_mismatch", _("Selfie does not match the ID photo")
-    ID_NUMBER_IN_USE = "id_number_in_use", _("ID number used by another account")
-    DUPLICATE_FACE = "duplicate_face", _("Face enrolled on another account")
-    INVALID_ID_NUMBER = "invalid_id_number", _("ID number invalid")
-    IMAGE_UNREADABLE = "image_unreadable", _("Image unreadable")
-    LIVENESS_FAILED = "liveness_failed", _("Liveness check failed")
-    DOCUMENT_NOT_FOUND = "document_not_found", _("No ID document in the photo")
-    DOCUMENT_UNREADABLE = "document_unreadable", _("ID document unreadable")
-    DOCUMENT_DATA_MISMATCH = "document_data_mismatch", _("Details differ from the ID document")
-    DOCUMENT_EXPIRED = "document_expired", _("ID document expired")
-    DOCUMENT_MRZ_INVALID = "document_mrz_invalid", _("Passport machine-readable zone invalid")
-    # Review
-    DOCUMENT_REVIEW = "document_review", _("ID document needs a person to check")
-    NEAR_THRESHOLD = "near_threshold", _("Match too close to call")
-    POSSIBLE_DUPLICATE = "possible_duplicate", _("Face similar to another account")
-    HUMAN_REVIEW_REQUESTED = "human_review_requested", _("Member asked for a person to decide")
-    # Cancellations
-    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
-    PREMIUM_REQUIRED = "premium_required", _("Premium membership ended")
-    REVIEW_EXPIRED = "review_expired", _("Review not completed in time")
-    # Approvals by a reviewer
-    REVIEW_APPROVED = "review_approved", _("Approved by a reviewer")
-
-
-# Reasons a reviewer may pick when rejecting a case.
-REVIEW_REJECT_REASONS = (
-    ReasonCode.FACE_MISMATCH,
-    ReasonCode.DUPLICATE_FACE,
-    ReasonCode.ID_NUMBER_IN_USE,
-    ReasonCode.INVALID_ID_NUMBER,
-    ReasonCode.IMAGE_UNREADABLE,
-    ReasonCode.NO_FACE_ON_DOCUMENT,
-    ReasonCode.NO_FACE_IN_SELFIE,
-    ReasonCode.MULTIPLE_FACES_IN_SELFIE,
-    ReasonCode.LIVENESS_FAILED,
-    ReasonCode.DOCUMENT_NOT_FOUND,
-    ReasonCode.DOCUMENT_UNREADABLE,
-    ReasonCode.DOCUMENT_DATA_MISMATCH,
-    ReasonCode.DOCUMENT_EXPIRED,
-    ReasonCode.DOCUMENT_MRZ_INVALID,
-)
-
-# Reasons from the document check (issue 12); a member sees which field differs, never a value.
-DOCUMENT_REASONS = (
-    ReasonCode.DOCUMENT_NOT_FOUND,
-    ReasonCode.DOCUMENT_UNREADABLE,
-    ReasonCode.DOCUMENT_DATA_MISMATCH,
-    ReasonCode.DOCUMENT_EXPIRED,
-    ReasonCode.DOCUMENT_MRZ_INVALID,
-    ReasonCode.DOCUMENT_REVIEW,
-)
-
-# Automatic rejections after which the member may ask a person to decide (GDPR Art. 22).
-HUMAN_REVIEW_REASONS = (ReasonCode.FACE_MISMATCH, ReasonCode.LIVENESS_FAILED)
 
 
 class Verification(models.Model):
@@ -159,7 +102,7 @@ class Verification(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
     )
-    reason_code = models.CharField(
+    reason_code = ReasonCodeField(
         _("reason"), max_length=40, choices=ReasonCode.choices, blank=True
     )
     distance = models.FloatField(_("distance"), null=True, blank=True)

@@ -1,19 +1,23 @@
-"""Read side of identity verification: a member's cases, the badge, eligibility, export."""
+"""Read side of identity verification: a member's cases, the badge, eligibility, export.
+
+Also the staff dashboard's aggregate figures (no personal data); ``Status`` is re-exported
+for the dashboard, which reads this app only through here.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.selectors import user_is_premium
 from biometrics.models import (
-    PENDING_STATUSES,
     FaceTemplate,
     IdentityAssertion,
     LivenessChallenge,
@@ -21,11 +25,17 @@ from biometrics.models import (
     VerificationDraft,
     VerificationLock,
 )
+from biometrics.reasons import DOCUMENT_REASONS, PENDING_STATUSES, Status
 from consent.purposes import PurposeCode
 from consent.selectors import consent_check
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def verification_get_for_member(*, user: Any, verification_id: Any) -> Verification:
+    from accounts.models import User
+
+
+def verification_get_for_member(*, user: User, verification_id: Any) -> Verification:
     """Return the member's own case; the same 404 for a missing id and someone else's."""
     try:
         verification = Verification.objects.filter(pk=verification_id, user_id=user.pk).first()
@@ -36,7 +46,7 @@ def verification_get_for_member(*, user: Any, verification_id: Any) -> Verificat
     return verification
 
 
-def liveness_challenge_get_for_member(*, user: Any, challenge_id: Any) -> LivenessChallenge | None:
+def liveness_challenge_get_for_member(*, user: User, challenge_id: Any) -> LivenessChallenge | None:
     """Return the member's unused challenge with this id, or None (malformed, someone else's)."""
     if not challenge_id:
         return None
@@ -48,22 +58,23 @@ def liveness_challenge_get_for_member(*, user: Any, challenge_id: Any) -> Livene
         return None
 
 
-def verification_list_for_member(*, user: Any) -> QuerySet[Verification]:
+def verification_list_for_member(*, user: User) -> QuerySet[Verification]:
     """Return the member's cases, newest first."""
     return Verification.objects.filter(user_id=user.pk).order_by("-created_at")
 
 
-def identity_assertion(*, user: Any) -> IdentityAssertion | None:
+def identity_assertion(*, user: User | AnonymousUser | None) -> IdentityAssertion | None:
     """Return the plain "ID verified on DATE" assertion for the badge, or None.
 
     Holds the date and ID type only: never the number, the images or a template.
     """
-    if user is None or not getattr(user, "pk", None):
+    pk = getattr(user, "pk", None)  # None for nobody and for an anonymous visitor
+    if not pk:
         return None
-    return IdentityAssertion.objects.filter(user_id=user.pk).first()
+    return IdentityAssertion.objects.filter(user_id=pk).first()
 
 
-def verified_user_ids() -> QuerySet[IdentityAssertion]:
+def verified_user_ids() -> QuerySet[IdentityAssertion, Any]:
     """Return a values-queryset of verified members' ids, for SQL filtering (``__in``)."""
     return IdentityAssertion.objects.values("user_id")
 
@@ -97,7 +108,7 @@ class Eligibility:
         )
 
 
-def verification_eligibility(*, user: Any) -> Eligibility:
+def verification_eligibility(*, user: User) -> Eligibility:
     """Return the member's premium, consent, badge, pending case and lock state."""
     lock = VerificationLock.objects.filter(user_id=user.pk).first()
     return Eligibility(
@@ -115,7 +126,7 @@ def _masked(number: str | None) -> str:
     return "•" * max(0, len(number) - 4) + number[-4:]
 
 
-def identity_verification_export(*, user: Any) -> dict[str, Any]:
+def identity_verification_export(*, user: User) -> dict[str, Any]:
     """The member's export section: records of their cases, never images or templates."""
     assertion = identity_assertion(user=user)
     lock = VerificationLock.objects.filter(user_id=user.pk).first()
@@ -164,7 +175,7 @@ def identity_verification_export(*, user: Any) -> dict[str, Any]:
     }
 
 
-def _draft_export(user: Any) -> dict[str, Any] | None:
+def _draft_export(user: User) -> dict[str, Any] | None:
     draft = verification_draft_for_member(user=user)
     if draft is None:
         return None
@@ -179,14 +190,14 @@ def _draft_export(user: Any) -> dict[str, Any] | None:
     }
 
 
-def verification_draft_for_member(*, user: Any) -> VerificationDraft | None:
+def verification_draft_for_member(*, user: User) -> VerificationDraft | None:
     """The member's verification draft (what the stepper kept so far), or None."""
     if user is None or not getattr(user, "pk", None):
         return None
     return VerificationDraft.objects.filter(user_id=user.pk).first()
 
 
-def lock_attempts_left(*, user: Any) -> int | None:
+def lock_attempts_left(*, user: User) -> int | None:
     """Face mismatches left before verification locks; None once locked."""
     from django.conf import settings
 
@@ -200,3 +211,39 @@ def lock_attempts_left(*, user: Any) -> int | None:
 def id_number_masked(*, verification: Verification) -> str:
     """The ID number with all but the last four characters hidden (staff screens)."""
     return _masked(verification.id_number)
+
+
+# --- staff dashboard: aggregate figures, no personal data ----------------------------------
+
+
+def verification_outcomes_by_day(*, days: int = 30) -> list[dict[str, Any]]:
+    """Verifications submitted per day (site time zone), by their current status, oldest first."""
+    since = timezone.now() - timedelta(days=days)
+    rows = (
+        Verification.objects.filter(created_at__gte=since)
+        .annotate(day=TruncDate("created_at"))
+        .values("day", "status")
+        .annotate(count=Count("id"))
+        .order_by("day", "status")
+    )
+    return [{"day": row["day"], "status": row["status"], "count": row["count"]} for row in rows]
+
+
+def review_queue_size() -> int:
+    """How many verifications wait for a reviewer."""
+    return Verification.objects.filter(status=Status.NEEDS_REVIEW).count()
+
+
+def document_reason_counts(*, days: int = 30) -> list[dict[str, Any]]:
+    """Cases of the last ``days`` days per document-check reason code (all codes, zeros too)."""
+    since = timezone.now() - timedelta(days=days)
+    rows = (
+        Verification.objects.filter(created_at__gte=since, reason_code__in=DOCUMENT_REASONS)
+        .values("reason_code")
+        .annotate(count=Count("id"))
+    )
+    counts = {row["reason_code"]: row["count"] for row in rows}
+    return [
+        {"code": code.value, "label": str(code.label), "count": counts.get(code.value, 0)}
+        for code in DOCUMENT_REASONS
+    ]

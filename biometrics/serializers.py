@@ -21,7 +21,8 @@ POSE_CHOICES = [(pose, pose) for pose in POSES]
 class PhotoField(serializers.FileField):
     """An uploaded photo read into bytes; the service's image intake does the real checks."""
 
-    def to_internal_value(self, data: Any) -> bytes:
+    # The service takes bytes, not DRF's File: the narrower return is the point of this field.
+    def to_internal_value(self, data: Any) -> bytes:  # type: ignore[override]
         upload = super().to_internal_value(data)
         if upload.size and upload.size > settings.MAX_UPLOAD_BYTES:
             raise serializers.ValidationError(
@@ -93,7 +94,8 @@ class VerificationSubmitSerializer(serializers.Serializer):
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as exc:
-            errors = dict(exc.detail)
+            detail = exc.detail
+            errors = dict(detail) if isinstance(detail, dict) else {"non_field_errors": detail}
         liveness = data.get("frames") or data.get("challenge_id")
         if not (liveness or data.get("selfie") or settings.BIOMETRICS_LIVENESS_REQUIRED):
             errors.setdefault("selfie", [_("This field is required.")])

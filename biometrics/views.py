@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -25,6 +26,14 @@ from config.errors import ApplicationError
 from consent.exceptions import ConsentRequired
 from consent.purposes import PurposeCode
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def _member(request: HttpRequest) -> User:
+    """The signed-in member: every view here requires login (``login_required``)."""
+    return cast("User", request.user)
+
 
 def _consent_url() -> str:
     try:
@@ -37,7 +46,7 @@ def _consent_url() -> str:
 def _challenge_for_page(request: HttpRequest) -> tuple[object | None, list[str]]:
     """Issue the liveness challenge the form shows; None (with a message) if refused."""
     try:
-        challenge = services.liveness_challenge_issue(user=request.user)
+        challenge = services.liveness_challenge_issue(user=_member(request))
     except ConsentRequired:
         raise
     except ApplicationError as exc:
@@ -62,10 +71,10 @@ def _form(request: HttpRequest, *, draft: VerificationDraft | None) -> Verificat
         initial=_draft_initial(draft),
         challenge=challenge,
         instructions=instructions,
-        human_review=services.human_review_available(user=request.user),
+        human_review=services.human_review_available(user=_member(request)),
         has_document=bool(draft and draft.has_document),
     )
-    form.challenge = challenge  # type: ignore[attr-defined]
+    form.challenge = challenge
     return form
 
 
@@ -91,10 +100,12 @@ STEP_FIELDS = (
 )
 
 
-def _submit(request: HttpRequest, draft: VerificationDraft | None) -> HttpResponse | Form:
+def _submit(
+    request: HttpRequest, draft: VerificationDraft | None
+) -> HttpResponse | VerificationForm:
     """Keep what is valid in the draft, then submit it; return the redirect or the form."""
     challenge = selectors.liveness_challenge_get_for_member(
-        user=request.user, challenge_id=request.POST.get("challenge_id")
+        user=_member(request), challenge_id=request.POST.get("challenge_id")
     )
     form = VerificationForm(
         request.POST,
@@ -103,16 +114,16 @@ def _submit(request: HttpRequest, draft: VerificationDraft | None) -> HttpRespon
         instructions=(
             services.liveness_challenge_instructions(challenge=challenge) if challenge else []
         ),
-        human_review=services.human_review_available(user=request.user),
+        human_review=services.human_review_available(user=_member(request)),
         has_document=bool(draft and draft.has_document),
     )
-    form.challenge = challenge  # type: ignore[attr-defined]
+    form.challenge = challenge
     valid = form.is_valid()
     document = form.cleaned_data.get("document") if "document" not in form.errors else None
     # Every valid value and the photo are kept, whatever else is wrong.
     try:
         saved = drafts.verification_draft_save(
-            user=request.user, details=form.details(), document=document
+            user=_member(request), details=form.details(), document=document
         )
     except ConsentRequired:
         raise
@@ -127,7 +138,7 @@ def _submit(request: HttpRequest, draft: VerificationDraft | None) -> HttpRespon
     data = form.cleaned_data
     try:
         verification = drafts.verification_draft_submit(
-            user=request.user,
+            user=_member(request),
             selfie=data.get("selfie"),
             challenge_id=data.get("challenge_id"),
             frames=form.burst_frames(),
@@ -160,7 +171,8 @@ def _rebound(form: VerificationForm, draft: VerificationDraft) -> VerificationFo
         field.help_text = _(
             "We kept the photo of your ID you took before. Choose a new one only to replace it."
         )
-        form._bound_fields_cache.pop("document", None)  # its label was read when cleaned
+        # its label was read when cleaned (Django keeps bound fields in a private cache)
+        getattr(form, "_bound_fields_cache", {}).pop("document", None)
     return form
 
 
@@ -181,9 +193,9 @@ def start(request: HttpRequest) -> HttpResponse:
     and keeps the draft up to date. The form carries a liveness challenge issued when the page
     is rendered.
     """
-    eligibility = selectors.verification_eligibility(user=request.user)
+    eligibility = selectors.verification_eligibility(user=_member(request))
     form: VerificationForm | None = None
-    draft = selectors.verification_draft_for_member(user=request.user)
+    draft = selectors.verification_draft_for_member(user=_member(request))
     status = 200
     if request.method == "POST":
         if not eligibility.can_submit:
@@ -196,7 +208,7 @@ def start(request: HttpRequest) -> HttpResponse:
         if isinstance(outcome, HttpResponse):
             return outcome
         form = outcome
-        draft = selectors.verification_draft_for_member(user=request.user)
+        draft = selectors.verification_draft_for_member(user=_member(request))
         status = 400
     elif eligibility.can_submit:
         if request.GET.get("renewed"):
@@ -216,9 +228,9 @@ def start(request: HttpRequest) -> HttpResponse:
         "first_step": _first_step(form, draft, request.GET.get("step", "")),
         "detail_fields": [form[name] for name in DETAIL_FIELDS if name in form.fields],
         "nik_provinces": sorted(PROVINCES),
-        "attempts_left": selectors.lock_attempts_left(user=request.user),
+        "attempts_left": selectors.lock_attempts_left(user=_member(request)),
         "consent_url": _consent_url(),
-        "history": selectors.verification_list_for_member(user=request.user)[:5],
+        "history": selectors.verification_list_for_member(user=_member(request))[:5],
     }
     return render(request, "biometrics/start.html", context, status=status)
 
@@ -255,7 +267,7 @@ def draft_save(request: HttpRequest) -> JsonResponse:
             )
     try:
         saved = drafts.verification_draft_save(
-            user=request.user,
+            user=_member(request),
             details=form.details(),
             document=document,
             read_document=request.POST.get("read") == "1",
@@ -272,7 +284,7 @@ def draft_save(request: HttpRequest) -> JsonResponse:
 @never_cache
 def draft_document(request: HttpRequest) -> HttpResponse:
     """The member's own draft ID photo, for the stepper's preview (never cached, never shared)."""
-    draft = selectors.verification_draft_for_member(user=request.user)
+    draft = selectors.verification_draft_for_member(user=_member(request))
     photo = drafts.verification_draft_document(draft=draft) if draft else None
     if photo is None:
         raise Http404
@@ -286,7 +298,7 @@ def draft_document(request: HttpRequest) -> HttpResponse:
 def draft_delete(request: HttpRequest) -> HttpResponse:
     """ "Start again": delete the draft and its ID photo."""
     with transaction.atomic():
-        deleted = drafts.verification_draft_delete(user=request.user)
+        deleted = drafts.verification_draft_delete(user=_member(request))
     if deleted:
         messages.success(request, _("We deleted what you had entered and the photo of your ID."))
     return redirect("biometrics:start")
@@ -325,7 +337,7 @@ def _status_payload(verification: Verification) -> dict[str, object]:
 def status(request: HttpRequest, verification_id: str) -> HttpResponse:
     """One case: progress until a decision, then the decision in plain language."""
     verification = selectors.verification_get_for_member(
-        user=request.user, verification_id=verification_id
+        user=_member(request), verification_id=verification_id
     )
     context = {"verification": verification, "payload": _status_payload(verification)}
     return render(request, "biometrics/status.html", context)
@@ -336,7 +348,7 @@ def status(request: HttpRequest, verification_id: str) -> HttpResponse:
 def status_json(request: HttpRequest, verification_id: str) -> JsonResponse:
     """The status page polls this until the case is decided."""
     verification = selectors.verification_get_for_member(
-        user=request.user, verification_id=verification_id
+        user=_member(request), verification_id=verification_id
     )
     return JsonResponse(_status_payload(verification))
 
@@ -346,7 +358,7 @@ def status_json(request: HttpRequest, verification_id: str) -> JsonResponse:
 def review_request(request: HttpRequest, verification_id: str) -> HttpResponse:
     """ "Ask a person to decide": the rejected case goes to a person with the photos it has."""
     try:
-        services.verification_review_request(user=request.user, verification_id=verification_id)
+        services.verification_review_request(user=_member(request), verification_id=verification_id)
     except ConsentRequired:
         raise
     except ApplicationError as exc:

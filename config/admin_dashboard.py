@@ -22,12 +22,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from biometrics.dashboard import (
+from biometrics.selectors import (
+    Status,
     document_reason_counts,
     review_queue_size,
     verification_outcomes_by_day,
 )
-from biometrics.models import Status
 from consent.purposes import PurposeCode
 from consent.selectors import consent_activity_by_day
 

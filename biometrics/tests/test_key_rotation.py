@@ -81,3 +81,19 @@ def test_a_missing_key_fails_loudly(settings):
     settings.FIELD_ENCRYPTION_KEY = []
     with pytest.raises(CommandError, match="FIELD_ENCRYPTION_KEY"):
         _rotate()
+
+
+def test_rotation_in_batches_of_one_row_reaches_every_value(verifier, submit, settings):
+    # given a verified case and its template under key A (several encrypted columns and rows)
+    first_key = list(settings.FIELD_ENCRYPTION_KEY)
+    settings.FIELD_ENCRYPTION_KEY = [KEY_A, *first_key]
+    submit(verifier)
+    # when the command rotates one row per transaction
+    settings.FIELD_ENCRYPTION_KEY = [KEY_B, KEY_A, *first_key]
+    out = io.StringIO()
+    call_command("rotate_encryption_keys", batch=1, stdout=out)
+    # then everything reads with key B alone, and a second run finds nothing to do
+    settings.FIELD_ENCRYPTION_KEY = [KEY_B]
+    assert Verification.objects.get(user=verifier).id_number == f.NIK
+    assert FaceTemplate.objects.get().vector.shape == (128,)
+    assert "Database values: 0 re-encrypted" in _rotate()

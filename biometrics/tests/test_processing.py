@@ -18,6 +18,7 @@ from biometrics.models import (
     VerificationLock,
 )
 from biometrics.tests import factories as f
+from config.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,7 @@ def test_three_mismatches_in_a_row_lock_verification(verifier, submit):
     for _ in range(3):
         assert submit(verifier, selfie=f.astronaut_selfie()).reason_code == "face_mismatch"
     # when
-    with pytest.raises(services.ApplicationError) as refused:
+    with pytest.raises(ApplicationError) as refused:
         services.verification_submit(user=verifier, **f.submission())
     # then
     assert refused.value.code == "verification_locked"
@@ -245,7 +246,7 @@ def test_transient_errors_are_retried_a_bounded_number_of_times(
     with django_capture_on_commit_callbacks(execute=False):
         verification = services.verification_submit(user=verifier, **f.submission())
     deliveries = 0
-    with mock.patch("biometrics.services.encrypted_file_read", side_effect=OSError("disk")):
+    with mock.patch("biometrics.services.checks.encrypted_file_read", side_effect=OSError("disk")):
         # when the broker delivers it again and again
         while deliveries < 10:
             deliveries += 1

@@ -33,7 +33,7 @@ def test_a_face_enrolled_by_another_worker_a_moment_ago_is_found_as_a_duplicate(
     django_capture_on_commit_callbacks, monkeypatch
 ):
     # given: this process's gallery is loaded, then another process enrols a face
-    from biometrics import services
+    from biometrics.services import cases
 
     first, second = UserFactory(), UserFactory()
     for user in (first, second):
@@ -41,7 +41,7 @@ def test_a_face_enrolled_by_another_worker_a_moment_ago_is_found_as_a_duplicate(
         grant(user, PurposeCode.BIOMETRIC_VERIFICATION)
     gallery()
     with monkeypatch.context() as other_process:
-        other_process.setattr(services, "gallery_add", lambda **kwargs: None)
+        other_process.setattr(cases, "gallery_add", lambda **kwargs: None)
         assert _verify(first, django_capture_on_commit_callbacks).status == "verified"
     # when: the same face comes in on another account, seconds later, in this process
     case = _verify(second, django_capture_on_commit_callbacks, id_number="3174094512900002")
@@ -88,9 +88,10 @@ def test_the_same_new_face_processed_by_two_workers_at_once_verifies_only_one_ac
     from django.db import connection
 
     from biometrics import services
+    from biometrics.services import processing
     from biometrics.tests.factories import submission
 
-    monkeypatch.setattr(services, "_enqueue", lambda verification_id: None)
+    monkeypatch.setattr(processing, "_enqueue", lambda verification_id: None)
     cases = []
     for number, user in zip(
         ("3174094512900001", "3174094512900002"), (UserFactory(), UserFactory()), strict=True
@@ -103,14 +104,14 @@ def test_the_same_new_face_processed_by_two_workers_at_once_verifies_only_one_ac
     start = threading.Barrier(2)
     # The first worker to decide is slow to commit: without serialisation the other worker
     # searches in that gap, misses the face, and verifies it too.
-    real_decide, first = services._decide, threading.Lock()
+    real_decide, first = processing._decide, threading.Lock()
 
     def slow_decide(*args, **kwargs):
         if first.acquire(blocking=False):
             time.sleep(1.5)
         return real_decide(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_decide", slow_decide)
+    monkeypatch.setattr(processing, "_decide", slow_decide)
 
     def work(case_id):
         start.wait()

@@ -50,10 +50,11 @@ def workers():
 def case(premium_member, monkeypatch) -> Verification:
     """A submitted case, queued on the hardening queue (the service's own enqueue, rerouted)."""
     from biometrics import services
+    from biometrics.services import processing
     from biometrics.tests.factories import submission
     from consent.purposes import PurposeCode
 
-    monkeypatch.setattr(services, "_enqueue", send)
+    monkeypatch.setattr(processing, "_enqueue", send)
     grant(premium_member, PurposeCode.BIOMETRIC_VERIFICATION)
     return services.verification_submit(user=premium_member, **submission())
 

@@ -24,13 +24,15 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
+from tqdm import tqdm
 
 from biometrics.dedup import TemplateGallery
 from biometrics.face_engine import EMBEDDING_DIM, dedup_threshold
 
 BUILD_CHUNK = 100_000
+POPULATE_BATCH = 20_000
 # Real Dlib templates have norms around 1.3-1.5 and impostor distances around 0.9.
 TEMPLATE_NORM = 1.4
 EXACTNESS_QUERIES = 5
@@ -88,7 +90,11 @@ def _bench_user() -> Any:
 
 
 def populate(count: int, seed: int, out: Any) -> float:
-    """Store encrypted templates for the bench user until there are ``count``; return seconds."""
+    """Store encrypted templates for the bench user until there are ``count``; return seconds.
+
+    Blocks of ``POPULATE_BATCH`` templates, one transaction each: a run that stops keeps what
+    it stored, and the next run goes on from there.
+    """
     from biometrics.models import EncryptedVectorField, FaceTemplate
 
     user = _bench_user()
@@ -97,29 +103,40 @@ def populate(count: int, seed: int, out: Any) -> float:
     rng = np.random.default_rng(seed + have)
     field = EncryptedVectorField()
     created = timezone.now() - timedelta(days=30)
+    bar = tqdm(total=count, initial=have, desc="Storing templates", unit="template", disable=None)
     while have < count:
-        block = random_templates(rng, min(20_000, count - have))
+        block = random_templates(rng, min(POPULATE_BATCH, count - have))
         rows = [(uuid.uuid4(), user.pk, field.get_prep_value(v), "Dlib", created) for v in block]
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                sql = (
-                    "COPY biometrics_facetemplate (id, user_id, vector, model_name, created_at) "
-                    "FROM STDIN"
-                )
-                with cursor.cursor.copy(sql) as copy:
-                    for row in rows:
-                        copy.write_row(row)
-        else:
-            FaceTemplate.objects.bulk_create(
-                [
-                    FaceTemplate(id=k, user_id=u, vector=vec, model_name=m, created_at=c)
-                    for (k, u, _enc, m, c), vec in zip(rows, block, strict=True)
-                ],
-                batch_size=2000,
-            )
+        with transaction.atomic():
+            _store(rows, block)
         have += len(rows)
+        bar.update(len(rows))
         out.write(f"  stored {have} templates\n")
+    bar.close()
     return time.perf_counter() - started
+
+
+def _store(rows: list[tuple[Any, ...]], block: np.ndarray) -> None:
+    """Write one block of templates (COPY on PostgreSQL, bulk insert elsewhere)."""
+    from biometrics.models import FaceTemplate
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            sql = (
+                "COPY biometrics_facetemplate (id, user_id, vector, model_name, created_at) "
+                "FROM STDIN"
+            )
+            with cursor.cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+    else:
+        FaceTemplate.objects.bulk_create(
+            [
+                FaceTemplate(id=k, user_id=u, vector=vec, model_name=m, created_at=c)
+                for (k, u, _enc, m, c), vec in zip(rows, block, strict=True)
+            ],
+            batch_size=2000,
+        )
 
 
 def enrol_loop(seconds: float, seed: int) -> int:
@@ -158,7 +175,7 @@ def worker_phase(queries: int, seed: int) -> dict[str, Any]:
         rng = np.random.default_rng(seed)
         threshold = dedup_threshold()
         timings, cpu = [], []
-        for _ in range(queries):
+        for _ in tqdm(range(queries), desc="Searching", unit="query", disable=None):
             query = random_templates(rng, 1)[0]
             t0, c0 = time.perf_counter(), time.process_time()
             with _DEDUP_THREAD_LOCK:  # what the lock covers: pull, search, check of the hits
@@ -221,7 +238,9 @@ class Command(BaseCommand):
         gallery = TemplateGallery(EMBEDDING_DIM, capacity=count + 64)
         all_vectors = np.empty((count, EMBEDDING_DIM), dtype=np.float32)
         keys = [f"t{i:08d}" for i in range(count)]
-        for start in range(0, count, BUILD_CHUNK):
+        for start in tqdm(
+            range(0, count, BUILD_CHUNK), desc="Building", unit="block", disable=None
+        ):
             block = random_templates(rng, min(BUILD_CHUNK, count - start))
             all_vectors[start : start + len(block)] = block
             gallery.add(keys[start : start + len(block)], block)
@@ -248,7 +267,7 @@ class Command(BaseCommand):
         reference = np.concatenate([all_vectors, np.stack(planted)]) if planted else all_vectors
 
         timings = []
-        for query in queries:
+        for query in tqdm(queries, desc="Searching", unit="query", disable=None):
             t0 = time.perf_counter()
             gallery.search(query, threshold=threshold, limit=10)
             timings.append(time.perf_counter() - t0)

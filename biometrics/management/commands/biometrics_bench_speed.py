@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from PIL import Image, ImageOps
+from tqdm import tqdm
 
 from biometrics import face_engine
 from biometrics.image_intake import ImageRejected, image_intake
@@ -50,7 +51,9 @@ def resized_jpeg(raw: bytes, megapixels: float) -> bytes:
     """Re-encode a photo scaled to about `megapixels` (upscaling shows the 12 Mpx case)."""
     img = ImageOps.exif_transpose(Image.open(io.BytesIO(raw))).convert("RGB")
     factor = math.sqrt(megapixels * 1_000_000 / (img.width * img.height))
-    img = img.resize((round(img.width * factor), round(img.height * factor)), Image.BICUBIC)
+    img = img.resize(
+        (round(img.width * factor), round(img.height * factor)), Image.Resampling.BICUBIC
+    )
     out = io.BytesIO()
     img.save(out, format="JPEG", quality=90)
     return out.getvalue()
@@ -114,7 +117,7 @@ class Command(BaseCommand):
 
         face_engine.warm_up()
         our_intake, our_intake_cpu, our_verify, our_cpu, our_correct = [], [], [], [], 0
-        for pair in pairs:
+        for pair in tqdm(pairs, desc="Ours", unit="pair", disable=None):
             distance, intake_s, intake_cpu, verify_s, cpu_s = ours(
                 raws[pair.file_x], raws[pair.file_y]
             )
@@ -152,7 +155,7 @@ class Command(BaseCommand):
             DeepFace.build_model(face_engine.MODEL_NAME)
             DeepFace.build_model(face_engine.DETECTOR_BACKEND, task="face_detector")
             their_times, their_cpu, their_correct = [], [], 0
-            for pair in pairs:
+            for pair in tqdm(pairs, desc="DeepFace", unit="pair", disable=None):
                 t0, cpu0 = time.perf_counter(), time.process_time()
                 try:
                     result = DeepFace.verify(

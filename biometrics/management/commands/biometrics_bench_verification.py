@@ -25,6 +25,7 @@ import numpy as np
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from PIL import Image
+from tqdm import tqdm
 
 from biometrics import face_engine, liveness
 from biometrics.demo_images import _portrait, demo_pose_frames
@@ -41,8 +42,8 @@ def _decode(data: bytes) -> np.ndarray:
 
 def _jpeg(data: bytes) -> bytes:
     """Re-encode as image intake stores it (long side at most 2000 px, quality 90)."""
-    with Image.open(io.BytesIO(data)) as img:
-        img = img.convert("RGB")
+    with Image.open(io.BytesIO(data)) as opened:
+        img = opened.convert("RGB")
         img.thumbnail((2000, 2000))
         out = io.BytesIO()
         img.save(out, format="JPEG", quality=90)
@@ -88,7 +89,7 @@ class Command(BaseCommand):
         timings: dict[str, list[float]] = {k: [] for k in stages}
         cpu: dict[str, list[float]] = {k: [] for k in stages}
         decisions: dict[str, int] = {}
-        for photo, typed in cases:
+        for photo, typed in tqdm(cases, desc="Verifications", unit="case", disable=None):
             marks = [(time.perf_counter(), time.process_time())]
             document_img = _decode(photo)
             frame_imgs = [_decode(frames[pose]) for pose in POSES]

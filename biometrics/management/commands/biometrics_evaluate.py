@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
 
 from biometrics import face_engine
 from biometrics.image_intake import ImageRejected, image_intake
@@ -63,7 +64,7 @@ def extract_templates(
     """Embed every named image once; return templates (None = failure) and seconds per image."""
     templates: dict[str, np.ndarray | None] = {}
     elapsed = 0.0
-    for name in names:
+    for name in tqdm(names, desc="Templates", unit="image", disable=None):
         raw = (images_dir / name).read_bytes()
         started = time.perf_counter()
         templates[name] = photo_template(raw)
@@ -94,7 +95,8 @@ def score_pairs(
     pairs: list[Pair], templates: dict[str, np.ndarray | None], threshold: float
 ) -> dict[str, Any]:
     """Accuracy, FMR and FNMR at `threshold`; a pair with a failed image counts as no match."""
-    genuine, impostor = [], []
+    genuine: list[float] = []
+    impostor: list[float] = []
     correct = false_matches = false_non_matches = 0
     for pair in pairs:
         a, b = templates[pair.file_x], templates[pair.file_y]
@@ -129,7 +131,7 @@ def plot_distances(
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    bins = np.linspace(0.0, max([1.2, *genuine, *impostor]), 49)
+    bins = np.linspace(0.0, max([1.2, *genuine, *impostor]), 49).tolist()
     ax.hist(genuine, bins=bins, alpha=0.6, label=f"same person ({len(genuine)})", color="tab:green")
     ax.hist(impostor, bins=bins, alpha=0.6, label=f"different ({len(impostor)})", color="tab:red")
     ax.axvline(threshold, color="black", linestyle="--", label=f"threshold {threshold:.3f}")

@@ -2,8 +2,10 @@
 
 Usage: put the new key first in FIELD_ENCRYPTION_KEY (``NEW,OLD``), deploy, run this command,
 then drop the old key. Idempotent: values already under the newest key are left alone.
-Fails (and changes nothing in the database) if any value or file cannot be decrypted with the
-configured keys.
+Fails (and changes nothing) if any value or file cannot be decrypted with the configured keys:
+every value and file is checked first. Values are then rotated in batches of ``--batch`` rows,
+one transaction each, so a large table neither holds one long transaction nor sits in memory;
+an interrupted run is finished by running it again. Progress goes to the terminal (tqdm).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -18,9 +21,10 @@ from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, models, transaction
 from encrypted_model_fields.fields import EncryptedMixin
+from tqdm import tqdm
 
 from config.encryption import DecryptionError, key_ring, reencrypt_bytes
 
@@ -33,6 +37,67 @@ def encrypted_fields() -> Iterator[tuple[type[models.Model], models.Field]]:
         for field in model._meta.concrete_fields:
             if isinstance(field, EncryptedMixin) or getattr(field, "fernet_ciphertext", False):
                 yield model, field
+
+
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Column:
+    """One encrypted column: where it is, quoted for SQL, and its name for messages."""
+
+    label: str
+    table: str
+    pk: str
+    column: str
+
+    def count(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {self.table} WHERE {self.column} IS NOT NULL")  # noqa: S608 names from the model registry
+            return int(cursor.fetchone()[0])
+
+    def batches(self, size: int) -> Iterator[list[tuple[Any, bytes]]]:
+        """Yield (pk, token) rows in pk order, ``size`` at a time (keyset, not OFFSET)."""
+        last: Any = None
+        while True:
+            after = "" if last is None else f"AND {self.pk} > %s "
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT {self.pk}, {self.column} FROM {self.table} "  # noqa: S608 names from the model registry
+                    f"WHERE {self.column} IS NOT NULL {after}ORDER BY {self.pk} LIMIT %s",
+                    [*([] if last is None else [last]), size],
+                )
+                rows = cursor.fetchall()
+            if not rows:
+                return
+            yield [(pk, raw.encode() if isinstance(raw, str) else bytes(raw)) for pk, raw in rows]
+            last = rows[-1][0]
+
+    def update(self, pk_value: Any, token: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {self.table} SET {self.column} = %s WHERE {self.pk} = %s",  # noqa: S608
+                [token, pk_value],
+            )
+
+
+def encrypted_columns() -> list[Column]:
+    """Every encrypted column, quoted for SQL."""
+    quote = connection.ops.quote_name
+    columns = []
+    for model, field in encrypted_fields():
+        pk = model._meta.pk
+        if pk is None or pk.column is None or field.column is None:
+            raise CommandError(f"{model._meta.label}.{field.name}: no column to rotate")
+        columns.append(
+            Column(
+                label=f"{model._meta.label}.{field.name}",
+                table=quote(model._meta.db_table),
+                pk=quote(pk.column),
+                column=quote(field.column),
+            )
+        )
+    return columns
 
 
 def _newest() -> Fernet:
@@ -84,6 +149,11 @@ def _replace(storage: Storage, name: str, data: bytes) -> None:
 class Command(BaseCommand):
     help = "Re-encrypt all encrypted fields and private files with the newest FIELD_ENCRYPTION_KEY."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--batch", type=int, default=BATCH, help="rows per transaction (default %(default)s)"
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             key_ring()
@@ -92,10 +162,15 @@ class Command(BaseCommand):
             raise CommandError(f"FIELD_ENCRYPTION_KEY is missing or invalid: {exc}") from exc
 
         storage = storages["private"]
-        # Check every file first: a wrong key must change neither the database nor any file.
+        size = max(1, int(options["batch"]))
+        columns = encrypted_columns()
+        total = sum(column.count() for column in columns)
+        # Check every file and value first: a wrong key must change neither the database nor
+        # any file.
         pending, current_files = self._check_files(storage, newest)
-        rows = self._rotate_database(newest)
-        for name in pending:
+        self._check_database(columns, newest, size, total)
+        rows = self._rotate_database(columns, newest, size, total)
+        for name in tqdm(pending, desc="Rotating files", unit="file", disable=None):
             with storage.open(name, "rb") as handle:
                 token = handle.read()
             _replace(storage, name, reencrypt_bytes(token))
@@ -108,41 +183,55 @@ class Command(BaseCommand):
             )
         )
 
-    def _rotate_database(self, newest: Fernet) -> dict[str, int]:
+    def _check_database(self, columns: list[Column], newest: Fernet, size: int, total: int) -> None:
+        """Raise if any value decrypts with no configured key; reads only."""
+        ring = key_ring()
+        with tqdm(total=total, desc="Checking values", unit="value", disable=None) as bar:
+            for column in columns:
+                for batch in column.batches(size):
+                    for pk_value, token in batch:
+                        if _is_current(newest, token):
+                            continue
+                        try:
+                            ring.decrypt(token)
+                        except InvalidToken as exc:
+                            raise CommandError(
+                                f"{column.label} row {pk_value}: no configured key decrypts "
+                                "it. Nothing was changed in the database."
+                            ) from exc
+                    bar.update(len(batch))
+
+    def _rotate_database(
+        self, columns: list[Column], newest: Fernet, size: int, total: int
+    ) -> dict[str, int]:
+        """Re-encrypt every value not under the newest key, one transaction per batch."""
         counts = {"rotated": 0, "current": 0}
-        quote = connection.ops.quote_name
-        with transaction.atomic():
-            for model, field in encrypted_fields():
-                table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-                column = quote(field.column)
-                with connection.cursor() as cursor:
-                    cursor.execute(f"SELECT {pk}, {column} FROM {table} WHERE {column} IS NOT NULL")  # noqa: S608 names from the model registry
-                    values = cursor.fetchall()
-                for pk_value, raw in values:
-                    token = raw.encode() if isinstance(raw, str) else bytes(raw)
-                    if _is_current(newest, token):
-                        counts["current"] += 1
-                        continue
-                    try:
-                        rotated = reencrypt_bytes(token).decode()
-                    except DecryptionError as exc:
-                        raise CommandError(
-                            f"{model._meta.label}.{field.name} row {pk_value}: no configured key "
-                            "decrypts it. Nothing was changed in the database."
-                        ) from exc
-                    with connection.cursor() as cursor:
-                        cursor.execute(
-                            f"UPDATE {table} SET {column} = %s WHERE {pk} = %s",  # noqa: S608
-                            [rotated, pk_value],
-                        )
-                    counts["rotated"] += 1
+        with tqdm(total=total, desc="Rotating values", unit="value", disable=None) as bar:
+            for column in columns:
+                for batch in column.batches(size):
+                    with transaction.atomic():
+                        for pk_value, token in batch:
+                            if _is_current(newest, token):
+                                counts["current"] += 1
+                                continue
+                            try:
+                                rotated = reencrypt_bytes(token).decode()
+                            except DecryptionError as exc:  # written since the check
+                                raise CommandError(
+                                    f"{column.label} row {pk_value}: no configured key "
+                                    "decrypts it. Earlier batches were rotated; run again "
+                                    "once the key is configured."
+                                ) from exc
+                            column.update(pk_value, rotated)
+                            counts["rotated"] += 1
+                    bar.update(len(batch))
         return counts
 
     def _check_files(self, storage: Storage, newest: Fernet) -> tuple[list[str], int]:
         """Return the private files not yet under the newest key, and how many already are."""
         current = 0
         pending: list[str] = []
-        for name in _walk(storage):
+        for name in tqdm(_walk(storage), desc="Checking files", unit="file", disable=None):
             with storage.open(name, "rb") as handle:
                 token = handle.read()
             if _is_current(newest, token):
