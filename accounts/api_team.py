@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from accounts import selectors, services
 from accounts.models import EmployerInvitation, EmployerMembership
-from careers.api_recruiter import EMPLOYER, RecruiterAPIView
+from careers.api.recruiter import EMPLOYER, RecruiterAPIView
 from config.errors import ApplicationError, PermissionRefused
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -18,8 +17,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         lines: list[str] = []
         for name in DEMO_MODULES:
-            if importlib.util.find_spec(name) is None:
-                continue
             module = importlib.import_module(name)
             lines.extend(module.seed(self.stdout) or [])
         self.stdout.write(
