@@ -201,7 +201,7 @@ class BenchGenerator:
         if CandidateSearchKey.objects.exists() or not CandidateSearchIndex.objects.exists():
             return
         rows = CandidateSearchIndex.objects.filter(discoverable=True)
-        bar = tqdm(total=rows.count(), desc="postings", unit="row", file=self.stderr)
+        bar = tqdm(total=rows.count(), desc="postings", unit="row")
         batch: list[Any] = []
         for row in rows.iterator(chunk_size=BATCH):
             batch.extend(
@@ -316,7 +316,7 @@ class BenchGenerator:
         cities = [c for c, _w in CITIES]
         city_w = [w for _c, w in CITIES]
         companies = self._companies()
-        bar = tqdm(total=wanted, initial=have, desc="candidates", unit="member", file=self.stderr)
+        bar = tqdm(total=wanted, initial=have, desc="candidates", unit="member")
         for start in range(have, wanted, CHUNK):
             end = min(wanted, start + CHUNK)
             people = [
@@ -412,6 +412,16 @@ class BenchGenerator:
             person["user_id"] = uuid.uuid4()
             person["profile_id"] = uuid.uuid4()
             person["public_id"] = uuid.uuid4()
+            # The index reads the same object (ProfileFacts), so rows and stored preferences agree.
+            person["preference"] = JobPreference(
+                profile_id=person["profile_id"],
+                titles=[person["title"]],
+                locations=person["wanted"],
+                remote_modes=person["remote"],
+                job_types=["full_time"],
+                min_salary=5_000_000 + 1_000_000 * min(person["years"], 20),
+                currency="IDR",
+            )
         self.writer.write(
             User,
             ["id", "password", "is_superuser", "email", "display_name", "is_staff", "is_active",
@@ -449,9 +459,10 @@ class BenchGenerator:
             JobPreference,
             ["profile_id", "titles", "locations", "remote_modes", "job_types", "min_salary",
              "currency"],
-            ((p["profile_id"], json.dumps([p["title"]]), json.dumps([p["city"]]),
-              json.dumps(p["remote"]), json.dumps(["full_time"]),
-              5_000_000 + 1_000_000 * min(p["years"], 20), "IDR") for p in people),
+            ((p["profile_id"], json.dumps(p["preference"].titles),
+              json.dumps(p["preference"].locations), json.dumps(p["preference"].remote_modes),
+              json.dumps(p["preference"].job_types), p["preference"].min_salary,
+              p["preference"].currency) for p in people),
         )  # fmt: skip
         grants = [
             (p["user_id"], purpose)
@@ -490,12 +501,7 @@ class BenchGenerator:
                     home=p["city"],
                     places=p["wanted"],
                     remote_modes=p["remote"],
-                    preference=JobPreference(
-                        locations=[p["city"]],
-                        remote_modes=p["remote"],
-                        min_salary=5_000_000 + 1_000_000 * min(p["years"], 20),
-                        currency="IDR",
-                    ),
+                    preference=p["preference"],
                 )
             )
         self.writer.write(
@@ -576,7 +582,7 @@ class BenchGenerator:
         now = timezone.now()
         cities = [c for c, _w in CITIES]
         city_w = [w for _c, w in CITIES]
-        bar = tqdm(total=wanted, initial=have, desc="jobs", unit="job", file=self.stderr)
+        bar = tqdm(total=wanted, initial=have, desc="jobs", unit="job")
         for start in range(have, wanted, CHUNK):
             end = min(wanted, start + CHUNK)
             jobs: list[dict[str, Any]] = []
