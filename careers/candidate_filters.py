@@ -18,87 +18,50 @@ A filter matches in one of two ways:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from careers.search_parameters import (
+    CORE_POSTING_COLUMNS,
+    MAX_PAGE,
+    MAX_TERMS,
+    PAGE_SIZE,
+    SORTS,
+    CandidateFilter,
+    Condition,
+    ProfileFacts,
+    city_key,
+    clean_bool,
+    clean_skills,
+    join_words,
+    squash,
+    text_filter,
+    words_keys,
+)
 from careers.search_terms import REMOTE_MODES, education_level, place_norm, title_terms
 
-PAGE_SIZE = 20
-MAX_PAGE = 50
-MAX_SKILLS = 10
-MAX_TERMS = 6
-SORTS = ("relevance", "recent", "years")
-TRUE_VALUES = {"true", "1", "yes", "on"}
-FALSE_VALUES = {"", "false", "0", "no", "off"}
-# Columns every posting has whatever the filters: which profile, which key, how well, how good.
-CORE_POSTING_COLUMNS = ("profile_id", "key", "level", "rank")
-
-
-@dataclass(frozen=True)
-class ProfileFacts:
-    """What the index reads from one profile (built by the index writer and by the benchmark).
-
-    ``titles``: headline and every job title; ``current_titles``: headline and current jobs;
-    ``home``: the city the member lives in; ``places``: cities they would work in (including
-    home); ``educations``: (degree, field of study) pairs; ``preference``: the member's job
-    preferences (a ``JobPreference``, saved or not), None if they have none.
-    """
-
-    skills: Sequence[tuple[int, int]] = ()
-    titles: Sequence[str] = ()
-    current_titles: Sequence[str] = ()
-    home: str = ""
-    places: Sequence[str] = ()
-    remote_modes: Sequence[str] = ()
-    educations: Sequence[tuple[str, str]] = ()
-    preference: Any = None
-
-
-Condition = tuple[str, str, Any]  # (column, lookup "exact" or "gte", value)
-
-
-@dataclass(frozen=True)
-class CandidateFilter:
-    """One search parameter: its form field, API schema, query value, index keys and conditions."""
-
-    name: str
-    form_field: Callable[[], forms.Field]
-    default: Any = ""
-    api_type: type = str
-    enum: tuple[Any, ...] | None = None
-    help: str = ""  # the OpenAPI description
-    clean: Callable[[Any], Any] | None = None  # after the form field's own cleaning
-    coerce: Callable[[Any], Any] | None = None  # cleaned value -> query value
-    param: Callable[[CandidateQuery], Any] | None = None  # query-string value; None: left out
-    index: Callable[[ProfileFacts], dict[str, int]] | None = None
-    keys: Callable[[CandidateQuery], list[str]] | None = None
-    where: Callable[[CandidateQuery], list[Condition]] | None = None
-    columns: tuple[str, ...] = ()
-    flags: tuple[str, ...] = ()
-    flag_prefix: str = ""
-    describe: Callable[[CandidateQuery], str | None] | None = None
-    sentence_order: int = 100
-
-    def query_value(self, cleaned: Any) -> Any:
-        """Return the query's value for this parameter from the form's cleaned value."""
-        if self.coerce is not None:
-            return self.coerce(cleaned)
-        return self.default if cleaned in (None, "") else cleaned
-
-    def param_value(self, query: CandidateQuery) -> Any:
-        """Return the query-string value, None when the parameter is left out."""
-        if self.param is not None:
-            return self.param(query)
-        value = getattr(query, self.name)
-        return None if value == self.default else value
+# Re-exported: the vocabulary's limits and shapes are read from here by the rest of careers.
+__all__ = [
+    "CORE_POSTING_COLUMNS",
+    "FILTERS",
+    "FLAG_KEYS",
+    "MAX_PAGE",
+    "PAGE_SIZE",
+    "PARAMETERS",
+    "POSTING_COLUMNS",
+    "CandidateFilter",
+    "CandidateQuery",
+    "Condition",
+    "ProfileFacts",
+    "conditions",
+    "required_keys",
+    "search_keys",
+]
 
 
 class CandidateQuery:
@@ -154,49 +117,11 @@ class CandidateQuery:
         return params
 
 
-# --- helpers the declarations share -------------------------------------------------------------
-
-
-def _squash(value: str) -> str:
-    return " ".join(str(value).split())
-
-
-def _clean_skills(value: str) -> list[str]:
-    names: list[str] = []
-    for raw in value.split(","):
-        name = _squash(raw)
-        if name and name.lower() not in {n.lower() for n in names}:
-            if len(name) > 100:
-                raise forms.ValidationError(_("A skill name is at most 100 characters."))
-            names.append(name)
-    if len(names) > MAX_SKILLS:
-        raise forms.ValidationError(
-            _("Search for at most %(n)d skills at once.") % {"n": MAX_SKILLS}
-        )
-    return names
-
-
-def _clean_bool(value: str) -> bool:
-    value = value.strip().lower()
-    if value in TRUE_VALUES:
-        return True
-    if value in FALSE_VALUES:
-        return False
-    raise forms.ValidationError(_("Use true or false."))
-
-
-def _join(items: list[str], word: str) -> str:
-    if len(items) < 2:
-        return "".join(items)
-    return str(format_lazy("{} {} {}", ", ".join(items[:-1]), word, items[-1]))
-
-
-def _words_keys(prefix: str, texts: Iterable[str], *, limit: int = 60) -> dict[str, int]:
-    return {f"{prefix}:{word}": 1 for text in texts for word in title_terms(text, limit=limit)}
+# --- index keys read from a profile -----------------------------------------------------------
 
 
 def _title_keys(facts: ProfileFacts) -> dict[str, int]:
-    return _words_keys("t", facts.titles) | _words_keys("tc", facts.current_titles)
+    return words_keys("t", facts.titles) | words_keys("tc", facts.current_titles)
 
 
 def _education_keys(facts: ProfileFacts) -> dict[str, int]:
@@ -206,21 +131,7 @@ def _education_keys(facts: ProfileFacts) -> dict[str, int]:
 
 def _field_keys(facts: ProfileFacts) -> dict[str, int]:
     texts = [f"{field_of_study} {degree}" for degree, field_of_study in facts.educations]
-    return _words_keys("f", texts, limit=12)
-
-
-def _city_key(prefix: str, city: str) -> dict[str, int]:
-    return {f"{prefix}:{place_norm(city)}": 1} if place_norm(city) else {}
-
-
-def _text_filter(name: str, label: Any, max_length: int, **extra: Any) -> dict[str, Any]:
-    return {
-        "name": name,
-        "form_field": lambda: forms.CharField(
-            label=label, required=False, max_length=max_length, **extra
-        ),
-        "clean": _squash,
-    }
+    return words_keys("f", texts, limit=12)
 
 
 # --- the declarations (form order; the sentence follows ``sentence_order``) ---------------------
@@ -238,13 +149,15 @@ FILTERS: list[CandidateFilter] = [
         ),
         default=(),
         help="Comma-separated skills; aliases understood.",
-        clean=_clean_skills,
+        clean=clean_skills,
         coerce=lambda value: tuple(value or ()),
         param=lambda q: ",".join(q.skills) if q.skills else None,
         # Matched by the search itself: names become skill ids, "any of" sums levels.
         index=lambda facts: {f"s:{skill_id}": int(level) for skill_id, level in facts.skills},
         describe=lambda q: (
-            _join(list(q.skills), _("and") if q.match == "all" else _("or")) if q.skills else None
+            join_words(list(q.skills), _("and") if q.match == "all" else _("or"))
+            if q.skills
+            else None
         ),
         sentence_order=10,
     ),
@@ -269,7 +182,7 @@ FILTERS: list[CandidateFilter] = [
             label=gettext_lazy("Title keywords"), required=False, max_length=200
         ),
         help="Title keywords (all must match).",
-        clean=_squash,
+        clean=squash,
         index=_title_keys,
         keys=lambda q: [
             f"{'tc' if q.title_scope == 'current' else 't'}:{word}"
@@ -300,27 +213,27 @@ FILTERS: list[CandidateFilter] = [
         param=lambda q: q.title_scope if q.q and q.title_scope != "any" else None,
     ),
     CandidateFilter(
-        **_text_filter(
+        **text_filter(
             "location",
             gettext_lazy("Lives in"),
             100,
             help_text=gettext_lazy("The city the member lives in."),
         ),
         help="Lives in this city.",
-        index=lambda facts: _city_key("c", facts.home),
+        index=lambda facts: city_key("c", facts.home),
         keys=lambda q: [f"c:{place_norm(q.location)}"] if q.location else [],
         describe=lambda q: _("lives in %(city)s") % {"city": q.location} if q.location else None,
         sentence_order=40,
     ),
     CandidateFilter(
-        **_text_filter(
+        **text_filter(
             "work_location",
             gettext_lazy("Willing to work in"),
             100,
             help_text=gettext_lazy("A city the member wants to work in, or lives in."),
         ),
         help="Willing to work in this city (wanted, or lives there).",
-        index=lambda facts: {k: v for p in facts.places for k, v in _city_key("l", p).items()},
+        index=lambda facts: {k: v for p in facts.places for k, v in city_key("l", p).items()},
         keys=lambda q: [f"l:{place_norm(q.work_location)}"] if q.work_location else [],
         describe=lambda q: (
             _("willing to work in %(city)s") % {"city": q.work_location}
@@ -410,7 +323,7 @@ FILTERS: list[CandidateFilter] = [
         sentence_order=70,
     ),
     CandidateFilter(
-        **_text_filter("field_of_study", gettext_lazy("Field of study"), 120),
+        **text_filter("field_of_study", gettext_lazy("Field of study"), 120),
         help="Words of the field of study.",
         index=_field_keys,
         keys=lambda q: [f"f:{w}" for w in title_terms(q.field_of_study, limit=MAX_TERMS)],
@@ -468,7 +381,7 @@ FILTERS: list[CandidateFilter] = [
         ),
         default=False,
         api_type=bool,
-        clean=_clean_bool,
+        clean=clean_bool,
         coerce=bool,
         param=lambda q: "true" if q.verified else None,
         where=lambda q: [("verified", "exact", True)] if q.verified else [],
