@@ -1,345 +1,21 @@
 """Demo careers data (called by ``manage.py seed_demo`` after accounts and consent); idempotent.
 
 Three employers (Acme from accounts, two more created here) with open, draft and closed jobs,
-and a dozen members with varied profiles. careers-search adds its own demo data through
-``careers.search_demo.seed`` when that module exists.
+and a dozen members with varied profiles (the data is in ``careers.demo_data``); then fresh
+candidate-search rows and a few saved searches for Acme's recruiters.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import date, timedelta
 from typing import Any, TextIO
 
 from django.db import transaction
 from django.utils import timezone
 
+from careers.demo_data import EMPLOYERS, JOBS, MEMBERS, SAVED_SEARCHES
+
 DEMO_PASSWORD = "demo-pass-2023!"  # noqa: S105 - the published demo password (see README)
-
-EMPLOYERS = [
-    # (name, domain, owner e-mail)
-    ("Nusantara Fintech", "nusantarafintech.co.id", "owner@nusantara.demo"),
-    ("Kopi Kita Digital", "kopikita.id", "owner@kopikita.demo"),
-]
-
-# (employer domain, title, city, remote, type, seniority, salary min, max, status, days ago,
-#  skills as "Name:required(1/0):weight")
-JOBS: list[tuple[Any, ...]] = [
-    (
-        "acme.co.id",
-        "Backend Developer (Python/Django)",
-        "Jakarta",
-        "hybrid",
-        "full_time",
-        "mid",
-        15_000_000,
-        25_000_000,
-        "open",
-        2,
-        ["Python:1:5", "Django:1:5", "PostgreSQL:1:3", "Docker:0:2", "Redis:0:1"],
-    ),
-    (
-        "acme.co.id",
-        "Senior Data Engineer",
-        "Jakarta",
-        "remote",
-        "full_time",
-        "senior",
-        28_000_000,
-        40_000_000,
-        "open",
-        5,
-        ["Python:1:5", "SQL:1:4", "Apache Spark:1:4", "Airflow:0:3", "AWS:0:2"],
-    ),
-    (
-        "acme.co.id",
-        "Frontend Engineer (React)",
-        "Bandung",
-        "onsite",
-        "full_time",
-        "mid",
-        12_000_000,
-        20_000_000,
-        "open",
-        12,
-        ["JavaScript:1:5", "React:1:5", "TypeScript:0:3", "CSS:1:2"],
-    ),
-    (
-        "acme.co.id",
-        "QA Automation Intern",
-        "Jakarta",
-        "onsite",
-        "internship",
-        "junior",
-        3_000_000,
-        4_500_000,
-        "open",
-        20,
-        ["Python:0:2", "Selenium:1:4", "Git:0:1"],
-    ),
-    (
-        "acme.co.id",
-        "Engineering Manager",
-        "Jakarta",
-        "hybrid",
-        "full_time",
-        "lead",
-        45_000_000,
-        60_000_000,
-        "draft",
-        0,
-        ["Python:0:3", "Agile:1:4"],
-    ),
-    (
-        "acme.co.id",
-        "Android Developer",
-        "Surabaya",
-        "onsite",
-        "full_time",
-        "mid",
-        14_000_000,
-        22_000_000,
-        "closed",
-        70,
-        ["Kotlin:1:5", "Android:1:5"],
-    ),
-    (
-        "nusantarafintech.co.id",
-        "Go Backend Engineer",
-        "Jakarta",
-        "hybrid",
-        "full_time",
-        "senior",
-        30_000_000,
-        45_000_000,
-        "open",
-        1,
-        ["Go:1:5", "PostgreSQL:1:4", "Kubernetes:0:3", "gRPC:0:2"],
-    ),
-    (
-        "nusantarafintech.co.id",
-        "Risk Data Analyst",
-        "Jakarta",
-        "onsite",
-        "full_time",
-        "mid",
-        13_000_000,
-        19_000_000,
-        "open",
-        9,
-        ["SQL:1:5", "Python:0:3", "Excel:1:3", "Tableau:0:2"],
-    ),
-    (
-        "nusantarafintech.co.id",
-        "DevOps Engineer",
-        "Remote",
-        "remote",
-        "contract",
-        "senior",
-        25_000_000,
-        35_000_000,
-        "open",
-        15,
-        ["Kubernetes:1:5", "Terraform:1:4", "AWS:1:4", "Docker:1:3", "Linux:0:2"],
-    ),
-    (
-        "nusantarafintech.co.id",
-        "Junior Python Developer",
-        "Yogyakarta",
-        "hybrid",
-        "full_time",
-        "junior",
-        7_000_000,
-        10_000_000,
-        "open",
-        3,
-        ["Python:1:5", "Django:0:3", "Git:1:2"],
-    ),
-    (
-        "kopikita.id",
-        "Digital Marketing Specialist",
-        "Denpasar",
-        "hybrid",
-        "full_time",
-        "mid",
-        8_000_000,
-        12_000_000,
-        "open",
-        4,
-        ["SEO:1:5", "Google Analytics:1:4", "Copywriting:0:3", "Social Media Marketing:1:3"],
-    ),
-    (
-        "kopikita.id",
-        "Full-stack Developer (Laravel/Vue)",
-        "Denpasar",
-        "remote",
-        "contract",
-        "mid",
-        10_000_000,
-        16_000_000,
-        "open",
-        6,
-        ["PHP:1:5", "Laravel:1:5", "Vue.js:1:4", "MySQL:0:3"],
-    ),
-    (
-        "kopikita.id",
-        "UI/UX Designer",
-        "Bandung",
-        "hybrid",
-        "part_time",
-        "mid",
-        6_000_000,
-        9_000_000,
-        "open",
-        25,
-        ["Figma:1:5", "User Research:0:3", "UX Design:1:3"],
-    ),
-]
-
-# (e-mail, name, headline, city, visibility, years back of a current job, current employer,
-#  employer domain, skills "Name:proficiency", preference titles, remote modes, min salary)
-MEMBERS: list[tuple[Any, ...]] = [
-    (
-        "premium@demo.test",
-        None,
-        "Backend Developer, Python and Django",
-        "Jakarta",
-        "recruiters",
-        6,
-        "PT Maju Jaya",
-        "majujaya.co.id",
-        ["Python:5", "Django:5", "PostgreSQL:4", "Docker:3", "Redis:2", "AWS:2"],
-        ["Backend Developer", "Data Engineer"],
-        ["hybrid", "remote"],
-        18_000_000,
-    ),
-    (
-        "member@demo.test",
-        None,
-        "Frontend developer",
-        "Bandung",
-        "everyone",
-        3,
-        "Startup Bandung",
-        "",
-        ["JavaScript:4", "React:4", "TypeScript:3", "CSS:4", "Figma:2"],
-        ["Frontend Engineer"],
-        ["onsite", "hybrid"],
-        10_000_000,
-    ),
-    (
-        "recruiter1@acme.demo",
-        None,
-        "Talent acquisition",
-        "Jakarta",
-        "private",
-        4,
-        "Acme Indonesia",
-        "acme.co.id",
-        ["Recruitment:4", "Excel:3"],
-        [],
-        [],
-        None,
-    ),
-    (
-        "dewi@demo.test",
-        "Dewi Lestari",
-        "Data engineer, Spark and Airflow",
-        "Jakarta",
-        "recruiters",
-        8,
-        "Bank Sentosa",
-        "banksentosa.co.id",
-        ["Python:5", "SQL:5", "Apache Spark:4", "Airflow:4", "AWS:3"],
-        ["Data Engineer"],
-        ["remote", "hybrid"],
-        30_000_000,
-    ),
-    (
-        "budi@demo.test",
-        "Budi Santoso",
-        "Go and Kubernetes engineer",
-        "Jakarta",
-        "everyone",
-        10,
-        "Acme Indonesia",
-        "acme.co.id",
-        ["Go:5", "Kubernetes:5", "PostgreSQL:4", "Terraform:3", "Docker:4", "Linux:4"],
-        ["Backend Engineer", "DevOps Engineer"],
-        ["hybrid"],
-        35_000_000,
-    ),
-    (
-        "siti@demo.test",
-        "Siti Rahmawati",
-        "Digital marketer",
-        "Denpasar",
-        "recruiters",
-        4,
-        "Toko Bali",
-        "",
-        ["SEO:5", "Google Analytics:4", "Copywriting:4", "Social Media Marketing:5"],
-        ["Digital Marketing Specialist"],
-        ["hybrid", "remote"],
-        9_000_000,
-    ),
-    (
-        "agus@demo.test",
-        "Agus Wijaya",
-        "Laravel developer",
-        "Surabaya",
-        "recruiters",
-        5,
-        "Software House Surabaya",
-        "",
-        ["PHP:5", "Laravel:5", "Vue.js:3", "MySQL:4", "JS:3"],
-        ["Full-stack Developer"],
-        ["remote"],
-        12_000_000,
-    ),
-    (
-        "rina@demo.test",
-        "Rina Kurniawan",
-        "Fresh graduate, Python",
-        "Yogyakarta",
-        "everyone",
-        0,
-        "",
-        "",
-        ["Python:3", "Git:3", "SQL:2"],
-        ["Junior Python Developer"],
-        ["hybrid", "onsite"],
-        6_000_000,
-    ),
-    (
-        "made@demo.test",
-        "Made Putra",
-        "UI/UX designer",
-        "Denpasar",
-        "private",
-        3,
-        "Studio Ubud",
-        "",
-        ["Figma:5", "User Research:4", "UX Design:4"],
-        ["UI/UX Designer"],
-        ["remote"],
-        8_000_000,
-    ),
-    (
-        "fajar@demo.test",
-        "Fajar Nugroho",
-        "Android developer (Kotlin)",
-        "Surabaya",
-        "recruiters",
-        5,
-        "Aplikasi Nusantara",
-        "",
-        ["Kotlin:5", "Android:5", "Java:4", "Git:3"],
-        ["Android Developer"],
-        ["onsite"],
-        15_000_000,
-    ),
-]
 
 
 def _employers(stdout: TextIO) -> dict[str, Any]:
@@ -370,6 +46,8 @@ def _jobs(employers: dict[str, Any]) -> dict[str, Any]:
         existing = Job.objects.filter(employer=employer, title=title).first()
         if existing is None:
             actor = user_get(user_id=employer_user_ids(employer_id=employer.pk)[0])
+            if actor is None:  # an employer the demo made always has its owner
+                continue
             existing = job_create(
                 employer=employer,
                 actor=actor,
@@ -546,8 +224,44 @@ def seed(stdout: TextIO) -> list[str]:
     ]
     if created:
         stdout.write(f"careers: created {len(created)} demo candidates\n")
-    if importlib.util.find_spec("careers.search_demo") is not None:
-        from careers.search_demo import seed as search_seed
-
-        lines.extend(search_seed(stdout) or [])
+    lines.extend(_search(stdout))
     return lines
+
+
+def _search(stdout: TextIO) -> list[str]:
+    """Refresh the demo members' search rows and give Acme a few saved searches (idempotent)."""
+    from accounts.selectors import user_get_by_email
+    from careers.forms.recruiter import CandidateSearchForm
+    from careers.models import CareerProfile
+    from careers.selectors.recruiters import recruiter_employer, saved_searches_for
+    from careers.services.saved_searches import saved_search_create
+    from careers.services.search_index import candidate_index_refresh
+
+    # Synthetic benchmark members are indexed by careers_bench itself; skip them here.
+    for profile_id in (
+        CareerProfile.objects.exclude(user__email__endswith="@bench.invalid")
+        .values_list("pk", flat=True)
+        .iterator()
+    ):
+        candidate_index_refresh(profile_id)
+    recruiter = user_get_by_email(email="recruiter1@acme.demo")
+    if recruiter is None:
+        return []
+    employer = recruiter_employer(user=recruiter)
+    if employer is None:
+        return []
+    existing = set(saved_searches_for(employer=employer).values_list("name", flat=True))
+    with transaction.atomic():
+        for name, params in SAVED_SEARCHES:
+            if name in existing:
+                continue
+            form = CandidateSearchForm({k: str(v) for k, v in params.items()})
+            if form.is_valid():
+                saved_search_create(
+                    employer=employer, actor=recruiter, name=name, query=form.to_query()
+                )
+    stdout.write("careers: candidate search rows refreshed, Acme saved searches ready\n")
+    return [
+        "Recruiter portal: recruiter1@acme.demo at /recruiter/ (candidate search at "
+        "/recruiter/candidates/, saved searches at /recruiter/searches/)."
+    ]

@@ -1,21 +1,25 @@
 """Who an employer may discover right now: consent, visibility and the hide-from-employer rule.
 
 ``discoverable_profiles`` is the one check behind every candidate search path and the full
-candidate profile (``careers.search``), in the portal and the API. See docs/careers-search.md.
+candidate profile (``careers.selectors.search``, ``careers.selectors.recruiters``), in the
+portal and the API. See docs/careers-search.md.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Expression, Q, QuerySet
 
 from consent.purposes import PurposeCode
 
+if TYPE_CHECKING:
+    from accounts.models import Employer
+
 DISCOVERABLE_VISIBILITIES = ("recruiters", "everyone")
 
 
-def hiding_employers(*, employer: Any) -> list[Any]:
+def hiding_employers(*, employer: Employer) -> list[Any]:
     """Return the employers whose hidden members ``employer`` must not see.
 
     The employer itself and every employer sharing an owner or recruiter with it: one person
@@ -41,7 +45,7 @@ def employment_at(employers: list[Any]) -> Q:
 
 
 def discoverable_profiles(
-    *, employer: Any, profile_ids: list[Any] | Expression, hidden_from: list[Any] | None = None
+    *, employer: Employer, profile_ids: list[Any] | Expression, hidden_from: list[Any] | None = None
 ) -> QuerySet:
     """Return those of ``profile_ids`` discoverable by ``employer`` right now, checked live.
 

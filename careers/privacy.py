@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
 from consent.purposes import PurposeCode
 from consent.registry import export_section, on_erasure, on_retention, on_withdrawal
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 @on_withdrawal(PurposeCode.JOB_RECOMMENDATIONS)
-def stop_profiling(user: Any) -> list[str]:
+def stop_profiling(user: User) -> list[str]:
     """Objection to profiling: delete the stored job-search activity (tracking already stops)."""
     from careers.services import activity_delete
 
@@ -25,7 +28,7 @@ def stop_profiling(user: Any) -> list[str]:
 
 
 @on_withdrawal(PurposeCode.SHARE_PROFILE_WITH_EMPLOYERS)
-def stop_sharing(user: Any) -> list[str]:
+def stop_sharing(user: User) -> list[str]:
     """Withdraw every active application and revoke employers' access; name the employers."""
     from careers.services import application_withdraw_all
 
@@ -33,15 +36,11 @@ def stop_sharing(user: Any) -> list[str]:
 
 
 @on_withdrawal(PurposeCode.CANDIDATE_DISCOVERY)
-def stop_discovery(user: Any) -> list[str]:
+def stop_discovery(user: User) -> list[str]:
     """Take the member out of candidate search (search also filters on consent in SQL)."""
     from careers.models import CareerProfile
-
-    try:
-        from careers.search import candidate_index_refresh  # type: ignore[attr-defined]
-    except ImportError:
-        return []
     from careers.services.outreach import outreach_delete_for
+    from careers.services.search_index import candidate_index_refresh
 
     profile_id = CareerProfile.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
     if profile_id is None:
@@ -56,7 +55,7 @@ def stop_discovery(user: Any) -> list[str]:
 
 
 @on_erasure
-def erase_careers(user: Any) -> None:
+def erase_careers(user: User) -> None:
     """Delete the profile, activity and applications (with their snapshots and grants).
 
     Applications are deleted outright rather than kept as stubs: a stub would still tell the
@@ -88,7 +87,7 @@ def notes_retention(now: Any) -> int:
 
 
 @export_section("careers")
-def export_careers(user: Any) -> dict:
+def export_careers(user: User) -> dict:
     """Return the member's profile, job-search activity and applications."""
     from careers.models import CareerNotification, SourcedCandidate
     from careers.selectors import (

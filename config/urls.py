@@ -14,7 +14,7 @@ api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("consent.api_urls")),
     path("", include("biometrics.api_urls")),
-    path("", include("careers.api_urls")),
+    path("", include("careers.urls.api")),
 ]
 
 urlpatterns = [

@@ -23,7 +23,13 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """404 as JSON under /api/, as a page elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse(error_body("not_found", _("Not found.")), status=404)
+        # Written as DRF writes it (compact), so a malformed id in a URL answers byte for byte
+        # like a missing object: nothing tells "no such route" from "not yours".
+        return JsonResponse(
+            error_body("not_found", _("Not found.")),
+            status=404,
+            json_dumps_params={"separators": (",", ":"), "ensure_ascii": False},
+        )
     return render(request, "404.html", status=404)
 
 

@@ -1,1 +1,1 @@
-"""Member career API (the recruiter API lives in careers.api_recruiter)."""
+"""Careers API: the member's (member.py) and the recruiter's (recruiter.py, outreach.py)."""

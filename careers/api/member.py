@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
@@ -10,14 +10,14 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from careers import selectors, services
-from careers.forms import JobSearchApiForm
+from careers.forms.member import JobSearchApiForm
+from careers.http import SignedInAPIRequest
 from careers.models import ActivityEvent
-from careers.serializers import (
+from careers.serializers.member import (
     ActivityEventSerializer,
     ApplicationSerializer,
     ApplyInputSerializer,
@@ -32,13 +32,16 @@ from careers.serializers import (
     WithdrawResultSerializer,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 NOT_FOUND = OpenApiResponse(description="Not found, or not yours (error envelope, not_found).")
 CONSENT = OpenApiResponse(
     description="consent_required: the named purpose needs your consent (error envelope)."
 )
 
 
-def _own_profile_data(user: Any) -> dict[str, Any]:
+def _own_profile_data(user: User) -> dict[str, Any]:
     profile = selectors.profile_for_user(user=user) or services.profile_get_or_create(user=user)
     data = selectors.profile_public_dict(profile)
     data["visibility"] = profile.visibility
@@ -59,7 +62,7 @@ class ProfileView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: ProfileOutputSerializer})
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInAPIRequest) -> Response:
         return Response(_own_profile_data(request.user))
 
     @extend_schema(
@@ -69,7 +72,7 @@ class ProfileView(APIView):
         "whole list when given. All or nothing: on a 400 nothing was saved. Field errors are "
         "keyed like `employment[1].end_date` or `skills`.",
     )
-    def put(self, request: Request) -> Response:
+    def put(self, request: SignedInAPIRequest) -> Response:
         serializer = ProfileInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.profile_replace(user=request.user, data=serializer.validated_data)
@@ -102,7 +105,7 @@ class JobListView(APIView):
         ],
         responses={200: JobSerializer(many=True)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInAPIRequest) -> Response:
         params = request.query_params
         form = JobSearchApiForm(params)
         if not form.is_valid():
@@ -130,7 +133,7 @@ class JobDetailView(APIView):
         description="`match` says how well the job fits you and why (the reasons the job page "
         "shows); null without job_recommendations consent or for a closed job.",
     )
-    def get(self, request: Request, job_id: Any) -> Response:
+    def get(self, request: SignedInAPIRequest, job_id: Any) -> Response:
         job = selectors.job_get_for_member(user=request.user, job_id=job_id)
         services.activity_record(user=request.user, kind=ActivityEvent.Kind.VIEWED, job=job)
         match = selectors.job_recommendation(user=request.user, job=job)
@@ -148,7 +151,7 @@ class RecommendedJobsView(APIView):
         description="Needs job_recommendations consent (403 consent_required otherwise). "
         "Jobs you dismissed or applied to are never included.",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInAPIRequest) -> Response:
         try:
             limit = int(request.query_params.get("limit", 20))
         except ValueError:
@@ -171,7 +174,7 @@ class JobApplyView(APIView):
         description="Apply with an optional note. Needs share_profile_with_employers consent. "
         "The employer's recruiters get access to a snapshot of your profile as it is now.",
     )
-    def post(self, request: Request, job_id: Any) -> Response:
+    def post(self, request: SignedInAPIRequest, job_id: Any) -> Response:
         serializer = ApplyInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         application = services.application_submit(
@@ -189,7 +192,7 @@ class JobMarkView(APIView):
     permission_classes = [IsAuthenticated]
     kind = ActivityEvent.Kind.SAVED
 
-    def _result(self, request: Request, job: Any) -> Response:
+    def _result(self, request: SignedInAPIRequest, job: Any) -> Response:
         marks = selectors.job_marks_for_user(user=request.user, job_ids=[job.pk]).get(job.pk, set())
         return Response(
             {"job": job.pk, "saved": "saved" in marks, "dismissed": "dismissed" in marks}
@@ -198,13 +201,13 @@ class JobMarkView(APIView):
     @extend_schema(
         request=None, responses={200: MarkResultSerializer, 403: CONSENT, 404: NOT_FOUND}
     )
-    def post(self, request: Request, job_id: Any) -> Response:
+    def post(self, request: SignedInAPIRequest, job_id: Any) -> Response:
         job = selectors.job_get_for_member(user=request.user, job_id=job_id)
         services.job_mark(user=request.user, job=job, kind=self.kind)
         return self._result(request, job)
 
     @extend_schema(responses={200: MarkResultSerializer, 404: NOT_FOUND})
-    def delete(self, request: Request, job_id: Any) -> Response:
+    def delete(self, request: SignedInAPIRequest, job_id: Any) -> Response:
         job = selectors.job_get_for_member(user=request.user, job_id=job_id)
         services.job_unmark(user=request.user, job=job, kind=self.kind)
         return self._result(request, job)
@@ -214,7 +217,7 @@ class MyApplicationsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: ApplicationSerializer(many=True)})
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInAPIRequest) -> Response:
         rows = selectors.applications_for_user(user=request.user)
         return Response(ApplicationSerializer(rows, many=True).data)
 
@@ -223,7 +226,7 @@ class MyApplicationDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: ApplicationSerializer, 404: NOT_FOUND})
-    def get(self, request: Request, application_id: Any) -> Response:
+    def get(self, request: SignedInAPIRequest, application_id: Any) -> Response:
         application = selectors.application_get_for_member(
             user=request.user, application_id=application_id
         )
@@ -233,7 +236,7 @@ class MyApplicationDetailView(APIView):
         responses={200: WithdrawResultSerializer, 404: NOT_FOUND},
         description="Withdraw: the employer loses access to your profile. `notes` names it.",
     )
-    def delete(self, request: Request, application_id: Any) -> Response:
+    def delete(self, request: SignedInAPIRequest, application_id: Any) -> Response:
         notes = services.application_withdraw(user=request.user, application_id=application_id)
         return Response({"notes": notes})
 
@@ -248,7 +251,7 @@ class MyActivityView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: ActivityEventSerializer(many=True)})
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInAPIRequest) -> Response:
         paginator = ActivityPagination()
         page = paginator.paginate_queryset(
             selectors.activity_for_user(user=request.user), request, view=self
@@ -256,7 +259,7 @@ class MyActivityView(APIView):
         return paginator.get_paginated_response(ActivityEventSerializer(page, many=True).data)
 
     @extend_schema(operation_id="me_activity_delete_all", responses={204: None})
-    def delete(self, request: Request) -> Response:
+    def delete(self, request: SignedInAPIRequest) -> Response:
         services.activity_delete(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -267,7 +270,7 @@ class MyActivityDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(operation_id="me_activity_delete_one", responses={204: None, 404: NOT_FOUND})
-    def delete(self, request: Request, event_id: int) -> Response:
+    def delete(self, request: SignedInAPIRequest, event_id: int) -> Response:
         services.activity_delete(user=request.user, event_id=event_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -291,7 +294,7 @@ class MyMarkedJobsView(APIView):
     kind = ActivityEvent.Kind.SAVED
 
     @extend_schema(responses={200: MarkedJobSerializer(many=True)})
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInAPIRequest) -> Response:
         jobs = selectors.jobs_marked_by_user(user=request.user, kind=self.kind)
         return Response(MarkedJobSerializer(jobs, many=True).data)
 
@@ -320,7 +323,7 @@ class SkillSuggestView(APIView):
         ],
         responses={200: SkillSuggestResultSerializer},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInAPIRequest) -> Response:
         query = str(request.query_params.get("q", ""))[:100].replace("\x00", "")
         try:
             limit = int(request.query_params.get("limit", 10))

@@ -51,7 +51,7 @@ def rebuild_search_rows(apps, schema_editor):
     CareerProfile = apps.get_model("careers", "CareerProfile")
     if not CareerProfile.objects.exists():
         return
-    from careers.search import candidate_index_rebuild
+    from careers.services.search_index import candidate_index_rebuild
 
     candidate_index_rebuild()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 class ActivityEvent(models.Model):
     """One thing the member did: viewed, saved, dismissed or applied to a job, or searched."""
+
+    if TYPE_CHECKING:  # set on loaded rows by selectors and views, never stored
+        query_words: list[tuple[str, str]]
 
     class Kind(models.TextChoices):
         VIEWED = "viewed", _("Viewed a job")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +16,10 @@ from careers.models.profiles import JobType, RemoteMode, Skill
 
 class Job(models.Model):
     """A job an employer posts; members see it only while ``status`` is open."""
+
+    if TYPE_CHECKING:  # set on loaded rows by selectors and views, never stored
+        marked_at: datetime.datetime
+        marks: set[str]
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

@@ -12,6 +12,7 @@ shown on their invitations page and sent by e-mail when they chose so.
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -20,6 +21,10 @@ from django.utils.translation import gettext_lazy as _
 from config.encryption import EncryptedTextField
 
 __all__ = ["ApplicationNote", "CareerNotification"]
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ApplicationNote(models.Model):
@@ -52,6 +57,9 @@ class ApplicationNote(models.Model):
 
 class CareerNotification(models.Model):
     """Something a member is told: an application moved, or an invitation arrived."""
+
+    if TYPE_CHECKING:  # set on loaded rows by selectors and views, never stored
+        stage_label: StrOrPromise
 
     class Kind(models.TextChoices):
         STAGE = "stage", _("Application update")

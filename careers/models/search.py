@@ -2,7 +2,7 @@
 
 The search row is an accelerator, never the authority: every result is re-checked live against
 consent, the profile's visibility and the hide-from-current-employer rule before it is shown
-(see ``careers.search``), so a stale row can only hide someone, never reveal them.
+(see ``careers.services.search_index``), so a stale row can only hide someone, never reveal them.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Careers read side; import selectors from here (``from careers.selectors import ...``)."""
 
+from careers.job_matching import GOOD_MATCH, STRONG_MATCH, Recommendation
 from careers.selectors.activity import (
     activity_for_user,
     job_marks_for_user,
@@ -8,6 +9,7 @@ from careers.selectors.activity import (
 from careers.selectors.applications import (
     application_get_for_member,
     application_get_for_recruiter,
+    application_granted_get,
     applications_for_job,
     applications_for_user,
     applications_granted_to,
@@ -33,13 +35,7 @@ from careers.selectors.profiles import (
     skill_suggest,
     skill_suggestions,
 )
-from careers.selectors.recommendations import (
-    GOOD_MATCH,
-    STRONG_MATCH,
-    Recommendation,
-    job_recommendation,
-    jobs_recommended,
-)
+from careers.selectors.recommendations import job_recommendation, jobs_recommended
 
 __all__ = [
     "GOOD_MATCH",
@@ -48,6 +44,7 @@ __all__ = [
     "activity_for_user",
     "application_get_for_member",
     "application_get_for_recruiter",
+    "application_granted_get",
     "applications_for_job",
     "applications_for_user",
     "applications_granted_to",

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
 from careers.models import ActivityEvent
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def activity_for_user(*, user: Any) -> QuerySet[ActivityEvent]:
+
+def activity_for_user(*, user: User) -> QuerySet[ActivityEvent]:
     """Return the member's activity, newest first, with the jobs it refers to."""
     return (
         ActivityEvent.objects.filter(user_id=user.pk)
@@ -19,7 +22,7 @@ def activity_for_user(*, user: Any) -> QuerySet[ActivityEvent]:
     )
 
 
-def job_marks_for_user(*, user: Any, job_ids: list[Any] | None = None) -> dict[Any, set[str]]:
+def job_marks_for_user(*, user: User, job_ids: list[Any] | None = None) -> dict[Any, set[str]]:
     """Return ``{job_id: {"saved", "dismissed", ...}}`` for the member (one query)."""
     if not getattr(user, "is_authenticated", False):
         return {}
@@ -36,7 +39,7 @@ def job_marks_for_user(*, user: Any, job_ids: list[Any] | None = None) -> dict[A
     return dict(marks)
 
 
-def jobs_marked_by_user(*, user: Any, kind: str) -> list[Any]:
+def jobs_marked_by_user(*, user: User, kind: str) -> list[Any]:
     """The jobs the member saved (or dismissed), most recently marked first (two queries).
 
     Closed jobs stay on the list, so the member sees what happened to a job they saved.

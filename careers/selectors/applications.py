@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -10,15 +10,18 @@ from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
 from accounts.selectors import user_employer_ids
+from careers.ids import uuid_or_404
 from careers.models import Application
-from careers.selectors.jobs import _uuid_or_404
 from consent.purposes import PurposeCode
 from consent.services import access_record
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 VIEW_PERMISSION = "careers.view_application"
 
 
-def applications_for_user(*, user: Any) -> QuerySet[Application]:
+def applications_for_user(*, user: User) -> QuerySet[Application]:
     """Return the member's applications with their job and employer, newest first."""
     return (
         Application.objects.filter(applicant_id=user.pk)
@@ -27,16 +30,16 @@ def applications_for_user(*, user: Any) -> QuerySet[Application]:
     )
 
 
-def application_get_for_member(*, user: Any, application_id: Any) -> Application:
+def application_get_for_member(*, user: User, application_id: Any) -> Application:
     """Return one of the member's own applications, else 404."""
-    pk = _uuid_or_404(application_id)
+    pk = uuid_or_404(application_id)
     application = applications_for_user(user=user).filter(pk=pk).first()
     if application is None:
         raise Http404
     return application
 
 
-def applications_granted_to(*, user: Any) -> QuerySet[Application]:
+def applications_granted_to(*, user: User) -> QuerySet[Application]:
     """Return the applications ``user`` holds a guardian view grant on, at a current employer.
 
     Both conditions: a grant (given on apply, revoked on withdrawal) and current membership of
@@ -57,7 +60,19 @@ def applications_granted_to(*, user: Any) -> QuerySet[Application]:
     )
 
 
-def applications_for_job(*, user: Any, job_id: Any) -> QuerySet[Application]:
+def application_granted_get(*, user: User, application_id: Any) -> Application:
+    """Return an application ``user`` was granted, to act on (move, note); else 404.
+
+    Unlike ``application_get_for_recruiter`` it records no read: acting on an application shows
+    the recruiter nothing of the profile.
+    """
+    application = applications_granted_to(user=user).filter(pk=uuid_or_404(application_id)).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+def applications_for_job(*, user: User, job_id: Any) -> QuerySet[Application]:
     """Return the applications to one job that ``user`` may see (granted ones only).
 
     The job must belong to one of the user's employers, else 404.
@@ -74,12 +89,12 @@ def applications_for_job(*, user: Any, job_id: Any) -> QuerySet[Application]:
 
 
 @transaction.atomic
-def application_get_for_recruiter(*, user: Any, application_id: Any) -> Application:
+def application_get_for_recruiter(*, user: User, application_id: Any) -> Application:
     """Return an application with its shared profile, if ``user`` was granted it; else 404.
 
     Records the read in the applicant's access log (they see who looked at their profile).
     """
-    pk = _uuid_or_404(application_id)
+    pk = uuid_or_404(application_id)
     application = (
         applications_granted_to(user=user)
         .select_related("job", "job__employer", "applicant")

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.selectors import user_employer_ids
+from careers.ids import uuid_or_404
 from careers.models import Application, Job, JobSkill
 from careers.selectors.profiles import skill_lookup
 
-
-def _uuid_or_404(value: Any) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError) as exc:
-        raise Http404 from exc
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def job_queryset() -> QuerySet[Job]:
@@ -79,9 +76,9 @@ def job_search(
     return jobs
 
 
-def job_get_for_member(*, user: Any, job_id: Any) -> Job:
+def job_get_for_member(*, user: User, job_id: Any) -> Job:
     """Return an open job, or one the member applied to; 404 for anything else."""
-    pk = _uuid_or_404(job_id)
+    pk = uuid_or_404(job_id)
     job = job_queryset().filter(pk=pk).first()
     if job is None:
         raise Http404
@@ -93,14 +90,14 @@ def job_get_for_member(*, user: Any, job_id: Any) -> Job:
     return job
 
 
-def jobs_for_employer(*, user: Any, employer_id: Any = None) -> QuerySet[Job]:
+def jobs_for_employer(*, user: User, employer_id: Any = None) -> QuerySet[Job]:
     """Return the jobs of the employers ``user`` belongs to (or of one of them).
 
     Annotated with ``active_applications``: applications not withdrawn.
     """
     ids = user_employer_ids(user=user)
     if employer_id is not None:
-        wanted = _uuid_or_404(employer_id)
+        wanted = uuid_or_404(employer_id)
         if wanted not in ids:
             raise Http404
         ids = [wanted]
@@ -116,9 +113,9 @@ def jobs_for_employer(*, user: Any, employer_id: Any = None) -> QuerySet[Job]:
     )
 
 
-def job_get_for_recruiter(*, user: Any, job_id: Any) -> Job:
+def job_get_for_recruiter(*, user: User, job_id: Any) -> Job:
     """Return a job of one of the user's employers (any status), else 404."""
-    pk = _uuid_or_404(job_id)
+    pk = uuid_or_404(job_id)
     job = job_queryset().filter(pk=pk, employer_id__in=user_employer_ids(user=user)).first()
     if job is None:
         raise Http404

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from careers.discovery import discoverable_profiles
-from careers.models import Application, JobInvitation, SourcedCandidate, TalentPool
+from careers.ids import uuid_or_404
+from careers.models import Application, Job, JobInvitation, SourcedCandidate, TalentPool
+
+if TYPE_CHECKING:
+    from accounts.models import Employer, User
 
 
-def pools_for(*, employer: Any) -> QuerySet[TalentPool]:
-    """The employer's talent pools, by name, with how many entries each holds."""
-    return TalentPool.objects.filter(employer_id=employer.pk).annotate(size=Count("entries"))
+def pools_for(*, employer: Employer) -> QuerySet[TalentPool]:
+    """The employer's talent pools, by name, with how many entries each holds (``size``)."""
+    pools: QuerySet[TalentPool] = TalentPool.objects.filter(employer_id=employer.pk)
+    return pools.annotate(size=Count("entries"))
 
 
-def pool_get(*, employer: Any, pool_id: Any) -> TalentPool:
-    from careers.services.outreach import _uuid
-
-    pool = pools_for(employer=employer).filter(pk=_uuid(pool_id)).first()
+def pool_get(*, employer: Employer, pool_id: Any) -> TalentPool:
+    pool = pools_for(employer=employer).filter(pk=uuid_or_404(pool_id)).first()
     if pool is None:
         from django.http import Http404
 
@@ -26,7 +29,7 @@ def pool_get(*, employer: Any, pool_id: Any) -> TalentPool:
     return pool
 
 
-def sourced_for(*, employer: Any, job: Any = None, pool: Any = None) -> list[dict[str, Any]]:
+def sourced_for(*, employer: Employer, job: Any = None, pool: Any = None) -> list[dict[str, Any]]:
     """Candidates saved to ``job``'s pipeline or to ``pool``, newest first.
 
     Only those the employer may still discover are listed: a member who withdrew, went private
@@ -63,7 +66,7 @@ def sourced_for(*, employer: Any, job: Any = None, pool: Any = None) -> list[dic
     ]
 
 
-def invitations_for_member(*, user: Any) -> QuerySet[JobInvitation]:
+def invitations_for_member(*, user: User) -> QuerySet[JobInvitation]:
     """The member's invitations to apply, newest first, with whether they applied since."""
     applied = Application.objects.filter(job_id=OuterRef("job_id"), applicant_id=user.pk).exclude(
         stage=Application.Stage.WITHDRAWN
@@ -88,7 +91,7 @@ BOARD_STAGES = [
 ]
 
 
-def job_board(*, user: Any, job: Any) -> list[dict[str, Any]]:
+def job_board(*, user: User, job: Any) -> list[dict[str, Any]]:
     """The job's columns, in order: sourced (saved, not applied), then each stage's applications.
 
     Applications are those ``user`` holds the grant for; each card carries the applicant's
@@ -133,7 +136,7 @@ def _sourced_label() -> str:
     return _("Sourced")
 
 
-def news_for_member(*, user: Any, limit: int = 50) -> list[Any]:
+def news_for_member(*, user: User, limit: int = 50) -> list[Any]:
     """The member's latest news (stage changes), each with its stage's label."""
     from careers.models import CareerNotification
 
@@ -146,3 +149,12 @@ def news_for_member(*, user: Any, limit: int = 50) -> list[Any]:
     for row in rows:
         row.stage_label = labels.get(row.stage, row.stage)
     return rows
+
+
+def outreach_targets(*, employer: Employer) -> dict[str, Any]:
+    """Jobs and pools a recruiter can save a candidate to (for the candidate page)."""
+    jobs = Job.objects.filter(employer_id=employer.pk).exclude(status=Job.Status.CLOSED)
+    return {
+        "outreach_jobs": list(jobs.order_by("title").values("pk", "title", "status")),
+        "outreach_pools": list(pools_for(employer=employer).values("pk", "name")),
+    }

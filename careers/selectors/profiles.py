@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
@@ -19,6 +19,9 @@ from careers.models import (
     Skill,
     SkillAlias,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def skill_normalise(name: str) -> str:
@@ -126,7 +129,7 @@ def profile_queryset() -> QuerySet[CareerProfile]:
     )
 
 
-def profile_for_user(*, user: Any) -> CareerProfile | None:
+def profile_for_user(*, user: User) -> CareerProfile | None:
     """Return the member's own profile with its parts, or None if they have none yet."""
     return profile_queryset().filter(user_id=user.pk).first()
 

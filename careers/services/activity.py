@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.http import Http404
@@ -11,9 +11,12 @@ from careers.models import ActivityEvent, Job
 from consent.purposes import PurposeCode
 from consent.selectors import has_consent, require_consent
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 def activity_record(
-    *, user: Any, kind: str, job: Job | None = None, query: dict | None = None
+    *, user: User, kind: str, job: Job | None = None, query: dict | None = None
 ) -> ActivityEvent | None:
     """Record an event if the member consents to job recommendations; otherwise do nothing.
 
@@ -27,7 +30,7 @@ def activity_record(
 
 
 @transaction.atomic
-def job_mark(*, user: Any, job: Job, kind: str) -> ActivityEvent:
+def job_mark(*, user: User, job: Job, kind: str) -> ActivityEvent:
     """Save or dismiss a job (needs job_recommendations consent: it is engagement we use).
 
     Saving undoes a dismissal and the other way round; marking twice keeps one event.
@@ -46,13 +49,13 @@ def job_mark(*, user: Any, job: Job, kind: str) -> ActivityEvent:
 
 
 @transaction.atomic
-def job_unmark(*, user: Any, job: Job, kind: str) -> None:
+def job_unmark(*, user: User, job: Job, kind: str) -> None:
     """Undo saving or dismissing a job."""
     ActivityEvent.objects.filter(user_id=user.pk, job=job, kind=kind).delete()
 
 
 @transaction.atomic
-def activity_delete(*, user: Any, event_id: Any = None) -> int:
+def activity_delete(*, user: User, event_id: Any = None) -> int:
     """Delete one of the member's events (404 if not theirs) or, with no id, all of them."""
     events = ActivityEvent.objects.filter(user_id=user.pk)
     if event_id is None:

@@ -1,7 +1,7 @@
 """Saved-search alerts: a daily e-mail digest of new candidates matching a saved search.
 
 A candidate appears in a digest under exactly the rules of search (the digest *is* a search:
-``careers.search.candidate_search`` as the employer, consent, visibility and the hide rule
+``careers.selectors.search.candidate_search`` as the employer, consent, visibility and the hide rule
 checked live), only once per saved search, and only as a card: headline, city, years, a link
 to the profile (opening it is logged in the member's access log as any view).
 """
@@ -9,7 +9,7 @@ to the profile (opening it is logged in the member's access log as any view).
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -20,8 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from careers.models import SavedSearch
-from careers.search import candidate_search, saved_search_get
 from careers.search_text import query_from_params, query_sentence
+from careers.selectors.recruiters import saved_search_get
+from careers.selectors.search import candidate_search
+
+if TYPE_CHECKING:
+    from accounts.models import Employer
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +34,7 @@ DIGEST_SIZE = 20
 
 
 @transaction.atomic
-def saved_search_set_alert(*, employer: Any, saved_search_id: Any, alert: bool) -> SavedSearch:
+def saved_search_set_alert(*, employer: Employer, saved_search_id: Any, alert: bool) -> SavedSearch:
     """Turn a saved search's daily digest on or off (404 for another employer's search)."""
     saved = saved_search_get(employer=employer, saved_search_id=saved_search_id)
     saved.alert = bool(alert)
@@ -48,7 +52,8 @@ def _still_member(saved: SavedSearch) -> bool:
 def saved_search_alert_one(saved: SavedSearch) -> bool:
     """Send one digest if there are new candidates; True when an e-mail went out."""
     query = query_from_params(saved.params)
-    if query is None or not _still_member(saved):
+    recipient = saved.created_by
+    if query is None or recipient is None or not _still_member(saved):
         return False
     page = candidate_search(employer=saved.employer, query=query, page_size=DIGEST_SIZE)
     seen = set(saved.alert_seen or [])
@@ -57,7 +62,6 @@ def saved_search_alert_one(saved: SavedSearch) -> bool:
     if not new:
         saved.save(update_fields=["alerted_at"])
         return False
-    recipient = saved.created_by
     base = settings.SITE_URL.rstrip("/")
     with translation.override(getattr(recipient, "preferred_language", None) or "en"):
         subject = ngettext(

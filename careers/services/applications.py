@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from accounts.selectors import employer_user_ids, user_employer_ids
+from careers.ids import uuid_or_404
 from careers.models import (
     ActivityEvent,
     Application,
@@ -20,7 +21,6 @@ from careers.models import (
     Job,
 )
 from careers.selectors.applications import applications_granted_to
-from careers.selectors.jobs import _uuid_or_404
 from careers.selectors.profiles import profile_public_dict, profile_queryset
 from careers.services.activity import activity_record
 from careers.services.profiles import profile_get_or_create
@@ -28,6 +28,9 @@ from config.errors import ApplicationError
 from consent.purposes import PurposeCode
 from consent.selectors import require_consent
 from consent.services import access_record
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 VIEW_CODENAME = "view_application"
 RECRUITER_STAGES = [
@@ -54,14 +57,14 @@ def _revoke_all(application: Application) -> None:
 
 
 @transaction.atomic
-def application_submit(*, user: Any, job_id: Any, note: str = "") -> Application:
+def application_submit(*, user: User, job_id: Any, note: str = "") -> Application:
     """Apply to an open job: snapshot the profile, grant the employer's people access to it.
 
     Needs share_profile_with_employers consent (ConsentRequired otherwise). One active
     application per job (409 ``already_applied``).
     """
     require_consent(user, PurposeCode.SHARE_PROFILE_WITH_EMPLOYERS)
-    pk = _uuid_or_404(job_id)
+    pk = uuid_or_404(job_id)
     job = (
         Job.objects.select_related("employer")
         .select_for_update(of=("self",))
@@ -115,7 +118,7 @@ def application_submit(*, user: Any, job_id: Any, note: str = "") -> Application
     return application
 
 
-def _withdraw(application: Application, *, actor: Any) -> str:
+def _withdraw(application: Application, *, actor: User) -> str:
     previous = application.stage
     application.stage = Application.Stage.WITHDRAWN
     application.withdrawn_at = timezone.now()
@@ -138,12 +141,12 @@ def _withdraw(application: Application, *, actor: Any) -> str:
 
 
 @transaction.atomic
-def application_withdraw(*, user: Any, application_id: Any) -> list[str]:
+def application_withdraw(*, user: User, application_id: Any) -> list[str]:
     """Withdraw one of the member's applications; revoke the employer's access.
 
     Returns the lines to tell the member (which employer had the profile). 404 if not theirs.
     """
-    pk = _uuid_or_404(application_id)
+    pk = uuid_or_404(application_id)
     application = (
         Application.objects.select_related("job", "job__employer")
         .select_for_update(of=("self",))
@@ -158,7 +161,7 @@ def application_withdraw(*, user: Any, application_id: Any) -> list[str]:
 
 
 @transaction.atomic
-def application_withdraw_all(*, user: Any) -> list[str]:
+def application_withdraw_all(*, user: User) -> list[str]:
     """Withdraw every active application of the member (sharing consent withdrawn)."""
     notes: list[str] = []
     active = (
@@ -174,7 +177,7 @@ def application_withdraw_all(*, user: Any) -> list[str]:
 
 @transaction.atomic
 def application_move(
-    *, application: Application, actor: Any, stage: str, reason: str = "", message: str = ""
+    *, application: Application, actor: User, stage: str, reason: str = "", message: str = ""
 ) -> Application:
     """Move an application to another stage (recruiter with access only; else 404).
 
@@ -242,6 +245,6 @@ def application_grants_sync(*, employer_id: Any) -> int:
     return changed
 
 
-def recruiter_can_manage(*, user: Any, application: Application) -> bool:
+def recruiter_can_manage(*, user: User, application: Application) -> bool:
     """Answer whether ``user`` is a current member of the application's employer."""
     return application.job.employer_id in user_employer_ids(user=user)

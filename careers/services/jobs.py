@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +13,9 @@ from django.utils.translation import gettext as _
 from accounts.selectors import user_employer_ids
 from careers.models import Job, JobSkill
 from careers.selectors.profiles import skill_lookup
+
+if TYPE_CHECKING:
+    from accounts.models import Employer, User
 
 JOB_FIELDS = (
     "title",
@@ -27,7 +30,7 @@ JOB_FIELDS = (
 )
 
 
-def _require_member(*, actor: Any, employer_id: Any) -> None:
+def _require_member(*, actor: User, employer_id: Any) -> None:
     # Same 404 as a missing job: a stranger learns nothing about other employers' jobs.
     if employer_id not in user_employer_ids(user=actor):
         raise Http404
@@ -104,8 +107,8 @@ def _apply(job: Job, fields: dict[str, Any]) -> None:
 @transaction.atomic
 def job_create(
     *,
-    employer: Any,
-    actor: Any,
+    employer: Employer,
+    actor: User,
     skills: list[Any] | None = None,
     status: str = Job.Status.DRAFT,
     **fields: Any,
@@ -126,7 +129,7 @@ def job_create(
 
 
 @transaction.atomic
-def job_update(*, job: Job, actor: Any, skills: list[Any] | None = None, **fields: Any) -> Job:
+def job_update(*, job: Job, actor: User, skills: list[Any] | None = None, **fields: Any) -> Job:
     """Change a job's fields, and its skills when ``skills`` is given (replacing them)."""
     _require_member(actor=actor, employer_id=job.employer_id)
     status = fields.pop("status", None)
@@ -141,7 +144,7 @@ def job_update(*, job: Job, actor: Any, skills: list[Any] | None = None, **field
 
 
 @transaction.atomic
-def job_set_status(*, job: Job, actor: Any, status: str) -> Job:
+def job_set_status(*, job: Job, actor: User, status: str) -> Job:
     """Open, close or return a job to draft; opening the first time sets ``published_at``."""
     _require_member(actor=actor, employer_id=job.employer_id)
     if status not in Job.Status.values:

@@ -4,8 +4,7 @@ the member's answer and choices. See ``careers.models.outreach``."""
 from __future__ import annotations
 
 import logging
-import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -16,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from careers.discovery import discoverable_profiles
+from careers.ids import uuid_or_404
 from careers.models import (
     CareerProfile,
     Job,
@@ -26,22 +26,20 @@ from careers.models import (
 )
 from config.errors import ApplicationError
 
+if TYPE_CHECKING:
+    from accounts.models import Employer, User
+
 logger = logging.getLogger(__name__)
 
 MESSAGE_MAX = 1000
 
 
-def _uuid(value: Any) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise Http404 from exc
-
-
-def discoverable_candidate(*, employer: Any, public_id: Any) -> CareerProfile:
+def discoverable_candidate(*, employer: Employer, public_id: Any) -> CareerProfile:
     """Return the profile behind ``public_id`` if ``employer`` may discover it now, else 404."""
     profile = (
-        CareerProfile.objects.filter(public_id=_uuid(public_id)).select_related("user").first()
+        CareerProfile.objects.filter(public_id=uuid_or_404(public_id))
+        .select_related("user")
+        .first()
     )
     if (
         profile is None
@@ -51,11 +49,11 @@ def discoverable_candidate(*, employer: Any, public_id: Any) -> CareerProfile:
     return profile
 
 
-def _job(employer: Any, job_id: Any, *, open_only: bool = False) -> Job:
+def _job(employer: Employer, job_id: Any, *, open_only: bool = False) -> Job:
     jobs = Job.objects.filter(employer_id=employer.pk)
     if open_only:
         jobs = jobs.filter(status=Job.Status.OPEN)
-    job = jobs.filter(pk=_uuid(job_id)).first()
+    job = jobs.filter(pk=uuid_or_404(job_id)).first()
     if job is None:
         raise ApplicationError(
             _("Choose one of your open jobs.") if open_only else _("Choose one of your jobs."),
@@ -64,8 +62,8 @@ def _job(employer: Any, job_id: Any, *, open_only: bool = False) -> Job:
     return job
 
 
-def _pool(employer: Any, pool_id: Any) -> TalentPool:
-    pool = TalentPool.objects.filter(employer_id=employer.pk, pk=_uuid(pool_id)).first()
+def _pool(employer: Employer, pool_id: Any) -> TalentPool:
+    pool = TalentPool.objects.filter(employer_id=employer.pk, pk=uuid_or_404(pool_id)).first()
     if pool is None:
         raise ApplicationError(
             _("Choose one of your talent pools."), fields={"pool": [_("Not one of your pools.")]}
@@ -74,7 +72,7 @@ def _pool(employer: Any, pool_id: Any) -> TalentPool:
 
 
 @transaction.atomic
-def pool_create(*, employer: Any, actor: Any, name: str) -> TalentPool:
+def pool_create(*, employer: Employer, actor: User, name: str) -> TalentPool:
     """Create a talent pool for the employer's recruiters (names are unique per employer)."""
     name = " ".join(str(name).split())[:120]
     if not name:
@@ -92,7 +90,7 @@ def pool_create(*, employer: Any, actor: Any, name: str) -> TalentPool:
 
 @transaction.atomic
 def candidate_save(
-    *, employer: Any, actor: Any, public_id: Any, job_id: Any = None, pool_id: Any = None
+    *, employer: Employer, actor: User, public_id: Any, job_id: Any = None, pool_id: Any = None
 ) -> tuple[SourcedCandidate, bool]:
     """Save a discoverable candidate to a job's pipeline ("sourced") or to a talent pool.
 
@@ -114,23 +112,23 @@ def candidate_save(
 
 
 @transaction.atomic
-def sourced_remove(*, employer: Any, entry_id: Any) -> None:
+def sourced_remove(*, employer: Employer, entry_id: Any) -> None:
     """Take a candidate out of a job's pipeline or a pool (404 if not this employer's)."""
     deleted, _rows = SourcedCandidate.objects.filter(
-        employer_id=employer.pk, pk=_uuid(entry_id)
+        employer_id=employer.pk, pk=uuid_or_404(entry_id)
     ).delete()
     if not deleted:
         raise Http404
 
 
-def outreach_preference(*, user: Any) -> OutreachPreference:
+def outreach_preference(*, user: User) -> OutreachPreference:
     """Return the member's choices (defaults: invitations on, e-mail off) without saving."""
     found = OutreachPreference.objects.filter(user_id=user.pk).first()
     return found or OutreachPreference(user=user)
 
 
 @transaction.atomic
-def outreach_preference_update(*, user: Any, invitations: bool, email: bool) -> OutreachPreference:
+def outreach_preference_update(*, user: User, invitations: bool, email: bool) -> OutreachPreference:
     """Save whether the member takes invitations and wants e-mail about them."""
     preference, _created = OutreachPreference.objects.update_or_create(
         user=user, defaults={"invitations": bool(invitations), "email": bool(email)}
@@ -140,7 +138,7 @@ def outreach_preference_update(*, user: Any, invitations: bool, email: bool) -> 
 
 @transaction.atomic
 def invitation_send(
-    *, employer: Any, actor: Any, public_id: Any, job_id: Any, message: str = ""
+    *, employer: Employer, actor: User, public_id: Any, job_id: Any, message: str = ""
 ) -> JobInvitation:
     """Invite a discoverable candidate to apply to one of the employer's open jobs.
 
@@ -189,7 +187,7 @@ def invitation_send(
     return invitation
 
 
-def _email_invitation(user: Any, job: Job) -> None:
+def _email_invitation(user: User, job: Job) -> None:
     """Tell the member by e-mail, in their language; the e-mail names only the job and employer."""
     link = settings.SITE_URL + reverse("careers:invitations")
     with translation.override(getattr(user, "preferred_language", None) or "en"):
@@ -209,11 +207,11 @@ def _email_invitation(user: Any, job: Job) -> None:
 
 
 @transaction.atomic
-def invitation_decline(*, user: Any, invitation_id: Any) -> JobInvitation:
+def invitation_decline(*, user: User, invitation_id: Any) -> JobInvitation:
     """The member declines an invitation (404 for someone else's). The employer is not told."""
     invitation = (
         JobInvitation.objects.select_for_update()
-        .filter(pk=_uuid(invitation_id), profile__user_id=user.pk)
+        .filter(pk=uuid_or_404(invitation_id), profile__user_id=user.pk)
         .first()
     )
     if invitation is None:
@@ -226,7 +224,7 @@ def invitation_decline(*, user: Any, invitation_id: Any) -> JobInvitation:
 
 
 @transaction.atomic
-def outreach_delete_for(*, user: Any) -> int:
+def outreach_delete_for(*, user: User) -> int:
     """Delete every saved entry and invitation about this member (withdrawal, erasure)."""
     saved, _rows = SourcedCandidate.objects.filter(profile__user_id=user.pk).delete()
     invited, _rows = JobInvitation.objects.filter(profile__user_id=user.pk).delete()

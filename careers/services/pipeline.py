@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy
 
 from careers.models import Application, ApplicationNote, CareerNotification
 from config.errors import ApplicationError
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +38,7 @@ REJECT_REASONS = {
 CLOSED_STAGES = (Application.Stage.HIRED, Application.Stage.REJECTED)
 
 
-def _granted(application: Application, actor: Any) -> Application:
+def _granted(application: Application, actor: User) -> Application:
     from careers.selectors import applications_granted_to
 
     found = (
@@ -84,7 +87,7 @@ def stage_notify(*, application: Application, stage: str, message: str = "") -> 
         transaction.on_commit(lambda: _email_stage(user, job, stage, message))
 
 
-def _email_stage(user: Any, job: Any, stage: str, message: str) -> None:
+def _email_stage(user: User, job: Any, stage: str, message: str) -> None:
     link = settings.SITE_URL + reverse("careers:invitations")
     with translation.override(getattr(user, "preferred_language", None) or "en"):
         label = str(Application.Stage(stage).label)
@@ -104,7 +107,7 @@ def _email_stage(user: Any, job: Any, stage: str, message: str) -> None:
 
 
 @transaction.atomic
-def note_add(*, application: Application, actor: Any, body: str = "", rating: Any = None) -> Any:
+def note_add(*, application: Application, actor: User, body: str = "", rating: Any = None) -> Any:
     """Add a private note and/or rating (1-5) to an application the actor was granted."""
     application = _granted(application, actor)
     if application.stage == Application.Stage.WITHDRAWN:
@@ -153,7 +156,7 @@ def notes_retention_sweep(*, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def notifications_mark_read(*, user: Any) -> int:
+def notifications_mark_read(*, user: User) -> int:
     """Mark the member's news as read (their page shows it)."""
     return CareerNotification.objects.filter(user_id=user.pk, read_at__isnull=True).update(
         read_at=timezone.now()

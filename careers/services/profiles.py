@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,9 @@ from careers.models import (
 )
 from careers.selectors.profiles import skill_did_you_mean, skill_lookup
 from careers.services.employer_link import employment_employer_link
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 PROFILE_FIELDS = (
     "headline",
@@ -49,10 +52,8 @@ EDUCATION_FIELDS = ("institution", "degree", "field", "start_date", "end_date")
 
 def _search_refresh(profile_id: uuid.UUID) -> None:
     """Tell candidate search (careers-search) that a profile changed, after commit."""
-    try:
-        from careers.search import candidate_index_refresh  # type: ignore[attr-defined]
-    except ImportError:
-        return
+    from careers.services.search_index import candidate_index_refresh
+
     transaction.on_commit(lambda: candidate_index_refresh(profile_id))
 
 
@@ -62,7 +63,7 @@ def _touch(profile: CareerProfile) -> None:
 
 
 @transaction.atomic
-def profile_get_or_create(*, user: Any) -> CareerProfile:
+def profile_get_or_create(*, user: User) -> CareerProfile:
     """Return the member's career profile, creating an empty private one on first use."""
     profile, _created = CareerProfile.objects.get_or_create(user=user)
     return profile
@@ -74,7 +75,7 @@ def _full_clean(obj: Any, *, exclude: list[str] | None = None) -> None:
 
 
 @transaction.atomic
-def profile_update(*, user: Any, **fields: Any) -> CareerProfile:
+def profile_update(*, user: User, **fields: Any) -> CareerProfile:
     """Update the profile's basics (headline, summary, location, visibility)."""
     profile = profile_get_or_create(user=user)
     unknown = set(fields) - set(PROFILE_FIELDS)
@@ -171,11 +172,11 @@ def _employment_apply(employment: Employment, fields: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
-def _own(model: type, *, profile: CareerProfile, pk: Any) -> Any:
+def _own(model: type[models.Model], *, profile: CareerProfile, pk: Any) -> Any:
     from django.http import Http404
 
     try:
-        obj = model.objects.filter(profile=profile, pk=uuid.UUID(str(pk))).first()
+        obj = model._default_manager.filter(profile=profile, pk=uuid.UUID(str(pk))).first()
     except (ValueError, TypeError, AttributeError):
         obj = None
     if obj is None:
@@ -184,7 +185,7 @@ def _own(model: type, *, profile: CareerProfile, pk: Any) -> Any:
 
 
 @transaction.atomic
-def employment_add(*, user: Any, **fields: Any) -> Employment:
+def employment_add(*, user: User, **fields: Any) -> Employment:
     """Add a job to the member's history; validates dates and recomputes experience years."""
     profile = profile_get_or_create(user=user)
     employment = Employment(profile=profile)
@@ -196,7 +197,7 @@ def employment_add(*, user: Any, **fields: Any) -> Employment:
 
 
 @transaction.atomic
-def employment_update(*, user: Any, employment_id: Any, **fields: Any) -> Employment:
+def employment_update(*, user: User, employment_id: Any, **fields: Any) -> Employment:
     """Change a job in the member's history (404 for someone else's)."""
     profile = profile_get_or_create(user=user)
     employment = _own(Employment, profile=profile, pk=employment_id)
@@ -208,7 +209,7 @@ def employment_update(*, user: Any, employment_id: Any, **fields: Any) -> Employ
 
 
 @transaction.atomic
-def employment_delete(*, user: Any, employment_id: Any) -> None:
+def employment_delete(*, user: User, employment_id: Any) -> None:
     """Remove a job from the member's history (404 for someone else's)."""
     profile = profile_get_or_create(user=user)
     _own(Employment, profile=profile, pk=employment_id).delete()
@@ -240,7 +241,7 @@ def _education_apply(education: Education, fields: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def education_add(*, user: Any, **fields: Any) -> Education:
+def education_add(*, user: User, **fields: Any) -> Education:
     """Add an education entry (start may not be in the future; end may, as expected)."""
     profile = profile_get_or_create(user=user)
     education = Education(profile=profile)
@@ -251,7 +252,7 @@ def education_add(*, user: Any, **fields: Any) -> Education:
 
 
 @transaction.atomic
-def education_update(*, user: Any, education_id: Any, **fields: Any) -> Education:
+def education_update(*, user: User, education_id: Any, **fields: Any) -> Education:
     """Change an education entry (404 for someone else's)."""
     profile = profile_get_or_create(user=user)
     education = _own(Education, profile=profile, pk=education_id)
@@ -262,7 +263,7 @@ def education_update(*, user: Any, education_id: Any, **fields: Any) -> Educatio
 
 
 @transaction.atomic
-def education_delete(*, user: Any, education_id: Any) -> None:
+def education_delete(*, user: User, education_id: Any) -> None:
     """Remove an education entry (404 for someone else's)."""
     profile = profile_get_or_create(user=user)
     _own(Education, profile=profile, pk=education_id).delete()
@@ -323,7 +324,7 @@ def _skill_rows(items: list[dict[str, Any]]) -> list[tuple[Any, int, Decimal]]:
 
 @transaction.atomic
 def profile_skill_add(
-    *, user: Any, name: str, proficiency: int = 3, years: Decimal | float | int = 0
+    *, user: User, name: str, proficiency: int = 3, years: Decimal | float | int = 0
 ) -> ProfileSkill:
     """Add a skill by name or alias; refuses one the member already listed."""
     profile = profile_get_or_create(user=user)
@@ -341,7 +342,7 @@ def profile_skill_add(
 
 @transaction.atomic
 def profile_skill_update(
-    *, user: Any, skill_id: int, proficiency: int, years: Decimal | float | int
+    *, user: User, skill_id: int, proficiency: int, years: Decimal | float | int
 ) -> ProfileSkill:
     """Change proficiency and years of one of the member's skills (404 if not theirs)."""
     from django.http import Http404
@@ -360,7 +361,7 @@ def profile_skill_update(
 
 
 @transaction.atomic
-def profile_skill_remove(*, user: Any, skill_id: Any) -> None:
+def profile_skill_remove(*, user: User, skill_id: Any) -> None:
     """Remove one of the member's skills (404 if not theirs)."""
     from django.http import Http404
 
@@ -375,7 +376,7 @@ def profile_skill_remove(*, user: Any, skill_id: Any) -> None:
 
 
 @transaction.atomic
-def profile_skills_replace(*, user: Any, items: list[dict[str, Any]]) -> list[ProfileSkill]:
+def profile_skills_replace(*, user: User, items: list[dict[str, Any]]) -> list[ProfileSkill]:
     """Replace the member's skills with ``items`` (all or nothing)."""
     profile = profile_get_or_create(user=user)
     rows = _skill_rows(items)
@@ -411,7 +412,7 @@ def _clean_list(value: Any, *, choices: list[str] | None, field: str, limit: int
 @transaction.atomic
 def preference_update(
     *,
-    user: Any,
+    user: User,
     titles: Any = None,
     locations: Any = None,
     remote_modes: Any = None,
@@ -447,7 +448,7 @@ def preference_update(
 
 
 @transaction.atomic
-def profile_replace(*, user: Any, data: dict[str, Any]) -> CareerProfile:
+def profile_replace(*, user: User, data: dict[str, Any]) -> CareerProfile:
     """Replace the whole profile from nested data (the API's PUT); all or nothing.
 
     Keys: the basics, ``employment`` and ``education`` (lists of entries), ``skills`` (list of

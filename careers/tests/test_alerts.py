@@ -6,8 +6,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from careers.search import CandidateQuery, saved_search_create
+from careers.candidate_filters import CandidateQuery
 from careers.services.alerts import saved_search_alerts_send, saved_search_set_alert
+from careers.services.saved_searches import saved_search_create
 from careers.tasks import saved_search_alerts_task
 from careers.tests.test_search import make_candidate
 from consent.purposes import PurposeCode

@@ -20,7 +20,9 @@ from django.urls import reverse
 from accounts.services import employer_create
 from accounts.tests.factories import EmployerMembershipFactory, UserFactory
 from careers import services
-from careers.search import CandidateQuery, candidate_get_for_recruiter, candidate_search
+from careers.candidate_filters import CandidateQuery
+from careers.selectors.recruiters import candidate_get_for_recruiter
+from careers.selectors.search import candidate_search
 from careers.tests.test_search import make_candidate
 from consent.purposes import PurposeCode
 from consent.services import consent_grant

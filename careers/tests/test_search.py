@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 
 from accounts.tests.factories import UserFactory
+from careers.candidate_filters import CandidateQuery
 from careers.models import CandidateSearchIndex, CareerProfile, Employment, JobPreference
-from careers.search import CandidateQuery, candidate_index_refresh, candidate_search
+from careers.selectors.search import candidate_search
+from careers.services.search_index import candidate_index_refresh
 from careers.tests.factories import profile_with_skills
 from consent.purposes import PurposeCode
 from consent.services import consent_grant, consent_withdraw
@@ -184,7 +186,7 @@ def test_verified_only_filter_and_badge(employer_a, monkeypatch):
     # given
     verified_user = UserFactory()
     monkeypatch.setattr(
-        "careers.search.verification_dates",
+        "careers.services.search_index.verification_dates",
         lambda ids: {u: dt.date(2026, 1, 2) for u in ids if u == verified_user.pk},
     )
     make_candidate()

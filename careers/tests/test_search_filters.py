@@ -10,14 +10,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from careers.candidate_filters import CandidateQuery
 from careers.models import CareerProfile, Education, Employment, JobPreference, SavedSearch
-from careers.search import (
-    CandidateQuery,
-    candidate_index_refresh,
-    candidate_search,
-    education_level,
-)
+from careers.search_terms import education_level
 from careers.search_text import query_sentence
+from careers.selectors.search import candidate_search
+from careers.services.search_index import candidate_index_refresh
 from careers.tests.test_search import found, make_candidate
 from consent.purposes import PurposeCode
 from consent.services import consent_withdraw
@@ -69,7 +67,7 @@ def test_count_and_pages_cover_only_members_the_employer_may_see(employer_a):
 
 
 def test_page_numbers_leave_gaps_far_from_the_current_page():
-    from careers.search import CandidatePage
+    from careers.selectors.search import CandidatePage
 
     page = CandidatePage(cards=[], page=10, page_size=20, has_next=True, total=1000)
     assert page.pages == 50

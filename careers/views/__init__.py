@@ -1,1 +1,2 @@
-"""Member HTML pages (the recruiter portal lives in careers.views_recruiter)."""
+"""Careers HTML pages: the member's (member.py, profile.py) and the recruiter portal
+(recruiter.py, outreach.py)."""

@@ -3,12 +3,12 @@ activity and applications."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from careers import selectors, services
-from careers.forms import ApplyForm, JobSearchApiForm, JobSearchForm
+from careers.forms.member import ApplyForm, JobSearchApiForm, JobSearchForm
+from careers.http import SignedInRequest
 from careers.models import ActivityEvent, Application
 from config.errors import ApplicationError
 from config.formatting import format_money
@@ -28,7 +29,7 @@ PAGE_SIZE = 20
 
 
 @login_required
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: SignedInRequest) -> HttpResponse:
     """Browse and search open jobs; works without any consent (searches recorded only with it)."""
     form = JobSearchForm(request.GET or None)
     filters = form.filters() if form.is_bound else {}
@@ -61,7 +62,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def job_detail(request: HttpRequest, job_id: Any) -> HttpResponse:
+def job_detail(request: SignedInRequest, job_id: Any) -> HttpResponse:
     """One job, with save, dismiss and apply."""
     job = selectors.job_get_for_member(user=request.user, job_id=job_id)
     services.activity_record(user=request.user, kind=ActivityEvent.Kind.VIEWED, job=job)
@@ -86,10 +87,10 @@ def job_detail(request: HttpRequest, job_id: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def job_mark(request: HttpRequest, job_id: Any, kind: str) -> HttpResponse:
+def job_mark(request: SignedInRequest, job_id: Any, kind: str) -> HttpResponse:
     """Save/dismiss (or undo) a job; asks for recommendations consent first if missing."""
     job = selectors.job_get_for_member(user=request.user, job_id=job_id)
-    request.consent_back_url = reverse("careers:job_detail", args=[job.pk])  # type: ignore[attr-defined]
+    request.consent_back_url = reverse("careers:job_detail", args=[job.pk])
     undo = request.POST.get("undo") == "1"
     if undo:
         services.job_unmark(user=request.user, job=job, kind=kind)
@@ -101,7 +102,7 @@ def job_mark(request: HttpRequest, job_id: Any, kind: str) -> HttpResponse:
         (ActivityEvent.Kind.DISMISSED, False): _("Job dismissed: we will not recommend it."),
         (ActivityEvent.Kind.DISMISSED, True): _("Job no longer dismissed."),
     }
-    messages.success(request, labels[(kind, undo)])
+    messages.success(request, labels[(ActivityEvent.Kind(kind), undo)])
     # Cards on the recommendations and saved lists come back to their list.
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
@@ -111,11 +112,11 @@ def job_mark(request: HttpRequest, job_id: Any, kind: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def job_apply(request: HttpRequest, job_id: Any) -> HttpResponse:
+def job_apply(request: SignedInRequest, job_id: Any) -> HttpResponse:
     """Apply with an optional note; asks for the sharing consent first (the middleware prompts)."""
     job = selectors.job_get_for_member(user=request.user, job_id=job_id)
     # "Not now" on the consent prompt returns to the job, not to this page (which asks again).
-    request.consent_back_url = reverse("careers:job_detail", args=[job.pk])  # type: ignore[attr-defined]
+    request.consent_back_url = reverse("careers:job_detail", args=[job.pk])
     require_consent(request.user, PurposeCode.SHARE_PROFILE_WITH_EMPLOYERS)
     form = ApplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -144,9 +145,9 @@ def job_apply(request: HttpRequest, job_id: Any) -> HttpResponse:
 
 
 @login_required
-def recommended(request: HttpRequest) -> HttpResponse:
+def recommended(request: SignedInRequest) -> HttpResponse:
     """Recommended jobs with reasons; asks for the recommendations consent first."""
-    request.consent_back_url = reverse("careers:jobs")  # type: ignore[attr-defined]
+    request.consent_back_url = reverse("careers:jobs")
     recommendations = selectors.jobs_recommended(user=request.user, limit=30)
     marks = selectors.job_marks_for_user(
         user=request.user, job_ids=[rec.job.pk for rec in recommendations]
@@ -163,7 +164,7 @@ def recommended(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def saved_jobs(request: HttpRequest) -> HttpResponse:
+def saved_jobs(request: SignedInRequest) -> HttpResponse:
     """The jobs the member saved, newest first; closed ones say so."""
     jobs = selectors.jobs_marked_by_user(user=request.user, kind=ActivityEvent.Kind.SAVED)
     for job in jobs:
@@ -189,8 +190,9 @@ def _search_words(query: dict[str, Any]) -> list[tuple[str, str]]:
             shown = ", ".join(str(v) for v in value)
         elif key == "min_salary":
             shown = format_money(value, "IDR")
-        elif field is not None and getattr(field, "choices", None):
-            shown = str(dict(field.choices).get(value, value))  # type: ignore[attr-defined]
+        elif field is not None and (choices := getattr(field, "choices", None)):
+            # A choice field's choices: (value, label) pairs, flat in these forms.
+            shown = str(dict(cast("list[tuple[Any, Any]]", choices)).get(value, value))
         else:
             shown = str(value)
         words.append((label, shown))
@@ -199,7 +201,7 @@ def _search_words(query: dict[str, Any]) -> list[tuple[str, str]]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def activity(request: HttpRequest) -> HttpResponse:
+def activity(request: SignedInRequest) -> HttpResponse:
     """The member's job-search activity; POST deletes one event or all of it."""
     if request.method == "POST":
         event_id = request.POST.get("event_id") or None
@@ -222,7 +224,7 @@ def activity(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def applications(request: HttpRequest) -> HttpResponse:
+def applications(request: SignedInRequest) -> HttpResponse:
     """The member's applications and their stages."""
     rows = selectors.applications_for_user(user=request.user).prefetch_related("stage_changes")
     return render(request, "careers/applications.html", {"applications": rows})
@@ -230,7 +232,7 @@ def applications(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def application_withdraw(request: HttpRequest, application_id: Any) -> HttpResponse:
+def application_withdraw(request: SignedInRequest, application_id: Any) -> HttpResponse:
     """Withdraw an application; tell the member which employer loses access."""
     notes = services.application_withdraw(user=request.user, application_id=application_id)
     messages.success(request, _("Application withdrawn."))

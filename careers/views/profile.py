@@ -7,7 +7,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Model
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,14 +16,16 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from careers import selectors, services
-from careers.forms import (
+from careers.forms.member import (
     EducationForm,
     EmploymentForm,
     PreferenceForm,
     ProfileForm,
+    ServiceForm,
     SkillForm,
     SkillLevelForm,
 )
+from careers.http import SignedInRequest
 from careers.models import Education, Employment
 
 SECTIONS = ("about", "employment", "education", "skills", "preference")
@@ -32,12 +35,12 @@ SAVED_MESSAGES = {
 }
 
 
-def _saved(request: HttpRequest, section: str) -> HttpResponse:
+def _saved(request: SignedInRequest, section: str) -> HttpResponse:
     """Back to the profile, at the section just saved, which says so."""
     return redirect(f"{reverse('careers:profile')}?saved={section}#{section}")
 
 
-def _overview(request: HttpRequest, **forms: Any) -> HttpResponse:
+def _overview(request: SignedInRequest, **forms: Any) -> HttpResponse:
     profile = selectors.profile_for_user(user=request.user)
     preference = selectors.preference_of(profile) if profile else None
     profile_initial = (
@@ -68,7 +71,8 @@ def _overview(request: HttpRequest, **forms: Any) -> HttpResponse:
         "profile": profile,
         # Exactly who "hide me from my current employer" hides this member from, by name.
         "hidden_from": selectors.employers_hidden_from(profile=profile) if profile else [],
-        "has_current_job": bool(profile) and any(e.is_current for e in profile.employments.all()),
+        "has_current_job": profile is not None
+        and any(e.is_current for e in profile.employments.all()),
         "profile_form": forms.get("profile_form") or ProfileForm(initial=profile_initial),
         "employment_form": forms.get("employment_form") or EmploymentForm(prefix="employment"),
         "education_form": forms.get("education_form") or EducationForm(prefix="education"),
@@ -90,7 +94,7 @@ def _overview(request: HttpRequest, **forms: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: SignedInRequest) -> HttpResponse:
     """Show the whole profile; POST saves the basics."""
     if request.method == "GET":
         return _overview(request)
@@ -107,13 +111,13 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 def _entry_view(
-    request: HttpRequest,
+    request: SignedInRequest,
     *,
-    form_class: type,
+    form_class: type[ServiceForm],
     prefix: str,
     add: Any,
     update: Any,
-    model: type,
+    model: type[Model],
     entry_id: Any = None,
     id_kw: str,
     template: str,
@@ -123,7 +127,9 @@ def _entry_view(
     if entry_id is not None:
         profile_obj = selectors.profile_for_user(user=request.user)
         instance = (
-            model.objects.filter(profile=profile_obj, pk=entry_id).first() if profile_obj else None
+            model._default_manager.filter(profile=profile_obj, pk=entry_id).first()
+            if profile_obj
+            else None
         )
         if instance is None:
             raise Http404
@@ -150,7 +156,7 @@ def _entry_view(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def employment_edit(request: HttpRequest, entry_id: Any = None) -> HttpResponse:
+def employment_edit(request: SignedInRequest, entry_id: Any = None) -> HttpResponse:
     """Add or change a job in the member's history."""
     return _entry_view(
         request,
@@ -167,7 +173,7 @@ def employment_edit(request: HttpRequest, entry_id: Any = None) -> HttpResponse:
 
 @login_required
 @require_POST
-def employment_delete(request: HttpRequest, entry_id: Any) -> HttpResponse:
+def employment_delete(request: SignedInRequest, entry_id: Any) -> HttpResponse:
     services.employment_delete(user=request.user, employment_id=entry_id)
     messages.success(request, _("Job removed from your employment history."))
     return _saved(request, "employment")
@@ -175,7 +181,7 @@ def employment_delete(request: HttpRequest, entry_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def education_edit(request: HttpRequest, entry_id: Any = None) -> HttpResponse:
+def education_edit(request: SignedInRequest, entry_id: Any = None) -> HttpResponse:
     """Add or change an education entry."""
     return _entry_view(
         request,
@@ -192,7 +198,7 @@ def education_edit(request: HttpRequest, entry_id: Any = None) -> HttpResponse:
 
 @login_required
 @require_POST
-def education_delete(request: HttpRequest, entry_id: Any) -> HttpResponse:
+def education_delete(request: SignedInRequest, entry_id: Any) -> HttpResponse:
     services.education_delete(user=request.user, education_id=entry_id)
     messages.success(request, _("Education removed."))
     return _saved(request, "education")
@@ -200,7 +206,7 @@ def education_delete(request: HttpRequest, entry_id: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def skill_add(request: HttpRequest) -> HttpResponse:
+def skill_add(request: SignedInRequest) -> HttpResponse:
     """Add a skill by name or alias."""
     form = SkillForm(request.POST, prefix="skill")
     if form.is_valid():
@@ -219,7 +225,7 @@ def skill_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def skill_update(request: HttpRequest, skill_id: int) -> HttpResponse:
+def skill_update(request: SignedInRequest, skill_id: int) -> HttpResponse:
     """Change the level and years of one of the member's skills."""
     form = SkillLevelForm(request.POST, prefix=f"s{skill_id}")
     if form.is_valid():
@@ -235,14 +241,14 @@ def skill_update(request: HttpRequest, skill_id: int) -> HttpResponse:
             return _saved(request, "skills")
     else:
         for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+            for error in errors:
+                messages.error(request, str(error))
     return _saved(request, "skills")
 
 
 @login_required
 @require_POST
-def skill_remove(request: HttpRequest, skill_id: int) -> HttpResponse:
+def skill_remove(request: SignedInRequest, skill_id: int) -> HttpResponse:
     services.profile_skill_remove(user=request.user, skill_id=skill_id)
     messages.success(request, _("Skill removed."))
     return _saved(request, "skills")
@@ -250,7 +256,7 @@ def skill_remove(request: HttpRequest, skill_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: SignedInRequest) -> HttpResponse:
     """Save what the member is looking for."""
     form = PreferenceForm(request.POST, prefix="preference")
     if form.is_valid():

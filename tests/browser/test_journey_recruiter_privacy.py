@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
-from careers.search import candidate_index_refresh
 from careers.services.applications import application_submit
+from careers.services.search_index import candidate_index_refresh
 from careers.tests.factories import job_with_skills, profile_with_skills, skill
 from consent.services import consent_grant
 from tests.browser.support import sign_in

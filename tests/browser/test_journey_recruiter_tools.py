@@ -10,9 +10,11 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.tests.factories import UserFactory
+from careers.candidate_filters import CandidateQuery
 from careers.models import ApplicationNote
-from careers.search import CandidateQuery, candidate_index_refresh, saved_search_create
 from careers.services import application_submit
+from careers.services.saved_searches import saved_search_create
+from careers.services.search_index import candidate_index_refresh
 from careers.tasks import saved_search_alerts_task
 from careers.tests.factories import job_with_skills, profile_with_skills, skill
 from consent.services import consent_grant

@@ -118,7 +118,9 @@ def world(
     from biometrics import services as biometric_services
     from biometrics.tests.factories import submission
     from careers import services as careers_services
-    from careers.search import CandidateQuery, candidate_index_refresh, saved_search_create
+    from careers.candidate_filters import CandidateQuery
+    from careers.services.saved_searches import saved_search_create
+    from careers.services.search_index import candidate_index_refresh
     from careers.tests.factories import job_with_skills, profile_with_skills
     from consent.models import ConsentEvent
     from consent.purposes import PurposeCode

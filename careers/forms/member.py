@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -15,19 +15,18 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class ServiceFormMixin:
-    """Copy a service's ValidationError onto the form's fields."""
+class ServiceForm(forms.Form):
+    """A form whose data a service validates too: copies the service's errors onto its fields."""
 
     def add_service_errors(self, exc: ValidationError) -> None:
-        form: Any = self
         if hasattr(exc, "error_dict"):
             for name, messages in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, messages)
+                self.add_error(name if name in self.fields else None, messages)
         else:
-            form.add_error(None, exc.messages)
+            self.add_error(None, exc.messages)
 
 
-class ProfileForm(ServiceFormMixin, forms.Form):
+class ProfileForm(ServiceForm):
     headline = forms.CharField(
         label=_("Headline"),
         max_length=200,
@@ -54,7 +53,7 @@ class ProfileForm(ServiceFormMixin, forms.Form):
     )
 
 
-class EmploymentForm(ServiceFormMixin, forms.Form):
+class EmploymentForm(ServiceForm):
     employer = forms.ChoiceField(
         label=_("Registered employer"),
         required=False,
@@ -94,7 +93,7 @@ class EmploymentForm(ServiceFormMixin, forms.Form):
         if getattr(initial.get("employer"), "pk", None):  # editing: the linked employer
             kwargs["initial"] = {**initial, "employer": str(initial["employer"].pk)}
         super().__init__(*args, **kwargs)
-        self.fields["employer"].choices = [
+        cast(forms.ChoiceField, self.fields["employer"]).choices = [
             ("", _("Not in the list")),
             *((str(e.pk), f"{e.name} ({e.domain})") for e in employers_search()[:500]),
         ]
@@ -107,7 +106,8 @@ class EmploymentForm(ServiceFormMixin, forms.Form):
         super().add_service_errors(exc)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         # The service takes the registered employer as ``employer_id``.
         data["employer_id"] = data.pop("employer", None) or None
         if not data.get("is_current") and not data.get("end_date") and data.get("start_date"):
@@ -117,7 +117,7 @@ class EmploymentForm(ServiceFormMixin, forms.Form):
         return data
 
 
-class EducationForm(ServiceFormMixin, forms.Form):
+class EducationForm(ServiceForm):
     institution = forms.CharField(label=_("School or university"), max_length=200)
     degree = forms.CharField(label=_("Degree"), max_length=120, required=False)
     field = forms.CharField(label=_("Field of study"), max_length=120, required=False)
@@ -125,7 +125,7 @@ class EducationForm(ServiceFormMixin, forms.Form):
     end_date = forms.DateField(label=_("End date (or expected)"), widget=DateInput, required=False)
 
 
-class SkillForm(ServiceFormMixin, forms.Form):
+class SkillForm(ServiceForm):
     name = forms.CharField(
         label=_("Skill"),
         max_length=100,
@@ -156,7 +156,7 @@ class SkillLevelForm(forms.Form):
     years = SkillForm.base_fields["years"]
 
 
-class PreferenceForm(ServiceFormMixin, forms.Form):
+class PreferenceForm(ServiceForm):
     titles = forms.CharField(
         label=_("Job titles I want"),
         required=False,
@@ -230,4 +230,16 @@ class ApplyForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea,
+    )
+
+
+class OutreachPreferenceForm(forms.Form):
+    """Whether employers who may find the member can invite them, and by e-mail too."""
+
+    invitations = forms.BooleanField(
+        label=_("Employers who may find me can invite me to apply"), required=False
+    )
+    email = forms.BooleanField(
+        label=_("Also send invitations and news about my applications by e-mail"),
+        required=False,
     )

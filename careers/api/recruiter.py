@@ -7,9 +7,9 @@ employers (default: the first by name).
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
+from typing import TYPE_CHECKING, Any, cast
 
-from django.http import Http404
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,16 +18,25 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from careers import search
-from careers.forms_recruiter import CandidateSearchForm
+from careers.candidate_filters import PARAMETERS
+from careers.forms.recruiter import CandidateSearchForm
+from careers.http import SignedInAPIRequest
 from careers.selectors import (
     application_get_for_recruiter,
+    application_granted_get,
     applications_for_job,
-    applications_granted_to,
     job_get_for_recruiter,
     jobs_for_employer,
 )
-from careers.serializers_recruiter import (
+from careers.selectors.recruiters import (
+    candidate_get_for_recruiter,
+    recruiter_employer,
+    recruiter_employers,
+    saved_search_get,
+    saved_searches_for,
+)
+from careers.selectors.search import candidate_search
+from careers.serializers.recruiter import (
     CandidateCardSerializer,
     CandidatePageSerializer,
     CandidateProfileSerializer,
@@ -42,42 +51,21 @@ from careers.serializers_recruiter import (
     SavedSearchSerializer,
     StageInputSerializer,
 )
+from careers.services.alerts import saved_search_set_alert
 from careers.services.applications import application_move
 from careers.services.jobs import job_create, job_update
+from careers.services.saved_searches import saved_search_create, saved_search_delete
 from config.errors import ApplicationError, PermissionRefused
 from config.throttling import ScopedRateThrottle
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 EMPLOYER = OpenApiParameter("employer", str, description="Act for this employer (default: first).")
+# One OpenAPI parameter per filter declaration (careers.candidate_filters).
 SEARCH_PARAMS = [
     EMPLOYER,
-    OpenApiParameter("skills", str, description="Comma-separated skills; aliases understood."),
-    OpenApiParameter("match", str, enum=["all", "any"]),
-    OpenApiParameter("q", str, description="Title keywords (all must match)."),
-    OpenApiParameter(
-        "title_scope",
-        str,
-        enum=["any", "current"],
-        description="Match q in any title (default) or only the headline and current jobs.",
-    ),
-    OpenApiParameter("location", str, description="Lives in this city."),
-    OpenApiParameter(
-        "work_location", str, description="Willing to work in this city (wanted, or lives there)."
-    ),
-    OpenApiParameter("remote", str, enum=["remote", "hybrid", "onsite"]),
-    OpenApiParameter("min_years", int),
-    OpenApiParameter("verified", bool),
-    OpenApiParameter(
-        "education",
-        int,
-        enum=[1, 2, 3, 4, 5],
-        description="At least: 1 secondary, 2 diploma, 3 bachelor, 4 master, 5 doctorate.",
-    ),
-    OpenApiParameter("field_of_study", str, description="Words of the field of study."),
-    OpenApiParameter(
-        "active_days", int, enum=[7, 30, 90, 365], description="Active in the last N days."
-    ),
-    OpenApiParameter("sort", str, enum=["relevance", "recent", "years"]),
-    OpenApiParameter("page", int, description="1-50"),
+    *(OpenApiParameter(p.name, p.api_type, enum=p.enum, description=p.help) for p in PARAMETERS),
 ]
 
 
@@ -93,10 +81,12 @@ class RecruiterAPIView(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
+        # super().initial() ran IsAuthenticated: the user is a signed-in member.
+        user = cast("User", request.user)
         employer_id = request.query_params.get("employer")
-        employer = search.recruiter_employer(user=request.user, employer_id=employer_id)
+        employer = recruiter_employer(user=user, employer_id=employer_id)
         if employer is None:
-            if employer_id and search.recruiter_employers(user=request.user):
+            if employer_id and recruiter_employers(user=user):
                 raise ApplicationError(
                     _("You are not a member of this employer."),
                     code="invalid",
@@ -120,14 +110,14 @@ class CandidateListView(RecruiterAPIView):
         parameters=SEARCH_PARAMS,
         responses={200: CandidatePageSerializer},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInAPIRequest) -> Response:
         params = request.query_params.copy()
         params.pop("employer", None)
         form = CandidateSearchForm(params)
         if not form.is_valid():
             raise _form_error(form)
         query = form.to_query()
-        page = search.candidate_search(employer=self.employer, query=query)
+        page = candidate_search(employer=self.employer, query=query)
         base = request.build_absolute_uri(request.path)
 
         def link(number: int) -> str:
@@ -164,8 +154,8 @@ class CandidateDetailView(RecruiterAPIView):
         parameters=[EMPLOYER],
         responses={200: CandidateProfileSerializer},
     )
-    def get(self, request: Request, public_id: str) -> Response:
-        candidate = search.candidate_get_for_recruiter(
+    def get(self, request: SignedInAPIRequest, public_id: uuid.UUID) -> Response:
+        candidate = candidate_get_for_recruiter(
             user=request.user, employer=self.employer, public_id=public_id
         )
         return Response(CandidateProfileSerializer(candidate).data)
@@ -185,7 +175,7 @@ class JobListView(RecruiterAPIView):
         parameters=[EMPLOYER],
         responses={200: RecruiterJobListSerializer},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInAPIRequest) -> Response:
         jobs = jobs_for_employer(user=request.user, employer_id=self.employer.pk)
         return Response({"results": RecruiterJobSerializer(jobs, many=True).data})
 
@@ -195,7 +185,7 @@ class JobListView(RecruiterAPIView):
         request=JobInputSerializer,
         responses={201: RecruiterJobSerializer},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInAPIRequest) -> Response:
         serializer = JobInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields, skills = _job_fields(serializer.validated_data)
@@ -207,12 +197,12 @@ class JobListView(RecruiterAPIView):
 class JobDetailView(RecruiterAPIView):
     """GET or PATCH one of the employer's jobs (404 for anyone else's)."""
 
-    def _job(self, request: Request, job_id: str) -> Any:
+    def _job(self, request: SignedInAPIRequest, job_id: uuid.UUID) -> Any:
         job_get_for_recruiter(user=request.user, job_id=job_id)
         return jobs_for_employer(user=request.user).get(pk=job_id)
 
     @extend_schema(operation_id="recruiter_job_retrieve", responses={200: RecruiterJobSerializer})
-    def get(self, request: Request, job_id: str) -> Response:
+    def get(self, request: SignedInAPIRequest, job_id: uuid.UUID) -> Response:
         return Response(RecruiterJobSerializer(self._job(request, job_id)).data)
 
     @extend_schema(
@@ -220,7 +210,7 @@ class JobDetailView(RecruiterAPIView):
         request=JobInputSerializer,
         responses={200: RecruiterJobSerializer},
     )
-    def patch(self, request: Request, job_id: str) -> Response:
+    def patch(self, request: SignedInAPIRequest, job_id: uuid.UUID) -> Response:
         job = job_get_for_recruiter(user=request.user, job_id=job_id)
         serializer = JobInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -236,7 +226,7 @@ class JobApplicationsView(RecruiterAPIView):
         operation_id="recruiter_job_applications_list",
         responses={200: RecruiterApplicationListSerializer},
     )
-    def get(self, request: Request, job_id: str) -> Response:
+    def get(self, request: SignedInAPIRequest, job_id: uuid.UUID) -> Response:
         applications = applications_for_job(user=request.user, job_id=job_id)
         return Response({"results": RecruiterApplicationSerializer(applications, many=True).data})
 
@@ -248,7 +238,7 @@ class ApplicationDetailView(RecruiterAPIView):
         operation_id="recruiter_application_retrieve",
         responses={200: RecruiterApplicationDetailSerializer},
     )
-    def get(self, request: Request, application_id: str) -> Response:
+    def get(self, request: SignedInAPIRequest, application_id: uuid.UUID) -> Response:
         application = application_get_for_recruiter(
             user=request.user, application_id=application_id
         )
@@ -263,16 +253,10 @@ class ApplicationStageView(RecruiterAPIView):
         request=StageInputSerializer,
         responses={200: RecruiterApplicationSerializer},
     )
-    def post(self, request: Request, application_id: str) -> Response:
+    def post(self, request: SignedInAPIRequest, application_id: uuid.UUID) -> Response:
         serializer = StageInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        application = (
-            applications_granted_to(user=request.user)
-            .filter(pk=search._uuid_or_404(application_id))
-            .first()
-        )
-        if application is None:
-            raise Http404
+        application = application_granted_get(user=request.user, application_id=application_id)
         application = application_move(
             application=application,
             actor=request.user,
@@ -291,8 +275,8 @@ class SavedSearchListView(RecruiterAPIView):
         parameters=[EMPLOYER],
         responses={200: SavedSearchListSerializer},
     )
-    def get(self, request: Request) -> Response:
-        rows = search.saved_searches_for(employer=self.employer)
+    def get(self, request: SignedInAPIRequest) -> Response:
+        rows = saved_searches_for(employer=self.employer)
         return Response({"results": SavedSearchSerializer(rows, many=True).data})
 
     @extend_schema(
@@ -301,7 +285,7 @@ class SavedSearchListView(RecruiterAPIView):
         request=SavedSearchInputSerializer,
         responses={201: SavedSearchSerializer},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInAPIRequest) -> Response:
         serializer = SavedSearchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         params = request.data.get("params", {}) if isinstance(request.data, dict) else {}
@@ -319,7 +303,7 @@ class SavedSearchListView(RecruiterAPIView):
         )
         if not form.is_valid():
             raise _form_error(form)
-        saved = search.saved_search_create(
+        saved = saved_search_create(
             employer=self.employer,
             actor=request.user,
             name=serializer.validated_data["name"],
@@ -341,9 +325,7 @@ class SavedSearchDetailView(RecruiterAPIView):
         request=SavedSearchAlertSerializer,
         responses={200: SavedSearchSerializer},
     )
-    def patch(self, request: Request, saved_search_id: str) -> Response:
-        from careers.services.alerts import saved_search_set_alert
-
+    def patch(self, request: SignedInAPIRequest, saved_search_id: uuid.UUID) -> Response:
         data = SavedSearchAlertSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         saved = saved_search_set_alert(
@@ -358,13 +340,13 @@ class SavedSearchDetailView(RecruiterAPIView):
         parameters=[EMPLOYER],
         responses={200: SavedSearchSerializer},
     )
-    def get(self, request: Request, saved_search_id: str) -> Response:
-        saved = search.saved_search_get(employer=self.employer, saved_search_id=saved_search_id)
+    def get(self, request: SignedInAPIRequest, saved_search_id: uuid.UUID) -> Response:
+        saved = saved_search_get(employer=self.employer, saved_search_id=saved_search_id)
         return Response(SavedSearchSerializer(saved).data)
 
     @extend_schema(
         operation_id="recruiter_search_destroy", parameters=[EMPLOYER], responses={204: None}
     )
-    def delete(self, request: Request, saved_search_id: str) -> Response:
-        search.saved_search_delete(employer=self.employer, saved_search_id=saved_search_id)
+    def delete(self, request: SignedInAPIRequest, saved_search_id: uuid.UUID) -> Response:
+        saved_search_delete(employer=self.employer, saved_search_id=saved_search_id)
         return Response(status=status.HTTP_204_NO_CONTENT)

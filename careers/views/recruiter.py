@@ -6,34 +6,58 @@ secret, but nobody learns anything from it). Views are thin: selectors and servi
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from careers import search
-from careers.forms_recruiter import CandidateSearchForm, JobForm, JobStatusForm, SavedSearchForm
+from accounts.selectors import user_employer_ids
+from careers.candidate_filters import CandidateQuery
+from careers.forms.recruiter import (
+    CandidateSearchForm,
+    JobForm,
+    JobStatusForm,
+    NoteForm,
+    SavedSearchForm,
+)
+from careers.http import RecruiterRequest, SignedInRequest
 from careers.models import Application, Job
 from careers.search_text import query_from_params, query_sentence
 from careers.selectors import (
     application_get_for_recruiter,
+    application_granted_get,
     applications_for_job,
     job_get_for_recruiter,
     jobs_for_employer,
 )
-from careers.selectors.outreach import sourced_for
+from careers.selectors.outreach import outreach_targets, sourced_for
+from careers.selectors.recruiters import (
+    candidate_get_for_recruiter,
+    recruiter_employer,
+    recruiter_employers,
+    saved_searches_for,
+)
+from careers.selectors.search import candidate_search
+from careers.services import saved_searches as saved_search_services
+from careers.services.alerts import saved_search_set_alert
 from careers.services.applications import RECRUITER_STAGES, application_move
 from careers.services.jobs import job_create, job_set_status, job_update
+from careers.services.pipeline import REJECT_REASONS
 from config.errors import ApplicationError
 from config.throttling import ScopedRateThrottle
+
+if TYPE_CHECKING:
+    from accounts.models import Employer
 
 SESSION_KEY = "recruiter_employer_id"
 JOB_FIELDS = (
@@ -49,33 +73,35 @@ JOB_FIELDS = (
 )
 
 
-def recruiter_view(view: Any) -> Any:
+def recruiter_view(
+    view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponse]:
     """Require a signed-in member of an employer; pass the employer they act for."""
 
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        employer = search.recruiter_employer(
-            user=request.user, employer_id=request.session.get(SESSION_KEY)
-        ) or search.recruiter_employer(user=request.user)
+        # login_required let only signed-in users through: the cast records that.
+        recruiter = cast(RecruiterRequest, request)
+        employer = recruiter_employer(
+            user=recruiter.user, employer_id=request.session.get(SESSION_KEY)
+        ) or recruiter_employer(user=recruiter.user)
         if employer is None:
             raise Http404
-        request.employer = employer  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
+        recruiter.employer = employer
+        return view(recruiter, *args, **kwargs)
 
     return wrapper
 
 
 def _render(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+    request: RecruiterRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    context.setdefault("employer", request.employer)  # type: ignore[attr-defined]
-    context.setdefault("employers", search.recruiter_employers(user=request.user))
-    from accounts.selectors import user_employer_ids
-
+    context.setdefault("employer", request.employer)
+    context.setdefault("employers", recruiter_employers(user=request.user))
     context.setdefault(
         "is_owner",
-        request.employer.pk in user_employer_ids(user=request.user, owner_only=True),  # type: ignore[attr-defined]
+        request.employer.pk in user_employer_ids(user=request.user, owner_only=True),
     )
     return render(request, f"careers/recruiter/{template}", context, status=status)
 
@@ -95,16 +121,22 @@ def _errors_to_form(form: Any, exc: ValidationError | ApplicationError) -> None:
             form.add_error(target, error)
             handled = True
     if not handled:
-        form.add_error(None, getattr(exc, "message", None) or " ".join(exc.messages))
+        form.add_error(None, _error_text(exc))
+
+
+def _error_text(exc: ValidationError | ApplicationError) -> Any:
+    """The error as one line: its message, else a validation error's messages joined."""
+    message = getattr(exc, "message", None)
+    if message or isinstance(exc, ApplicationError):
+        return message
+    return " ".join(exc.messages)
 
 
 @login_required
 @require_POST
-def employer_switch(request: HttpRequest) -> HttpResponse:
+def employer_switch(request: SignedInRequest) -> HttpResponse:
     """Act for another of the user's employers."""
-    employer = search.recruiter_employer(
-        user=request.user, employer_id=request.POST.get("employer")
-    )
+    employer = recruiter_employer(user=request.user, employer_id=request.POST.get("employer"))
     if employer is None:
         raise Http404
     request.session[SESSION_KEY] = str(employer.pk)
@@ -112,14 +144,14 @@ def employer_switch(request: HttpRequest) -> HttpResponse:
 
 
 @recruiter_view
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: RecruiterRequest) -> HttpResponse:
     """The employer's jobs, newest first, with applicant counts."""
     jobs = jobs_for_employer(user=request.user, employer_id=request.employer.pk)
     return _render(request, "dashboard.html", {"jobs": jobs})
 
 
 @recruiter_view
-def job_new(request: HttpRequest) -> HttpResponse:
+def job_new(request: RecruiterRequest) -> HttpResponse:
     """Create a job (draft, or open at once)."""
     form = JobForm(request.POST or None, initial={"currency": "IDR"})
     if request.method == "POST" and form.is_valid():
@@ -154,7 +186,7 @@ def _job_initial(job: Job) -> dict[str, Any]:
 
 
 @recruiter_view
-def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
+def job_detail(request: RecruiterRequest, job_id: uuid.UUID) -> HttpResponse:
     """A job: edit form, status, and its applicants (only those granted to this recruiter)."""
     job = job_get_for_recruiter(user=request.user, job_id=job_id)
     form = JobForm(request.POST or None, initial=_job_initial(job))
@@ -183,7 +215,7 @@ def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
 
 @recruiter_view
 @require_POST
-def job_status(request: HttpRequest, job_id: str) -> HttpResponse:
+def job_status(request: RecruiterRequest, job_id: uuid.UUID) -> HttpResponse:
     """Open, close or return a job to draft."""
     job = job_get_for_recruiter(user=request.user, job_id=job_id)
     form = JobStatusForm(request.POST)
@@ -193,7 +225,7 @@ def job_status(request: HttpRequest, job_id: str) -> HttpResponse:
         try:
             job_set_status(job=job, actor=request.user, status=form.cleaned_data["status"])
         except (ValidationError, ApplicationError) as exc:
-            messages.error(request, getattr(exc, "message", None) or " ".join(exc.messages))
+            messages.error(request, _error_text(exc))
         else:
             messages.success(
                 request, _("Status changed to %(s)s.") % {"s": job.get_status_display()}
@@ -202,15 +234,12 @@ def job_status(request: HttpRequest, job_id: str) -> HttpResponse:
 
 
 @recruiter_view
-def application_detail(request: HttpRequest, application_id: str) -> HttpResponse:
+def application_detail(request: RecruiterRequest, application_id: uuid.UUID) -> HttpResponse:
     """An applicant's shared profile snapshot, with stage buttons (the view is access-logged)."""
     application = application_get_for_recruiter(user=request.user, application_id=application_id)
     stages = [
         (value, label) for value, label in Application.Stage.choices if value in RECRUITER_STAGES
     ]
-    from careers.services.pipeline import REJECT_REASONS
-    from careers.views_outreach import NoteForm
-
     return _render(
         request,
         "application_detail.html",
@@ -227,17 +256,9 @@ def application_detail(request: HttpRequest, application_id: str) -> HttpRespons
 
 @recruiter_view
 @require_POST
-def application_stage(request: HttpRequest, application_id: str) -> HttpResponse:
+def application_stage(request: RecruiterRequest, application_id: uuid.UUID) -> HttpResponse:
     """Move an application to another stage."""
-    from careers.selectors import applications_granted_to
-
-    application = (
-        applications_granted_to(user=request.user)
-        .filter(pk=search._uuid_or_404(application_id))
-        .first()
-    )
-    if application is None:
-        raise Http404
+    application = application_granted_get(user=request.user, application_id=application_id)
     try:
         application_move(
             application=application,
@@ -247,7 +268,7 @@ def application_stage(request: HttpRequest, application_id: str) -> HttpResponse
             message=request.POST.get("message", ""),
         )
     except (ValidationError, ApplicationError) as exc:
-        messages.error(request, getattr(exc, "message", None) or " ".join(exc.messages))
+        messages.error(request, _error_text(exc))
     else:
         messages.success(request, _("Stage changed. The applicant is told."))
     if request.POST.get("next") == "board":
@@ -261,11 +282,11 @@ class _SearchScope:
 
 def _search_allowed(request: HttpRequest) -> bool:
     """Apply the API's ``candidate_search`` rate limit to the portal too (same cache keys)."""
-    return ScopedRateThrottle().allow_request(request, _SearchScope())  # type: ignore[arg-type]
+    return ScopedRateThrottle().allow_request(request, _SearchScope())  # type: ignore[arg-type]  # reads only throttle_scope
 
 
 @recruiter_view
-def candidates(request: HttpRequest) -> HttpResponse:
+def candidates(request: RecruiterRequest) -> HttpResponse:
     """Candidate search: filters in the sidebar, cards, pagination, save this search."""
     if not _search_allowed(request):
         messages.error(request, _("Too many searches in a short time. Please wait a minute."))
@@ -275,9 +296,9 @@ def candidates(request: HttpRequest) -> HttpResponse:
     query = None
     searched = bool(request.GET)
     if not searched or form.is_valid():
-        query = form.to_query() if searched else search.CandidateQuery()
+        query = form.to_query() if searched else CandidateQuery()
         try:
-            page = search.candidate_search(employer=request.employer, query=query)
+            page = candidate_search(employer=request.employer, query=query)
         except ApplicationError as exc:
             messages.error(request, exc.message)
     params = query.as_params() if query else {}
@@ -290,10 +311,10 @@ def candidates(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query,
             "params": urlencode(params),
-            "prev_params": urlencode(query.as_params(page=page.page - 1)) if page else "",
-            "next_params": urlencode(query.as_params(page=page.page + 1)) if page else "",
+            "prev_params": urlencode(query.as_params(page=page.page - 1)) if page and query else "",
+            "next_params": urlencode(query.as_params(page=page.page + 1)) if page and query else "",
             "page_links": [
-                (n, urlencode(query.as_params(page=n)) if n else "")
+                (n, urlencode(query.as_params(page=n)) if n and query else "")
                 for n in (page.page_numbers() if page and query else [])
             ],
             "sentence": query_sentence(query) if query else "",
@@ -303,10 +324,10 @@ def candidates(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _saved_rows(employer: Any) -> list[tuple[Any, str, str]]:
+def _saved_rows(employer: Employer) -> list[tuple[Any, str, str]]:
     """Each saved search with its link and its filters as a sentence in the page's language."""
     rows = []
-    for saved in search.saved_searches_for(employer=employer):
+    for saved in saved_searches_for(employer=employer):
         query = query_from_params(saved.params)
         sentence = query_sentence(query) if query else _("These filters no longer apply.")
         rows.append((saved, urlencode(saved.params), sentence))
@@ -316,34 +337,32 @@ def _saved_rows(employer: Any) -> list[tuple[Any, str, str]]:
 def _without_page(form: CandidateSearchForm) -> CandidateSearchForm:
     if form.errors:
         return form
-    data = form.data.copy()
+    data = cast(QueryDict, form.data).copy()  # the portal's search form reads request.GET
     data.pop("page", None)
     return CandidateSearchForm(data)
 
 
 @recruiter_view
-def candidate_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def candidate_detail(request: RecruiterRequest, public_id: uuid.UUID) -> HttpResponse:
     """A candidate's full profile (discoverable, or applied here); the view is access-logged."""
-    candidate = search.candidate_get_for_recruiter(
+    candidate = candidate_get_for_recruiter(
         user=request.user, employer=request.employer, public_id=public_id
     )
-    from careers.views_outreach import outreach_context
-
     context = {"candidate": candidate, "p": candidate.data}
     if candidate.source == "discovery":
-        context |= outreach_context(request.employer)
+        context |= outreach_targets(employer=request.employer)
     return _render(request, "candidate_detail.html", context)
 
 
 @recruiter_view
-def saved_searches(request: HttpRequest) -> HttpResponse:
+def saved_searches(request: RecruiterRequest) -> HttpResponse:
     """List saved searches; POST saves the search described by the query string."""
     if request.method == "POST":
         form = SavedSearchForm(request.POST)
         filters = CandidateSearchForm(request.GET)
         if form.is_valid() and filters.is_valid():
             try:
-                search.saved_search_create(
+                saved_search_services.saved_search_create(
                     employer=request.employer,
                     actor=request.user,
                     name=form.cleaned_data["name"],
@@ -364,10 +383,8 @@ def saved_searches(request: HttpRequest) -> HttpResponse:
 
 @recruiter_view
 @require_POST
-def saved_search_alert(request: HttpRequest, saved_search_id: str) -> HttpResponse:
+def saved_search_alert(request: RecruiterRequest, saved_search_id: uuid.UUID) -> HttpResponse:
     """Turn a saved search's daily e-mail of new candidates on or off."""
-    from careers.services.alerts import saved_search_set_alert
-
     saved = saved_search_set_alert(
         employer=request.employer,
         saved_search_id=saved_search_id,
@@ -384,8 +401,10 @@ def saved_search_alert(request: HttpRequest, saved_search_id: str) -> HttpRespon
 
 @recruiter_view
 @require_POST
-def saved_search_delete(request: HttpRequest, saved_search_id: str) -> HttpResponse:
+def saved_search_delete(request: RecruiterRequest, saved_search_id: uuid.UUID) -> HttpResponse:
     """Delete one of the employer's saved searches."""
-    search.saved_search_delete(employer=request.employer, saved_search_id=saved_search_id)
+    saved_search_services.saved_search_delete(
+        employer=request.employer, saved_search_id=saved_search_id
+    )
     messages.success(request, _("Saved search deleted."))
     return redirect("careers:recruiter-searches")

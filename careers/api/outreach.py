@@ -4,17 +4,19 @@ take them (/api/v1/me/invitations/...)."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from careers.api_recruiter import EMPLOYER, RecruiterAPIView
-from careers.selectors import job_get_for_recruiter
+from careers.api.recruiter import EMPLOYER, RecruiterAPIView
+from careers.http import SignedInAPIRequest
+from careers.models import Application
+from careers.selectors import application_granted_get, job_get_for_recruiter
 from careers.selectors.outreach import (
     invitations_for_member,
     pool_get,
@@ -87,7 +89,7 @@ class CandidateSaveView(RecruiterAPIView):
         request=SaveInputSerializer,
         responses={201: SavedEntrySerializer, 200: SavedEntrySerializer},
     )
-    def post(self, request: Request, public_id: str) -> Response:
+    def post(self, request: SignedInAPIRequest, public_id: uuid.UUID) -> Response:
         data = SaveInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         entry, created = outreach.candidate_save(
@@ -112,7 +114,7 @@ class CandidateInviteView(RecruiterAPIView):
         request=InviteInputSerializer,
         responses={201: SentInvitationSerializer},
     )
-    def post(self, request: Request, public_id: str) -> Response:
+    def post(self, request: SignedInAPIRequest, public_id: uuid.UUID) -> Response:
         data = InviteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         invitation = outreach.invitation_send(
@@ -133,7 +135,7 @@ class PoolListView(RecruiterAPIView):
         parameters=[EMPLOYER],
         responses={200: PoolListSerializer},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInAPIRequest) -> Response:
         pools = pools_for(employer=self.employer)
         return Response({"results": PoolSerializer(pools, many=True).data})
 
@@ -143,13 +145,13 @@ class PoolListView(RecruiterAPIView):
         request=PoolSerializer,
         responses={201: PoolSerializer},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInAPIRequest) -> Response:
         data = PoolSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         pool = outreach.pool_create(
             employer=self.employer, actor=request.user, name=data.validated_data["name"]
         )
-        pool.size = 0
+        pool = pools_for(employer=self.employer).get(pk=pool.pk)  # with its size (0)
         return Response(PoolSerializer(pool).data, status=status.HTTP_201_CREATED)
 
 
@@ -161,7 +163,7 @@ class PoolDetailView(RecruiterAPIView):
         parameters=[EMPLOYER],
         responses={200: PoolDetailSerializer},
     )
-    def get(self, request: Request, pool_id: str) -> Response:
+    def get(self, request: SignedInAPIRequest, pool_id: uuid.UUID) -> Response:
         pool = pool_get(employer=self.employer, pool_id=pool_id)
         body: dict[str, Any] = dict(PoolSerializer(pool).data)
         body["candidates"] = SourcedRowSerializer(
@@ -178,7 +180,7 @@ class JobSourcedView(RecruiterAPIView):
         parameters=[EMPLOYER],
         responses={200: SourcedListSerializer},
     )
-    def get(self, request: Request, job_id: str) -> Response:
+    def get(self, request: SignedInAPIRequest, job_id: uuid.UUID) -> Response:
         job = job_get_for_recruiter(user=request.user, job_id=job_id)
         rows = sourced_for(employer=job.employer, job=job)
         return Response({"results": SourcedRowSerializer(rows, many=True).data})
@@ -214,7 +216,7 @@ class MyInvitationsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(operation_id="me_invitations_list", responses={200: MyInvitationListSerializer})
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInAPIRequest) -> Response:
         rows = invitations_for_member(user=request.user)
         return Response({"results": MyInvitationSerializer(rows, many=True).data})
 
@@ -227,7 +229,7 @@ class MyInvitationDeclineView(APIView):
     @extend_schema(
         operation_id="me_invitation_decline", request=None, responses={200: MyInvitationSerializer}
     )
-    def post(self, request: Request, invitation_id: str) -> Response:
+    def post(self, request: SignedInAPIRequest, invitation_id: uuid.UUID) -> Response:
         outreach.invitation_decline(user=request.user, invitation_id=invitation_id)
         row = invitations_for_member(user=request.user).get(pk=invitation_id)
         return Response(MyInvitationSerializer(row).data)
@@ -239,7 +241,7 @@ class MyInvitationChoicesView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(operation_id="me_invitation_choices", responses={200: ChoicesSerializer})
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInAPIRequest) -> Response:
         return Response(ChoicesSerializer(outreach.outreach_preference(user=request.user)).data)
 
     @extend_schema(
@@ -247,7 +249,7 @@ class MyInvitationChoicesView(APIView):
         request=ChoicesSerializer,
         responses={200: ChoicesSerializer},
     )
-    def put(self, request: Request) -> Response:
+    def put(self, request: SignedInAPIRequest) -> Response:
         data = ChoicesSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         preference = outreach.outreach_preference_update(user=request.user, **data.validated_data)
@@ -270,7 +272,7 @@ class BoardCardSerializer(serializers.Serializer):
 
 class BoardColumnSerializer(serializers.Serializer):
     stage = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like a Field attribute: DRF moves declared fields off the class
     count = serializers.IntegerField()
     applications = BoardCardSerializer(many=True, source="cards", required=False)
     sourced = SourcedRowSerializer(many=True, required=False)
@@ -286,7 +288,7 @@ class JobBoardView(RecruiterAPIView):
     @extend_schema(
         operation_id="recruiter_job_board", parameters=[EMPLOYER], responses={200: BoardSerializer}
     )
-    def get(self, request: Request, job_id: str) -> Response:
+    def get(self, request: SignedInAPIRequest, job_id: uuid.UUID) -> Response:
         from careers.selectors.outreach import job_board
 
         job = job_get_for_recruiter(user=request.user, job_id=job_id)
@@ -309,19 +311,11 @@ class NoteListSerializer(serializers.Serializer):
 class ApplicationNotesView(RecruiterAPIView):
     """GET: an application's private notes and ratings. POST {"body", "rating"}: add one."""
 
-    def _application(self, request: Request, application_id: str) -> Any:
-        from django.http import Http404
-
-        from careers.selectors import applications_granted_to
-        from careers.services.outreach import _uuid
-
-        found = applications_granted_to(user=request.user).filter(pk=_uuid(application_id)).first()
-        if found is None:
-            raise Http404
-        return found
+    def _application(self, request: SignedInAPIRequest, application_id: uuid.UUID) -> Application:
+        return application_granted_get(user=request.user, application_id=application_id)
 
     @extend_schema(operation_id="recruiter_application_notes", responses={200: NoteListSerializer})
-    def get(self, request: Request, application_id: str) -> Response:
+    def get(self, request: SignedInAPIRequest, application_id: uuid.UUID) -> Response:
         application = self._application(request, application_id)
         notes = application.notes.select_related("author").order_by("created_at")
         return Response({"results": NoteSerializer(notes, many=True).data})
@@ -331,7 +325,7 @@ class ApplicationNotesView(RecruiterAPIView):
         request=NoteSerializer,
         responses={201: NoteSerializer},
     )
-    def post(self, request: Request, application_id: str) -> Response:
+    def post(self, request: SignedInAPIRequest, application_id: uuid.UUID) -> Response:
         from careers.services.pipeline import note_add
 
         data = NoteSerializer(data=request.data)
@@ -368,7 +362,7 @@ class MyNewsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(operation_id="me_news_list", responses={200: NewsListSerializer})
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInAPIRequest) -> Response:
         from careers.selectors.outreach import news_for_member
 
         return Response(

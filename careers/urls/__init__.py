@@ -1,9 +1,12 @@
-"""Member career pages (/profile/, /jobs/, /activity/, /applications/) and the recruiter portal."""
+"""Careers URLs, all in this package: member pages (here), the recruiter portal (recruiter.py),
+the member API (api.py) and the recruiter API (recruiter_api.py).
+
+Member pages: /profile/, /jobs/, /activity/, /applications/, /invitations/.
+"""
 
 from django.urls import include, path
 
-from careers import views_outreach
-from careers.views import member, profile
+from careers.views import member, outreach, profile
 
 app_name = "careers"
 
@@ -41,11 +44,11 @@ urlpatterns = [
         member.application_withdraw,
         name="application_withdraw",
     ),
-    path("invitations/", views_outreach.invitations, name="invitations"),
+    path("invitations/", outreach.invitations, name="invitations"),
     path(
         "invitations/<uuid:invitation_id>/decline/",
-        views_outreach.invitation_decline,
+        outreach.invitation_decline,
         name="invitation_decline",
     ),
-    path("recruiter/", include("careers.recruiter_urls")),
+    path("recruiter/", include("careers.urls.recruiter")),
 ]

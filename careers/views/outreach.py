@@ -3,60 +3,40 @@ talent pools. Member side: the invitations page (answer, decline, choices)."""
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from careers.models import Job
+from careers.forms.member import OutreachPreferenceForm
+from careers.forms.recruiter import NoteForm, PoolForm
+from careers.http import RecruiterRequest, SignedInRequest
+from careers.selectors import application_granted_get, job_get_for_recruiter
 from careers.selectors.outreach import (
     invitations_for_member,
     pool_get,
     pools_for,
     sourced_for,
 )
+from careers.selectors.outreach import job_board as board
 from careers.services import outreach
-from careers.views_recruiter import _render, recruiter_view
+from careers.services.pipeline import REJECT_REASONS, note_add
+from careers.views.recruiter import _render, recruiter_view
 from config.errors import ApplicationError
 
 
-class PoolForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("New talent pool"), max_length=120)
-
-
-class PreferenceForm(forms.Form):
-    invitations = forms.BooleanField(
-        label=gettext_lazy("Employers who may find me can invite me to apply"), required=False
-    )
-    email = forms.BooleanField(
-        label=gettext_lazy("Also send invitations and news about my applications by e-mail"),
-        required=False,
-    )
-
-
-def outreach_context(employer: Any) -> dict[str, Any]:
-    """Jobs and pools a recruiter can save a candidate to (for the candidate page)."""
-    jobs = Job.objects.filter(employer_id=employer.pk).exclude(status=Job.Status.CLOSED)
-    return {
-        "outreach_jobs": list(jobs.order_by("title").values("pk", "title", "status")),
-        "outreach_pools": list(pools_for(employer=employer).values("pk", "name")),
-    }
-
-
-def _back(public_id: str) -> HttpResponse:
+def _back(public_id: uuid.UUID) -> HttpResponse:
     return redirect("careers:recruiter-candidate", public_id=public_id)
 
 
 @recruiter_view
 @require_POST
-def candidate_save(request: HttpRequest, public_id: str) -> HttpResponse:
+def candidate_save(request: RecruiterRequest, public_id: uuid.UUID) -> HttpResponse:
     """Save the candidate to a job's pipeline, a pool, or a new pool named in the form."""
     target = request.POST.get("target", "")
     kind, _sep, target_id = target.partition(":")
@@ -85,7 +65,7 @@ def candidate_save(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @recruiter_view
 @require_POST
-def candidate_invite(request: HttpRequest, public_id: str) -> HttpResponse:
+def candidate_invite(request: RecruiterRequest, public_id: uuid.UUID) -> HttpResponse:
     """Invite the candidate to apply to one of the employer's open jobs."""
     try:
         outreach.invitation_send(
@@ -106,7 +86,7 @@ def candidate_invite(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @recruiter_view
-def pools(request: HttpRequest) -> HttpResponse:
+def pools(request: RecruiterRequest) -> HttpResponse:
     """The employer's talent pools; POST creates one."""
     form = PoolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -125,7 +105,7 @@ def pools(request: HttpRequest) -> HttpResponse:
 
 
 @recruiter_view
-def pool_detail(request: HttpRequest, pool_id: str) -> HttpResponse:
+def pool_detail(request: RecruiterRequest, pool_id: uuid.UUID) -> HttpResponse:
     """The candidates in one pool (only those still discoverable)."""
     pool = pool_get(employer=request.employer, pool_id=pool_id)
     rows = sourced_for(employer=request.employer, pool=pool)
@@ -134,7 +114,7 @@ def pool_detail(request: HttpRequest, pool_id: str) -> HttpResponse:
 
 @recruiter_view
 @require_POST
-def sourced_remove(request: HttpRequest, entry_id: str) -> HttpResponse:
+def sourced_remove(request: RecruiterRequest, entry_id: uuid.UUID) -> HttpResponse:
     """Take a saved candidate out of a job's pipeline or a pool."""
     outreach.sourced_remove(employer=request.employer, entry_id=entry_id)
     messages.success(request, _("Removed."))
@@ -146,10 +126,10 @@ def sourced_remove(request: HttpRequest, entry_id: str) -> HttpResponse:
 
 
 @login_required
-def invitations(request: HttpRequest) -> HttpResponse:
+def invitations(request: SignedInRequest) -> HttpResponse:
     """The member's invitations to apply, and whether they take invitations (and by e-mail)."""
     preference = outreach.outreach_preference(user=request.user)
-    form = PreferenceForm(
+    form = OutreachPreferenceForm(
         request.POST or None,
         initial={"invitations": preference.invitations, "email": preference.email},
     )
@@ -175,7 +155,7 @@ def invitations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_decline(request: HttpRequest, invitation_id: str) -> HttpResponse:
+def invitation_decline(request: SignedInRequest, invitation_id: uuid.UUID) -> HttpResponse:
     """Decline one invitation; the employer is not told."""
     outreach.invitation_decline(user=request.user, invitation_id=invitation_id)
     messages.success(request, _("Invitation declined. The employer is not told."))
@@ -185,30 +165,9 @@ def invitation_decline(request: HttpRequest, invitation_id: str) -> HttpResponse
 # --- the board per job and notes ------------------------------------------------------------
 
 
-class NoteForm(forms.Form):
-    body = forms.CharField(
-        label=gettext_lazy("Private note"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Only your employer's recruiters see notes and ratings."),
-    )
-    rating = forms.TypedChoiceField(
-        label=gettext_lazy("Rating"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", "—"), *((str(n), f"{n}/5") for n in range(1, 6))],
-    )
-
-
 @recruiter_view
-def job_board(request: HttpRequest, job_id: str) -> HttpResponse:
+def job_board(request: RecruiterRequest, job_id: uuid.UUID) -> HttpResponse:
     """A job's board: a column per stage with counts; move cards with buttons."""
-    from careers.selectors import job_get_for_recruiter
-    from careers.selectors.outreach import job_board as board
-    from careers.services.pipeline import REJECT_REASONS
-
     job = job_get_for_recruiter(user=request.user, job_id=job_id)
     return _render(
         request,
@@ -223,16 +182,9 @@ def job_board(request: HttpRequest, job_id: str) -> HttpResponse:
 
 @recruiter_view
 @require_POST
-def application_note(request: HttpRequest, application_id: str) -> HttpResponse:
+def application_note(request: RecruiterRequest, application_id: uuid.UUID) -> HttpResponse:
     """Add a private note and/or rating to an application."""
-    from careers.selectors import applications_granted_to
-    from careers.services.outreach import _uuid
-    from careers.services.pipeline import note_add
-
-    application = applications_granted_to(user=request.user).filter(pk=_uuid(application_id))
-    found = application.first()
-    if found is None:
-        raise Http404
+    found = application_granted_get(user=request.user, application_id=application_id)
     form = NoteForm(request.POST)
     if form.is_valid():
         try:

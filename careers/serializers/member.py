@@ -3,6 +3,7 @@ the services)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -45,7 +46,7 @@ class ProfileSkillSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100, help_text="Skill name or alias (JS, js, ...).")
     proficiency = serializers.IntegerField(min_value=1, max_value=5, default=3)
     years = serializers.DecimalField(
-        max_digits=4, decimal_places=1, min_value=0, max_value=70, default=0
+        max_digits=4, decimal_places=1, min_value=0, max_value=70, default=Decimal(0)
     )
 
 
@@ -102,7 +103,7 @@ class ProfileOutputSerializer(serializers.Serializer):
 
 class JobSkillSerializer(serializers.Serializer):
     name = serializers.CharField(source="skill.name")
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]  # a field named like a Field attribute: DRF moves declared fields off the class
     weight = serializers.IntegerField()
 
 

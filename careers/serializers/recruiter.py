@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from careers.models import Application, Job
-from careers.serializers import JobSerializer
+from careers.serializers.member import JobSerializer
 
 
 class SkillChipSerializer(serializers.Serializer):
@@ -34,7 +34,7 @@ class CandidateCardSerializer(serializers.Serializer):
 
 class CandidateProfileSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a field named like a Field attribute: DRF moves declared fields off the class
     shared_at = serializers.DateTimeField(allow_null=True)
     verified = serializers.BooleanField()
     verified_on = serializers.DateField(allow_null=True)
@@ -43,7 +43,7 @@ class CandidateProfileSerializer(serializers.Serializer):
 
 class SkillInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
-    required = serializers.BooleanField(default=True)
+    required = serializers.BooleanField(default=True)  # type: ignore[assignment]  # a field named like a Field attribute: DRF moves declared fields off the class
     weight = serializers.IntegerField(min_value=1, max_value=5, default=3)
 
 

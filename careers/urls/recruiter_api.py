@@ -3,36 +3,36 @@
 from django.urls import path
 
 from accounts import api_team as team
-from careers import api_outreach as outreach
-from careers import api_recruiter as api
+from careers.api import outreach
+from careers.api import recruiter as api
 
 urlpatterns = [
     path("candidates/", api.CandidateListView.as_view(), name="recruiter-candidates"),
     path(
-        "candidates/<str:public_id>/",
+        "candidates/<uuid:public_id>/",
         api.CandidateDetailView.as_view(),
         name="recruiter-candidate",
     ),
     path(
-        "candidates/<str:public_id>/save/",
+        "candidates/<uuid:public_id>/save/",
         outreach.CandidateSaveView.as_view(),
         name="recruiter-candidate-save",
     ),
     path(
-        "candidates/<str:public_id>/invite/",
+        "candidates/<uuid:public_id>/invite/",
         outreach.CandidateInviteView.as_view(),
         name="recruiter-candidate-invite",
     ),
     path("pools/", outreach.PoolListView.as_view(), name="recruiter-pools"),
-    path("pools/<str:pool_id>/", outreach.PoolDetailView.as_view(), name="recruiter-pool"),
+    path("pools/<uuid:pool_id>/", outreach.PoolDetailView.as_view(), name="recruiter-pool"),
     path(
-        "jobs/<str:job_id>/sourced/",
+        "jobs/<uuid:job_id>/sourced/",
         outreach.JobSourcedView.as_view(),
         name="recruiter-job-sourced",
     ),
-    path("jobs/<str:job_id>/board/", outreach.JobBoardView.as_view(), name="recruiter-job-board"),
+    path("jobs/<uuid:job_id>/board/", outreach.JobBoardView.as_view(), name="recruiter-job-board"),
     path(
-        "applications/<str:application_id>/notes/",
+        "applications/<uuid:application_id>/notes/",
         outreach.ApplicationNotesView.as_view(),
         name="recruiter-application-notes",
     ),
@@ -51,25 +51,25 @@ urlpatterns = [
         name="recruiter-team-member",
     ),
     path("jobs/", api.JobListView.as_view(), name="recruiter-jobs"),
-    path("jobs/<str:job_id>/", api.JobDetailView.as_view(), name="recruiter-job"),
+    path("jobs/<uuid:job_id>/", api.JobDetailView.as_view(), name="recruiter-job"),
     path(
-        "jobs/<str:job_id>/applications/",
+        "jobs/<uuid:job_id>/applications/",
         api.JobApplicationsView.as_view(),
         name="recruiter-job-applications",
     ),
     path(
-        "applications/<str:application_id>/",
+        "applications/<uuid:application_id>/",
         api.ApplicationDetailView.as_view(),
         name="recruiter-application",
     ),
     path(
-        "applications/<str:application_id>/stage/",
+        "applications/<uuid:application_id>/stage/",
         api.ApplicationStageView.as_view(),
         name="recruiter-application-stage",
     ),
     path("searches/", api.SavedSearchListView.as_view(), name="recruiter-searches"),
     path(
-        "searches/<str:saved_search_id>/",
+        "searches/<uuid:saved_search_id>/",
         api.SavedSearchDetailView.as_view(),
         name="recruiter-search",
     ),

@@ -2,8 +2,7 @@
 
 from django.urls import include, path
 
-from careers import api_outreach
-from careers.api import member
+from careers.api import member, outreach
 
 urlpatterns = [
     path("me/profile/", member.ProfileView.as_view(), name="careers-profile"),
@@ -22,16 +21,16 @@ urlpatterns = [
     path("me/saved-jobs/", member.MySavedJobsView.as_view(), name="careers-saved-jobs"),
     path("me/dismissed-jobs/", member.MyDismissedJobsView.as_view(), name="careers-dismissed-jobs"),
     path("skills/suggest/", member.SkillSuggestView.as_view(), name="careers-skill-suggest"),
-    path("me/news/", api_outreach.MyNewsView.as_view(), name="careers-news"),
-    path("me/invitations/", api_outreach.MyInvitationsView.as_view(), name="careers-invitations"),
+    path("me/news/", outreach.MyNewsView.as_view(), name="careers-news"),
+    path("me/invitations/", outreach.MyInvitationsView.as_view(), name="careers-invitations"),
     path(
         "me/invitations/choices/",
-        api_outreach.MyInvitationChoicesView.as_view(),
+        outreach.MyInvitationChoicesView.as_view(),
         name="careers-invitation-choices",
     ),
     path(
         "me/invitations/<uuid:invitation_id>/decline/",
-        api_outreach.MyInvitationDeclineView.as_view(),
+        outreach.MyInvitationDeclineView.as_view(),
         name="careers-invitation-decline",
     ),
     path("jobs/", member.JobListView.as_view(), name="careers-jobs"),
@@ -42,5 +41,5 @@ urlpatterns = [
     path(
         "jobs/<uuid:job_id>/dismiss/", member.JobDismissView.as_view(), name="careers-job-dismiss"
     ),
-    path("recruiter/", include("careers.recruiter_api_urls")),
+    path("recruiter/", include("careers.urls.recruiter_api")),
 ]

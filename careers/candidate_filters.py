@@ -1,0 +1,443 @@
+"""The candidate-search vocabulary: every recruiter filter, declared once.
+
+A ``CandidateFilter`` says everything about one query-string parameter, and everything else reads
+it from ``PARAMETERS``: the portal's and the API's form (``careers.forms.recruiter``), the query
+(``CandidateQuery``) and its query string, the OpenAPI parameters (``careers.api.recruiter``),
+the keys a profile is indexed under (``search_keys``, used by ``careers.services.search_index``
+and ``careers_bench``), the posting columns (``POSTING_COLUMNS``), the ORM and raw-SQL conditions
+(``careers.selectors.search``) and the sentence a saved search reads as (``careers.search_text``).
+
+A filter matches in one of two ways:
+
+* **keys**: ``index`` gives each profile keys (``"l:jakarta"``), ``keys`` turns a query into the
+  keys a candidate must all have. New keys need no schema change, only a rebuild of the search
+  rows (``manage.py careers_index_rebuild``).
+* **columns**: ``where`` compares search-row columns that every posting copies (``columns``) or
+  boolean posting columns read from keys (``flags``). A new column needs a model field too.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from careers.search_parameters import (
+    CORE_POSTING_COLUMNS,
+    MAX_PAGE,
+    MAX_TERMS,
+    PAGE_SIZE,
+    SORTS,
+    CandidateFilter,
+    Condition,
+    ProfileFacts,
+    city_key,
+    clean_bool,
+    clean_skills,
+    join_words,
+    squash,
+    text_filter,
+    words_keys,
+)
+from careers.search_terms import REMOTE_MODES, education_level, place_norm, title_terms
+
+# Re-exported: the vocabulary's limits and shapes are read from here by the rest of careers.
+__all__ = [
+    "CORE_POSTING_COLUMNS",
+    "FILTERS",
+    "FLAG_KEYS",
+    "MAX_PAGE",
+    "PAGE_SIZE",
+    "PARAMETERS",
+    "POSTING_COLUMNS",
+    "CandidateFilter",
+    "CandidateQuery",
+    "Condition",
+    "ProfileFacts",
+    "conditions",
+    "required_keys",
+    "search_keys",
+]
+
+
+class CandidateQuery:
+    """Validated search filters, one attribute per ``PARAMETERS`` entry (immutable).
+
+    Build it with ``CandidateSearchForm(...).to_query()``; tests and services may pass values
+    directly: ``CandidateQuery(skills=("Python",), location="Jakarta")``.
+    """
+
+    __slots__ = ("_values",)
+
+    def __init__(self, **values: Any) -> None:
+        unknown = set(values) - set(BY_NAME)
+        if unknown:
+            raise TypeError(f"Unknown candidate filters: {', '.join(sorted(unknown))}")
+        resolved = {p.name: values.get(p.name, p.default) for p in PARAMETERS}
+        object.__setattr__(self, "_values", resolved)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("CandidateQuery is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CandidateQuery) and self._values == other._values
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._values.items()))
+
+    def __repr__(self) -> str:
+        changed = ", ".join(
+            f"{p.name}={self._values[p.name]!r}"
+            for p in PARAMETERS
+            if self._values[p.name] != p.default
+        )
+        return f"CandidateQuery({changed})"
+
+    def as_params(self, *, page: int | None = None) -> dict[str, Any]:
+        """Return the filters as query-string parameters (saved searches, page links)."""
+        params: dict[str, Any] = {}
+        for parameter in FILTERS:
+            value = parameter.param_value(self)
+            if value is not None:
+                params[parameter.name] = value
+        if page is not None and page > 1:
+            params["page"] = page
+        return params
+
+
+# --- index keys read from a profile -----------------------------------------------------------
+
+
+def _title_keys(facts: ProfileFacts) -> dict[str, int]:
+    return words_keys("t", facts.titles) | words_keys("tc", facts.current_titles)
+
+
+def _education_keys(facts: ProfileFacts) -> dict[str, int]:
+    top = max((education_level(degree) or 0 for degree, _f in facts.educations), default=0)
+    return {f"e:{level}": 1 for level in range(1, top + 1)}
+
+
+def _field_keys(facts: ProfileFacts) -> dict[str, int]:
+    texts = [f"{field_of_study} {degree}" for degree, field_of_study in facts.educations]
+    return words_keys("f", texts, limit=12)
+
+
+# --- the declarations (form order; the sentence follows ``sentence_order``) ---------------------
+
+FILTERS: list[CandidateFilter] = [
+    CandidateFilter(
+        name="skills",
+        form_field=lambda: forms.CharField(
+            label=gettext_lazy("Skills"),
+            required=False,
+            max_length=600,
+            help_text=gettext_lazy(
+                "Comma-separated, e.g. Python, Django. Aliases work (JS, k8s, Akuntansi)."
+            ),
+        ),
+        default=(),
+        help="Comma-separated skills; aliases understood.",
+        clean=clean_skills,
+        coerce=lambda value: tuple(value or ()),
+        param=lambda q: ",".join(q.skills) if q.skills else None,
+        # Matched by the search itself: names become skill ids, "any of" sums levels.
+        index=lambda facts: {f"s:{skill_id}": int(level) for skill_id, level in facts.skills},
+        describe=lambda q: (
+            join_words(list(q.skills), _("and") if q.match == "all" else _("or"))
+            if q.skills
+            else None
+        ),
+        sentence_order=10,
+    ),
+    CandidateFilter(
+        name="match",
+        form_field=lambda: forms.ChoiceField(
+            label=gettext_lazy("Match"),
+            required=False,
+            choices=[
+                ("all", gettext_lazy("All of these skills")),
+                ("any", gettext_lazy("Any of these skills")),
+            ],
+        ),
+        default="all",
+        enum=("all", "any"),
+        clean=lambda value: value or "all",
+        param=lambda q: q.match if q.skills else None,
+    ),
+    CandidateFilter(
+        name="q",
+        form_field=lambda: forms.CharField(
+            label=gettext_lazy("Title keywords"), required=False, max_length=200
+        ),
+        help="Title keywords (all must match).",
+        clean=squash,
+        index=_title_keys,
+        keys=lambda q: [
+            f"{'tc' if q.title_scope == 'current' else 't'}:{word}"
+            for word in title_terms(q.q, limit=MAX_TERMS)
+        ],
+        describe=lambda q: (
+            None
+            if not q.q
+            else (
+                _("current title “%(words)s”")
+                if q.title_scope == "current"
+                else _("title “%(words)s”")
+            )
+            % {"words": q.q}
+        ),
+        sentence_order=20,
+    ),
+    CandidateFilter(
+        name="title_scope",
+        form_field=lambda: forms.ChoiceField(
+            label=gettext_lazy("Title held"),
+            required=False,
+            choices=[("any", gettext_lazy("Now or in the past")), ("current", gettext_lazy("Now"))],
+        ),
+        default="any",
+        enum=("any", "current"),
+        help="Match q in any title (default) or only the headline and current jobs.",
+        param=lambda q: q.title_scope if q.q and q.title_scope != "any" else None,
+    ),
+    CandidateFilter(
+        **text_filter(
+            "location",
+            gettext_lazy("Lives in"),
+            100,
+            help_text=gettext_lazy("The city the member lives in."),
+        ),
+        help="Lives in this city.",
+        index=lambda facts: city_key("c", facts.home),
+        keys=lambda q: [f"c:{place_norm(q.location)}"] if q.location else [],
+        describe=lambda q: _("lives in %(city)s") % {"city": q.location} if q.location else None,
+        sentence_order=40,
+    ),
+    CandidateFilter(
+        **text_filter(
+            "work_location",
+            gettext_lazy("Willing to work in"),
+            100,
+            help_text=gettext_lazy("A city the member wants to work in, or lives in."),
+        ),
+        help="Willing to work in this city (wanted, or lives there).",
+        index=lambda facts: {k: v for p in facts.places for k, v in city_key("l", p).items()},
+        keys=lambda q: [f"l:{place_norm(q.work_location)}"] if q.work_location else [],
+        describe=lambda q: (
+            _("willing to work in %(city)s") % {"city": q.work_location}
+            if q.work_location
+            else None
+        ),
+        sentence_order=50,
+    ),
+    CandidateFilter(
+        name="remote",
+        form_field=lambda: forms.ChoiceField(
+            label=gettext_lazy("Work mode wanted"),
+            required=False,
+            choices=[
+                ("", gettext_lazy("Any")),
+                ("remote", gettext_lazy("Remote")),
+                ("hybrid", gettext_lazy("Hybrid")),
+                ("onsite", gettext_lazy("On-site")),
+            ],
+        ),
+        enum=("remote", "hybrid", "onsite"),
+        coerce=lambda value: value if value in REMOTE_MODES else "",
+        index=lambda facts: {f"r:{m}": 1 for m in facts.remote_modes if m in REMOTE_MODES},
+        where=lambda q: [(q.remote, "exact", True)] if q.remote in REMOTE_MODES else [],
+        flags=REMOTE_MODES,
+        flag_prefix="r",
+        describe=lambda q: (
+            _("wants %(mode)s work")
+            % {
+                "mode": {"remote": _("remote"), "hybrid": _("hybrid"), "onsite": _("on-site")}[
+                    q.remote
+                ]
+            }
+            if q.remote in REMOTE_MODES
+            else None
+        ),
+        sentence_order=60,
+    ),
+    CandidateFilter(
+        name="min_years",
+        form_field=lambda: forms.IntegerField(
+            label=gettext_lazy("Minimum years of experience"),
+            required=False,
+            min_value=0,
+            max_value=60,
+        ),
+        default=None,
+        api_type=int,
+        where=lambda q: [("years", "gte", q.min_years)] if q.min_years else [],
+        columns=("years",),
+        describe=lambda q: (
+            ngettext("%(n)d+ year", "%(n)d+ years", q.min_years) % {"n": q.min_years}
+            if q.min_years
+            else None
+        ),
+        sentence_order=30,
+    ),
+    CandidateFilter(
+        name="education",
+        form_field=lambda: forms.TypedChoiceField(
+            label=gettext_lazy("Education"),
+            required=False,
+            coerce=int,
+            empty_value=None,
+            choices=[
+                ("", gettext_lazy("Any")),
+                ("1", gettext_lazy("Secondary school or higher")),
+                ("2", gettext_lazy("Diploma or higher")),
+                ("3", gettext_lazy("Bachelor's degree or higher")),
+                ("4", gettext_lazy("Master's degree or higher")),
+                ("5", gettext_lazy("Doctorate")),
+            ],
+        ),
+        default=None,
+        api_type=int,
+        enum=(1, 2, 3, 4, 5),
+        help="At least: 1 secondary, 2 diploma, 3 bachelor, 4 master, 5 doctorate.",
+        index=_education_keys,
+        keys=lambda q: [f"e:{int(q.education)}"] if q.education else [],
+        describe=lambda q: {
+            1: _("secondary school or higher"),
+            2: _("diploma or higher"),
+            3: _("bachelor's degree or higher"),
+            4: _("master's degree or higher"),
+            5: _("doctorate"),
+        }.get(q.education),
+        sentence_order=70,
+    ),
+    CandidateFilter(
+        **text_filter("field_of_study", gettext_lazy("Field of study"), 120),
+        help="Words of the field of study.",
+        index=_field_keys,
+        keys=lambda q: [f"f:{w}" for w in title_terms(q.field_of_study, limit=MAX_TERMS)],
+        describe=lambda q: (
+            _("studied %(field)s") % {"field": q.field_of_study} if q.field_of_study else None
+        ),
+        sentence_order=80,
+    ),
+    CandidateFilter(
+        name="active_days",
+        form_field=lambda: forms.TypedChoiceField(
+            label=gettext_lazy("Last active"),
+            required=False,
+            coerce=int,
+            empty_value=None,
+            choices=[
+                ("", gettext_lazy("Any time")),
+                ("7", gettext_lazy("In the last 7 days")),
+                ("30", gettext_lazy("In the last 30 days")),
+                ("90", gettext_lazy("In the last 90 days")),
+                ("365", gettext_lazy("In the last year")),
+            ],
+        ),
+        default=None,
+        api_type=int,
+        enum=(7, 30, 90, 365),
+        help="Active in the last N days.",
+        where=lambda q: (
+            []
+            if q.active_days is None
+            else [("active_on", "gte", timezone.localdate() - timedelta(days=q.active_days))]
+        ),
+        columns=("active_on",),
+        describe=lambda q: (
+            None
+            if q.active_days is None
+            else ngettext(
+                "active in the last %(n)d day", "active in the last %(n)d days", q.active_days
+            )
+            % {"n": q.active_days}
+        ),
+        sentence_order=100,
+    ),
+    CandidateFilter(
+        name="verified",
+        # A select, not a checkbox: CheckboxInput reads any unknown string as True, and the API
+        # must reject ?verified=maybe.
+        form_field=lambda: forms.CharField(
+            label=gettext_lazy("Identity"),
+            required=False,
+            max_length=5,
+            widget=forms.Select(
+                choices=[("", gettext_lazy("Anyone")), ("true", gettext_lazy("Verified only"))]
+            ),
+        ),
+        default=False,
+        api_type=bool,
+        clean=clean_bool,
+        coerce=bool,
+        param=lambda q: "true" if q.verified else None,
+        where=lambda q: [("verified", "exact", True)] if q.verified else [],
+        columns=("verified",),
+        describe=lambda q: _("ID verified") if q.verified else None,
+        sentence_order=90,
+    ),
+    CandidateFilter(
+        name="sort",
+        form_field=lambda: forms.ChoiceField(
+            label=gettext_lazy("Sort by"),
+            required=False,
+            choices=[
+                ("relevance", gettext_lazy("Relevance")),
+                ("recent", gettext_lazy("Recently active")),
+                ("years", gettext_lazy("Years of experience")),
+            ],
+        ),
+        default="relevance",
+        enum=SORTS,
+    ),
+]
+
+PAGE = CandidateFilter(
+    name="page",
+    form_field=lambda: forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput
+    ),
+    default=1,
+    api_type=int,
+    help=f"1-{MAX_PAGE}",
+    coerce=lambda value: value or 1,
+    param=lambda q: None,  # pages are added by ``as_params(page=...)``
+)
+PARAMETERS: list[CandidateFilter] = [*FILTERS, PAGE]
+BY_NAME = {p.name: p for p in PARAMETERS}
+POSTING_COLUMNS: tuple[str, ...] = tuple(
+    dict.fromkeys([*CORE_POSTING_COLUMNS, *(c for p in PARAMETERS for c in (*p.columns, *p.flags))])
+)
+FLAG_KEYS = {flag: f"{p.flag_prefix}:{flag}" for p in PARAMETERS for flag in p.flags}
+
+
+def search_keys(facts: ProfileFacts) -> dict[str, int]:
+    """Return a profile's search keys (the source of its postings, see ``CandidateSearchKey``)."""
+    keys: dict[str, int] = {}
+    for parameter in PARAMETERS:
+        if parameter.index is not None:
+            keys |= parameter.index(facts)
+    return keys
+
+
+def required_keys(query: CandidateQuery) -> list[str]:
+    """Return the posting keys a candidate must all have (skills aside: the search adds those)."""
+    return [key for p in PARAMETERS if p.keys is not None for key in p.keys(query)]
+
+
+def conditions(query: CandidateQuery) -> list[Condition]:
+    """Return the (column, lookup, value) conditions on the postings' columns."""
+    return [c for p in PARAMETERS if p.where is not None for c in p.where(query)]
