@@ -77,7 +77,7 @@ def _order(points: np.ndarray) -> np.ndarray:
 def _aspect(pts: np.ndarray) -> float:
     top = np.linalg.norm(pts[1] - pts[0]) + np.linalg.norm(pts[2] - pts[3])
     side = np.linalg.norm(pts[3] - pts[0]) + np.linalg.norm(pts[2] - pts[1])
-    return float(top / max(side, 1e-6))
+    return float(top) / max(float(side), 1e-6)
 
 
 def _angles_ok(pts: np.ndarray) -> bool:
@@ -104,7 +104,7 @@ def _edge_map(small: np.ndarray) -> np.ndarray:
         median = float(np.median(blurred))
         spread = float(blurred.std())
         low = max(8.0, min(median, spread) * 0.5)
-        edges |= cv2.Canny(blurred, low, low * 2.5)
+        edges |= np.asarray(cv2.Canny(blurred, low, low * 2.5), np.uint8)
     return cv2.morphologyEx(edges, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
 
 
@@ -200,7 +200,7 @@ def document_regions(img: np.ndarray, *, limit: int = 3) -> list[Region]:
             distinct.append(region)
         if len(distinct) == limit:
             break
-    whole = np.float32([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]])
+    whole = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
     pts = _order(whole)
     aspect, error = _snap(_aspect(pts))
     distinct.append(Region(pts, aspect, 0.0, True, whole_frame=True))
@@ -216,7 +216,9 @@ def rectify(img: np.ndarray, region: Region, *, width: int = READ_WIDTH) -> np.n
             (width, round(width * img.shape[0] / img.shape[1])),
             interpolation=cv2.INTER_AREA if img.shape[1] > width else cv2.INTER_CUBIC,
         )
-    target = np.float32([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]])
+    target = np.array(
+        [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32
+    )
     matrix = cv2.getPerspectiveTransform(region.corners.astype(np.float32), target)
     interpolation = cv2.INTER_AREA if region.source_width > width else cv2.INTER_CUBIC
     return cv2.warpPerspective(
@@ -345,7 +347,7 @@ def extended(region: Region, aspect: float, *, upward: bool) -> Region | None:
         tl, tr = bl + (tl - bl) * factor, br + (tr - br) * factor
     else:
         bl, br = tl + (bl - tl) * factor, tr + (br - tr) * factor
-    corners = np.float32([tl, tr, br, bl])
+    corners = np.array([tl, tr, br, bl], np.float32)
     return Region(
         corners,
         aspect,

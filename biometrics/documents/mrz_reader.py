@@ -200,7 +200,7 @@ def _recognised(
 ) -> TextLine | None:
     """Recognise a line whose ``is_filler`` cells were cut out, and put the ``<`` back."""
     height, width = crop.shape[:2]
-    flat = TextBox(points=np.float32([[0, 0], [width, 0], [width, height], [0, height]]))
+    flat = TextBox(points=np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32))
     read = ocr.recognise(crop, [flat])
     if not read:
         return None
@@ -261,29 +261,33 @@ def mrz_boxes(boxes: list[TextBox], width: int, height: int) -> tuple[TextBox, T
     if not wide:
         return None
     second = max(wide, key=lambda b: b.cy)
-    height = second.height
+    line_height = second.height
     # The detector may split a line at a long filler run: a line is every box on its row.
-    row2 = [b for b in boxes if abs(b.cy - second.cy) < 0.5 * height]
+    row2 = [b for b in boxes if abs(b.cy - second.cy) < 0.5 * line_height]
     left2, right2 = min(b.x0 for b in row2), max(b.x1 for b in row2)
     above = [
         b
         for b in boxes
-        if second.cy - 4.5 * height < b.cy < second.cy - 0.6 * height
+        if second.cy - 4.5 * line_height < b.cy < second.cy - 0.6 * line_height
         and b.x0 < left2 + 0.35 * (right2 - left2)
-        and b.height > 0.5 * height
+        and b.height > 0.5 * line_height
     ]
     if not above:
         return None
     nearest = max(b.cy for b in above)  # line 1 is the row right above line 2, not the VIZ
-    row1 = [b for b in boxes if abs(b.cy - nearest) < 0.5 * height]
+    row1 = [b for b in boxes if abs(b.cy - nearest) < 0.5 * line_height]
     top, bottom = min(b.y0 for b in row1), max(b.y1 for b in row1)
     left = min(left2, *(b.x0 for b in row1))
     # The zone is centred on the page: a last filler run the detector missed still lies
     # within the mirror of the left margin (the cells are then fitted to the ink).
     right = max(right2, min(float(width), width - left + 0.01 * width))
-    first = TextBox(points=np.float32([[left, top], [right, top], [right, bottom], [left, bottom]]))
+    first = TextBox(
+        points=np.array([[left, top], [right, top], [right, bottom], [left, bottom]], np.float32)
+    )
     top2, bottom2 = min(b.y0 for b in row2), max(b.y1 for b in row2)
     line2 = TextBox(
-        points=np.float32([[left, top2], [right, top2], [right, bottom2], [left, bottom2]])
+        points=np.array(
+            [[left, top2], [right, top2], [right, bottom2], [left, bottom2]], np.float32
+        )
     )
     return first, line2

@@ -197,7 +197,7 @@ def read_nik(
             return ReadField(valid[0], confidence * penalty)
         if len(valid) > 1 or token.isdigit():
             return ReadField(
-                token.translate(str.maketrans({k: v[0] for k, v in DIGIT_LOOKALIKES.items()})), 0.3
+                token.translate({ord(k): v[0] for k, v in DIGIT_LOOKALIKES.items()}), 0.3
             )
     return None
 
