@@ -282,9 +282,21 @@ def region_from_text(img: np.ndarray, text_points: list[np.ndarray]) -> Region |
     paper = (inside == 1) & (text_mask == 0)
     if paper.sum() < 100:
         return None
-    colour = np.median(lab[paper], axis=0)
-    distance = np.abs(lab - colour)
-    mask = (distance[..., 0] < 45) & (distance[..., 1] < 10) & (distance[..., 2] < 12)
+    # The paper's shades: between the text lines, and around each line (a passport page
+    # prints its MRZ on a band of another shade, which the lines between do not sample).
+    colours = [np.median(lab[paper], axis=0)]
+    for points in text_points:
+        line = np.zeros_like(text_mask)
+        cv2.fillPoly(line, [np.round(points * scale).astype(np.int32)], 1)
+        ring = (cv2.dilate(line, np.ones((9, 9), np.uint8)) == 1) & (text_mask == 0)
+        if ring.sum() >= 30 and lab[ring][:, 1:].std(axis=0).max() < 6:  # plain paper
+            colour = np.median(lab[ring], axis=0)
+            if all(np.abs(colour - other)[1:].max() > 6 for other in colours):
+                colours.append(colour)
+    mask = np.zeros(small.shape[:2], bool)
+    for colour in colours[:3]:
+        distance = np.abs(lab - colour)
+        mask |= (distance[..., 0] < 45) & (distance[..., 1] < 10) & (distance[..., 2] < 12)
     mask = (mask | (text_mask == 1)).astype(np.uint8)
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
