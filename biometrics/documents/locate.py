@@ -339,14 +339,22 @@ def scan_like(region: Region) -> bool:
     return _snap(height_ratio)[1] <= SCAN_ASPECT_ERROR
 
 
-def extended(region: Region, aspect: float, *, upward: bool) -> Region | None:
+# A passport page's height over its visual zone's (the MRZ band is 23 of 88 mm): seen at a
+# slant, the visual zone alone may measure close to a page's ratio, and lengthening it to the
+# page's ratio would stop short of the MRZ.
+MRZ_BAND_FACTOR = 88 / 65
+
+
+def extended(
+    region: Region, aspect: float, *, upward: bool, at_least: float = 1.0
+) -> Region | None:
     """The region lengthened across its long sides until its sides are ``aspect`` to one.
 
     For a passport data page whose outline stopped at the edge of its MRZ band (printed on
     another shade): the edge search found the visual zone alone, too wide for its height. The
     short sides are extended along their own direction (perspective kept approximately), below
-    the upright page, or above it when the page was read upside down. None when the region is
-    not too wide for ``aspect``.
+    the upright page, or above it when the page was read upside down, by ``at_least`` times
+    the height or more. None when the region is not too wide for ``aspect``.
     """
     if region.whole_frame:
         return None
@@ -354,6 +362,7 @@ def extended(region: Region, aspect: float, *, upward: bool) -> Region | None:
     factor = _aspect(c) / aspect
     if factor < 1.08:
         return None
+    factor = max(factor, at_least)
     tl, tr, br, bl = c
     if upward:
         tl, tr = bl + (tl - bl) * factor, br + (tr - br) * factor

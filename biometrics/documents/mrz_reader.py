@@ -274,10 +274,20 @@ def mrz_boxes(boxes: list[TextBox], width: int, height: int) -> tuple[TextBox, T
     Line 2 ends in check digits, so its detected box spans all 44 cells; line 1 often ends in
     a run of fillers the detector cuts short or splits, so it gets line 2's left and right.
     """
+
+    def extent(box: TextBox) -> float:
+        # The detector may split a soft line where its filler run is faint: a line is every
+        # box on its row.
+        row = [b for b in boxes if abs(b.cy - box.cy) < 0.5 * box.height]
+        return max(b.x1 for b in row) - min(b.x0 for b in row)
+
     wide = [
         b
         for b in boxes
-        if b.width > 0.5 * width and b.width > 10 * b.height and b.cy > 0.5 * height
+        if b.cy > 0.5 * height
+        and b.width > 4 * b.height
+        and extent(b) > 0.5 * width
+        and extent(b) > 10 * b.height
     ]
     if not wide:
         return None

@@ -206,6 +206,8 @@ def read_nik(
 
 
 _DATE = re.compile(r"(\d{1,2})[-./\s]{1,2}(\d{1,2})[-./\s]{1,2}(\d{4})")
+# One of the two separators lost by the recogniser (small print): DD-MMYYYY or DDMM-YYYY.
+_DATE_SEPARATOR_LOST = re.compile(r"(?<!\d)(\d{2})[-./\s]?(\d{2})[-./\s]?((?:19|20)\d{2})(?!\d)")
 
 
 def parse_date(text: str) -> date | None:
@@ -213,11 +215,12 @@ def parse_date(text: str) -> date | None:
     mapped = re.sub(
         r"[A-Z|!]", lambda m: DIGIT_LOOKALIKES.get(m.group(0), m.group(0))[0], text.upper()
     )
-    for day, month, year in _DATE.findall(mapped):
-        try:
-            return date(int(year), int(month), int(day))
-        except ValueError:
-            continue
+    for pattern in (_DATE, _DATE_SEPARATOR_LOST):
+        for day, month, year in pattern.findall(mapped):
+            try:
+                return date(int(year), int(month), int(day))
+            except ValueError:
+                continue
     return None
 
 

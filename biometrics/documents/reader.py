@@ -97,8 +97,13 @@ def _classify(lines: list[TextLine], *, today: date) -> str | None:
     if parsing.mrz_lines(lines) and parsing.contains(lines, "P<", 100):
         return "passport"
     labels = sum(parsing.contains(lines, label, 88) for label in KTP_LABELS)
-    nik = parsing.read_nik(lines, today=today) is not None
-    if labels >= 2 and (nik or parsing.contains(lines, "PROVINSI")):
+    nik = parsing.read_nik(lines, today=today)
+    header = parsing.contains(lines, "PROVINSI")
+    if labels >= 2 and (nik is not None or header):
+        return "ktp"
+    if header and nik is not None and nik.confidence >= 0.6 and parsing.contains(lines, "NIK", 100):
+        # The labels' small print too soft to read, but the header, the "NIK" label and a NIK
+        # that obeys the NIK rules are two independent markers (the layout is checked after).
         return "ktp"
     if parsing.contains(lines, "MENGEMUDI", 80) or parsing.contains(lines, "DRIVINGLICENSE", 85):
         numbered = sum(bool(parsing._NUMBERED.match(line.text.upper())) for line in lines)
@@ -198,6 +203,19 @@ def _unreadable_card(
     return None
 
 
+# A page of at least this many lines recognised with a median confidence below this is no
+# writing the recogniser knows (it reads upright print at 0.9 and more, upside down at 0.2-0.5).
+GIBBERISH_MIN_LINES = 8
+GIBBERISH_CONFIDENCE = 0.6
+
+
+def _gibberish(lines: list[TextLine]) -> bool:
+    """Do the lines read as gibberish (the page upside down) rather than words?"""
+    if len(lines) < GIBBERISH_MIN_LINES:
+        return False
+    return float(np.median([line.confidence for line in lines])) < GIBBERISH_CONFIDENCE
+
+
 def _read_region(
     img: np.ndarray,
     region: locate.Region,
@@ -205,15 +223,19 @@ def _read_region(
     *,
     today: date,
     extend: bool = True,
+    overrule: bool = False,
 ) -> DocumentRead | None:
-    """Flatten one candidate region and read it; None if it does not read as a document."""
+    """Flatten one candidate region and read it; None if it does not read as a document.
+
+    ``overrule``: read the page the other way up from what the direction model voted.
+    """
     flat = locate.rectify(img, region)  # as photographed: blur, glare and the face use this
     card = locate.legible(flat)  # what the OCR reads: contrast stretched when dim or washed out
     boxes = ocr.detect(card)
     if len(boxes) < 3:
         return _unreadable_card(region, flat, boxes)
     upside_down = getattr(ocr, "upside_down", None)
-    flipped = upside_down is not None and upside_down(card, boxes)
+    flipped = upside_down is not None and upside_down(card, boxes) != overrule
     if flipped:
         card, boxes = _flip(card, boxes)
         flat = np.ascontiguousarray(flat[::-1, ::-1])
@@ -261,6 +283,12 @@ def _read_region(
         DocumentRead(fields=parsing.parse_ktp(lines, today=today))
     ):
         read([b for b in words if b.cy < 0.5 * height])  # a value that starts further right
+    if kind is None and not overrule and _gibberish(lines):
+        # Many lines and none of them words: the direction model, voting on small soft print,
+        # may have left the page upside down. Read it the other way up once.
+        again = _read_region(img, region, ocr, today=today, extend=extend, overrule=True)
+        if again is not None:
+            return again
     if kind is None:
         return _unreadable_card(region, flat, boxes)
     partial = region.truncated or (region.whole_frame and not locate.scan_like(region))
@@ -273,7 +301,9 @@ def _read_region(
     if kind == "passport" and "id_number" not in result.fields and extend:
         # A passport page without its MRZ: the outline may have stopped at the MRZ band's
         # edge (another shade of paper). Read the page lengthened to a passport's proportions.
-        longer = locate.extended(region, locate.ID3_ASPECT, upward=flipped)
+        longer = locate.extended(
+            region, locate.ID3_ASPECT, upward=flipped, at_least=locate.MRZ_BAND_FACTOR
+        )
         again = _read_region(img, longer, ocr, today=today, extend=False) if longer else None
         if again is not None and again.kind == "passport" and "id_number" in again.fields:
             return again
@@ -306,7 +336,7 @@ def _read_grown(
     card = locate.rectify(img, whole)
     factor = img.shape[1] / card.shape[1]
     boxes = ocr.detect(locate.legible(card))
-    if len(boxes) < 3:
+    if len(boxes) < 2:  # a card's small print turned far from level: the detector finds little
         return None
     grown = locate.region_from_text(img, [b.points * factor for b in boxes])
     return _read_region(img, grown, ocr, today=today) if grown is not None else None
