@@ -12,6 +12,7 @@ sex), and the rest only if something is still missing.
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import date
 
@@ -20,7 +21,7 @@ import numpy as np
 from biometrics.documents import locate, mrz_reader, parsing
 from biometrics.documents.mrz import mrz_parse
 from biometrics.documents.ocr import OcrEngine, TextBox, TextLine, engine
-from biometrics.documents.results import DocumentRead
+from biometrics.documents.results import DocumentRead, ReadField
 from biometrics.nik import _today
 
 KTP_LABELS = (
@@ -158,6 +159,58 @@ def _parse_passport(
     read.fields.update(fields)
 
 
+# A name of fewer letters than this read from MRZ line 1 is more likely a line cut wrongly into
+# cells than a name (Indonesian passports print the full name).
+MRZ_NAME_MIN_LETTERS = 4
+
+
+def _doubtful_name(line1: TextLine, read: DocumentRead) -> bool:
+    """Is the name read from MRZ line 1 doubtful: missing, very short, or read with a weak
+    character (a soft line 1 loses letters to the filler cells or to the recogniser)?"""
+    name = read.fields.get("full_name")
+    if name is None:
+        return True
+    letters = sum(ch.isalpha() for ch in name.value)
+    return letters < MRZ_NAME_MIN_LETTERS or line1.weakest < parsing.CHAR_CONFIDENT
+
+
+def _printed_name(
+    card: np.ndarray,
+    boxes: list[TextBox],
+    mrz: tuple[TextBox, TextBox],
+    number: str,
+    ocr: OcrEngine,
+) -> ReadField | None:
+    """The name printed in a passport page's visual zone: the value line right under the
+    passport number's (which the MRZ's check digit verified), skipping its label. Only the
+    text column is recognised: above the MRZ, right of the portrait.
+    None when the number's line is not found or the name is not read confidently."""
+    width = card.shape[1]
+    above = [
+        b
+        for b in boxes
+        if b.y1 < mrz[0].y0 and 0.2 * width < b.x0 < 0.5 * width and b.width > 1.3 * b.height
+    ]
+    if not above:
+        return None
+    lines = ocr.recognise(card, sorted(above, key=lambda b: b.cy))
+    key = re.sub(r"[^A-Z0-9]", "", number.upper())
+    for index, line in enumerate(lines):
+        if re.sub(r"[^A-Z0-9]", "", line.text.upper()) != key:
+            continue
+        for name in lines[index + 1 :]:
+            if "/" in name.text or parsing.contains([name], "FULLNAME", 80):
+                continue  # the label ("Nama Lengkap / Full Name"), when it was detected
+            value = parsing._name(name.text)
+            if sum(ch.isalpha() for ch in value) >= 2 and name.confidence >= PRINTED_NAME_CONFIDENT:
+                return ReadField(value, name.confidence)
+            return None
+    return None
+
+
+PRINTED_NAME_CONFIDENT = 0.8
+
+
 def _quick_fields(kind: str, lines: list[TextLine], today: date) -> set[str]:
     if kind == "ktp":
         return set(parsing.parse_ktp(lines, today=today)) | {"date_of_birth"}
@@ -255,6 +308,10 @@ def _read_region(
         if pair is not None and parsed is not None and parsed.plausible:
             result = DocumentRead(kind="passport", image=flat)
             _parse_passport(list(pair), result, card, ocr, today=today)
+            if _doubtful_name(pair[0], result) and "id_number" in result.fields:
+                printed = _printed_name(card, boxes, mrz, result.value("id_number"), ocr)
+                if printed is not None:
+                    result.fields["full_name"] = printed
             if "id_number" not in result.fields:
                 result.problem = _cause(region, flat)
             elif region.truncated:
