@@ -19,13 +19,20 @@ from __future__ import annotations
 import re
 import time
 from datetime import date
+from typing import Literal
 
 import numpy as np
 from rapidfuzz import fuzz
 
 from biometrics.documents.ocr import OcrEngine
 from biometrics.documents.reader import document_read
-from biometrics.documents.results import DocumentCheck, DocumentRead, FieldOutcome, Typed
+from biometrics.documents.results import (
+    DocumentCheck,
+    DocumentRead,
+    FieldOutcome,
+    Outcome,
+    Typed,
+)
 from biometrics.nik import NikError, nik_parse
 
 NAME_MATCH = 86.0
@@ -75,13 +82,10 @@ def _digits_apart(a: str, b: str) -> int:
     return sum(x != y for x, y in zip(a, b, strict=True))
 
 
-def _outcome(name: str, outcome: str, confidence: float, source: str = "printed") -> FieldOutcome:
-    return FieldOutcome(
-        field=name,
-        outcome=outcome,
-        confidence=confidence,  # type: ignore[arg-type]
-        source=source,
-    )
+def _outcome(
+    name: str, outcome: Outcome, confidence: float, source: str = "printed"
+) -> FieldOutcome:
+    return FieldOutcome(field=name, outcome=outcome, confidence=confidence, source=source)
 
 
 def _normalised_number(text: str) -> str:
@@ -90,6 +94,7 @@ def _normalised_number(text: str) -> str:
 
 def cross_check(read: DocumentRead, typed: Typed, *, today: date) -> list[FieldOutcome]:
     """Compare each typed field with the document; outcomes only."""
+    state: Outcome
     out: list[FieldOutcome] = [
         _outcome("id_type", "match" if read.kind == typed.id_type else "mismatch", 1.0)
     ]
@@ -174,24 +179,41 @@ def cross_check(read: DocumentRead, typed: Typed, *, today: date) -> list[FieldO
 
 def decide(read: DocumentRead, outcomes: list[FieldOutcome], *, today: date) -> DocumentCheck:
     """Turn a read and its field outcomes into the check's decision and reason code."""
-    base = {"kind": read.kind, "fields": outcomes, "read": read}
+
+    def check(
+        decision: Literal["pass", "review", "reject"],
+        code: str,
+        *,
+        cause: str = "",
+        mismatched: list[str] | None = None,
+    ) -> DocumentCheck:
+        return DocumentCheck(
+            decision,
+            code,
+            cause=cause,
+            kind=read.kind,
+            fields=outcomes,
+            mismatched=mismatched or [],
+            read=read,
+        )
+
     if not read.found:
         if read.problem and read.problem != "not_found":
-            return DocumentCheck("reject", CODE_UNREADABLE, cause=read.problem, **base)
-        return DocumentCheck("reject", CODE_NOT_FOUND, **base)
+            return check("reject", CODE_UNREADABLE, cause=read.problem)
+        return check("reject", CODE_NOT_FOUND)
     if read.problem:
-        return DocumentCheck("reject", CODE_UNREADABLE, cause=read.problem, **base)
+        return check("reject", CODE_UNREADABLE, cause=read.problem)
     if read.kind == "passport" and read.mrz_failed and not read.mrz_doubtful:
-        return DocumentCheck("reject", CODE_MRZ_INVALID, **base)
+        return check("reject", CODE_MRZ_INVALID)
     expiry = read.fields.get("expiry")
     if expiry is not None and expiry.value < today.isoformat():
-        return DocumentCheck("reject", CODE_EXPIRED, **base)
+        return check("reject", CODE_EXPIRED)
     mismatched = [o.field for o in outcomes if o.outcome == "mismatch"]
     if mismatched:
-        return DocumentCheck("reject", CODE_MISMATCH, mismatched=mismatched, **base)
+        return check("reject", CODE_MISMATCH, mismatched=mismatched)
     if read.mrz_doubtful or any(o.outcome in ("near", "unread") for o in outcomes):
-        return DocumentCheck("review", CODE_REVIEW, **base)
-    return DocumentCheck("pass", "", **base)
+        return check("review", CODE_REVIEW)
+    return check("pass", "")
 
 
 def document_check(

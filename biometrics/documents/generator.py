@@ -298,8 +298,9 @@ def portrait_crop(rgb: np.ndarray) -> np.ndarray | None:
 # --- drawing helpers ------------------------------------------------------------------------
 
 
-def _jitter(rng: random.Random, colour: tuple[int, int, int], amount: int) -> tuple[int, ...]:
-    return tuple(int(np.clip(c + rng.randint(-amount, amount), 0, 255)) for c in colour)
+def _jitter(rng: random.Random, colour: tuple[int, int, int], amount: int) -> tuple[int, int, int]:
+    r, g, b = (int(np.clip(c + rng.randint(-amount, amount), 0, 255)) for c in colour)
+    return r, g, b
 
 
 def _background(
@@ -338,7 +339,7 @@ def _paste_portrait(
     scale = max(target_w / portrait.width, target_h / portrait.height)
     portrait = portrait.resize(
         (max(1, round(portrait.width * scale)), max(1, round(portrait.height * scale))),
-        Image.LANCZOS,
+        Image.Resampling.LANCZOS,
     )
     left = (portrait.width - target_w) // 2
     portrait = portrait.crop((left, 0, left + target_w, target_h))
@@ -791,8 +792,8 @@ def _hand(photo: np.ndarray, target: np.ndarray, rng: random.Random, scale: floa
     cv2.circle(mask, (int(tip[0]), int(tip[1])), thickness // 2, 255, -1)
     soft = cv2.GaussianBlur(mask, (0, 0), max(1.0, 3 * scale))[..., None] / 255.0
     shade = 0.85 + 0.15 * np.random.default_rng(rng.randint(0, 2**31)).random(photo.shape[:2])
-    shade = cv2.GaussianBlur(shade.astype(np.float32), (0, 0), 15)[..., None]
-    out = out * (1 - soft) + skin * shade * soft
+    smooth = cv2.GaussianBlur(shade.astype(np.float32), (0, 0), 15)[..., None]
+    out = out * (1 - soft) + skin * smooth * soft
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
@@ -873,7 +874,7 @@ def photograph(
         angle += 180
     elif quarter < 0.14:
         angle += rng.choice([90, -90])
-    corners = np.float32([[0, 0], [doc_w, 0], [doc_w, doc_h], [0, doc_h]])
+    corners = np.array([[0, 0], [doc_w, 0], [doc_w, doc_h], [0, doc_h]], np.float32)
     theta = np.deg2rad(angle)
     rot = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
     centred = (corners - [doc_w / 2, doc_h / 2]) * scale
@@ -978,7 +979,7 @@ def text_screenshot(rng: random.Random) -> bytes:
         "data pribadi nama alamat kirim besok pagi terima kasih nomor rekening transfer "
         "rapat jam sembilan tanggal lahir kartu identitas mohon dicek ya"
     ).split()
-    y = 80
+    y: float = 80  # ImageFont's size is typed as a float
     while y < 1800:
         line = " ".join(rng.choice(words) for _ in range(rng.randint(3, 7)))
         draw.text((40, y), line.capitalize(), font=font, fill=(30, 30, 30))

@@ -77,7 +77,7 @@ def _order(points: np.ndarray) -> np.ndarray:
 def _aspect(pts: np.ndarray) -> float:
     top = np.linalg.norm(pts[1] - pts[0]) + np.linalg.norm(pts[2] - pts[3])
     side = np.linalg.norm(pts[3] - pts[0]) + np.linalg.norm(pts[2] - pts[1])
-    return float(top / max(side, 1e-6))
+    return float(top) / max(float(side), 1e-6)
 
 
 def _angles_ok(pts: np.ndarray) -> bool:
@@ -104,7 +104,7 @@ def _edge_map(small: np.ndarray) -> np.ndarray:
         median = float(np.median(blurred))
         spread = float(blurred.std())
         low = max(8.0, min(median, spread) * 0.5)
-        edges |= cv2.Canny(blurred, low, low * 2.5)
+        edges |= np.asarray(cv2.Canny(blurred, low, low * 2.5), np.uint8)
     return cv2.morphologyEx(edges, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
 
 
@@ -200,7 +200,7 @@ def document_regions(img: np.ndarray, *, limit: int = 3) -> list[Region]:
             distinct.append(region)
         if len(distinct) == limit:
             break
-    whole = np.float32([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]])
+    whole = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
     pts = _order(whole)
     aspect, error = _snap(_aspect(pts))
     distinct.append(Region(pts, aspect, 0.0, True, whole_frame=True))
@@ -216,7 +216,9 @@ def rectify(img: np.ndarray, region: Region, *, width: int = READ_WIDTH) -> np.n
             (width, round(width * img.shape[0] / img.shape[1])),
             interpolation=cv2.INTER_AREA if img.shape[1] > width else cv2.INTER_CUBIC,
         )
-    target = np.float32([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]])
+    target = np.array(
+        [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32
+    )
     matrix = cv2.getPerspectiveTransform(region.corners.astype(np.float32), target)
     interpolation = cv2.INTER_AREA if region.source_width > width else cv2.INTER_CUBIC
     return cv2.warpPerspective(
@@ -280,9 +282,21 @@ def region_from_text(img: np.ndarray, text_points: list[np.ndarray]) -> Region |
     paper = (inside == 1) & (text_mask == 0)
     if paper.sum() < 100:
         return None
-    colour = np.median(lab[paper], axis=0)
-    distance = np.abs(lab - colour)
-    mask = (distance[..., 0] < 45) & (distance[..., 1] < 10) & (distance[..., 2] < 12)
+    # The paper's shades: between the text lines, and around each line (a passport page
+    # prints its MRZ on a band of another shade, which the lines between do not sample).
+    colours = [np.median(lab[paper], axis=0)]
+    for points in text_points:
+        line = np.zeros_like(text_mask)
+        cv2.fillPoly(line, [np.round(points * scale).astype(np.int32)], 1)
+        ring = (cv2.dilate(line, np.ones((9, 9), np.uint8)) == 1) & (text_mask == 0)
+        if ring.sum() >= 30 and lab[ring][:, 1:].std(axis=0).max() < 6:  # plain paper
+            colour = np.median(lab[ring], axis=0)
+            if all(np.abs(colour - other)[1:].max() > 6 for other in colours):
+                colours.append(colour)
+    mask = np.zeros(small.shape[:2], bool)
+    for colour in colours[:3]:
+        distance = np.abs(lab - colour)
+        mask |= (distance[..., 0] < 45) & (distance[..., 1] < 10) & (distance[..., 2] < 12)
     mask = (mask | (text_mask == 1)).astype(np.uint8)
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
@@ -325,14 +339,22 @@ def scan_like(region: Region) -> bool:
     return _snap(height_ratio)[1] <= SCAN_ASPECT_ERROR
 
 
-def extended(region: Region, aspect: float, *, upward: bool) -> Region | None:
+# A passport page's height over its visual zone's (the MRZ band is 23 of 88 mm): seen at a
+# slant, the visual zone alone may measure close to a page's ratio, and lengthening it to the
+# page's ratio would stop short of the MRZ.
+MRZ_BAND_FACTOR = 88 / 65
+
+
+def extended(
+    region: Region, aspect: float, *, upward: bool, at_least: float = 1.0
+) -> Region | None:
     """The region lengthened across its long sides until its sides are ``aspect`` to one.
 
     For a passport data page whose outline stopped at the edge of its MRZ band (printed on
     another shade): the edge search found the visual zone alone, too wide for its height. The
     short sides are extended along their own direction (perspective kept approximately), below
-    the upright page, or above it when the page was read upside down. None when the region is
-    not too wide for ``aspect``.
+    the upright page, or above it when the page was read upside down, by ``at_least`` times
+    the height or more. None when the region is not too wide for ``aspect``.
     """
     if region.whole_frame:
         return None
@@ -340,12 +362,13 @@ def extended(region: Region, aspect: float, *, upward: bool) -> Region | None:
     factor = _aspect(c) / aspect
     if factor < 1.08:
         return None
+    factor = max(factor, at_least)
     tl, tr, br, bl = c
     if upward:
         tl, tr = bl + (tl - bl) * factor, br + (tr - br) * factor
     else:
         bl, br = tl + (bl - tl) * factor, tr + (br - tr) * factor
-    corners = np.float32([tl, tr, br, bl])
+    corners = np.array([tl, tr, br, bl], np.float32)
     return Region(
         corners,
         aspect,

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from itertools import product
 
 LINE_LENGTH = 44
 _WEIGHTS = (7, 3, 1)
@@ -162,6 +163,77 @@ def mrz_parse(line1: str, line2: str) -> Mrz | None:
         optional=optional.replace("<", ""),
         failed=tuple(failed),
     )
+
+
+# Characters OCR-B's glyphs are confused with by a scene-text recogniser, per position type.
+_DIGITS = "0123456789"
+_ALNUM = _DIGITS + "ABCDEFGHIJKLMNOPQRSTUVWXYZ<"
+# Line 2's cells by what they may hold: the document number (alphanumeric, padded), the
+# numeric dates and check digits, and the optional data (alphanumeric, padded).
+_LINE2_ALNUM = set(range(0, 9)) | set(range(28, 42))
+_LINE2_DIGITS = {9, *range(13, 20), *range(21, 28), 42, 43}
+_FIELD_CELLS = {
+    "number": range(0, 10),
+    "birth": range(13, 20),
+    "expiry": range(21, 28),
+    "optional": range(28, 43),
+}
+# At most this many doubtful cells are tried (a line with more is read too badly to repair).
+REPAIR_MAX_CANDIDATES = 6
+
+
+def mrz_repair(
+    line1: str, line2: str, confidences: tuple[float, ...], *, weak: float
+) -> str | None:
+    """Line 2 with one doubtful character corrected per failing field, when the check digits
+    leave exactly one correction; else None.
+
+    A recogniser's slip on an OCR-B glyph (8 for 3, 0 for 6, B for 8 in the document number)
+    makes a check digit fail. Only characters read with less than ``weak`` confidence are
+    candidates, each field may change in one cell, and a correction counts only if *every*
+    check digit then verifies, the composite included: a field's own check digit picks the
+    value, the composite (computed over all fields) confirms it independently. When two
+    different corrections both verify, the reading is ambiguous and nothing is changed. A check
+    digit printed wrong and read clearly is never "corrected" (its cell is not doubtful).
+    """
+    if len(line2) != LINE_LENGTH or len(confidences) != LINE_LENGTH:
+        return None
+    parsed = mrz_parse(line1, line2)
+    if parsed is None or not parsed.failed or len(parsed.failed) > 3:
+        return None
+    fields = [name for name in parsed.failed if name in _FIELD_CELLS]
+    if not fields:
+        return None  # only the composite fails: every field verified on its own
+    per_field: list[list[tuple[int, str]]] = []
+    for name in fields:
+        cells = sorted(
+            (i for i in _FIELD_CELLS[name] if confidences[i] < weak),
+            key=lambda i: confidences[i],
+        )[:REPAIR_MAX_CANDIDATES]
+        options = []
+        for i in cells:
+            alphabet = _ALNUM if i in _LINE2_ALNUM else _DIGITS
+            for ch in alphabet:
+                if ch == line2[i]:
+                    continue
+                again = mrz_parse(line1, line2[:i] + ch + line2[i + 1 :])
+                if again is not None and name not in again.failed:
+                    options.append((i, ch))
+        if not options:
+            return None
+        per_field.append(options)
+    found: set[str] = set()
+    for combo in product(*per_field):
+        chars = list(line2)
+        for i, ch in combo:
+            chars[i] = ch
+        candidate = "".join(chars)
+        again = mrz_parse(line1, candidate)
+        if again is not None and again.valid:
+            found.add(candidate)
+            if len(found) > 1:
+                return None
+    return found.pop() if found else None
 
 
 def mrz_date(yymmdd: str, *, today: date, future: bool) -> date | None:

@@ -16,6 +16,8 @@ from biometrics.documents.mrz import LINE_LENGTH
 from biometrics.documents.ocr import OcrEngine, TextBox, TextLine, _line_crop
 
 _GLYPH = 16
+# How much the cell pitch may change from one end of a line to the other (a share of the mean).
+MAX_PITCH_CHANGE = 0.2
 # Where line 2 may hold a filler (ICAO 9303 TD3): padding of the document number, an
 # unspecified sex, the optional data and its check digit. Dates, nationality and the other
 # check digits never do, so a blurred letter there is never mistaken for one.
@@ -62,22 +64,26 @@ def _cells(crop: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]] | None:
         return None
     first, last = int(columns[0]), int(columns[-1]) + 1
     span = last - first
-    best = (np.inf, span / LINE_LENGTH, float(first))
+    # The pitch may change along the line (a page flattened from a slightly wrong outline
+    # keeps some perspective: one end's cells wider than the other's): cell edges are fitted
+    # as start + pitch * i + bend * i * i, the bend small, to the gaps in the ink profile.
+    index = np.arange(LINE_LENGTH + 1, dtype=np.float64)
+    bends = np.linspace(-1, 1, 9)[:, None, None, None] * span * MAX_PITCH_CHANGE / LINE_LENGTH**2
+    base = (span - bends * LINE_LENGTH**2) / LINE_LENGTH
+    pitches = base * np.linspace(44 / 44.8, 44 / 43.4, 36)[None, :, None, None]
+    phases = np.linspace(-0.45, 0.45, 19)[None, None, :, None]
+    starts = first + (phases - 0.08) * pitches
+    edges = starts + pitches * index + bends * index**2
     padded = np.concatenate([profile, np.zeros(2)])
-    for pitch in np.linspace(span / 44.8, span / 43.4, 36):
-        for phase in np.linspace(-0.45, 0.45, 19):
-            start = first + phase * pitch - 0.08 * pitch
-            edges = np.clip(
-                np.round(start + pitch * np.arange(LINE_LENGTH + 1)).astype(int), 0, len(profile)
-            )
-            cost = float(padded[edges].sum())
-            if cost < best[0]:
-                best = (cost, float(pitch), float(start))
-    _cost, pitch, start = best
-    cells = [
-        (int(round(start + i * pitch)), int(round(start + (i + 1) * pitch)))
-        for i in range(LINE_LENGTH)
-    ]
+    costs = padded[np.clip(np.round(edges).astype(int), 0, len(profile))].sum(axis=3)
+    b, p, f = np.unravel_index(int(np.argmin(costs)), costs.shape)
+    pitch, start, bend = (
+        float(pitches[b, p, 0, 0]),
+        float(starts[b, p, f, 0]),
+        float(bends[b, 0, 0, 0]),
+    )
+    positions = start + pitch * index + bend * index**2
+    cells = [(int(round(positions[i])), int(round(positions[i + 1]))) for i in range(LINE_LENGTH)]
     return ink, cells
 
 
@@ -154,6 +160,24 @@ def _padding(is_filler: np.ndarray) -> np.ndarray:
     return out
 
 
+# Line 1's cells that never hold a filler: the document code's "P" and the issuing state.
+LINE1_FIXED = [0, 2, 3, 4]
+
+
+def _line1_fillers(is_filler: np.ndarray) -> np.ndarray:
+    """Line 1's filler cells: those between the names (``<<`` and ``<``), and the run that pads
+    the line out, carried from its first three fillers to the line's end (names never hold
+    ``<<<``; the run's far cells, where the fitted pitch drifts most, are often a little less
+    alike, and a scene-text recogniser given a run of ``<`` collapses it and the names)."""
+    out = is_filler.copy()
+    out[LINE1_FIXED] = False
+    for first in range(5, LINE_LENGTH - 2):
+        if out[first : first + 3].all():  # names never hold "<<<": the padding starts here
+            out[first:] = True
+            break
+    return out
+
+
 def _read_line(
     card: np.ndarray, box: TextBox, ocr: OcrEngine, *, sharpen: bool, paint: bool | str
 ) -> TextLine | None:
@@ -173,13 +197,8 @@ def _read_line(
         *((t, False) for t in FILLER_SIMILARITY),
     ):
         is_filler = similarity > threshold
-        if paint == "tail":  # only the run that pads the line out (line 1: after the names)
-            tail = np.zeros_like(is_filler)
-            for index in range(LINE_LENGTH - 1, -1, -1):
-                if not is_filler[index]:
-                    break
-                tail[index] = True
-            is_filler = tail
+        if paint == "line1":
+            is_filler = _line1_fillers(is_filler)
         elif paint == "line2":
             is_filler &= LINE2_FILLER_CELLS
             if padded:
@@ -200,7 +219,7 @@ def _recognised(
 ) -> TextLine | None:
     """Recognise a line whose ``is_filler`` cells were cut out, and put the ``<`` back."""
     height, width = crop.shape[:2]
-    flat = TextBox(points=np.float32([[0, 0], [width, 0], [width, height], [0, height]]))
+    flat = TextBox(points=np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32))
     read = ocr.recognise(crop, [flat])
     if not read:
         return None
@@ -237,10 +256,12 @@ def _recognised(
 def mrz_read(
     card: np.ndarray, boxes: tuple[TextBox, TextBox], ocr: OcrEngine, *, sharpen: bool = False
 ) -> tuple[TextLine, TextLine] | None:
-    """Read the two MRZ lines. Line 2 is read cell by cell (its check digits depend on every
-    position); line 1 holds the names, compared by similarity: only its trailing filler run is
-    painted out, and the ``<<`` between surname and given names stays for the recogniser."""
-    first = _read_line(card, boxes[0], ocr, sharpen=sharpen, paint="tail")
+    """Read the two MRZ lines cell by cell. Line 2's fillers may only stand where ICAO allows
+    them (its check digits depend on every position); line 1's are the separators between the
+    names and the padding run (``_line1_fillers``): its names are compared by similarity, so a
+    letter taken for a filler costs little, while a run of ``<`` left to the recogniser costs
+    the whole line."""
+    first = _read_line(card, boxes[0], ocr, sharpen=sharpen, paint="line1")
     second = _read_line(card, boxes[1], ocr, sharpen=sharpen, paint="line2")
     if first is None or second is None:
         return None
@@ -253,37 +274,51 @@ def mrz_boxes(boxes: list[TextBox], width: int, height: int) -> tuple[TextBox, T
     Line 2 ends in check digits, so its detected box spans all 44 cells; line 1 often ends in
     a run of fillers the detector cuts short or splits, so it gets line 2's left and right.
     """
+
+    def extent(box: TextBox) -> float:
+        # The detector may split a soft line where its filler run is faint: a line is every
+        # box on its row.
+        row = [b for b in boxes if abs(b.cy - box.cy) < 0.5 * box.height]
+        return max(b.x1 for b in row) - min(b.x0 for b in row)
+
     wide = [
         b
         for b in boxes
-        if b.width > 0.5 * width and b.width > 10 * b.height and b.cy > 0.5 * height
+        if b.cy > 0.5 * height
+        and b.width > 4 * b.height
+        and extent(b) > 0.5 * width
+        and extent(b) > 10 * b.height
     ]
     if not wide:
         return None
     second = max(wide, key=lambda b: b.cy)
-    height = second.height
+    line_height = second.height
     # The detector may split a line at a long filler run: a line is every box on its row.
-    row2 = [b for b in boxes if abs(b.cy - second.cy) < 0.5 * height]
+    row2 = [b for b in boxes if abs(b.cy - second.cy) < 0.5 * line_height]
     left2, right2 = min(b.x0 for b in row2), max(b.x1 for b in row2)
     above = [
         b
         for b in boxes
-        if second.cy - 4.5 * height < b.cy < second.cy - 0.6 * height
+        if second.cy - 4.5 * line_height < b.cy < second.cy - 0.6 * line_height
         and b.x0 < left2 + 0.35 * (right2 - left2)
-        and b.height > 0.5 * height
+        and b.height > 0.5 * line_height
     ]
     if not above:
         return None
     nearest = max(b.cy for b in above)  # line 1 is the row right above line 2, not the VIZ
-    row1 = [b for b in boxes if abs(b.cy - nearest) < 0.5 * height]
+    row1 = [b for b in boxes if abs(b.cy - nearest) < 0.5 * line_height]
     top, bottom = min(b.y0 for b in row1), max(b.y1 for b in row1)
     left = min(left2, *(b.x0 for b in row1))
     # The zone is centred on the page: a last filler run the detector missed still lies
     # within the mirror of the left margin (the cells are then fitted to the ink).
     right = max(right2, min(float(width), width - left + 0.01 * width))
-    first = TextBox(points=np.float32([[left, top], [right, top], [right, bottom], [left, bottom]]))
+    first = TextBox(
+        points=np.array([[left, top], [right, top], [right, bottom], [left, bottom]], np.float32)
+    )
     top2, bottom2 = min(b.y0 for b in row2), max(b.y1 for b in row2)
     line2 = TextBox(
-        points=np.float32([[left, top2], [right, top2], [right, bottom2], [left, bottom2]])
+        points=np.array(
+            [[left, top2], [right, top2], [right, bottom2], [left, bottom2]], np.float32
+        )
     )
     return first, line2

@@ -84,7 +84,7 @@ def _threads() -> int:
     from django.conf import settings
 
     configured = getattr(settings, "BIOMETRICS_OCR_THREADS", None) if settings.configured else None
-    return int(configured or os.environ.get("BIOMETRICS_OCR_THREADS", 1))
+    return int(configured or os.environ.get("BIOMETRICS_OCR_THREADS") or 1)
 
 
 class RapidOcrEngine:
@@ -182,7 +182,7 @@ def _line_crop(img: np.ndarray, box: TextBox) -> np.ndarray:
     width = int(max(np.linalg.norm(pts[0] - pts[1]), np.linalg.norm(pts[2] - pts[3])))
     height = int(max(np.linalg.norm(pts[0] - pts[3]), np.linalg.norm(pts[1] - pts[2])))
     width, height = max(width, 2), max(height, 2)
-    target = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
+    target = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32)
     matrix = cv2.getPerspectiveTransform(pts, target)
     crop = cv2.warpPerspective(
         img, matrix, (width, height), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC

@@ -14,7 +14,7 @@ from datetime import date
 import numpy as np
 from rapidfuzz import fuzz
 
-from biometrics.documents.mrz import TO_DIGIT, Mrz, mrz_date, mrz_parse
+from biometrics.documents.mrz import TO_DIGIT, Mrz, mrz_date, mrz_parse, mrz_repair
 from biometrics.documents.ocr import TextLine
 from biometrics.documents.results import ReadField
 from biometrics.nik import NikError, nik_parse
@@ -42,6 +42,9 @@ DIGIT_LOOKALIKES = {
 }
 # Below this a character is a guess: a field holding one is "doubtful".
 CHAR_CONFIDENT = 0.75
+# MRZ characters read with less confidence than this may be corrected when the check digits
+# leave exactly one correction (``mrz.mrz_repair``).
+MRZ_REPAIR_WEAK = 0.9
 
 
 def norm(text: str) -> str:
@@ -197,12 +200,14 @@ def read_nik(
             return ReadField(valid[0], confidence * penalty)
         if len(valid) > 1 or token.isdigit():
             return ReadField(
-                token.translate(str.maketrans({k: v[0] for k, v in DIGIT_LOOKALIKES.items()})), 0.3
+                token.translate({ord(k): v[0] for k, v in DIGIT_LOOKALIKES.items()}), 0.3
             )
     return None
 
 
 _DATE = re.compile(r"(\d{1,2})[-./\s]{1,2}(\d{1,2})[-./\s]{1,2}(\d{4})")
+# One of the two separators lost by the recogniser (small print): DD-MMYYYY or DDMM-YYYY.
+_DATE_SEPARATOR_LOST = re.compile(r"(?<!\d)(\d{2})[-./\s]?(\d{2})[-./\s]?((?:19|20)\d{2})(?!\d)")
 
 
 def parse_date(text: str) -> date | None:
@@ -210,11 +215,12 @@ def parse_date(text: str) -> date | None:
     mapped = re.sub(
         r"[A-Z|!]", lambda m: DIGIT_LOOKALIKES.get(m.group(0), m.group(0))[0], text.upper()
     )
-    for day, month, year in _DATE.findall(mapped):
-        try:
-            return date(int(year), int(month), int(day))
-        except ValueError:
-            continue
+    for pattern in (_DATE, _DATE_SEPARATOR_LOST):
+        for day, month, year in pattern.findall(mapped):
+            try:
+                return date(int(year), int(month), int(day))
+            except ValueError:
+                continue
     return None
 
 
@@ -230,6 +236,38 @@ def _name(text: str) -> str:
     return re.sub(r"[^A-Z' .-]", "", text.upper()).strip(" .-")
 
 
+def _row_below(grouped: list[list[TextLine]], nik: str) -> tuple[str, float] | None:
+    """The value of the row right under the one printing ``nik``: after its colon, or, when
+    the colon was not read, the boxes after the label's. None when that row is another
+    labelled field (its label read well enough to be known)."""
+    digits = nik[4:12]
+    for index, row in enumerate(grouped[:-1]):
+        if digits not in norm(" ".join(line.text for line in row)).translate(TO_DIGIT):
+            continue
+        below = grouped[index + 1]
+        text = " ".join(line.text for line in below).replace("：", ":")
+        if any(fuzz.partial_ratio(norm(label), norm(text)) >= 85 for label in _NOT_NAME):
+            return None
+        if ":" in text:
+            value = text.split(":", 1)[1]
+            start = next(
+                (i for i, line in enumerate(below) if ":" in line.text.replace("：", ":")), 0
+            )
+            used = below[start:]
+        elif len(below) >= 2:
+            used = below[1:]
+            value = " ".join(line.text for line in used)
+        else:
+            return None
+        value = value.strip(" :;.,")
+        return (value, _confidence(used)) if value else None
+    return None
+
+
+# Labels of the rows that may follow the NIK's when the name's row was not detected at all.
+_NOT_NAME = ("Tempat/Tgl Lahir", "Jenis Kelamin", "Alamat", "Gol. Darah")
+
+
 def parse_ktp(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
     fields: dict[str, ReadField] = {}
     grouped = rows(lines)
@@ -239,6 +277,11 @@ def parse_ktp(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
     name = find_labelled(lines, "Nama", grouped=grouped)
     if name and _name(name[0]):
         fields["full_name"] = ReadField(_name(name[0]), name[1])
+    elif nik:
+        # The label misread ("Hama", small print): the row right under the NIK is the name's.
+        below = _row_below(grouped, nik.value)
+        if below and _name(below[0]):
+            fields["full_name"] = ReadField(_name(below[0]), below[1] * 0.9)
     born = find_labelled(
         lines, "Tempat/Tgl Lahir", "Tempat/Tgl.Lahir", "TempatTglLahir", grouped=grouped
     )
@@ -346,6 +389,12 @@ def parse_passport(
     parsed = mrz_parse(first.text, second.text)
     if parsed is None:
         return None, {}
+    if parsed.failed:
+        repaired = mrz_repair(
+            first.text, second.text, second.char_confidences, weak=MRZ_REPAIR_WEAK
+        )
+        if repaired is not None:
+            parsed = mrz_parse(first.text, repaired) or parsed
     confidence = min(first.confidence, second.confidence)
 
     def checked(name: str) -> float:

@@ -12,6 +12,7 @@ sex), and the rest only if something is still missing.
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import date
 
@@ -20,7 +21,7 @@ import numpy as np
 from biometrics.documents import locate, mrz_reader, parsing
 from biometrics.documents.mrz import mrz_parse
 from biometrics.documents.ocr import OcrEngine, TextBox, TextLine, engine
-from biometrics.documents.results import DocumentRead
+from biometrics.documents.results import DocumentRead, ReadField
 from biometrics.nik import _today
 
 KTP_LABELS = (
@@ -97,8 +98,13 @@ def _classify(lines: list[TextLine], *, today: date) -> str | None:
     if parsing.mrz_lines(lines) and parsing.contains(lines, "P<", 100):
         return "passport"
     labels = sum(parsing.contains(lines, label, 88) for label in KTP_LABELS)
-    nik = parsing.read_nik(lines, today=today) is not None
-    if labels >= 2 and (nik or parsing.contains(lines, "PROVINSI")):
+    nik = parsing.read_nik(lines, today=today)
+    header = parsing.contains(lines, "PROVINSI")
+    if labels >= 2 and (nik is not None or header):
+        return "ktp"
+    if header and nik is not None and nik.confidence >= 0.6 and parsing.contains(lines, "NIK", 100):
+        # The labels' small print too soft to read, but the header, the "NIK" label and a NIK
+        # that obeys the NIK rules are two independent markers (the layout is checked after).
         return "ktp"
     if parsing.contains(lines, "MENGEMUDI", 80) or parsing.contains(lines, "DRIVINGLICENSE", 85):
         numbered = sum(bool(parsing._NUMBERED.match(line.text.upper())) for line in lines)
@@ -153,6 +159,58 @@ def _parse_passport(
     read.fields.update(fields)
 
 
+# A name of fewer letters than this read from MRZ line 1 is more likely a line cut wrongly into
+# cells than a name (Indonesian passports print the full name).
+MRZ_NAME_MIN_LETTERS = 4
+
+
+def _doubtful_name(line1: TextLine, read: DocumentRead) -> bool:
+    """Is the name read from MRZ line 1 doubtful: missing, very short, or read with a weak
+    character (a soft line 1 loses letters to the filler cells or to the recogniser)?"""
+    name = read.fields.get("full_name")
+    if name is None:
+        return True
+    letters = sum(ch.isalpha() for ch in name.value)
+    return letters < MRZ_NAME_MIN_LETTERS or line1.weakest < parsing.CHAR_CONFIDENT
+
+
+def _printed_name(
+    card: np.ndarray,
+    boxes: list[TextBox],
+    mrz: tuple[TextBox, TextBox],
+    number: str,
+    ocr: OcrEngine,
+) -> ReadField | None:
+    """The name printed in a passport page's visual zone: the value line right under the
+    passport number's (which the MRZ's check digit verified), skipping its label. Only the
+    text column is recognised: above the MRZ, right of the portrait.
+    None when the number's line is not found or the name is not read confidently."""
+    width = card.shape[1]
+    above = [
+        b
+        for b in boxes
+        if b.y1 < mrz[0].y0 and 0.2 * width < b.x0 < 0.5 * width and b.width > 1.3 * b.height
+    ]
+    if not above:
+        return None
+    lines = ocr.recognise(card, sorted(above, key=lambda b: b.cy))
+    key = re.sub(r"[^A-Z0-9]", "", number.upper())
+    for index, line in enumerate(lines):
+        if re.sub(r"[^A-Z0-9]", "", line.text.upper()) != key:
+            continue
+        for name in lines[index + 1 :]:
+            if "/" in name.text or parsing.contains([name], "FULLNAME", 80):
+                continue  # the label ("Nama Lengkap / Full Name"), when it was detected
+            value = parsing._name(name.text)
+            if sum(ch.isalpha() for ch in value) >= 2 and name.confidence >= PRINTED_NAME_CONFIDENT:
+                return ReadField(value, name.confidence)
+            return None
+    return None
+
+
+PRINTED_NAME_CONFIDENT = 0.8
+
+
 def _quick_fields(kind: str, lines: list[TextLine], today: date) -> set[str]:
     if kind == "ktp":
         return set(parsing.parse_ktp(lines, today=today)) | {"date_of_birth"}
@@ -198,6 +256,19 @@ def _unreadable_card(
     return None
 
 
+# A page of at least this many lines recognised with a median confidence below this is no
+# writing the recogniser knows (it reads upright print at 0.9 and more, upside down at 0.2-0.5).
+GIBBERISH_MIN_LINES = 8
+GIBBERISH_CONFIDENCE = 0.6
+
+
+def _gibberish(lines: list[TextLine]) -> bool:
+    """Do the lines read as gibberish (the page upside down) rather than words?"""
+    if len(lines) < GIBBERISH_MIN_LINES:
+        return False
+    return float(np.median([line.confidence for line in lines])) < GIBBERISH_CONFIDENCE
+
+
 def _read_region(
     img: np.ndarray,
     region: locate.Region,
@@ -205,15 +276,19 @@ def _read_region(
     *,
     today: date,
     extend: bool = True,
+    overrule: bool = False,
 ) -> DocumentRead | None:
-    """Flatten one candidate region and read it; None if it does not read as a document."""
+    """Flatten one candidate region and read it; None if it does not read as a document.
+
+    ``overrule``: read the page the other way up from what the direction model voted.
+    """
     flat = locate.rectify(img, region)  # as photographed: blur, glare and the face use this
     card = locate.legible(flat)  # what the OCR reads: contrast stretched when dim or washed out
     boxes = ocr.detect(card)
     if len(boxes) < 3:
         return _unreadable_card(region, flat, boxes)
     upside_down = getattr(ocr, "upside_down", None)
-    flipped = upside_down is not None and upside_down(card, boxes)
+    flipped = upside_down is not None and upside_down(card, boxes) != overrule
     if flipped:
         card, boxes = _flip(card, boxes)
         flat = np.ascontiguousarray(flat[::-1, ::-1])
@@ -233,6 +308,10 @@ def _read_region(
         if pair is not None and parsed is not None and parsed.plausible:
             result = DocumentRead(kind="passport", image=flat)
             _parse_passport(list(pair), result, card, ocr, today=today)
+            if _doubtful_name(pair[0], result) and "id_number" in result.fields:
+                printed = _printed_name(card, boxes, mrz, result.value("id_number"), ocr)
+                if printed is not None:
+                    result.fields["full_name"] = printed
             if "id_number" not in result.fields:
                 result.problem = _cause(region, flat)
             elif region.truncated:
@@ -261,6 +340,12 @@ def _read_region(
         DocumentRead(fields=parsing.parse_ktp(lines, today=today))
     ):
         read([b for b in words if b.cy < 0.5 * height])  # a value that starts further right
+    if kind is None and not overrule and _gibberish(lines):
+        # Many lines and none of them words: the direction model, voting on small soft print,
+        # may have left the page upside down. Read it the other way up once.
+        again = _read_region(img, region, ocr, today=today, extend=extend, overrule=True)
+        if again is not None:
+            return again
     if kind is None:
         return _unreadable_card(region, flat, boxes)
     partial = region.truncated or (region.whole_frame and not locate.scan_like(region))
@@ -273,7 +358,9 @@ def _read_region(
     if kind == "passport" and "id_number" not in result.fields and extend:
         # A passport page without its MRZ: the outline may have stopped at the MRZ band's
         # edge (another shade of paper). Read the page lengthened to a passport's proportions.
-        longer = locate.extended(region, locate.ID3_ASPECT, upward=flipped)
+        longer = locate.extended(
+            region, locate.ID3_ASPECT, upward=flipped, at_least=locate.MRZ_BAND_FACTOR
+        )
         again = _read_region(img, longer, ocr, today=today, extend=False) if longer else None
         if again is not None and again.kind == "passport" and "id_number" in again.fields:
             return again
@@ -306,7 +393,7 @@ def _read_grown(
     card = locate.rectify(img, whole)
     factor = img.shape[1] / card.shape[1]
     boxes = ocr.detect(locate.legible(card))
-    if len(boxes) < 3:
+    if len(boxes) < 2:  # a card's small print turned far from level: the detector finds little
         return None
     grown = locate.region_from_text(img, [b.points * factor for b in boxes])
     return _read_region(img, grown, ocr, today=today) if grown is not None else None

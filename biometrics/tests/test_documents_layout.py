@@ -191,3 +191,27 @@ def test_a_dim_card_is_stretched_to_full_contrast_for_reading_and_a_bright_one_i
     assert locate.legible(bright) is bright
     flat = np.full((100, 160, 3), 128, np.uint8)  # nothing printed: nothing to stretch
     assert locate.legible(flat) is flat
+
+
+def test_a_ktp_name_whose_label_was_misread_is_the_row_under_the_nik():
+    from biometrics.documents.parsing import parse_ktp
+
+    lines = [
+        _line("PROVINSI JAWA TIMUR", 300, 10),
+        _line("NIK", 30, 100, 80),
+        _line(":3578074309708739", 200, 100),
+        _line("Hama", 30, 150, 80),  # "Nama" in small soft print
+        _line(":RATNA PURNAMA", 200, 150),
+        _line("Tempat/Tgl Lahir", 30, 200, 150),
+        _line(":SURABAYA, 03-09-1970", 200, 200),
+    ]
+    fields = parse_ktp(lines, today=TODAY)
+    assert fields["full_name"].value == "RATNA PURNAMA"
+    assert fields["date_of_birth"].value == "1970-09-03"
+
+
+def test_a_date_whose_separator_was_lost_is_still_read():
+    from biometrics.documents.parsing import parse_date
+
+    assert parse_date("2.SURABAYA,19-022000") == date(2000, 2, 19)
+    assert parse_date("3578074309708739") is None  # a NIK is no date

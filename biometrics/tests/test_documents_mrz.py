@@ -118,3 +118,50 @@ def test_a_padding_run_whose_last_filler_looks_less_alike_still_reaches_the_fiel
     seen = np.zeros(44, bool)
     seen[30] = True
     assert _padding(seen)[31:42].sum() == 0
+
+
+def _confidences(weak: dict[int, float]) -> tuple[float, ...]:
+    return tuple(weak.get(i, 0.99) for i in range(44))
+
+
+@pytest.mark.parametrize(("position", "misread"), [(15, "6"), (23, "8"), (9, "8")])
+def test_a_doubtful_character_is_corrected_when_the_check_digits_leave_one_reading(
+    position, misread
+):
+    from biometrics.documents.mrz import mrz_repair
+
+    line2 = SPECIMEN[1]
+    slipped = line2[:position] + misread + line2[position + 1 :]
+    assert mrz_parse(SPECIMEN[0], slipped).failed  # the slip fails a check digit
+    assert mrz_repair(SPECIMEN[0], slipped, _confidences({position: 0.55}), weak=0.9) == line2
+
+
+def test_a_check_digit_printed_wrong_and_read_clearly_is_never_corrected():
+    from biometrics.documents.mrz import mrz_repair
+
+    line2 = SPECIMEN[1]
+    forged = line2[:19] + str((int(line2[19]) + 3) % 10) + line2[20:]
+    assert mrz_repair(SPECIMEN[0], forged, _confidences({}), weak=0.9) is None
+
+
+def test_two_corrections_that_both_verify_leave_the_line_as_read():
+    from biometrics.documents.mrz import mrz_repair
+
+    # the document number's check digit and the composite weigh its cells alike, so with two
+    # doubtful cells in it more than one correction verifies: nothing is guessed
+    line2 = SPECIMEN[1]
+    slipped = line2[:3] + "3" + line2[4:]
+    assert mrz_repair(SPECIMEN[0], slipped, _confidences({3: 0.5, 5: 0.5}), weak=0.9) is None
+
+
+def test_line1_padding_is_carried_to_the_end_from_its_first_three_fillers():
+    from biometrics.documents.mrz_reader import _line1_fillers
+
+    # P<IDNSANTOSO<<BUDI<<<... with the far end of the run less alike (pitch drift)
+    seen = np.zeros(44, bool)
+    seen[[1, 2, 12, 13]] = True  # cell 2 (the state's first letter) taken for a filler
+    seen[18:30] = True  # cells 30-43 were not recognised as fillers
+    out = _line1_fillers(seen)
+    assert out[18:].all() and not out[14:18].any()
+    assert out[1] and out[12] and out[13]  # the separators stay
+    assert not out[2]  # the issuing state never holds one
