@@ -42,6 +42,8 @@ from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from biometrics.face_crop import face_region
+
 MODEL_NAME = "Dlib"
 DETECTOR_BACKEND = "dlib"
 DISTANCE_METRIC = "euclidean"
@@ -353,24 +355,11 @@ def _template(engine: _Engine, img: np.ndarray, detection: _Detection) -> FaceTe
     import dlib
 
     raw = detection.raw
-    side = max(raw.width, raw.height)
-    height, width = img.shape[:2]
-    margin = side // 2
-    x0, y0 = max(0, raw.left - margin), max(0, raw.top - margin)
-    x1, y1 = min(width, raw.right + margin), min(height, raw.bottom + margin)
-    region = img[y0:y1, x0:x1]
-    shrink = min(1.0, REGION_FACE_SIDE / side)
-    if shrink < 1.0:
-        size = (max(1, round(region.shape[1] * shrink)), max(1, round(region.shape[0] * shrink)))
-        region = cv2.resize(region, size, interpolation=cv2.INTER_AREA)
-    region = np.ascontiguousarray(region)
-    rect = dlib.rectangle(
-        round((raw.left - x0) * shrink),
-        round((raw.top - y0) * shrink),
-        round((raw.right - x0) * shrink) - 1,
-        round((raw.bottom - y0) * shrink) - 1,
-    )
-    shape = engine.landmarks(region, rect)
+    margin = max(raw.width, raw.height) // 2
+    box = (raw.left, raw.top, raw.right, raw.bottom)
+    cut = face_region(img, *box, margin=margin, max_side=REGION_FACE_SIDE)
+    region = cut.pixels
+    shape = engine.landmarks(region, cut.rectangle())
     chip = dlib.get_face_chip(region, shape, size=CHIP_SIZE, padding=CHIP_PADDING)
     # deepface's DlibClient.forward takes BGR (and flips back to RGB for dlib).
     vector = np.asarray(engine.model.forward(np.ascontiguousarray(chip[:, :, ::-1])), np.float32)

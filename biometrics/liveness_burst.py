@@ -46,7 +46,40 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from biometrics import face_engine, liveness
+from biometrics import liveness_tracking as tracking
+from biometrics.liveness_replay import HASH_BANDS, frame_hash, hamming, hash_bands
+from biometrics.liveness_shape import SHAPE_FEATURES, shape_features
 from biometrics.reasons import LIVENESS_MESSAGES as _MESSAGES
+
+# The public face of burst liveness; the hash helpers live in liveness_replay and the shape
+# features in liveness_shape, and are exported from here for the web layer.
+__all__ = [
+    "BURST_CONTENT_TYPE",
+    "CAPTURE_FPS",
+    "CAPTURE_LEAD_IN_SECONDS",
+    "CAPTURE_STEP_SECONDS",
+    "CAPTURE_WIDTH",
+    "CODES",
+    "DEFAULT_THRESHOLDS",
+    "HASH_BANDS",
+    "MAX_BURST_BYTES",
+    "MAX_FRAME_BYTES",
+    "MAX_FRAME_SIDE",
+    "MAX_FRAMES",
+    "MIN_FRAMES",
+    "SHAPE_FEATURES",
+    "BurstResult",
+    "Thresholds",
+    "burst_check",
+    "burst_pack",
+    "burst_unpack",
+    "configured_thresholds",
+    "frame_hash",
+    "hamming",
+    "hash_bands",
+    "message_for",
+    "shape_score",
+]
 
 # --- limits of a burst (also enforced by the web layer before anything is stored) -----------
 
@@ -184,188 +217,6 @@ class BurstResult:
         }
 
 
-# --- per-frame measurements ---------------------------------------------------------------
-
-HASH_SIDE = 16  # 16 x 16 difference hash = 256 bits
-_MIDLINE = [27, 51, 57, 8]  # brow centre (nasion), upper lip, lower lip, chin
-_ALIGN = [36, 39, 42, 45, 31, 35, 48, 54]  # eyes, nostrils, mouth corners: similarity alignment
-# Mean 3-D face for the rigid fit: the renderer's landmark depths (mm, + towards the camera).
-
-
-@dataclass
-class Tracked:
-    points: np.ndarray  # (68, 2)
-    yaw: float
-    eye_span: float
-    centre: np.ndarray
-
-
-def _frame_of(points: np.ndarray) -> tuple[np.ndarray, float]:
-    """A centre and a scale for the face that a head turn hardly changes.
-
-    The centre is the mean of the eyes and the mouth; the scale is the distance from the eyes'
-    midpoint to the mouth's (vertical, so a turn does not shrink it as it shrinks the eye span).
-    """
-    eyes = points[36:48].mean(axis=0)
-    mouth = points[48:68].mean(axis=0)
-    return (eyes + mouth) / 2, max(float(np.linalg.norm(mouth - eyes)), 1.0)
-
-
-def _relation(points: np.ndarray, box: face_engine.FaceBox) -> np.ndarray:
-    """The detector's box in the face's own frame (centre offset and half sides, over scale)."""
-    centre, scale = _frame_of(points)
-    return np.array(
-        [
-            ((box.left + box.right) / 2 - centre[0]) / scale,
-            ((box.top + box.bottom) / 2 - centre[1]) / scale,
-            box.width / 2 / scale,
-            box.height / 2 / scale,
-        ]
-    )
-
-
-def _box_from(points: np.ndarray, relation: np.ndarray) -> face_engine.FaceBox:
-    """The detector-like box for tracked landmarks, as the detection related to its landmarks."""
-    centre, scale = _frame_of(points)
-    cx, cy = centre + relation[:2] * scale
-    hw, hh = relation[2:] * scale
-    return face_engine.FaceBox(
-        left=round(cx - hw), top=round(cy - hh), right=round(cx + hw), bottom=round(cy + hh)
-    )
-
-
-TRACK_FACE_SIDE = 100  # the face is scaled to about this many pixels for the per-frame detector
-
-
-def _redetect(img: np.ndarray, guess: face_engine.FaceBox) -> face_engine.FaceBox | None:
-    """Run the HOG detector around the face's predicted box only; the detection nearest to it.
-
-    dlib's landmarks depend on where the box is; a box derived from the previous frame's
-    landmarks drifts on a turned face, so every frame gets a cheap local detection (the face
-    scaled to ~100 px, a region twice its size) and falls back on the prediction if none.
-    """
-    height, width = img.shape[:2]
-    side = max(guess.width, guess.height, 1)
-    margin = int(side * 0.6)
-    x0, y0 = max(0, guess.left - margin), max(0, guess.top - margin)
-    x1, y1 = min(width, guess.right + margin), min(height, guess.bottom + margin)
-    if x1 - x0 < 8 or y1 - y0 < 8:
-        return None
-    factor = TRACK_FACE_SIDE / side
-    region = cv2.resize(
-        img[y0:y1, x0:x1],
-        (max(1, round((x1 - x0) * factor)), max(1, round((y1 - y0) * factor))),
-        interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_LINEAR,
-    )
-    with face_engine._LOCK:
-        rects, _scores, _kinds = face_engine._engine().detector.run(
-            np.ascontiguousarray(region), 0, -0.2
-        )
-    best = None
-    centre = np.array([(guess.left + guess.right) / 2, (guess.top + guess.bottom) / 2])
-    for rect in rects:
-        box = face_engine.FaceBox(
-            left=x0 + round(rect.left() / factor),
-            top=y0 + round(rect.top() / factor),
-            right=x0 + round((rect.right() + 1) / factor),
-            bottom=y0 + round((rect.bottom() + 1) / factor),
-        )
-        found = np.array([(box.left + box.right) / 2, (box.top + box.bottom) / 2])
-        distance = float(np.linalg.norm(found - centre))
-        if distance < side * 0.35 and (best is None or distance < best[0]):
-            best = (distance, box)
-    return None if best is None else best[1]
-
-
-def _clip(box: face_engine.FaceBox, width: int, height: int) -> face_engine.FaceBox:
-    return face_engine.FaceBox(
-        left=max(0, box.left),
-        top=max(0, box.top),
-        right=min(width, box.right),
-        bottom=min(height, box.bottom),
-    )
-
-
-def _track(img: np.ndarray, points: np.ndarray) -> Tracked:
-    span = float(np.linalg.norm(points[45] - points[36]))
-    return Tracked(
-        points=points,
-        yaw=liveness.head_pose(points).yaw,
-        eye_span=max(span, 1.0),
-        centre=points[_ALIGN].mean(axis=0),
-    )
-
-
-_CANONICAL: np.ndarray | None = None
-CROP = 48
-
-
-def _canonical() -> np.ndarray:
-    """Where the alignment landmarks of a frontal face land in a CROP x CROP face crop."""
-    global _CANONICAL
-    if _CANONICAL is None:
-        # a frontal mean face in crop coordinates (eyes at 30 % height, mouth at 75 %)
-        _CANONICAL = (
-            np.array(
-                [
-                    [0.18, 0.32],
-                    [0.40, 0.33],
-                    [0.60, 0.33],
-                    [0.82, 0.32],
-                    [0.43, 0.60],
-                    [0.57, 0.60],
-                    [0.33, 0.78],
-                    [0.67, 0.78],
-                ]
-            )
-            * CROP
-        )
-    return _CANONICAL
-
-
-def _aligned_crop(grey: np.ndarray, points: np.ndarray) -> np.ndarray:
-    fit, _inliers = cv2.estimateAffinePartial2D(
-        points[_ALIGN].astype(np.float32), _canonical().astype(np.float32)
-    )
-    if fit is None:
-        return np.zeros((CROP, CROP), np.float32)
-    crop = cv2.warpAffine(grey, fit, (CROP, CROP), flags=cv2.INTER_AREA).astype(np.float32)
-    crop = cv2.GaussianBlur(crop, (0, 0), 0.8)
-    return (crop - crop.mean()) / max(float(crop.std()), 1e-3)
-
-
-def frame_hash(grey: np.ndarray) -> str:
-    """256-bit difference hash of a whole grey frame, as 64 hex digits.
-
-    Survives re-encoding, resizing and small brightness changes of the same frame; it says
-    nothing about the face (16 x 16 brightness gradients of the whole picture).
-    """
-    small = cv2.resize(
-        grey.astype(np.float32), (HASH_SIDE + 1, HASH_SIDE), interpolation=cv2.INTER_AREA
-    )
-    bits = (small[:, 1:] > small[:, :-1]).ravel()
-    value = 0
-    for bit in bits:
-        value = (value << 1) | int(bit)
-    return f"{value:064x}"
-
-
-def hamming(a: str, b: str) -> int:
-    """Number of differing bits of two hashes."""
-    return (int(a, 16) ^ int(b, 16)).bit_count()
-
-
-HASH_BANDS = 8
-
-
-def hash_bands(value: str) -> list[int]:
-    """The hash cut into 8 bands of 32 bits: hashes within 7 bits share at least one band."""
-    width = len(value) // HASH_BANDS
-    return [int(value[k * width : (k + 1) * width], 16) for k in range(HASH_BANDS)]
-
-
-# --- the burst container (what the web layer stores, encrypted) ---------------------------
-
 _MAGIC = b"LVB1"
 BURST_CONTENT_TYPE = "application/x-liveness-burst"
 
@@ -393,113 +244,10 @@ def burst_unpack(data: bytes) -> tuple[list[bytes], list[int]]:
     return frames, [int(t) for t in header["times_ms"]]
 
 
-def midline_offset(points: np.ndarray) -> float:
-    """Signed offset of the nose tip from the line through the other midline points.
-
-    Over half the outer-eye-corner width, along the eye line (positive towards the image right,
-    like yaw). A fold along the nose line or a cylinder bend keeps those points on one straight
-    line in space, whose image is a straight line: the nose tip stays on it. A real nose stands
-    about 20 mm in front of that line and swings off it when the head turns.
-    """
-    mid = points[_MIDLINE]
-    centre = mid.mean(axis=0)
-    _u, _s, vt = np.linalg.svd(mid - centre)
-    direction = vt[0]
-    normal = np.array([-direction[1], direction[0]])
-    axis = points[45] - points[36]
-    if np.dot(normal, axis) < 0:
-        normal = -normal
-    half = max(float(np.linalg.norm(axis)) / 2, 1e-6)
-    return float(np.dot(points[30] - centre, normal)) / half
-
-
-_LEFT_HALF = [0, 1, 2, 3, 4, 5, 6, 7, 17, 18, 19, 20, 21, 36, 37, 38, 39, 40, 41, 31, 32, 48, 49]
-_LEFT_HALF += [50, 58, 59]
-_RIGHT_HALF = [16, 15, 14, 13, 12, 11, 10, 9, 26, 25, 24, 23, 22, 45, 44, 43, 42, 47, 46, 35, 34]
-_RIGHT_HALF += [54, 53, 52, 56, 55]
-# Mean 3-D face (mm, nose tip at 0, + towards the camera): the renderer's generic depths.
-_MEAN_DEPTH_MM = np.array(
-    [-95, -88, -80, -70, -58, -45, -33, -25, -22, -25, -33, -45, -58, -70, -80, -88, -95]
-    + [-45, -33, -25, -21, -20, -20, -21, -25, -33, -45]
-    + [-22, -15, -8, 0, -18, -12, -10, -12, -18]
-    + [-35, -27, -26, -27, -28, -30, -27, -26, -27, -35, -30, -28]
-    + [-33, -23, -17, -15, -17, -23, -33, -25, -19, -18, -19, -25, -30, -19, -17, -19, -30]
-    + [-20, -18, -20],
-    dtype=np.float64,
-)
-_FOLD_SLOPES = np.linspace(0.0, 1.0, 6)[1:]
-SHAPE_FEATURES = ("protrusion", "half_plane_residual", "face_vs_paper")
-
-
 def shape_score(features: Sequence[float], thresholds: Thresholds) -> float:
     """Linear score of the shape features: positive looks like a head, negative like paper."""
     weights = thresholds.shape_weights
     return float(weights[0] + np.dot(weights[1:], np.asarray(features, dtype=np.float64)))
-
-
-def _spikes(values: np.ndarray) -> np.ndarray:
-    """Each step over the larger of its two neighbouring steps."""
-    padded = np.pad(values, 1, mode="edge")  # the first and last steps are never spikes
-    neighbours = np.maximum(padded[:-2], padded[2:])
-    return values / np.maximum(neighbours, 1e-6)
-
-
-def _homography_residual(a: np.ndarray, b: np.ndarray, idx: list[int]) -> float:
-    matrix, _mask = cv2.findHomography(a[idx], b[idx], 0)
-    if matrix is None:
-        return 0.0
-    moved = cv2.perspectiveTransform(a[idx].reshape(-1, 1, 2), matrix)[:, 0]
-    return float(np.sqrt(((moved - b[idx]) ** 2).sum(axis=1).mean()))
-
-
-def _pnp_residual(model: np.ndarray, points: np.ndarray, camera: np.ndarray) -> float:
-    ok, rvec, tvec = cv2.solvePnP(model, points, camera, None, flags=cv2.SOLVEPNP_EPNP)
-    if ok:
-        ok, rvec, tvec = cv2.solvePnP(
-            model, points, camera, None, rvec, tvec, True, flags=cv2.SOLVEPNP_ITERATIVE
-        )
-    if not ok:
-        return math.inf
-    projected, _jacobian = cv2.projectPoints(model, rvec, tvec, camera, None)
-    return float(np.sqrt(((projected[:, 0] - points) ** 2).sum(axis=1).mean()))
-
-
-def shape_features(anchor: np.ndarray, points: np.ndarray, width: int) -> tuple[float, ...]:
-    """How paper-like one turned frame's landmarks are, against the member's straight frame.
-
-    protrusion: the nose tip's swing off the midline (see `midline_offset`), unsigned here;
-    half_plane_residual: how far each half of the face (left, right) is from moving as a plane
-    (homography residual, in outer-eye-corner widths): a fold's halves are planes;
-    face_vs_paper: the reprojection error of a rigid mean 3-D face (solvePnP, the straight
-    frame's x and y with a generic depth per landmark) over that of the best fold (two planes
-    meeting at the nose line, depth -|x| * slope) or plane: below 1 when a face explains the
-    landmarks better than paper.
-    """
-    span = max(float(np.linalg.norm(points[45] - points[36])), 1.0)
-    protrusion = abs(midline_offset(points) - midline_offset(anchor))
-    half = (
-        _homography_residual(anchor, points, _LEFT_HALF)
-        + _homography_residual(anchor, points, _RIGHT_HALF)
-    ) / (2 * span)
-    mm = max(float(np.linalg.norm(anchor[45] - anchor[36])), 1.0) / 90.0
-    flat = np.zeros((68, 3))
-    flat[:, :2] = (anchor - anchor[30]) / mm
-    focal = 1.2 * width
-    cam = np.array([[focal, 0, width / 2], [0, focal, width / 2], [0, 0, 1.0]])
-    target = points.astype(np.float64)
-    face_model = flat.copy()
-    face_model[:, 2] = _MEAN_DEPTH_MM
-    face = _pnp_residual(face_model, target, cam)
-    paper = math.inf
-    for slope in _FOLD_SLOPES:
-        fold = flat.copy()
-        fold[:, 2] = -np.abs(fold[:, 0]) * slope
-        paper = min(paper, _pnp_residual(fold, target, cam))
-    ratio = face / max(paper, 1e-6) if math.isfinite(face) else 9.0
-    return protrusion, half, min(ratio, 9.0)
-
-
-# --- the check ----------------------------------------------------------------------------
 
 
 def _detect(frame: np.ndarray) -> tuple[face_engine.FaceTemplate | None, str]:
@@ -589,21 +337,11 @@ def burst_check(
         return result("liveness_no_face")
     start = min(detections, key=lambda k: abs(k - n // 2))
     start_points = liveness.face_landmarks(frames[start], detections[start].box)
-    relation = _relation(start_points, detections[start].box)
-
-    tracked: list[Tracked | None] = [None] * n
-    tracked[start] = _track(frames[start], start_points)
-    for order in (range(start + 1, n), range(start - 1, -1, -1)):
-        previous = start
-        for k in order:
-            box = _clip(_box_from(tracked[previous].points, relation), width, height)
-            if box.width < face_engine.MIN_FACE_SIDE or box.height < face_engine.MIN_FACE_SIDE:
-                return result("liveness_no_face")
-            box = _redetect(frames[k], box) or box
-            points = liveness.face_landmarks(frames[k], box)
-            tracked[k] = _track(frames[k], points)
-            previous = k
-    track: list[Tracked] = [t for t in tracked if t is not None]
+    relation = tracking.relation_of(start_points, detections[start].box)
+    try:
+        track = tracking.track_burst(list(frames), start, start_points, relation)
+    except tracking.TrackLost:
+        return result("liveness_no_face")
 
     # the tracker must agree with the detector where it ran (it did not drift off the face)
     for k, template in detections.items():
@@ -616,7 +354,7 @@ def burst_check(
             return result("liveness_cut")
 
     # continuity: face jumps and look changes between neighbours
-    crops = [_aligned_crop(g, t.points) for g, t in zip(greys, track, strict=True)]
+    crops = [tracking.aligned_crop(g, t.points) for g, t in zip(greys, track, strict=True)]
     jumps = []
     looks = []
     for a, b, ca, cb in zip(track, track[1:], crops, crops[1:], strict=False):
@@ -633,7 +371,7 @@ def burst_check(
     measured["jumps"] = [round(float(j), 3) for j in jumps_a]
     measured["max_jump"] = float(jumps_a.max())
     measured["max_look_change"] = float(looks_a.max())
-    jump_spikes = _spikes(np.maximum(jumps_a, 0.01))
+    jump_spikes = tracking.spikes(np.maximum(jumps_a, 0.01))
     measured["jump_spike"] = float(jump_spikes[jumps_a >= thresholds.spike_min_jump].max(initial=0))
     if measured["jump_spike"] >= thresholds.spike_ratio:
         return result("liveness_cut")

@@ -280,7 +280,10 @@ def camera(
     )
     if not ok:
         raise RuntimeError("JPEG encoding failed")
-    return cv2.imdecode(data, cv2.IMREAD_COLOR)[:, :, ::-1].copy()
+    decoded = cv2.imdecode(data, cv2.IMREAD_COLOR)
+    if decoded is None:
+        raise RuntimeError("JPEG decoding failed")
+    return decoded[:, :, ::-1].copy()
 
 
 def screen_look(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -293,8 +296,8 @@ def screen_look(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     angle = rng.uniform(0, math.pi)
     moire = np.sin((xx * math.cos(angle) + yy * math.sin(angle)) * 2 * math.pi / period)
     out += (6.0 * moire)[:, :, None]
-    out = cv2.GaussianBlur(out, (0, 0), 0.8)
-    return np.clip(out, 0, 255).astype(np.uint8)
+    blurred = cv2.GaussianBlur(out, (0, 0), 0.8)
+    return np.clip(blurred, 0, 255).astype(np.uint8)
 
 
 # --- trajectories -------------------------------------------------------------------------
@@ -459,7 +462,8 @@ def stills_burst(
         light = rng.uniform(0.8, 1.2)
         photos.append(np.clip(photo.astype(np.float32) * light, 0, 255).astype(np.uint8))
     count = max(2, round(fps * per_pose))
-    frames, times = [], []
+    frames: list[np.ndarray] = []
+    times: list[float] = []
     for photo in photos:
         for _repeat in range(count):
             times.append(len(frames) / fps)

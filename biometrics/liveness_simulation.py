@@ -151,7 +151,8 @@ def camera_jitter(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """What separates two real frames of a still scene: a small shift/scale, light, noise, JPEG."""
     height, width = img.shape[:2]
     scale = rng.uniform(0.97, 1.03)
-    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), rng.uniform(-2, 2), scale)
+    rotation = cv2.getRotationMatrix2D((width / 2, height / 2), rng.uniform(-2, 2), scale)
+    matrix = np.asarray(rotation, dtype=np.float64)
     matrix[:, 2] += rng.uniform(-0.02, 0.02, size=2) * (width, height)
     moved = cv2.warpAffine(img, matrix, (width, height), borderMode=cv2.BORDER_REPLICATE)
     gain, offset = rng.uniform(0.9, 1.1), rng.uniform(-12, 12)
@@ -164,7 +165,10 @@ def reencode(img: np.ndarray, *, quality: int = 85) -> np.ndarray:
     ok, data = cv2.imencode(".jpg", img[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, quality])
     if not ok:
         raise RuntimeError("JPEG encoding failed")
-    return cv2.imdecode(data, cv2.IMREAD_COLOR)[:, :, ::-1].copy()
+    decoded = cv2.imdecode(data, cv2.IMREAD_COLOR)
+    if decoded is None:
+        raise RuntimeError("JPEG decoding failed")
+    return decoded[:, :, ::-1].copy()
 
 
 POSE_YAW_SIGN = {"straight": 0.0, "left": 1.0, "right": -1.0}

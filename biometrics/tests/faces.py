@@ -50,8 +50,8 @@ def face_only(img: np.ndarray) -> np.ndarray:
 def retaken(img: np.ndarray) -> np.ndarray:
     """A second 'photo' of the same person: scaled, brighter, slightly rotated."""
     pil = Image.fromarray(img)
-    pil = pil.resize((round(pil.width * 1.3), round(pil.height * 1.3)), Image.BICUBIC)
-    pil = pil.rotate(6, resample=Image.BICUBIC, expand=False, fillcolor=(235, 235, 235))
+    pil = pil.resize((round(pil.width * 1.3), round(pil.height * 1.3)), Image.Resampling.BICUBIC)
+    pil = pil.rotate(6, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=(235, 235, 235))
     brighter = np.clip(np.asarray(pil).astype(np.int16) + 25, 0, 255).astype(np.uint8)
     return brighter
 
@@ -76,7 +76,7 @@ def id_card(
     ):
         draw.text((30, 120 + row * 70), f"{label}: {value}", fill=(10, 10, 10), font=font)
     photo = Image.fromarray(face)
-    photo.thumbnail((300, 400), Image.LANCZOS)
+    photo.thumbnail((300, 400), Image.Resampling.LANCZOS)
     card.paste(photo, (670, 130))
     return np.asarray(card)
 
@@ -85,10 +85,10 @@ def selfie_holding_card(person: np.ndarray, card: np.ndarray) -> np.ndarray:
     """A selfie of `person` holding `card` beside their face: two faces in one frame."""
     canvas = Image.new("RGB", (1200, 800), (200, 190, 180))
     portrait = Image.fromarray(person)
-    portrait.thumbnail((600, 780), Image.LANCZOS)
+    portrait.thumbnail((600, 780), Image.Resampling.LANCZOS)
     canvas.paste(portrait, (40, 10))
     held = Image.fromarray(card)
-    held.thumbnail((540, 540), Image.LANCZOS)
+    held.thumbnail((540, 540), Image.Resampling.LANCZOS)
     canvas.paste(held, (640, 300))
     return np.asarray(canvas)
 

@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from biometrics import liveness, liveness_burst
+from biometrics import liveness, liveness_burst, liveness_replay
 from biometrics import liveness_render as render
 
 EVALUATION_SEED = 50_000
@@ -161,7 +161,7 @@ class Command(BaseCommand):
             limit = thresholds.hash_max_bits
 
             def seen(hashes: list[str]) -> list[bool]:
-                return [any(liveness_burst.hamming(h, k) <= limit for k in kept) for h in hashes]
+                return [any(liveness_replay.hamming(h, k) <= limit for k in kept) for h in hashes]
 
             burst = render.Burst(
                 frames=[render.camera(frame, rng, quality=80) for frame in burst.frames],

@@ -1,0 +1,112 @@
+"""Shape from motion: does the face move like a head, or like paper (flat, folded, bent)?
+
+Landmarks of turned frames are compared with the member's own straight frame. A plane (print
+or screen) moves by a homography; a print folded along the nose line or bent into a cylinder
+keeps the face's midline on one straight line in space, so the nose tip stays on the line
+through the brow centre, lips and chin; a real nose stands in front of that line.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+_MIDLINE = [27, 51, 57, 8]  # brow centre (nasion), upper lip, lower lip, chin
+
+
+def midline_offset(points: np.ndarray) -> float:
+    """Signed offset of the nose tip from the line through the other midline points.
+
+    Over half the outer-eye-corner width, along the eye line (positive towards the image right,
+    like yaw). A fold along the nose line or a cylinder bend keeps those points on one straight
+    line in space, whose image is a straight line: the nose tip stays on it. A real nose stands
+    about 20 mm in front of that line and swings off it when the head turns.
+    """
+    mid = points[_MIDLINE]
+    centre = mid.mean(axis=0)
+    _u, _s, vt = np.linalg.svd(mid - centre)
+    direction = vt[0]
+    normal = np.array([-direction[1], direction[0]])
+    axis = points[45] - points[36]
+    if np.dot(normal, axis) < 0:
+        normal = -normal
+    half = max(float(np.linalg.norm(axis)) / 2, 1e-6)
+    return float(np.dot(points[30] - centre, normal)) / half
+
+
+_LEFT_HALF = [0, 1, 2, 3, 4, 5, 6, 7, 17, 18, 19, 20, 21, 36, 37, 38, 39, 40, 41, 31, 32, 48, 49]
+_LEFT_HALF += [50, 58, 59]
+_RIGHT_HALF = [16, 15, 14, 13, 12, 11, 10, 9, 26, 25, 24, 23, 22, 45, 44, 43, 42, 47, 46, 35, 34]
+_RIGHT_HALF += [54, 53, 52, 56, 55]
+# Mean 3-D face (mm, nose tip at 0, + towards the camera): the renderer's generic depths.
+_MEAN_DEPTH_MM = np.array(
+    [-95, -88, -80, -70, -58, -45, -33, -25, -22, -25, -33, -45, -58, -70, -80, -88, -95]
+    + [-45, -33, -25, -21, -20, -20, -21, -25, -33, -45]
+    + [-22, -15, -8, 0, -18, -12, -10, -12, -18]
+    + [-35, -27, -26, -27, -28, -30, -27, -26, -27, -35, -30, -28]
+    + [-33, -23, -17, -15, -17, -23, -33, -25, -19, -18, -19, -25, -30, -19, -17, -19, -30]
+    + [-20, -18, -20],
+    dtype=np.float64,
+)
+_FOLD_SLOPES = np.linspace(0.0, 1.0, 6)[1:]
+SHAPE_FEATURES = ("protrusion", "half_plane_residual", "face_vs_paper")
+
+
+def _homography_residual(a: np.ndarray, b: np.ndarray, idx: list[int]) -> float:
+    matrix, _mask = cv2.findHomography(a[idx], b[idx], 0)
+    if matrix is None:
+        return 0.0
+    moved = cv2.perspectiveTransform(a[idx].reshape(-1, 1, 2), matrix)[:, 0]
+    return float(np.sqrt(((moved - b[idx]) ** 2).sum(axis=1).mean()))
+
+
+def _pnp_residual(model: np.ndarray, points: np.ndarray, camera: np.ndarray) -> float:
+    ok, rvec, tvec = cv2.solvePnP(model, points, camera, None, flags=cv2.SOLVEPNP_EPNP)
+    if ok:
+        ok, rvec, tvec = cv2.solvePnP(
+            model, points, camera, None, rvec, tvec, True, flags=cv2.SOLVEPNP_ITERATIVE
+        )
+    if not ok:
+        return math.inf
+    projected, _jacobian = cv2.projectPoints(model, rvec, tvec, camera, None)
+    return float(np.sqrt(((projected[:, 0] - points) ** 2).sum(axis=1).mean()))
+
+
+def shape_features(anchor: np.ndarray, points: np.ndarray, width: int) -> tuple[float, ...]:
+    """How paper-like one turned frame's landmarks are, against the member's straight frame.
+
+    protrusion: the nose tip's swing off the midline (see `midline_offset`), unsigned here;
+    half_plane_residual: how far each half of the face (left, right) is from moving as a plane
+    (homography residual, in outer-eye-corner widths): a fold's halves are planes;
+    face_vs_paper: the reprojection error of a rigid mean 3-D face (solvePnP, the straight
+    frame's x and y with a generic depth per landmark) over that of the best fold (two planes
+    meeting at the nose line, depth -|x| * slope) or plane: below 1 when a face explains the
+    landmarks better than paper.
+    """
+    span = max(float(np.linalg.norm(points[45] - points[36])), 1.0)
+    protrusion = abs(midline_offset(points) - midline_offset(anchor))
+    half = (
+        _homography_residual(anchor, points, _LEFT_HALF)
+        + _homography_residual(anchor, points, _RIGHT_HALF)
+    ) / (2 * span)
+    mm = max(float(np.linalg.norm(anchor[45] - anchor[36])), 1.0) / 90.0
+    flat = np.zeros((68, 3))
+    flat[:, :2] = (anchor - anchor[30]) / mm
+    focal = 1.2 * width
+    cam = np.array([[focal, 0, width / 2], [0, focal, width / 2], [0, 0, 1.0]])
+    target = points.astype(np.float64)
+    face_model = flat.copy()
+    face_model[:, 2] = _MEAN_DEPTH_MM
+    face = _pnp_residual(face_model, target, cam)
+    paper = math.inf
+    for slope in _FOLD_SLOPES:
+        fold = flat.copy()
+        fold[:, 2] = -np.abs(fold[:, 0]) * slope
+        paper = min(paper, _pnp_residual(fold, target, cam))
+    ratio = face / max(paper, 1e-6) if math.isfinite(face) else 9.0
+    return protrusion, half, min(ratio, 9.0)
+
+
+# --- the check ----------------------------------------------------------------------------
