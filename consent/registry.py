@@ -19,11 +19,12 @@ its ``AppConfig.ready()`` (by importing its ``<app>/privacy.py``):
     def expire_activity(now) -> int: ...            # returns how many records it removed
 
 Withdrawal and erasure handlers run inside the transaction that records the event (and on
-erasure, inside the one that deletes the account: ``accounts.services.account_erase``): if a handler raises, nothing is recorded and
-nothing is deleted. So anything irreversible outside the database (deleting files) must go
-through ``transaction.on_commit``, or a rolled-back withdrawal would leave a consent "granted"
-whose files are already gone. Handlers must be idempotent: erasure runs every purpose's
-withdrawal handlers again, whatever the member's current state.
+erasure, inside the one that deletes the account: ``accounts.services.account_erase``): if a
+handler raises, nothing is recorded and nothing is deleted. So anything irreversible outside
+the database (deleting files) must go through ``transaction.on_commit``, or a rolled-back
+withdrawal would leave a consent "granted" whose files are already gone. Handlers must be
+idempotent: erasure runs every purpose's withdrawal handlers again, whatever the member's
+current state.
 
 Retention handlers run daily (``consent.tasks.retention_sweep_task``, beat entry
 ``retention-sweep``) and on ``manage.py retention_sweep``, each in its own transaction.
