@@ -7,23 +7,24 @@ its ``AppConfig.ready()`` (by importing its ``<app>/privacy.py``):
     from consent.purposes import PurposeCode
 
     @on_withdrawal(PurposeCode.CANDIDATE_DISCOVERY)
-    def hide_from_search(user) -> list[str]: ...   # returns lines to tell the member, may be []
+    def hide_from_search(user: User) -> list[str]: ...  # lines to tell the member, may be []
 
     @on_erasure
-    def erase_careers(user) -> None: ...
+    def erase_careers(user: User) -> None: ...
 
     @export_section("careers")
-    def export_careers(user) -> dict: ...           # JSON-serialisable
+    def export_careers(user: User) -> dict: ...      # JSON-serialisable
 
     @on_retention
     def expire_activity(now) -> int: ...            # returns how many records it removed
 
 Withdrawal and erasure handlers run inside the transaction that records the event (and on
-erasure, inside the one that deletes the account): if a handler raises, nothing is recorded and
-nothing is deleted. So anything irreversible outside the database (deleting files) must go
-through ``transaction.on_commit``, or a rolled-back withdrawal would leave a consent "granted"
-whose files are already gone. Handlers must be idempotent: erasure runs every purpose's
-withdrawal handlers again, whatever the member's current state.
+erasure, inside the one that deletes the account: ``accounts.services.account_erase``): if a
+handler raises, nothing is recorded and nothing is deleted. So anything irreversible outside
+the database (deleting files) must go through ``transaction.on_commit``, or a rolled-back
+withdrawal would leave a consent "granted" whose files are already gone. Handlers must be
+idempotent: erasure runs every purpose's withdrawal handlers again, whatever the member's
+current state.
 
 Retention handlers run daily (``consent.tasks.retention_sweep_task``, beat entry
 ``retention-sweep``) and on ``manage.py retention_sweep``, each in its own transaction.
