@@ -30,7 +30,6 @@ from careers.search_parameters import (
     CORE_POSTING_COLUMNS,
     MAX_PAGE,
     MAX_TERMS,
-    PAGE_SIZE,
     SORTS,
     CandidateFilter,
     Condition,
@@ -38,30 +37,21 @@ from careers.search_parameters import (
     city_key,
     clean_bool,
     clean_skills,
+    education_keys,
+    field_keys,
     join_words,
+    salary_band_labels,
+    salary_keys,
     squash,
     text_filter,
-    words_keys,
+    title_keys,
 )
-from careers.search_terms import REMOTE_MODES, education_level, place_norm, title_terms
-
-# Re-exported: the vocabulary's limits and shapes are read from here by the rest of careers.
-__all__ = [
-    "CORE_POSTING_COLUMNS",
-    "FILTERS",
-    "FLAG_KEYS",
-    "MAX_PAGE",
-    "PAGE_SIZE",
-    "PARAMETERS",
-    "POSTING_COLUMNS",
-    "CandidateFilter",
-    "CandidateQuery",
-    "Condition",
-    "ProfileFacts",
-    "conditions",
-    "required_keys",
-    "search_keys",
-]
+from careers.search_terms import (
+    REMOTE_MODES,
+    SALARY_BANDS,
+    place_norm,
+    title_terms,
+)
 
 
 class CandidateQuery:
@@ -117,23 +107,6 @@ class CandidateQuery:
         return params
 
 
-# --- index keys read from a profile -----------------------------------------------------------
-
-
-def _title_keys(facts: ProfileFacts) -> dict[str, int]:
-    return words_keys("t", facts.titles) | words_keys("tc", facts.current_titles)
-
-
-def _education_keys(facts: ProfileFacts) -> dict[str, int]:
-    top = max((education_level(degree) or 0 for degree, _f in facts.educations), default=0)
-    return {f"e:{level}": 1 for level in range(1, top + 1)}
-
-
-def _field_keys(facts: ProfileFacts) -> dict[str, int]:
-    texts = [f"{field_of_study} {degree}" for degree, field_of_study in facts.educations]
-    return words_keys("f", texts, limit=12)
-
-
 # --- the declarations (form order; the sentence follows ``sentence_order``) ---------------------
 
 FILTERS: list[CandidateFilter] = [
@@ -183,7 +156,7 @@ FILTERS: list[CandidateFilter] = [
         ),
         help="Title keywords (all must match).",
         clean=squash,
-        index=_title_keys,
+        index=title_keys,
         keys=lambda q: [
             f"{'tc' if q.title_scope == 'current' else 't'}:{word}"
             for word in title_terms(q.q, limit=MAX_TERMS)
@@ -311,7 +284,7 @@ FILTERS: list[CandidateFilter] = [
         api_type=int,
         enum=(1, 2, 3, 4, 5),
         help="At least: 1 secondary, 2 diploma, 3 bachelor, 4 master, 5 doctorate.",
-        index=_education_keys,
+        index=education_keys,
         keys=lambda q: [f"e:{int(q.education)}"] if q.education else [],
         describe=lambda q: {
             1: _("secondary school or higher"),
@@ -325,7 +298,7 @@ FILTERS: list[CandidateFilter] = [
     CandidateFilter(
         **text_filter("field_of_study", gettext_lazy("Field of study"), 120),
         help="Words of the field of study.",
-        index=_field_keys,
+        index=field_keys,
         keys=lambda q: [f"f:{w}" for w in title_terms(q.field_of_study, limit=MAX_TERMS)],
         describe=lambda q: (
             _("studied %(field)s") % {"field": q.field_of_study} if q.field_of_study else None
@@ -390,6 +363,66 @@ FILTERS: list[CandidateFilter] = [
         sentence_order=90,
     ),
     CandidateFilter(
+        name="relocation",
+        # Only members who told employers they would relocate have the key: off means unshared.
+        form_field=lambda: forms.CharField(
+            label=gettext_lazy("Relocation"),
+            required=False,
+            max_length=5,
+            widget=forms.Select(
+                choices=[("", gettext_lazy("Anyone")), ("true", gettext_lazy("Open to relocation"))]
+            ),
+        ),
+        default=False,
+        api_type=bool,
+        help="Only members who chose to tell employers they are open to relocation.",
+        clean=clean_bool,
+        coerce=bool,
+        param=lambda q: "true" if q.relocation else None,
+        index=lambda facts: (
+            {"rl:1": 1} if getattr(facts.preference, "open_to_relocation", False) else {}
+        ),
+        keys=lambda q: ["rl:1"] if q.relocation else [],
+        describe=lambda q: _("open to relocation") if q.relocation else None,
+        show=lambda keys: _("Open to relocation") if "rl:1" in keys else None,
+        sentence_order=65,
+    ),
+    CandidateFilter(
+        name="salary_band",
+        # Indexed only when the member chose to share it, and only as a band.
+        form_field=lambda: forms.TypedChoiceField(
+            label=gettext_lazy("Salary expectation"),
+            required=False,
+            coerce=int,
+            empty_value=None,
+            choices=[
+                ("", gettext_lazy("Any")),
+                *((str(b), label) for b, label in salary_band_labels()),
+            ],
+        ),
+        default=None,
+        api_type=int,
+        enum=tuple(SALARY_BANDS),
+        help="Monthly expectation in IDR, shared members only: 1 under 5M, 2 5-10M, "
+        "3 10-20M, 4 20-40M, 5 40M or more.",
+        index=salary_keys,
+        keys=lambda q: [f"sb:{int(q.salary_band)}"] if q.salary_band else [],
+        describe=lambda q: (
+            _("expects %(band)s a month") % {"band": dict(salary_band_labels())[q.salary_band]}
+            if q.salary_band in SALARY_BANDS
+            else None
+        ),
+        show=lambda keys: next(
+            (
+                _("Expects %(band)s a month") % {"band": label}
+                for band, label in salary_band_labels()
+                if f"sb:{band}" in keys
+            ),
+            None,
+        ),
+        sentence_order=68,
+    ),
+    CandidateFilter(
         name="sort",
         form_field=lambda: forms.ChoiceField(
             label=gettext_lazy("Sort by"),
@@ -422,6 +455,11 @@ POSTING_COLUMNS: tuple[str, ...] = tuple(
     dict.fromkeys([*CORE_POSTING_COLUMNS, *(c for p in PARAMETERS for c in (*p.columns, *p.flags))])
 )
 FLAG_KEYS = {flag: f"{p.flag_prefix}:{flag}" for p in PARAMETERS for flag in p.flags}
+
+
+def card_lines(keys: dict[str, int]) -> list[str]:
+    """Return what a result card says from a search row's keys (shared preferences only)."""
+    return [str(line) for p in PARAMETERS if p.show is not None and (line := p.show(keys))]
 
 
 def search_keys(facts: ProfileFacts) -> dict[str, int]:

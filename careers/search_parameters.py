@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from careers.search_terms import place_norm, title_terms
+from careers.search_terms import education_level, place_norm, salary_band, title_terms
 
 if TYPE_CHECKING:
     from careers.candidate_filters import CandidateQuery
@@ -73,6 +74,7 @@ class CandidateFilter:
     flags: tuple[str, ...] = ()
     flag_prefix: str = ""
     describe: Callable[[CandidateQuery], str | None] | None = None
+    show: Callable[[dict[str, int]], str | None] | None = None  # a result card's line, from keys
     sentence_order: int = 100
 
     def query_value(self, cleaned: Any) -> Any:
@@ -145,3 +147,40 @@ def text_filter(name: str, label: Any, max_length: int, **extra: Any) -> dict[st
         ),
         "clean": squash,
     }
+
+
+def title_keys(facts: ProfileFacts) -> dict[str, int]:
+    """Return the title-word keys: any title (``t:``) and current ones (``tc:``)."""
+    return words_keys("t", facts.titles) | words_keys("tc", facts.current_titles)
+
+
+def education_keys(facts: ProfileFacts) -> dict[str, int]:
+    """Return a key per education level up to the member's highest (``e:``)."""
+    top = max((education_level(degree) or 0 for degree, _f in facts.educations), default=0)
+    return {f"e:{level}": 1 for level in range(1, top + 1)}
+
+
+def field_keys(facts: ProfileFacts) -> dict[str, int]:
+    """Return the field-of-study word keys (``f:``)."""
+    texts = [f"{field_of_study} {degree}" for degree, field_of_study in facts.educations]
+    return words_keys("f", texts, limit=12)
+
+
+def salary_keys(facts: ProfileFacts) -> dict[str, int]:
+    """Return the salary band key (``sb:``), only if the member shares their expectation."""
+    preference = facts.preference
+    if preference is None or not preference.share_salary:
+        return {}
+    band = salary_band(preference.min_salary, preference.currency)
+    return {f"sb:{band}": 1} if band else {}
+
+
+def salary_band_labels() -> list[tuple[int, Any]]:
+    """Return each salary band with its label, lowest first."""
+    return [
+        (1, gettext_lazy("under IDR 5 million")),
+        (2, gettext_lazy("IDR 5-10 million")),
+        (3, gettext_lazy("IDR 10-20 million")),
+        (4, gettext_lazy("IDR 20-40 million")),
+        (5, gettext_lazy("IDR 40 million or more")),
+    ]
