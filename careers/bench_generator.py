@@ -26,8 +26,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from careers.candidate_filters import POSTING_COLUMNS, search_keys
 from careers.search_parameters import ProfileFacts
+from careers.search_query import POSTING_COLUMNS, search_keys
 from careers.services.search_index import search_postings, static_rank
 
 BENCH_EMAIL = "@bench.invalid"

@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from careers.search_terms import education_level, place_norm, salary_band, title_terms
+from careers.search_terms import education_level, place_norm, title_terms
 
 if TYPE_CHECKING:
-    from careers.candidate_filters import CandidateQuery
+    from careers.search_query import CandidateQuery
 
 PAGE_SIZE = 20
 MAX_PAGE = 50
@@ -164,23 +163,3 @@ def field_keys(facts: ProfileFacts) -> dict[str, int]:
     """Return the field-of-study word keys (``f:``)."""
     texts = [f"{field_of_study} {degree}" for degree, field_of_study in facts.educations]
     return words_keys("f", texts, limit=12)
-
-
-def salary_keys(facts: ProfileFacts) -> dict[str, int]:
-    """Return the salary band key (``sb:``), only if the member shares their expectation."""
-    preference = facts.preference
-    if preference is None or not preference.share_salary:
-        return {}
-    band = salary_band(preference.min_salary, preference.currency)
-    return {f"sb:{band}": 1} if band else {}
-
-
-def salary_band_labels() -> list[tuple[int, Any]]:
-    """Return each salary band with its label, lowest first."""
-    return [
-        (1, gettext_lazy("under IDR 5 million")),
-        (2, gettext_lazy("IDR 5-10 million")),
-        (3, gettext_lazy("IDR 10-20 million")),
-        (4, gettext_lazy("IDR 20-40 million")),
-        (5, gettext_lazy("IDR 40 million or more")),
-    ]

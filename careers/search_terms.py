@@ -56,15 +56,3 @@ def education_level(degree: str) -> int | None:
         if pattern.search(text):
             return level
     return None
-
-
-# Salary expectation bands (monthly, IDR), lower bound inclusive: a member who shares their
-# expectation is found by its band, never by the amount.
-SALARY_BANDS = {1: 0, 2: 5_000_000, 3: 10_000_000, 4: 20_000_000, 5: 40_000_000}
-
-
-def salary_band(amount: int | None, currency: str) -> int | None:
-    """Return the band 1-5 (``SALARY_BANDS``) a monthly amount in IDR falls in, else None."""
-    if amount is None or currency.upper() != "IDR":
-        return None
-    return max(band for band, floor in SALARY_BANDS.items() if amount >= floor)

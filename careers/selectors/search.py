@@ -35,7 +35,10 @@ from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
-from careers.candidate_filters import (
+from careers.discovery import discoverable_profiles, hiding_employers
+from careers.models import CandidateSearchIndex, CandidateSearchKey, Skill
+from careers.search_parameters import MAX_PAGE, PAGE_SIZE, Condition
+from careers.search_query import (
     FLAG_KEYS,
     POSTING_COLUMNS,
     CandidateQuery,
@@ -43,9 +46,6 @@ from careers.candidate_filters import (
     conditions,
     required_keys,
 )
-from careers.discovery import discoverable_profiles, hiding_employers
-from careers.models import CandidateSearchIndex, CandidateSearchKey, Skill
-from careers.search_parameters import MAX_PAGE, PAGE_SIZE, Condition
 from careers.selectors.profiles import skill_lookup
 from config.errors import ApplicationError
 

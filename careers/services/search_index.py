@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from careers.candidate_filters import FLAG_KEYS, POSTING_COLUMNS, search_keys
 from careers.discovery import DISCOVERABLE_VISIBILITIES
 from careers.models import (
     CandidateSearchIndex,
@@ -25,6 +24,7 @@ from careers.models import (
     JobPreference,
 )
 from careers.search_parameters import CORE_POSTING_COLUMNS, ProfileFacts
+from careers.search_query import FLAG_KEYS, POSTING_COLUMNS, search_keys
 from careers.selectors.recruiters import verification_dates
 
 

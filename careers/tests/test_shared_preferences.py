@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from careers import services
-from careers.candidate_filters import CandidateQuery
 from careers.models import JobPreference
+from careers.search_query import CandidateQuery
 from careers.search_text import query_sentence
 from careers.selectors.search import candidate_search
 from careers.services.search_index import candidate_index_refresh

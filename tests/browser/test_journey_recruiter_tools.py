@@ -10,8 +10,8 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.tests.factories import UserFactory
-from careers.candidate_filters import CandidateQuery
 from careers.models import ApplicationNote
+from careers.search_query import CandidateQuery
 from careers.services import application_submit
 from careers.services.saved_searches import saved_search_create
 from careers.services.search_index import candidate_index_refresh
