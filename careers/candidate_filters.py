@@ -57,7 +57,7 @@ from careers.search_terms import (
 SALARY_BANDS = {1: 0, 2: 5_000_000, 3: 10_000_000, 4: 20_000_000, 5: 40_000_000}
 
 
-def _salary_band(amount: int | None, currency: str) -> int | None:
+def salary_band(amount: int | None, currency: str) -> int | None:
     """Return the band 1-5 (``SALARY_BANDS``) a monthly amount in IDR falls in, else None."""
     if amount is None or currency.upper() != "IDR":
         return None
@@ -69,11 +69,11 @@ def _salary_keys(facts: ProfileFacts) -> dict[str, int]:
     preference = facts.preference
     if preference is None or not preference.share_salary:
         return {}
-    band = _salary_band(preference.min_salary, preference.currency)
+    band = salary_band(preference.min_salary, preference.currency)
     return {f"sb:{band}": 1} if band else {}
 
 
-def _salary_band_labels() -> list[tuple[int, Any]]:
+def salary_band_labels() -> list[tuple[int, Any]]:
     """Return each salary band with its label, lowest first."""
     return [
         (1, gettext_lazy("under IDR 5 million")),
@@ -374,7 +374,7 @@ FILTERS: list[CandidateFilter] = [
             empty_value=None,
             choices=[
                 ("", gettext_lazy("Any")),
-                *((str(b), label) for b, label in _salary_band_labels()),
+                *((str(b), label) for b, label in salary_band_labels()),
             ],
         ),
         default=None,
@@ -385,14 +385,14 @@ FILTERS: list[CandidateFilter] = [
         index=_salary_keys,
         keys=lambda q: [f"sb:{int(q.salary_band)}"] if q.salary_band else [],
         describe=lambda q: (
-            _("expects %(band)s a month") % {"band": dict(_salary_band_labels())[q.salary_band]}
+            _("expects %(band)s a month") % {"band": dict(salary_band_labels())[q.salary_band]}
             if q.salary_band in SALARY_BANDS
             else None
         ),
         show=lambda keys: next(
             (
                 _("Expects %(band)s a month") % {"band": label}
-                for band, label in _salary_band_labels()
+                for band, label in salary_band_labels()
                 if f"sb:{band}" in keys
             ),
             None,

@@ -147,3 +147,20 @@ def test_member_sets_the_choices_on_the_profile_page_the_api_and_the_export(clie
     # then
     assert response.status_code == 200, response.content
     assert response.json()["preferences"]["open_to_relocation"] is False
+
+
+def test_a_found_profile_never_shows_the_amount_only_a_shared_band(api_as, recruiter_a):
+    # given: two discoverable members expecting IDR 15 million, one sharing it
+    sharer = make_candidate()
+    _prefer(sharer, min_salary=15_000_000, share_salary=True)
+    private = make_candidate()
+    _prefer(private, min_salary=15_000_000, share_salary=False)
+    client = api_as(recruiter_a)
+    # when
+    shared = client.get(reverse("api:recruiter-candidate", args=[sharer.public_id])).json()
+    hidden = client.get(reverse("api:recruiter-candidate", args=[private.public_id])).json()
+    # then
+    assert shared["profile"]["preferences"]["min_salary"] is None
+    assert shared["profile"]["preferences"]["salary_band"] == "IDR 10-20 million"
+    assert hidden["profile"]["preferences"]["min_salary"] is None
+    assert hidden["profile"]["preferences"]["salary_band"] is None
