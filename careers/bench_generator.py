@@ -26,7 +26,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from careers.candidate_filters import POSTING_COLUMNS, ProfileFacts, search_keys
+from careers.search_parameters import ProfileFacts
+from careers.search_query import POSTING_COLUMNS, search_keys
 from careers.services.search_index import search_postings, static_rank
 
 BENCH_EMAIL = "@bench.invalid"
@@ -421,6 +422,9 @@ class BenchGenerator:
                 job_types=["full_time"],
                 min_salary=5_000_000 + 1_000_000 * min(person["years"], 20),
                 currency="IDR",
+                # By number, not the random stream: the rest of the data stays as it was.
+                share_salary=person["n"] % 3 == 0,
+                open_to_relocation=person["n"] % 4 == 0,
             )
         self.writer.write(
             User,
@@ -458,11 +462,12 @@ class BenchGenerator:
         self.writer.write(
             JobPreference,
             ["profile_id", "titles", "locations", "remote_modes", "job_types", "min_salary",
-             "currency"],
+             "currency", "share_salary", "open_to_relocation"],
             ((p["profile_id"], json.dumps(p["preference"].titles),
               json.dumps(p["preference"].locations), json.dumps(p["preference"].remote_modes),
               json.dumps(p["preference"].job_types), p["preference"].min_salary,
-              p["preference"].currency) for p in people),
+              p["preference"].currency, p["preference"].share_salary,
+              p["preference"].open_to_relocation) for p in people),
         )  # fmt: skip
         grants = [
             (p["user_id"], purpose)

@@ -1,11 +1,13 @@
-"""The candidate-search vocabulary: every recruiter filter, declared once.
+"""The candidate-search vocabulary: every recruiter filter, declared once (declarations only).
 
-A ``CandidateFilter`` says everything about one query-string parameter, and everything else reads
-it from ``PARAMETERS``: the portal's and the API's form (``careers.forms.recruiter``), the query
-(``CandidateQuery``) and its query string, the OpenAPI parameters (``careers.api.recruiter``),
-the keys a profile is indexed under (``search_keys``, used by ``careers.services.search_index``
-and ``careers_bench``), the posting columns (``POSTING_COLUMNS``), the ORM and raw-SQL conditions
-(``careers.selectors.search``) and the sentence a saved search reads as (``careers.search_text``).
+A ``CandidateFilter`` (``careers.search_parameters``) says everything about one query-string
+parameter, and everything else reads it from ``PARAMETERS``: the portal's and the API's form
+(``careers.forms.recruiter``), the query and its query string (``careers.search_query``), the
+OpenAPI parameters (``careers.api.recruiter``), the keys a profile is indexed under and the
+posting columns (``search_query.search_keys`` / ``POSTING_COLUMNS``, used by the index writer and
+``careers_bench``), the ORM and raw-SQL conditions (``careers.selectors.search``), the lines a
+result card shows (``show``) and the sentence a saved search reads as (``careers.search_text``).
+To add a filter, add a declaration here; see docs/ARCHITECTURE.md for the recipe.
 
 A filter matches in one of two ways:
 
@@ -27,111 +29,59 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from careers.search_parameters import (
-    CORE_POSTING_COLUMNS,
     MAX_PAGE,
     MAX_TERMS,
-    PAGE_SIZE,
     SORTS,
     CandidateFilter,
-    Condition,
     ProfileFacts,
     city_key,
     clean_bool,
     clean_skills,
+    education_keys,
+    field_keys,
     join_words,
     squash,
     text_filter,
-    words_keys,
+    title_keys,
 )
-from careers.search_terms import REMOTE_MODES, education_level, place_norm, title_terms
+from careers.search_terms import (
+    REMOTE_MODES,
+    place_norm,
+    title_terms,
+)
 
-# Re-exported: the vocabulary's limits and shapes are read from here by the rest of careers.
-__all__ = [
-    "CORE_POSTING_COLUMNS",
-    "FILTERS",
-    "FLAG_KEYS",
-    "MAX_PAGE",
-    "PAGE_SIZE",
-    "PARAMETERS",
-    "POSTING_COLUMNS",
-    "CandidateFilter",
-    "CandidateQuery",
-    "Condition",
-    "ProfileFacts",
-    "conditions",
-    "required_keys",
-    "search_keys",
-]
+# --- the salary expectation band ------------------------------------------------------------
+
+# Salary expectation bands (monthly, IDR), lower bound inclusive: a member who shares their
+# expectation is found by its band, never by the amount.
+SALARY_BANDS = {1: 0, 2: 5_000_000, 3: 10_000_000, 4: 20_000_000, 5: 40_000_000}
 
 
-class CandidateQuery:
-    """Validated search filters, one attribute per ``PARAMETERS`` entry (immutable).
-
-    Build it with ``CandidateSearchForm(...).to_query()``; tests and services may pass values
-    directly: ``CandidateQuery(skills=("Python",), location="Jakarta")``.
-    """
-
-    __slots__ = ("_values",)
-
-    def __init__(self, **values: Any) -> None:
-        unknown = set(values) - set(BY_NAME)
-        if unknown:
-            raise TypeError(f"Unknown candidate filters: {', '.join(sorted(unknown))}")
-        resolved = {p.name: values.get(p.name, p.default) for p in PARAMETERS}
-        object.__setattr__(self, "_values", resolved)
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        try:
-            return self._values[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError("CandidateQuery is immutable")
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, CandidateQuery) and self._values == other._values
-
-    def __hash__(self) -> int:
-        return hash(tuple(self._values.items()))
-
-    def __repr__(self) -> str:
-        changed = ", ".join(
-            f"{p.name}={self._values[p.name]!r}"
-            for p in PARAMETERS
-            if self._values[p.name] != p.default
-        )
-        return f"CandidateQuery({changed})"
-
-    def as_params(self, *, page: int | None = None) -> dict[str, Any]:
-        """Return the filters as query-string parameters (saved searches, page links)."""
-        params: dict[str, Any] = {}
-        for parameter in FILTERS:
-            value = parameter.param_value(self)
-            if value is not None:
-                params[parameter.name] = value
-        if page is not None and page > 1:
-            params["page"] = page
-        return params
+def salary_band(amount: int | None, currency: str) -> int | None:
+    """Return the band 1-5 (``SALARY_BANDS``) a monthly amount in IDR falls in, else None."""
+    if amount is None or currency.upper() != "IDR":
+        return None
+    return max(band for band, floor in SALARY_BANDS.items() if amount >= floor)
 
 
-# --- index keys read from a profile -----------------------------------------------------------
+def _salary_keys(facts: ProfileFacts) -> dict[str, int]:
+    """Return the salary band key (``sb:``), only if the member shares their expectation."""
+    preference = facts.preference
+    if preference is None or not preference.share_salary:
+        return {}
+    band = salary_band(preference.min_salary, preference.currency)
+    return {f"sb:{band}": 1} if band else {}
 
 
-def _title_keys(facts: ProfileFacts) -> dict[str, int]:
-    return words_keys("t", facts.titles) | words_keys("tc", facts.current_titles)
-
-
-def _education_keys(facts: ProfileFacts) -> dict[str, int]:
-    top = max((education_level(degree) or 0 for degree, _f in facts.educations), default=0)
-    return {f"e:{level}": 1 for level in range(1, top + 1)}
-
-
-def _field_keys(facts: ProfileFacts) -> dict[str, int]:
-    texts = [f"{field_of_study} {degree}" for degree, field_of_study in facts.educations]
-    return words_keys("f", texts, limit=12)
+def salary_band_labels() -> list[tuple[int, Any]]:
+    """Return each salary band with its label, lowest first."""
+    return [
+        (1, gettext_lazy("under IDR 5 million")),
+        (2, gettext_lazy("IDR 5-10 million")),
+        (3, gettext_lazy("IDR 10-20 million")),
+        (4, gettext_lazy("IDR 20-40 million")),
+        (5, gettext_lazy("IDR 40 million or more")),
+    ]
 
 
 # --- the declarations (form order; the sentence follows ``sentence_order``) ---------------------
@@ -183,7 +133,7 @@ FILTERS: list[CandidateFilter] = [
         ),
         help="Title keywords (all must match).",
         clean=squash,
-        index=_title_keys,
+        index=title_keys,
         keys=lambda q: [
             f"{'tc' if q.title_scope == 'current' else 't'}:{word}"
             for word in title_terms(q.q, limit=MAX_TERMS)
@@ -311,7 +261,7 @@ FILTERS: list[CandidateFilter] = [
         api_type=int,
         enum=(1, 2, 3, 4, 5),
         help="At least: 1 secondary, 2 diploma, 3 bachelor, 4 master, 5 doctorate.",
-        index=_education_keys,
+        index=education_keys,
         keys=lambda q: [f"e:{int(q.education)}"] if q.education else [],
         describe=lambda q: {
             1: _("secondary school or higher"),
@@ -325,7 +275,7 @@ FILTERS: list[CandidateFilter] = [
     CandidateFilter(
         **text_filter("field_of_study", gettext_lazy("Field of study"), 120),
         help="Words of the field of study.",
-        index=_field_keys,
+        index=field_keys,
         keys=lambda q: [f"f:{w}" for w in title_terms(q.field_of_study, limit=MAX_TERMS)],
         describe=lambda q: (
             _("studied %(field)s") % {"field": q.field_of_study} if q.field_of_study else None
@@ -390,6 +340,66 @@ FILTERS: list[CandidateFilter] = [
         sentence_order=90,
     ),
     CandidateFilter(
+        name="relocation",
+        # Only members who told employers they would relocate have the key: off means unshared.
+        form_field=lambda: forms.CharField(
+            label=gettext_lazy("Relocation"),
+            required=False,
+            max_length=5,
+            widget=forms.Select(
+                choices=[("", gettext_lazy("Anyone")), ("true", gettext_lazy("Open to relocation"))]
+            ),
+        ),
+        default=False,
+        api_type=bool,
+        help="Only members who chose to tell employers they are open to relocation.",
+        clean=clean_bool,
+        coerce=bool,
+        param=lambda q: "true" if q.relocation else None,
+        index=lambda facts: (
+            {"rl:1": 1} if getattr(facts.preference, "open_to_relocation", False) else {}
+        ),
+        keys=lambda q: ["rl:1"] if q.relocation else [],
+        describe=lambda q: _("open to relocation") if q.relocation else None,
+        show=lambda keys: _("Open to relocation") if "rl:1" in keys else None,
+        sentence_order=65,
+    ),
+    CandidateFilter(
+        name="salary_band",
+        # Indexed only when the member chose to share it, and only as a band.
+        form_field=lambda: forms.TypedChoiceField(
+            label=gettext_lazy("Salary expectation"),
+            required=False,
+            coerce=int,
+            empty_value=None,
+            choices=[
+                ("", gettext_lazy("Any")),
+                *((str(b), label) for b, label in salary_band_labels()),
+            ],
+        ),
+        default=None,
+        api_type=int,
+        enum=tuple(SALARY_BANDS),
+        help="Monthly expectation in IDR, shared members only: 1 under 5M, 2 5-10M, "
+        "3 10-20M, 4 20-40M, 5 40M or more.",
+        index=_salary_keys,
+        keys=lambda q: [f"sb:{int(q.salary_band)}"] if q.salary_band else [],
+        describe=lambda q: (
+            _("expects %(band)s a month") % {"band": dict(salary_band_labels())[q.salary_band]}
+            if q.salary_band in SALARY_BANDS
+            else None
+        ),
+        show=lambda keys: next(
+            (
+                _("Expects %(band)s a month") % {"band": label}
+                for band, label in salary_band_labels()
+                if f"sb:{band}" in keys
+            ),
+            None,
+        ),
+        sentence_order=68,
+    ),
+    CandidateFilter(
         name="sort",
         form_field=lambda: forms.ChoiceField(
             label=gettext_lazy("Sort by"),
@@ -417,27 +427,3 @@ PAGE = CandidateFilter(
     param=lambda q: None,  # pages are added by ``as_params(page=...)``
 )
 PARAMETERS: list[CandidateFilter] = [*FILTERS, PAGE]
-BY_NAME = {p.name: p for p in PARAMETERS}
-POSTING_COLUMNS: tuple[str, ...] = tuple(
-    dict.fromkeys([*CORE_POSTING_COLUMNS, *(c for p in PARAMETERS for c in (*p.columns, *p.flags))])
-)
-FLAG_KEYS = {flag: f"{p.flag_prefix}:{flag}" for p in PARAMETERS for flag in p.flags}
-
-
-def search_keys(facts: ProfileFacts) -> dict[str, int]:
-    """Return a profile's search keys (the source of its postings, see ``CandidateSearchKey``)."""
-    keys: dict[str, int] = {}
-    for parameter in PARAMETERS:
-        if parameter.index is not None:
-            keys |= parameter.index(facts)
-    return keys
-
-
-def required_keys(query: CandidateQuery) -> list[str]:
-    """Return the posting keys a candidate must all have (skills aside: the search adds those)."""
-    return [key for p in PARAMETERS if p.keys is not None for key in p.keys(query)]
-
-
-def conditions(query: CandidateQuery) -> list[Condition]:
-    """Return the (column, lookup, value) conditions on the postings' columns."""
-    return [c for p in PARAMETERS if p.where is not None for c in p.where(query)]

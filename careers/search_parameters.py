@@ -14,10 +14,10 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
-from careers.search_terms import place_norm, title_terms
+from careers.search_terms import education_level, place_norm, title_terms
 
 if TYPE_CHECKING:
-    from careers.candidate_filters import CandidateQuery
+    from careers.search_query import CandidateQuery
 
 PAGE_SIZE = 20
 MAX_PAGE = 50
@@ -73,6 +73,7 @@ class CandidateFilter:
     flags: tuple[str, ...] = ()
     flag_prefix: str = ""
     describe: Callable[[CandidateQuery], str | None] | None = None
+    show: Callable[[dict[str, int]], str | None] | None = None  # a result card's line, from keys
     sentence_order: int = 100
 
     def query_value(self, cleaned: Any) -> Any:
@@ -145,3 +146,20 @@ def text_filter(name: str, label: Any, max_length: int, **extra: Any) -> dict[st
         ),
         "clean": squash,
     }
+
+
+def title_keys(facts: ProfileFacts) -> dict[str, int]:
+    """Return the title-word keys: any title (``t:``) and current ones (``tc:``)."""
+    return words_keys("t", facts.titles) | words_keys("tc", facts.current_titles)
+
+
+def education_keys(facts: ProfileFacts) -> dict[str, int]:
+    """Return a key per education level up to the member's highest (``e:``)."""
+    top = max((education_level(degree) or 0 for degree, _f in facts.educations), default=0)
+    return {f"e:{level}": 1 for level in range(1, top + 1)}
+
+
+def field_keys(facts: ProfileFacts) -> dict[str, int]:
+    """Return the field-of-study word keys (``f:``)."""
+    texts = [f"{field_of_study} {degree}" for degree, field_of_study in facts.educations]
+    return words_keys("f", texts, limit=12)

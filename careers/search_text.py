@@ -9,8 +9,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from careers.candidate_filters import PARAMETERS, CandidateQuery
+from careers.candidate_filters import PARAMETERS
 from careers.forms.recruiter import CandidateSearchForm
+from careers.search_query import CandidateQuery
 
 
 def query_from_params(params: dict[str, Any]) -> CandidateQuery | None:

@@ -179,6 +179,16 @@ class PreferenceForm(ServiceForm):
     )
     min_salary = forms.IntegerField(label=_("Minimum monthly salary"), min_value=0, required=False)
     currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3, initial="IDR")
+    share_salary = forms.BooleanField(
+        label=_("Show employers who can find me my salary expectation, as a band"),
+        required=False,
+        help_text=_("Only the band (for example IDR 10-20 million a month), never the amount."),
+    )
+    open_to_relocation = forms.BooleanField(
+        label=_("I am open to relocating for a job"),
+        required=False,
+        help_text=_("Employers who can find me see this and can search for it."),
+    )
 
 
 class JobSearchForm(forms.Form):

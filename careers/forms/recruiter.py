@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from careers.candidate_filters import PARAMETERS, CandidateQuery
+from careers.candidate_filters import PARAMETERS
 from careers.models import Job
+from careers.search_query import CandidateQuery
 
 
 class CandidateSearchForm(forms.Form):

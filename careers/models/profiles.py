@@ -229,6 +229,12 @@ class JobPreference(models.Model):
     job_types = models.JSONField(_("job types"), default=list, blank=True)
     min_salary = models.PositiveBigIntegerField(_("minimum monthly salary"), null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, default="IDR")
+    # Told to employers who may find the member (candidate search shows and filters on them);
+    # both off until the member turns them on.
+    open_to_relocation = models.BooleanField(_("open to relocation"), default=False)
+    share_salary = models.BooleanField(
+        _("show employers my salary expectation as a band"), default=False
+    )
 
     class Meta:
         verbose_name = _("job preference")

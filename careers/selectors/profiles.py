@@ -193,6 +193,8 @@ def profile_public_dict(profile: CareerProfile, *, include_contact: bool = False
             "job_types": preference.job_types if preference else [],
             "min_salary": preference.min_salary if preference else None,
             "currency": preference.currency if preference else "IDR",
+            "share_salary": preference.share_salary if preference else False,
+            "open_to_relocation": preference.open_to_relocation if preference else False,
         },
         "updated_at": profile.updated_at.isoformat() if profile.updated_at else None,
     }

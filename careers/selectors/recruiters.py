@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.selectors import employer_list, user_employer_ids
+from careers.candidate_filters import salary_band, salary_band_labels
 from careers.discovery import discoverable_profiles
 from careers.ids import uuid_or_404
 from careers.models import CareerProfile, SavedSearch
@@ -36,6 +37,22 @@ def verification_dates(user_ids: list[Any]) -> dict[Any, date]:
     from biometrics.selectors import verified_on_dates
 
     return dict(verified_on_dates(user_ids=user_ids))
+
+
+def _salary_as_shared(data: dict[str, Any]) -> dict[str, Any]:
+    """A profile found by search carries no salary amount: only the band, if the member shares it.
+
+    (An application's snapshot is what the member sent the employer, and keeps the amount.)
+    """
+    preferences = data["preferences"]
+    band = (
+        salary_band(preferences["min_salary"], preferences["currency"])
+        if preferences.get("share_salary")
+        else None
+    )
+    preferences["min_salary"] = None
+    preferences["salary_band"] = str(dict(salary_band_labels())[band]) if band else None
+    return data
 
 
 @dataclass(frozen=True)
@@ -75,7 +92,7 @@ def candidate_get_for_recruiter(
             .prefetch_related("employments", "educations", "skills__skill")
             .get()
         )
-        data = profile_public_dict(profile)
+        data = _salary_as_shared(profile_public_dict(profile))
         access_record(
             accessor=user,
             subject=profile.user,

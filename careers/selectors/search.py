@@ -35,18 +35,17 @@ from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
-from careers.candidate_filters import (
+from careers.discovery import discoverable_profiles, hiding_employers
+from careers.models import CandidateSearchIndex, CandidateSearchKey, Skill
+from careers.search_parameters import MAX_PAGE, PAGE_SIZE, Condition
+from careers.search_query import (
     FLAG_KEYS,
-    MAX_PAGE,
-    PAGE_SIZE,
     POSTING_COLUMNS,
     CandidateQuery,
-    Condition,
+    card_lines,
     conditions,
     required_keys,
 )
-from careers.discovery import discoverable_profiles, hiding_employers
-from careers.models import CandidateSearchIndex, CandidateSearchKey, Skill
 from careers.selectors.profiles import skill_lookup
 from config.errors import ApplicationError
 
@@ -103,6 +102,8 @@ class CandidateCard:
     verified_on: date | None
     score: int
     active_on: date | None = None
+    # What the member chose to tell employers (open to relocation, a salary band), worded.
+    shared: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -452,6 +453,7 @@ def _cards(ranked: list[dict], live: dict, wanted: set[int]) -> list[CandidateCa
                 verified_on=row["verified_on"],
                 score=row["score"],
                 active_on=row["active_on"],
+                shared=card_lines(row["keys"] or {}),
             )
         )
     return cards

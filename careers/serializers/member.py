@@ -61,6 +61,16 @@ class PreferencesSerializer(serializers.Serializer):
     )
     min_salary = serializers.IntegerField(min_value=0, required=False, allow_null=True)
     currency = serializers.CharField(min_length=3, max_length=3, required=False, default="IDR")
+    share_salary = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Show employers who may find me my salary expectation as a band.",
+    )
+    open_to_relocation = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Tell employers who may find me that I would relocate.",
+    )
 
 
 class ProfileInputSerializer(serializers.Serializer):

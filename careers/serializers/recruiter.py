@@ -30,6 +30,11 @@ class CandidateCardSerializer(serializers.Serializer):
     active_on = serializers.DateField(
         allow_null=True, help_text="Last day the member signed in or changed their profile."
     )
+    shared = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What the member chose to tell employers (open to relocation, a salary band), "
+        "in the request's language.",
+    )
 
 
 class CandidateProfileSerializer(serializers.Serializer):

@@ -419,8 +419,14 @@ def preference_update(
     job_types: Any = None,
     min_salary: Any = None,
     currency: str = "IDR",
+    share_salary: bool = False,
+    open_to_relocation: bool = False,
 ) -> JobPreference:
-    """Set what the member is looking for (lists are replaced as given)."""
+    """Set what the member is looking for (lists are replaced as given).
+
+    ``share_salary`` and ``open_to_relocation`` are told to employers who may find the member
+    (candidate search); both default to off.
+    """
     profile = profile_get_or_create(user=user)
     preference, _created = JobPreference.objects.get_or_create(profile=profile)
     preference.titles = _clean_list(titles, choices=None, field="titles")
@@ -442,6 +448,8 @@ def preference_update(
     if len(currency) != 3 or not currency.isalpha():
         raise ValidationError({"currency": [_("Use a three-letter currency code, e.g. IDR.")]})
     preference.currency = currency
+    preference.share_salary = bool(share_salary)
+    preference.open_to_relocation = bool(open_to_relocation)
     preference.save()
     _touch(profile)
     return preference

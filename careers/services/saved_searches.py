@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from careers.candidate_filters import CandidateQuery
 from careers.models import SavedSearch
+from careers.search_query import CandidateQuery
 from careers.selectors.recruiters import saved_search_get, saved_searches_for
 from config.errors import ApplicationError
 

@@ -16,13 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from careers.candidate_filters import (
-    CORE_POSTING_COLUMNS,
-    FLAG_KEYS,
-    POSTING_COLUMNS,
-    ProfileFacts,
-    search_keys,
-)
 from careers.discovery import DISCOVERABLE_VISIBILITIES
 from careers.models import (
     CandidateSearchIndex,
@@ -30,6 +23,8 @@ from careers.models import (
     CareerProfile,
     JobPreference,
 )
+from careers.search_parameters import CORE_POSTING_COLUMNS, ProfileFacts
+from careers.search_query import FLAG_KEYS, POSTING_COLUMNS, search_keys
 from careers.selectors.recruiters import verification_dates
 
 

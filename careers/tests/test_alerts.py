@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from careers.candidate_filters import CandidateQuery
+from careers.search_query import CandidateQuery
 from careers.services.alerts import saved_search_alerts_send, saved_search_set_alert
 from careers.services.saved_searches import saved_search_create
 from careers.tasks import saved_search_alerts_task

@@ -20,7 +20,7 @@ from django.urls import reverse
 from accounts.services import employer_create
 from accounts.tests.factories import EmployerMembershipFactory, UserFactory
 from careers import services
-from careers.candidate_filters import CandidateQuery
+from careers.search_query import CandidateQuery
 from careers.selectors.recruiters import candidate_get_for_recruiter
 from careers.selectors.search import candidate_search
 from careers.tests.test_search import make_candidate

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from accounts.tests.factories import UserFactory
-from careers.candidate_filters import CandidateQuery
 from careers.models import CandidateSearchIndex, CareerProfile, Employment, JobPreference
+from careers.search_query import CandidateQuery
 from careers.selectors.search import candidate_search
 from careers.services.search_index import candidate_index_refresh
 from careers.tests.factories import profile_with_skills

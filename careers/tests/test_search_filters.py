@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from careers.candidate_filters import CandidateQuery
 from careers.models import CareerProfile, Education, Employment, JobPreference, SavedSearch
+from careers.search_query import CandidateQuery
 from careers.search_terms import education_level
 from careers.search_text import query_sentence
 from careers.selectors.search import candidate_search

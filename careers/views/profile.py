@@ -63,6 +63,8 @@ def _overview(request: SignedInRequest, **forms: Any) -> HttpResponse:
             "job_types": preference.job_types,
             "min_salary": preference.min_salary,
             "currency": preference.currency,
+            "share_salary": preference.share_salary,
+            "open_to_relocation": preference.open_to_relocation,
         }
         if preference
         else {}

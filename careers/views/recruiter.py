@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import user_employer_ids
-from careers.candidate_filters import CandidateQuery
 from careers.forms.recruiter import (
     CandidateSearchForm,
     JobForm,
@@ -32,6 +31,7 @@ from careers.forms.recruiter import (
 )
 from careers.http import RecruiterRequest, SignedInRequest
 from careers.models import Application, Job
+from careers.search_query import CandidateQuery
 from careers.search_text import query_from_params, query_sentence
 from careers.selectors import (
     application_get_for_recruiter,

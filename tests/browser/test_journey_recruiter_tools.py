@@ -10,8 +10,8 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.tests.factories import UserFactory
-from careers.candidate_filters import CandidateQuery
 from careers.models import ApplicationNote
+from careers.search_query import CandidateQuery
 from careers.services import application_submit
 from careers.services.saved_searches import saved_search_create
 from careers.services.search_index import candidate_index_refresh
@@ -145,6 +145,30 @@ def test_board_moves_by_keyboard_and_a_note_goes_when_the_member_withdraws(
     recruiter_page.reload()
     expect(recruiter_page.get_by_text("Great system design answers.")).to_have_count(0)
     assert not ApplicationNote.objects.filter(application_id=application.pk).exists()
+
+
+def test_board_card_dragged_to_another_column_moves_there(recruiter_page, member, employer_a):
+    # given an applicant in the Applied column
+    skill("Python")
+    job = job_with_skills(skills=["Python"], title="Data Engineer", employer=employer_a)
+    _candidate(member, headline="Dragged person", years=4)
+    application = application_submit(user=member, job_id=job.pk, note="")
+    recruiter_page.goto(f"/recruiter/jobs/{job.pk}/board/")
+    card = recruiter_page.locator("article.board-card", has_text="Dragged person")
+    expect(card).to_have_attribute("draggable", "true")
+
+    # when the recruiter drags the card onto the Interview column
+    interview = recruiter_page.locator("section.board-column", has_text="Interview")
+    card.drag_to(interview)
+
+    # then it posted the same move the buttons post, and the board shows it there
+    interview = recruiter_page.locator("section.board-column", has_text="Interview")
+    expect(interview.locator("h3", has_text="Dragged person")).to_be_visible()
+    expect(interview.locator("h2 .badge")).to_have_text("1")
+    application.refresh_from_db()
+    assert application.stage == "interview"
+    # and the rejected column is no drop target: rejecting needs a reason
+    expect(recruiter_page.locator("section[data-stage=rejected][data-drop]")).to_have_count(0)
 
 
 def test_alert_e_mail_and_the_owner_removing_a_recruiter(

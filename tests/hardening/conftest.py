@@ -118,7 +118,7 @@ def world(
     from biometrics import services as biometric_services
     from biometrics.tests.factories import submission
     from careers import services as careers_services
-    from careers.candidate_filters import CandidateQuery
+    from careers.search_query import CandidateQuery
     from careers.services.saved_searches import saved_search_create
     from careers.services.search_index import candidate_index_refresh
     from careers.tests.factories import job_with_skills, profile_with_skills
