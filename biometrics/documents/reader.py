@@ -357,13 +357,17 @@ def _read_region(
     _parse(kind, lines, result, card, ocr, today=today)
     if kind == "passport" and "id_number" not in result.fields and extend:
         # A passport page without its MRZ: the outline may have stopped at the MRZ band's
-        # edge (another shade of paper). Read the page lengthened to a passport's proportions.
-        longer = locate.extended(
-            region, locate.ID3_ASPECT, upward=flipped, at_least=locate.MRZ_BAND_FACTOR
-        )
-        again = _read_region(img, longer, ocr, today=today, extend=False) if longer else None
-        if again is not None and again.kind == "passport" and "id_number" in again.fields:
-            return again
+        # edge (another shade of paper). Read the page lengthened to a passport's proportions,
+        # then, seen at a slant, by at least the band's share of a page.
+        tried: list[np.ndarray] = []
+        for at_least in (1.0, locate.MRZ_BAND_FACTOR):
+            longer = locate.extended(region, locate.ID3_ASPECT, upward=flipped, at_least=at_least)
+            if longer is None or any(np.allclose(longer.corners, c, atol=4) for c in tried):
+                continue
+            tried.append(longer.corners)
+            again = _read_region(img, longer, ocr, today=today, extend=False)
+            if again is not None and again.kind == "passport" and "id_number" in again.fields:
+                return again
     if any(name not in result.fields for name in REQUIRED[kind]) and not (
         kind == "passport" and result.mrz_failed
     ):
