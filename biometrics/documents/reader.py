@@ -21,7 +21,7 @@ import numpy as np
 from biometrics.documents import locate, mrz_reader, parsing
 from biometrics.documents.mrz import mrz_parse
 from biometrics.documents.ocr import OcrEngine, TextBox, TextLine, engine
-from biometrics.documents.results import DocumentRead, ReadField
+from biometrics.documents.results import DocumentRead, Kind, ReadField
 from biometrics.nik import _today
 
 KTP_LABELS = (
@@ -93,7 +93,7 @@ def _flip(card: np.ndarray, boxes: list[TextBox]) -> tuple[np.ndarray, list[Text
     return np.ascontiguousarray(card[::-1, ::-1]), turned
 
 
-def _classify(lines: list[TextLine], *, today: date) -> str | None:
+def _classify(lines: list[TextLine], *, today: date) -> Kind | None:
     """Which document the lines belong to, or None; two independent markers are required."""
     if parsing.mrz_lines(lines) and parsing.contains(lines, "P<", 100):
         return "passport"
@@ -353,7 +353,7 @@ def _read_region(
         return None  # a KTP's or a SIM's words without a card's layout: a letter, a form
     # (a card cut off by the frame is flattened out of proportion, so its layout cannot be
     # judged; it is never usable either: it is reported cut off below)
-    result = DocumentRead(kind=kind, image=flat)  # type: ignore[arg-type]
+    result = DocumentRead(kind=kind, image=flat)
     _parse(kind, lines, result, card, ocr, today=today)
     if kind == "passport" and "id_number" not in result.fields and extend:
         # A passport page without its MRZ: the outline may have stopped at the MRZ band's
