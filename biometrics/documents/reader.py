@@ -99,8 +99,11 @@ def _classify(lines: list[TextLine], *, today: date) -> Kind | None:
         return "passport"
     labels = sum(parsing.contains(lines, label, 88) for label in KTP_LABELS)
     nik = parsing.read_nik(lines, today=today)
+    # A KTP always prints its province header: a form or a letter that quotes a NIK under a
+    # KTP's own labels does not ("SURAT PERNYATAAN"), and its second column may miss the zone
+    # where a KTP prints its portrait.
     header = parsing.contains(lines, "PROVINSI")
-    if labels >= 2 and (nik is not None or header):
+    if labels >= 2 and header:
         return "ktp"
     if header and nik is not None and nik.confidence >= 0.6 and parsing.contains(lines, "NIK", 100):
         # The labels' small print too soft to read, but the header, the "NIK" label and a NIK
