@@ -27,6 +27,9 @@ MIN_AREA_FRACTION = 0.04
 MAX_ASPECT_ERROR = 0.22
 # A document narrower than this in the photo cannot be read (text about 8 px high).
 MIN_SOURCE_WIDTH = 320
+# Edge thresholds tried, as multiples of the adaptive one: the second keeps only strong edges,
+# so a card on a textured background keeps an outline of its own.
+EDGE_STRENGTHS = (1.0, 3.0)
 
 
 @dataclass(frozen=True)
@@ -96,14 +99,17 @@ def _snap(aspect: float) -> tuple[float, float]:
     return best, abs(aspect - best) / best
 
 
-def _edge_map(small: np.ndarray) -> np.ndarray:
+def _edge_map(small: np.ndarray, strength: float = 1.0) -> np.ndarray:
+    """Edges of the L, a and b channels, closed. ``strength`` raises the thresholds: only
+    strong edges (a card's border) are kept, not a textured background's (a table's grain,
+    a striped wall, blobs) that would join the card's outline into one large contour."""
     lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB)
     edges = np.zeros(small.shape[:2], np.uint8)
     for channel in cv2.split(lab):
         blurred = cv2.GaussianBlur(channel, (5, 5), 0)
         median = float(np.median(blurred))
         spread = float(blurred.std())
-        low = max(8.0, min(median, spread) * 0.5)
+        low = max(8.0, min(median, spread) * 0.5) * strength
         edges |= np.asarray(cv2.Canny(blurred, low, low * 2.5), np.uint8)
     return cv2.morphologyEx(edges, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
 
@@ -156,9 +162,12 @@ def document_regions(img: np.ndarray, *, limit: int = 3) -> list[Region]:
     )
     sh, sw = small.shape[:2]
     frame_area = float(sh * sw)
-    contours, _hierarchy = cv2.findContours(
-        _edge_map(small), cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE
-    )
+    contours: list[np.ndarray] = []
+    for strength in EDGE_STRENGTHS:
+        found_contours, _hierarchy = cv2.findContours(
+            _edge_map(small, strength), cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE
+        )
+        contours.extend(found_contours)
     found: list[Region] = []
     for contour in contours:
         hull = cv2.convexHull(contour)

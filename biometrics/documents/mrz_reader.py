@@ -89,6 +89,8 @@ def _cells(crop: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]] | None:
 
 def _glyph(ink: np.ndarray, cell: tuple[int, int]) -> np.ndarray:
     patch = ink[:, max(0, cell[0]) : max(cell[0] + 1, cell[1])].astype(np.float32)
+    if patch.size == 0:  # a cell fitted past the end of the crop: no ink, no glyph
+        return np.zeros(_GLYPH * _GLYPH, np.float32)
     vector = cv2.resize(patch, (_GLYPH, _GLYPH), interpolation=cv2.INTER_AREA).ravel()
     vector -= vector.mean()
     norm = np.linalg.norm(vector)

@@ -21,7 +21,7 @@ import numpy as np
 from biometrics.documents import locate, mrz_reader, parsing
 from biometrics.documents.mrz import mrz_parse
 from biometrics.documents.ocr import OcrEngine, TextBox, TextLine, engine
-from biometrics.documents.results import DocumentRead, ReadField
+from biometrics.documents.results import DocumentRead, Kind, ReadField
 from biometrics.nik import _today
 
 KTP_LABELS = (
@@ -93,14 +93,17 @@ def _flip(card: np.ndarray, boxes: list[TextBox]) -> tuple[np.ndarray, list[Text
     return np.ascontiguousarray(card[::-1, ::-1]), turned
 
 
-def _classify(lines: list[TextLine], *, today: date) -> str | None:
+def _classify(lines: list[TextLine], *, today: date) -> Kind | None:
     """Which document the lines belong to, or None; two independent markers are required."""
     if parsing.mrz_lines(lines) and parsing.contains(lines, "P<", 100):
         return "passport"
     labels = sum(parsing.contains(lines, label, 88) for label in KTP_LABELS)
     nik = parsing.read_nik(lines, today=today)
+    # A KTP always prints its province header: a form or a letter that quotes a NIK under a
+    # KTP's own labels does not ("SURAT PERNYATAAN"), and its second column may miss the zone
+    # where a KTP prints its portrait.
     header = parsing.contains(lines, "PROVINSI")
-    if labels >= 2 and (nik is not None or header):
+    if labels >= 2 and header:
         return "ktp"
     if header and nik is not None and nik.confidence >= 0.6 and parsing.contains(lines, "NIK", 100):
         # The labels' small print too soft to read, but the header, the "NIK" label and a NIK
@@ -353,17 +356,21 @@ def _read_region(
         return None  # a KTP's or a SIM's words without a card's layout: a letter, a form
     # (a card cut off by the frame is flattened out of proportion, so its layout cannot be
     # judged; it is never usable either: it is reported cut off below)
-    result = DocumentRead(kind=kind, image=flat)  # type: ignore[arg-type]
+    result = DocumentRead(kind=kind, image=flat)
     _parse(kind, lines, result, card, ocr, today=today)
     if kind == "passport" and "id_number" not in result.fields and extend:
         # A passport page without its MRZ: the outline may have stopped at the MRZ band's
-        # edge (another shade of paper). Read the page lengthened to a passport's proportions.
-        longer = locate.extended(
-            region, locate.ID3_ASPECT, upward=flipped, at_least=locate.MRZ_BAND_FACTOR
-        )
-        again = _read_region(img, longer, ocr, today=today, extend=False) if longer else None
-        if again is not None and again.kind == "passport" and "id_number" in again.fields:
-            return again
+        # edge (another shade of paper). Read the page lengthened to a passport's proportions,
+        # then, seen at a slant, by at least the band's share of a page.
+        tried: list[np.ndarray] = []
+        for at_least in (1.0, locate.MRZ_BAND_FACTOR):
+            longer = locate.extended(region, locate.ID3_ASPECT, upward=flipped, at_least=at_least)
+            if longer is None or any(np.allclose(longer.corners, c, atol=4) for c in tried):
+                continue
+            tried.append(longer.corners)
+            again = _read_region(img, longer, ocr, today=today, extend=False)
+            if again is not None and again.kind == "passport" and "id_number" in again.fields:
+                return again
     if any(name not in result.fields for name in REQUIRED[kind]) and not (
         kind == "passport" and result.mrz_failed
     ):

@@ -215,3 +215,20 @@ def test_a_date_whose_separator_was_lost_is_still_read():
 
     assert parse_date("2.SURABAYA,19-022000") == date(2000, 2, 19)
     assert parse_date("3578074309708739") is None  # a NIK is no date
+
+
+def test_a_ktps_labels_and_nik_without_the_province_header_are_no_ktp():
+    from biometrics.documents.reader import _classify
+
+    quoted = [
+        _line("SURAT PERNYATAAN", 300, 10),
+        _line("NIK", 30, 100, 80),
+        _line(":3171042605889830", 200, 100),
+        _line("Nama", 30, 150, 80),
+        _line(":IMAM SETIAWAN", 200, 150),
+        _line("Tempat/Tgl Lahir", 30, 200, 150),
+        _line(":JAKARTA, 26-05-1988", 200, 200),
+        _line("Jenis Kelamin", 30, 250, 150),
+    ]
+    assert _classify(quoted, today=TODAY) is None  # a form quoting a KTP
+    assert _classify([_line("PROVINSI DKI JAKARTA", 300, 10), *quoted[1:]], today=TODAY) == "ktp"

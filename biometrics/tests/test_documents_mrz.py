@@ -165,3 +165,10 @@ def test_line1_padding_is_carried_to_the_end_from_its_first_three_fillers():
     assert out[18:].all() and not out[14:18].any()
     assert out[1] and out[12] and out[13]  # the separators stay
     assert not out[2]  # the issuing state never holds one
+
+
+def test_a_cell_fitted_past_the_end_of_the_line_has_an_empty_glyph():
+    from biometrics.documents.mrz_reader import _glyph
+
+    ink = np.zeros((20, 100), np.uint8)
+    assert not _glyph(ink, (120, 130)).any()  # no crash on an empty patch
