@@ -397,6 +397,8 @@ def burst_check(
     measured["line_relief"] = relief
     if relief is not None and relief < thresholds.line_relief_min:
         return result("liveness_folded_face")
+    if relief is not None and relief > thresholds.line_relief_max:
+        return result("liveness_cut")  # no rigid head: the texture is not one moving surface
 
     if light is not None:
         shown = light_check(frames, times_ms, [t.points for t in track], light, yaws=list(yaws))

@@ -35,6 +35,10 @@ class Thresholds:
     # the nose tip's smallest swing off a straight line through it, followed on the face's
     # texture (eye widths, liveness_shape.straight_line_relief): paper keeps one line straight
     line_relief_min: float = 0.022
+    # ... and its largest: a nose stands at most ~35 mm in front of a chord 80 mm long, which
+    # at a 50 degree turn is 0.3 eye widths; more means the texture does not belong to one
+    # moving surface (two photos shown one after the other that the cut test let through)
+    line_relief_max: float = 0.35
     # a cut: one face jump (eye widths) much bigger than the jumps either side of it (a still
     # shown for a while, then the next); jumps under spike_min_jump are noise
     spike_ratio: float = 4.5

@@ -38,6 +38,7 @@ OPEN = liveness_burst.Thresholds(
     shape_weights=(1e6, *liveness_burst.DEFAULT_THRESHOLDS.shape_weights[1:]),
     spike_ratio=1e9,
     line_relief_min=-1.0,
+    line_relief_max=1e9,
 )
 
 
