@@ -12,12 +12,12 @@ requires, in this order (the first failure is reported):
    of stills or photos of the member, each shown for a while, cuts from one to the next;
 4. the poses, in order, with the yaw changing smoothly (`liveness_pose_mismatch`,
    `liveness_too_fast`);
-5. a 3-D head, not paper: on every turned frame the nose tip must swing against the eye and
-   mouth corners once the best plane (homography) is taken out (`liveness_flat_face`), and
-   against the line through the face's other midline points (brow centre, lips, chin), which a
-   print folded along the nose line or bent into a cylinder keeps straight because its crease or
-   axis is a straight line in space (`liveness_folded_face`); a rigid mean 3-D face must explain
-   the landmark motion better than those paper models;
+5. a 3-D head, not paper (`liveness_flat_face`, `liveness_folded_face`): the nose tip swings
+   against the corners once the best plane is taken out (a flat print or screen cannot); the
+   landmark paper-or-face score; and, on the face's own texture, the nose tip leaves every
+   straight line through it (paper, folded or bent, keeps one straight: liveness_shape);
+5b. with a light challenge, the face's colour follows the screen's sequence on time, when
+   measurable (`liveness_timing`: a recording made in advance cannot; liveness_light);
 6. the same person throughout (templates of three sampled frames, `liveness_identity_changed`),
    matching the ID (`liveness_document_mismatch`);
 7. the frames never seen before (`liveness_replayed_burst`): perceptual hashes of the aligned
@@ -31,12 +31,10 @@ docs/liveness.md) and must be recalibrated on real captures (`biometrics_retune_
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
 import cv2
@@ -47,12 +45,24 @@ from django.utils.translation import gettext_lazy as _
 
 from biometrics import face_engine, liveness
 from biometrics import liveness_tracking as tracking
+from biometrics.liveness_container import BURST_CONTENT_TYPE, burst_pack, burst_unpack
+from biometrics.liveness_light import LightSequence, light_check
 from biometrics.liveness_replay import HASH_BANDS, frame_hash, hamming, hash_bands
-from biometrics.liveness_shape import SHAPE_FEATURES, shape_features
+from biometrics.liveness_shape import (
+    SHAPE_FEATURES,
+    shape_features,
+    straight_line_relief,
+)
+from biometrics.liveness_thresholds import (
+    DEFAULT_THRESHOLDS,
+    Thresholds,
+    configured_thresholds,
+    shape_score,
+)
 from biometrics.reasons import LIVENESS_MESSAGES as _MESSAGES
 
-# The public face of burst liveness; the hash helpers live in liveness_replay and the shape
-# features in liveness_shape, and are exported from here for the web layer.
+# The public face of burst liveness; the hash helpers live in liveness_replay, the shape
+# features in liveness_shape, the container in liveness_container; exported from here.
 __all__ = [
     "BURST_CONTENT_TYPE",
     "CAPTURE_FPS",
@@ -102,56 +112,6 @@ CAPTURE_STEP_SECONDS = 1.3
 CAPTURE_LEAD_IN_SECONDS = 0.4
 CAPTURE_FPS = 10
 CAPTURE_WIDTH = 640
-
-
-@dataclass
-class Thresholds:
-    """Decision thresholds; defaults calibrated on rendered bursts (docs/liveness.md)."""
-
-    # largest face jump between neighbouring frames, in outer-eye-corner widths
-    max_jump: float = 0.6
-    # largest change of the aligned face's look between neighbours (standardised grey, mean
-    # absolute difference): a different picture altogether
-    max_look_change: float = 1.6
-    # fastest yaw change between neighbours, degrees per second, and per frame
-    max_yaw_speed: float = 400.0
-    max_yaw_step: float = 25.0
-    # nose parallax after the best homography (plane), median over turned frames
-    parallax_min: float = 0.10
-    # paper or face: a linear score of SHAPE_FEATURES (bias first), must reach shape_min
-    shape_weights: tuple[float, ...] = (2.0, 10.0, 0.0, -3.0)
-    shape_min: float = 0.0
-    # a cut: one face jump (eye widths) much bigger than the jumps either side of it (a still
-    # shown for a while, then the next); jumps under spike_min_jump are noise
-    spike_ratio: float = 4.5
-    spike_min_jump: float = 0.1
-    # identity over sampled frames
-    identity_max_distance: float = 0.6
-    # replay: Hamming distance of 256-bit frame hashes (at most 7: see hash_bands), and the
-    # share of a burst's frames seen before
-    hash_max_bits: int = 7
-    replay_min_share: float = 0.25
-
-    @classmethod
-    def load(cls, path: Path) -> Thresholds:
-        """Thresholds from a JSON file written by `biometrics_retune_liveness`."""
-        data = json.loads(path.read_text())
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        return cls(**known)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-DEFAULT_THRESHOLDS = Thresholds()
-
-
-def configured_thresholds() -> Thresholds:
-    """The thresholds in use: BIOMETRICS_LIVENESS_THRESHOLDS (a retune's JSON) or the defaults."""
-    from django.conf import settings
-
-    path = getattr(settings, "BIOMETRICS_LIVENESS_THRESHOLDS", "")
-    return Thresholds.load(Path(path)) if path else DEFAULT_THRESHOLDS
 
 
 CODES = (
@@ -217,39 +177,6 @@ class BurstResult:
         }
 
 
-_MAGIC = b"LVB1"
-BURST_CONTENT_TYPE = "application/x-liveness-burst"
-
-
-def burst_pack(frames: Sequence[bytes], times_ms: Sequence[int]) -> bytes:
-    """One file holding the (already cleaned) JPEG frames and their capture times."""
-    header = json.dumps(
-        {"times_ms": [int(t) for t in times_ms], "lengths": [len(f) for f in frames]}
-    ).encode()
-    return _MAGIC + len(header).to_bytes(4, "big") + header + b"".join(frames)
-
-
-def burst_unpack(data: bytes) -> tuple[list[bytes], list[int]]:
-    """The frames and times of `burst_pack`; ValueError if the file is not one."""
-    if not data.startswith(_MAGIC) or len(data) < 8:
-        raise ValueError("not a liveness burst")
-    size = int.from_bytes(data[4:8], "big")
-    header = json.loads(data[8 : 8 + size])
-    frames, offset = [], 8 + size
-    for length in header["lengths"]:
-        frames.append(data[offset : offset + length])
-        offset += length
-    if offset != len(data) or len(frames) != len(header["times_ms"]):
-        raise ValueError("truncated liveness burst")
-    return frames, [int(t) for t in header["times_ms"]]
-
-
-def shape_score(features: Sequence[float], thresholds: Thresholds) -> float:
-    """Linear score of the shape features: positive looks like a head, negative like paper."""
-    weights = thresholds.shape_weights
-    return float(weights[0] + np.dot(weights[1:], np.asarray(features, dtype=np.float64)))
-
-
 def _detect(frame: np.ndarray) -> tuple[face_engine.FaceTemplate | None, str]:
     try:
         return face_engine.selfie_face(frame), ""
@@ -266,6 +193,7 @@ def burst_check(
     window_ms: tuple[int, int] | None = None,
     seen: Callable[[list[str]], list[bool]] | None = None,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    light: LightSequence | None = None,
 ) -> BurstResult:
     """Check one burst against the challenge `poses`.
 
@@ -273,7 +201,8 @@ def burst_check(
     milliseconds, which must fall inside `window_ms` = (challenge issued, burst received)).
     `reference`: the ID document's face template. `seen(hashes)`: for each frame hash, whether
     a close hash was kept from an earlier burst (the caller keeps the hashes of passed and
-    failed bursts). Malformed `poses` or frames are a programming error (ValueError).
+    failed bursts). `light`: the light challenge's colours, from the first frame (liveness_light).
+    Malformed `poses` or frames are a programming error (ValueError).
     """
     started = time.process_time()
     poses = list(poses)
@@ -354,20 +283,7 @@ def burst_check(
             return result("liveness_cut")
 
     # continuity: face jumps and look changes between neighbours
-    crops = [tracking.aligned_crop(g, t.points) for g, t in zip(greys, track, strict=True)]
-    jumps = []
-    looks = []
-    for a, b, ca, cb in zip(track, track[1:], crops, crops[1:], strict=False):
-        span = (a.eye_span + b.eye_span) / 2
-        jumps.append(
-            max(
-                float(np.linalg.norm(b.centre - a.centre)) / span,
-                abs(math.log(b.eye_span / a.eye_span)),
-                float(np.median(np.linalg.norm(b.points - a.points, axis=1))) / span,
-            )
-        )
-        looks.append(float(np.abs(ca - cb).mean()))
-    jumps_a, looks_a = np.array(jumps), np.array(looks)
+    jumps_a, looks_a = tracking.continuity(greys, track)
     measured["jumps"] = [round(float(j), 3) for j in jumps_a]
     measured["max_jump"] = float(jumps_a.max())
     measured["max_look_change"] = float(looks_a.max())
@@ -391,29 +307,12 @@ def burst_check(
         return result("liveness_too_fast")
     anchor = int(np.argmin(np.abs(smooth)))
     measured["reference_yaw"] = float(smooth[anchor])
-    position = 0
-    visits: list[tuple[int, int]] = []  # (first, last) frame of each pose held
-    for step, pose in enumerate(poses, start=1):
-        run_start = None
-        found = None
-        for k in range(position, n):
-            if liveness.pose_matches(pose, float(smooth[k]), float(smooth[anchor])):
-                run_start = k if run_start is None else run_start
-                if k - run_start + 1 >= 2:
-                    found = run_start
-                    # extend to the end of the hold
-                    end = k
-                    while end + 1 < n and liveness.pose_matches(
-                        pose, float(smooth[end + 1]), float(smooth[anchor])
-                    ):
-                        end += 1
-                    visits.append((found, end))
-                    position = end + 1 if pose != "straight" else found + 1
-                    break
-            else:
-                run_start = None
-        if found is None:
-            return result("liveness_pose_mismatch", step=step, message=_pose_message(step, pose))
+    visits, missed = tracking.pose_visits(smooth, poses, float(smooth[anchor]))
+    if missed is not None:
+        step = missed + 1
+        return result(
+            "liveness_pose_mismatch", step=step, message=_pose_message(step, poses[missed])
+        )
     # the member's straight reference: the straightest frame of a straight step
     straight_frames = [
         k
@@ -447,6 +346,22 @@ def burst_check(
     measured["shape_score"] = score
     if score < thresholds.shape_min:
         return result("liveness_folded_face")
+    # the nose tip against straight lines through it, on the face's texture (liveness_shape)
+    reach = max(abs(smooth[turned] - smooth[anchor]))
+    far = [k for k in turned if abs(smooth[k] - smooth[anchor]) >= 0.7 * reach]
+    relief = straight_line_relief(greys, track[anchor].points, anchor, far)
+    measured["line_relief"] = relief
+    if relief is not None and relief < thresholds.line_relief_min:
+        return result("liveness_folded_face")
+    if relief is not None and relief > thresholds.line_relief_max:
+        return result("liveness_cut")  # no rigid head: the texture is not one moving surface
+
+    if light is not None:
+        shown = light_check(frames, times_ms, [t.points for t in track], light, yaws=list(yaws))
+        measured["light_correlation"] = shown.correlation
+        measured["light_response"] = shown.response
+        if not shown.passed:
+            return result("liveness_timing")  # proposed code: liveness_light_mismatch
 
     # identity on the sampled frames (plus the reference frame), and the document
     for k in (anchor,):

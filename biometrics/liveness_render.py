@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from biometrics import face_engine, liveness
+from biometrics.liveness_light import Light
 
 # Depth of each of the 68 landmarks, in mm behind the nose tip (0 = nose tip, negative = further
 # from the camera), for an average adult head (outer eye corners ~90 mm apart).
@@ -357,8 +358,14 @@ def render(
     *,
     screen: bool = False,
     jitter: float = 1.0,
+    light: Light | None = None,
 ) -> Burst:
-    """Render a burst: the mesh turned by `yaws`, with drifting jitter, noise and JPEG."""
+    """Render a burst: the mesh turned by `yaws`, with drifting jitter, noise and JPEG.
+
+    With `light`, the screen's colours (liveness_light) light the scene near the face: each
+    frame is tinted by the colour on screen then, at the light's strength, fading with the
+    distance from the face (the background is further from the screen).
+    """
     height, width = face.image.shape[:2]
     n = len(times)
     drift = np.cumsum(rng.normal(0, 0.6 * jitter, size=(n, 2)), axis=0)
@@ -379,6 +386,8 @@ def render(
             width,
         )
         frame = warp(base, mesh, target, depth)
+        if light is not None:
+            frame = light.apply(frame, float(times[k]) * 1000.0, target[:68])
         frames.append(
             camera(frame, rng, gain=gain, offset=offset, quality=int(rng.integers(82, 93)))
         )
@@ -389,11 +398,13 @@ def render(
     )
 
 
-def genuine_burst(face: Face, poses: list[str], rng: np.random.Generator) -> Burst:
+def genuine_burst(
+    face: Face, poses: list[str], rng: np.random.Generator, *, light: Light | None = None
+) -> Burst:
     """A live member turning their head through `poses` in one smooth movement."""
     times, yaws = sweep(poses, rng)
     yaws = yaws + rng.normal(0, 0.4, size=len(yaws))
-    return render(face, head_mesh(face), times, yaws, rng)
+    return render(face, head_mesh(face), times, yaws, rng, light=light)
 
 
 ATTACK_KINDS = (
@@ -409,25 +420,40 @@ ATTACK_KINDS = (
 
 
 def attack_burst(
-    kind: str, face: Face, poses: list[str], rng: np.random.Generator, *, other: Face | None = None
+    kind: str,
+    face: Face,
+    poses: list[str],
+    rng: np.random.Generator,
+    *,
+    other: Face | None = None,
+    light: Light | None = None,
 ) -> Burst:
-    """One presentation attack of `kind` following the challenge `poses` as well as it can."""
+    """One presentation attack of `kind` following the challenge `poses` as well as it can.
+
+    `light`: the light challenge as paper in front of the screen reflects it (prints and
+    cut-outs follow it like a face; a screen, emitting its own light, barely reflects it; a
+    replayed burst followed an earlier challenge's light, which the caller passes).
+    """
     times, yaws = sweep(poses, rng, turn=(15.0, 35.0))
     if kind == "flat_print":
-        return render(face, surface_mesh(face, "flat", 0.0), times, yaws, rng)
+        return render(face, surface_mesh(face, "flat", 0.0), times, yaws, rng, light=light)
     if kind == "folded_print":
-        return render(face, surface_mesh(face, "fold", rng.uniform(15, 40)), times, yaws, rng)
+        mesh = surface_mesh(face, "fold", rng.uniform(15, 40))
+        return render(face, mesh, times, yaws, rng, light=light)
     if kind == "cylinder_print":
-        return render(face, surface_mesh(face, "cylinder", rng.uniform(25, 60)), times, yaws, rng)
+        mesh = surface_mesh(face, "cylinder", rng.uniform(25, 60))
+        return render(face, mesh, times, yaws, rng, light=light)
     if kind == "bent_cutout":
         mesh = surface_mesh(face, "cylinder", rng.uniform(25, 60), cut_out=True)
-        return render(face, mesh, times, yaws, rng)
+        return render(face, mesh, times, yaws, rng, light=light)
     if kind == "screen_replay":
-        return render(face, surface_mesh(face, "flat", 0.0), times, yaws, rng, screen=True)
+        glare = None if light is None else Light(light.sequence, light.strength * 0.1)
+        mesh = surface_mesh(face, "flat", 0.0)
+        return render(face, mesh, times, yaws, rng, screen=True, light=glare)
     if kind in ("photo_set", "unrelated_stills"):
         return stills_burst(face, poses, rng, other=other if kind == "unrelated_stills" else None)
     if kind == "replayed_burst":
-        return genuine_burst(face, poses, rng)  # the caller submits it a second time
+        return genuine_burst(face, poses, rng, light=light)  # the caller submits it again
     raise ValueError(kind)
 
 

@@ -84,16 +84,24 @@ def replay_difference(
 HASH_SIDE = 16  # 16 x 16 difference hash = 256 bits
 
 
-def frame_hash(grey: np.ndarray) -> str:
+# A bit is set only for a clear brightness step between neighbouring cells (grey levels). With
+# the bare sign of the step, flat regions (a plain wall, a saturated window, an upscaled
+# low-resolution photo) gave bits that sensor noise and re-encoding flip at random, so a re-sent
+# burst could land more than 7 bits away from its first submission.
+HASH_STEP = 1.5
+
+
+def frame_hash(grey: np.ndarray, step: float = HASH_STEP) -> str:
     """256-bit difference hash of a whole grey frame, as 64 hex digits.
 
     Survives re-encoding, resizing and small brightness changes of the same frame; it says
-    nothing about the face (16 x 16 brightness gradients of the whole picture).
+    nothing about the face (16 x 16 brightness gradients of the whole picture). Each bit says
+    whether a cell is brighter than its left neighbour by more than `step` grey levels.
     """
     small = cv2.resize(
         grey.astype(np.float32), (HASH_SIDE + 1, HASH_SIDE), interpolation=cv2.INTER_AREA
     )
-    bits = (small[:, 1:] > small[:, :-1]).ravel()
+    bits = (small[:, 1:] - small[:, :-1] > step).ravel()
     value = 0
     for bit in bits:
         value = (value << 1) | int(bit)

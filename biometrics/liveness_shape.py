@@ -9,6 +9,7 @@ through the brow centre, lips and chin; a real nose stands in front of that line
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import cv2
 import numpy as np
@@ -110,3 +111,93 @@ def shape_features(anchor: np.ndarray, points: np.ndarray, width: int) -> tuple[
 
 
 # --- the check ----------------------------------------------------------------------------
+
+
+# --- straight lines through the nose tip: paper has one, a head has none ----------------
+
+# Points followed on the face's own texture, not dlib's landmarks: the landmark model has a face
+# prior that places a folded print's nose and midline much like a head's, while texture moves
+# exactly as the surface carrying it.
+LK_WINDOW = (21, 21)
+LK_LEVELS = 3
+LK_CRITERIA = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 20, 0.03)
+
+CHORD_DIRECTIONS = np.radians([0.0, 30.0, 60.0, 90.0, 120.0, 150.0])
+CHORD_REACH = 0.45  # chord half-length, in outer-eye-corner widths
+_CLUSTER = np.array([[0, 0], [-2, 0], [2, 0], [0, -2], [0, 2]], np.float32)
+
+
+def follow(
+    greys: Sequence[np.ndarray], start: np.ndarray, anchor: int, frames: Sequence[int]
+) -> dict[int, np.ndarray]:
+    """Texture at `start` (anchor frame pixels) followed frame by frame to each of `frames`.
+
+    Each location is a small cluster of points tracked by pyramidal Lucas-Kanade; its position
+    in a frame is the cluster's median (robust to a point that slips).
+    """
+    seeds = (start[:, None, :] + _CLUSTER[None]).reshape(-1, 1, 2).astype(np.float32)
+    out: dict[int, np.ndarray] = {}
+    for step in (1, -1):
+        wanted = [k for k in frames if (k - anchor) * step > 0]
+        if not wanted:
+            continue
+        last = max(wanted) if step > 0 else min(wanted)
+        current = seeds.copy()
+        for k in range(anchor + step, last + step, step):
+            moved, _ok, _err = cv2.calcOpticalFlowPyrLK(
+                greys[k - step],
+                greys[k],
+                current,
+                current.copy(),
+                winSize=LK_WINDOW,
+                maxLevel=LK_LEVELS,
+                criteria=LK_CRITERIA,
+            )
+            current = np.asarray(moved, np.float32)
+            if k in wanted:
+                out[k] = np.median(current.reshape(len(start), len(_CLUSTER), 2), axis=1)
+    return out
+
+
+def straight_line_relief(
+    greys: Sequence[np.ndarray], points: np.ndarray, anchor: int, frames: Sequence[int]
+) -> float | None:
+    """The nose tip's swing off the straightest line through it, over the turned frames.
+
+    Bent paper (flat, folded or rolled, along lines at any angle) is a developable surface: a
+    straight line in space runs through every point on it, the nose tip's too. Image points on
+    that line stay collinear however the paper is turned. A head has no such line through the
+    nose tip: it stands in front of every chord joining two points of the face around it.
+    Chords in six directions through the nose tip are followed on the face's own texture (not
+    the landmark model, whose face prior makes a folded print's landmarks look like a head); for
+    each, the nose tip's offset from the chord's middle (under an affine camera a 3-D line's
+    midpoint stays the midpoint of its image), change since the anchor frame, in eye widths,
+    median over `frames`. Returns the smallest over the directions (paper: about 0 along its
+    straight line), or None without frames.
+    """
+    if not frames:
+        return None
+    axis = points[45] - points[36]
+    span = max(float(np.linalg.norm(axis)), 1.0)
+    unit = axis / span
+    normal = np.array([-unit[1], unit[0]])
+    tip = points[30]
+    ends = []
+    for angle in CHORD_DIRECTIONS:
+        direction = unit * math.cos(angle) + normal * math.sin(angle)
+        ends += [tip + direction * CHORD_REACH * span, tip - direction * CHORD_REACH * span]
+    start = np.vstack([tip[None], np.array(ends)])
+    tracks = follow(greys, start, anchor, frames)
+
+    def offsets(where: np.ndarray) -> np.ndarray:
+        # the tip against the middle of each chord: under an affine camera the image of a 3-D
+        # line's midpoint is the midpoint of its image, whatever the turn
+        middles = (where[1::2] + where[2::2]) / 2
+        return where[0] - middles
+
+    base = offsets(start)
+    swings = (
+        np.array([np.linalg.norm(offsets(where) - base, axis=1) for where in tracks.values()])
+        / span
+    )
+    return float(np.median(swings, axis=0).min())

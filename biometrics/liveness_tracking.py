@@ -7,6 +7,8 @@ landmarks. `aligned_crop` gives the face in a canonical frame, for the look-chan
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -188,3 +190,58 @@ def track_burst(
             box = redetect(frames[k], box) or box
             previous = tracked[k] = track(frames[k], face_landmarks(frames[k], box))
     return [t for t in tracked if t is not None]
+
+
+def pose_visits(
+    yaws: np.ndarray, poses: Sequence[str], reference: float
+) -> tuple[list[tuple[int, int]], int | None]:
+    """Where the (smoothed) yaws hold each pose in order, for at least two frames.
+
+    Returns the (first, last) frame of each pose's hold, and the index of the first pose not
+    found after the previous one (None when every pose was held in order).
+    """
+    from biometrics.liveness import pose_matches
+
+    n = len(yaws)
+    position = 0
+    visits: list[tuple[int, int]] = []
+    for index, pose in enumerate(poses):
+        run_start = None
+        found = None
+        for k in range(position, n):
+            if pose_matches(pose, float(yaws[k]), reference):
+                run_start = k if run_start is None else run_start
+                if k - run_start + 1 >= 2:
+                    found = run_start
+                    end = k  # extend to the end of the hold
+                    while end + 1 < n and pose_matches(pose, float(yaws[end + 1]), reference):
+                        end += 1
+                    visits.append((found, end))
+                    position = end + 1 if pose != "straight" else found + 1
+                    break
+            else:
+                run_start = None
+        if found is None:
+            return visits, index
+    return visits, None
+
+
+def continuity(
+    greys: Sequence[np.ndarray], track: Sequence[Tracked]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Between neighbouring frames: the face's jump (position, size, landmarks, in eye widths)
+    and the change of the aligned face's look (standardised grey, mean absolute difference)."""
+    crops = [aligned_crop(g, t.points) for g, t in zip(greys, track, strict=True)]
+    jumps = []
+    looks = []
+    for a, b, ca, cb in zip(track, track[1:], crops, crops[1:], strict=False):
+        span = (a.eye_span + b.eye_span) / 2
+        jumps.append(
+            max(
+                float(np.linalg.norm(b.centre - a.centre)) / span,
+                abs(math.log(b.eye_span / a.eye_span)),
+                float(np.median(np.linalg.norm(b.points - a.points, axis=1))) / span,
+            )
+        )
+        looks.append(float(np.abs(ca - cb).mean()))
+    return np.array(jumps), np.array(looks)

@@ -6,8 +6,12 @@ second, camera jitter, noise, JPEG). Attacks per kind (liveness_render.ATTACK_KI
 folded (15-40 degrees along the nose line), cylinder-bent and cut-out bent prints, a screen
 showing the photo, a set of photos of the person at the asked turns, unrelated stills, and a
 replay of a recorded burst (re-encoded, against the hashes kept from its first submission).
-Reports APCER per attack kind, BPCER, and CPU seconds per burst. The seeds start at
-EVALUATION_SEED, apart from the seeds the thresholds were calibrated on (docs/liveness.md).
+With `--light`, every challenge also gets a light sequence
+that the scene reflects (genuine faces and paper; a screen barely; a replayed burst carries an
+earlier challenge's). Reports APCER per attack kind, BPCER, and CPU seconds per burst check
+(`time.process_time()` of `burst_check`, decoding excluded: the liveness stage's own cost).
+The seeds start at EVALUATION_SEED, apart from the seeds the thresholds were calibrated on
+(docs/liveness.md).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from biometrics import liveness, liveness_burst, liveness_replay
 from biometrics import liveness_render as render
+from biometrics.liveness_light import Light, light_sequence_new
 
 EVALUATION_SEED = 50_000
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
@@ -73,6 +78,12 @@ class Command(BaseCommand):
         parser.add_argument("--thresholds", type=Path, help="JSON from biometrics_retune_liveness")
         parser.add_argument("--json", type=Path, help="write every figure here")
         parser.add_argument("--save-bursts", type=Path, help="write the rendered bursts here")
+        parser.add_argument(
+            "--light",
+            action="store_true",
+            help="render the light challenge (the screen's colours reflected by the face or "
+            "paper, a replay carrying an earlier challenge's) and check it",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         unknown = set(options["kinds"]) - set(render.ATTACK_KINDS)
@@ -122,6 +133,7 @@ class Command(BaseCommand):
                         thresholds,
                         options["save_bursts"],
                         f"{face.name}-{r}",
+                        light=options["light"],
                     )
                     cpu.append(seconds)
                     outcomes[kind][code or "accepted"] = (
@@ -144,18 +156,32 @@ class Command(BaseCommand):
         thresholds: liveness_burst.Thresholds,
         save: Path | None,
         name: str,
+        *,
+        light: bool = False,
     ) -> tuple[str, float]:
+        sequence = shown = None
+        if light:
+            # this challenge's colours; the scene reflects them with a strength drawn per burst
+            # (screen brightness against ambient light: the weakest are inconclusive)
+            sequence = light_sequence_new(10_000, rng=rng)
+            shown = Light(sequence, float(rng.uniform(0.03, 0.2)))
+            if kind == "replayed_burst":  # recorded during an earlier challenge
+                shown = Light(light_sequence_new(10_000, rng=rng), shown.strength)
         if kind == "bona_fide":
-            burst = render.genuine_burst(face, poses, rng)
+            burst = render.genuine_burst(face, poses, rng, light=shown)
         else:
-            burst = render.attack_burst(kind, face, poses, rng, other=other)
+            burst = render.attack_burst(kind, face, poses, rng, other=other, light=shown)
         if save is not None:
             label = "genuine" if kind == "bona_fide" else kind
             save_burst(save / label / name, burst, poses)
         seen = None
         if kind == "replayed_burst":
             first = liveness_burst.burst_check(
-                burst.frames, burst.times_ms, poses, thresholds=thresholds
+                burst.frames,
+                burst.times_ms,
+                poses,
+                thresholds=thresholds,
+                light=None if shown is None else shown.sequence,
             )
             kept = list(first.hashes)
             limit = thresholds.hash_max_bits
@@ -169,7 +195,7 @@ class Command(BaseCommand):
                 yaws=burst.yaws,
             )
         result = liveness_burst.burst_check(
-            burst.frames, burst.times_ms, poses, thresholds=thresholds, seen=seen
+            burst.frames, burst.times_ms, poses, thresholds=thresholds, seen=seen, light=sequence
         )
         return result.code, result.seconds
 

@@ -6,7 +6,8 @@ of frames (frame_000.jpg, ... in capture order) with times.json (capture times i
 poses.json (the challenge). Every burst is measured with the checks opened wide, then:
 
 - the cut, speed and jump limits are set just above the largest genuine value (x margin);
-- the parallax minimum just under the smallest genuine value;
+- the parallax minimum and the straight-line relief minimum (the nose tip's swing off the
+  straightest line through it, on the face's texture) just under the smallest genuine value;
 - the paper-or-face score keeps its weights and moves its bias so that at most `--bpcer` of the
   genuine bursts that reach it fall below it.
 
@@ -36,6 +37,8 @@ OPEN = liveness_burst.Thresholds(
     parallax_min=-99.0,
     shape_weights=(1e6, *liveness_burst.DEFAULT_THRESHOLDS.shape_weights[1:]),
     spike_ratio=1e9,
+    line_relief_min=-1.0,
+    line_relief_max=1e9,
 )
 
 
@@ -83,6 +86,7 @@ class Command(BaseCommand):
             return max(floor, max(values, default=floor) * margin)
 
         parallaxes = [m["parallax"] for m in genuine if m.get("parallax") is not None]
+        reliefs = [m["line_relief"] for m in genuine if m.get("line_relief") is not None]
         scores = [
             liveness_burst.shape_score(
                 [m[k] for k in liveness_burst.SHAPE_FEATURES], liveness_burst.DEFAULT_THRESHOLDS
@@ -102,6 +106,11 @@ class Command(BaseCommand):
             max_yaw_step=largest("max_yaw_step", 10.0),
             spike_ratio=largest("jump_spike", 3.0),
             parallax_min=min(parallaxes) / margin if parallaxes else 0.1,
+            line_relief_min=(
+                min(reliefs) / margin
+                if reliefs
+                else liveness_burst.DEFAULT_THRESHOLDS.line_relief_min
+            ),
             shape_weights=tuple(weights),
         )
         options["out"].write_text(json.dumps(fitted.as_dict(), indent=2))

@@ -1,0 +1,74 @@
+"""Shape from the face's texture (paper keeps a straight line through the nose tip) and the
+light challenge (the face's colour follows the screen's sequence), on rendered recordings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from biometrics import liveness_burst as lb
+from biometrics import liveness_light as ll
+from biometrics import liveness_render as render
+from biometrics.tests import bursts
+
+SEQUENCE = bursts.SEQUENCE
+
+
+def check(burst: render.Burst, **kwargs) -> lb.BurstResult:
+    return lb.burst_check(burst.frames, burst.times_ms, SEQUENCE, **kwargs)
+
+
+@pytest.mark.parametrize("surface, amount", [("fold", 30.0), ("cylinder", 50.0)])
+def test_bent_paper_keeps_a_straight_line_through_the_nose_tip(surface, amount):
+    # given a print folded along the nose line (or rolled), turned well past the asked yaw
+    rng = np.random.default_rng(5)
+    times, yaws = render.sweep(list(SEQUENCE), rng, turn=(30.0, 40.0))
+    mesh = render.surface_mesh(bursts.hopper(), surface, amount)
+    burst = render.render(bursts.hopper(), mesh, times, yaws, rng)
+    # when only the texture test may stop it (the landmark score switched off)
+    result = check(burst, thresholds=lb.Thresholds(shape_min=-100.0))
+    # then
+    assert result.code == "liveness_folded_face", result.as_record()
+    assert result.measured["line_relief"] < lb.DEFAULT_THRESHOLDS.line_relief_min
+
+
+def test_a_head_has_no_straight_line_through_the_nose_tip():
+    result = check(bursts.genuine())
+    assert result.passed, result.as_record()
+    assert result.measured["line_relief"] > 2 * lb.DEFAULT_THRESHOLDS.line_relief_min
+
+
+def test_light_sequences_change_colour_under_three_times_a_second():
+    sequence = ll.light_sequence_new(10_000, rng=np.random.default_rng(1))
+    gaps = np.diff(sequence.starts_ms)
+    assert gaps.min() >= ll.MIN_SEGMENT_MS > 1000 / 3
+    assert all(a != b for a, b in zip(sequence.colours, sequence.colours[1:], strict=False))
+    assert sequence.starts_ms[-1] >= 10_000
+
+
+def _lit(strength: float) -> tuple[render.Burst, ll.LightSequence, ll.LightSequence]:
+    rng = np.random.default_rng(4)
+    asked, earlier = ll.light_sequence_new(6000, rng=rng), ll.light_sequence_new(6000, rng=rng)
+    light = ll.Light(asked, strength) if strength else None
+    burst = render.genuine_burst(
+        bursts.hopper(), list(SEQUENCE), np.random.default_rng(4), light=light
+    )
+    return burst, asked, earlier
+
+
+def test_a_face_lit_by_the_asked_sequence_passes_and_one_lit_by_another_fails():
+    burst, asked, earlier = _lit(0.15)
+    passed = check(burst, light=asked)
+    assert passed.passed, passed.as_record()
+    assert passed.measured["light_correlation"] >= ll.MIN_CORRELATION
+    # a recording made during an earlier challenge carries that challenge's colours
+    replayed = check(burst, light=earlier)
+    assert replayed.code == "liveness_timing", replayed.as_record()
+
+
+def test_without_a_measurable_reflection_the_light_check_is_inconclusive_not_failed():
+    # Chromium's fake camera, or bright ambient light: the face's colour does not change
+    burst, asked, _earlier = _lit(0.0)
+    result = check(burst, light=asked)
+    assert result.passed, result.as_record()
+    assert result.measured["light_response"] < ll.MIN_RESPONSE
