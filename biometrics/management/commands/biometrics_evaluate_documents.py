@@ -38,8 +38,8 @@ FIELDS = ("id_number", "name", "birth_date", "sex", "expiry")
 
 
 def _load(path: Path) -> np.ndarray:
-    with Image.open(path) as img:
-        img = ImageOps.exif_transpose(img).convert("RGB")
+    with Image.open(path) as opened:
+        img = ImageOps.exif_transpose(opened).convert("RGB")
         img.thumbnail((2000, 2000))  # what image intake stores
         return np.asarray(img)
 
@@ -198,7 +198,7 @@ class Command(BaseCommand):
             + counts.get("changed_reject", 0)
             + counts.get("changed_review", 0)
         )
-        report = {
+        report: dict[str, Any] = {
             "documents": documents,
             "field_accuracy": {name: _rate(correct[name], present[name]) for name in FIELDS},
             "nik_exact_rate": _rate(counts.get("nik_exact", 0), counts.get("ktp", 0)),
