@@ -117,6 +117,7 @@ CAPTURE_WIDTH = 640
 CODES = (
     "liveness_incomplete",
     "liveness_timing",
+    "liveness_light_mismatch",
     "liveness_no_face",
     "liveness_multiple_faces",
     "liveness_cut",
@@ -361,7 +362,7 @@ def burst_check(
         measured["light_correlation"] = shown.correlation
         measured["light_response"] = shown.response
         if not shown.passed:
-            return result("liveness_timing")  # proposed code: liveness_light_mismatch
+            return result("liveness_light_mismatch")
 
     # identity on the sampled frames (plus the reference frame), and the document
     for k in (anchor,):

@@ -280,6 +280,10 @@ LIVENESS_MESSAGES: dict[str, Promise] = {
         "The recording did not match the time of this check. Start the check again and record "
         "it live with your camera, without pausing."
     ),
+    "liveness_light_mismatch": _(
+        "The light on your face did not follow the colours shown on your screen. Start the check "
+        "again facing the screen, in a room that is not too bright, and record it live."
+    ),
     "liveness_no_face": _(
         "We lost sight of your face during the recording. Keep your whole face inside the "
         "guide, in good light, and turn only about a third of the way to your shoulder."

@@ -63,7 +63,7 @@ def test_a_face_lit_by_the_asked_sequence_passes_and_one_lit_by_another_fails():
     assert passed.measured["light_correlation"] >= ll.MIN_CORRELATION
     # a recording made during an earlier challenge carries that challenge's colours
     replayed = check(burst, light=earlier)
-    assert replayed.code == "liveness_timing", replayed.as_record()
+    assert replayed.code == "liveness_light_mismatch", replayed.as_record()
 
 
 def test_without_a_measurable_reflection_the_light_check_is_inconclusive_not_failed():

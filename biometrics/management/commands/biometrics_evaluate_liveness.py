@@ -17,6 +17,7 @@ The seeds start at EVALUATION_SEED, apart from the seeds the thresholds were cal
 from __future__ import annotations
 
 import json
+import random
 import time
 from pathlib import Path
 from typing import Any
@@ -243,11 +244,12 @@ class Command(BaseCommand):
         return report
 
 
-class _Chooser:
-    """random.Random's `choice` on a numpy Generator (challenge_new takes an rng with choice)."""
+class _Chooser(random.Random):
+    """A random.Random whose `choice` draws from a numpy Generator (challenge_new's rng)."""
 
     def __init__(self, rng: np.random.Generator) -> None:
+        super().__init__(0)
         self.rng = rng
 
-    def choice(self, options: list[str]) -> str:
-        return options[int(self.rng.integers(len(options)))]
+    def choice(self, seq):  # noqa: ANN001, ANN201 (Random.choice is generic; same signature)
+        return seq[int(self.rng.integers(len(seq)))]
