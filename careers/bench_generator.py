@@ -30,6 +30,25 @@ from careers.search_parameters import ProfileFacts
 from careers.search_query import POSTING_COLUMNS, search_keys
 from careers.services.search_index import search_postings, static_rank
 
+# Education by member number, not from the random stream (the rest of the data stays as it was):
+# a quarter secondary school only, then diploma, bachelor (the most), master and doctorate.
+DEGREES = ["SMA"] * 5 + ["D3"] * 3 + ["S1"] * 8 + ["S2"] * 3 + ["S3"]
+FIELDS = ["Computer Science", "Information Systems", "Accounting", "Management", "Nursing",
+          "Communication", "Electrical Engineering", "English Literature", "Hospitality",
+          "Economics", "Industrial Engineering"]  # fmt: skip
+INSTITUTIONS = ["Universitas Indonesia", "Institut Teknologi Bandung", "Universitas Gadjah Mada",
+                "Universitas Airlangga", "Universitas Brawijaya", "Politeknik Negeri Jakarta",
+                "Universitas Bina Nusantara", "Universitas Diponegoro"]  # fmt: skip
+
+
+def education_of(n: int) -> list[tuple[str, str, str]]:
+    """Return member ``n``'s education history: (institution, degree, field) rows."""
+    degree = DEGREES[n % len(DEGREES)]
+    if degree == "SMA":
+        return [(f"SMA Negeri {n % 90 + 1}", degree, "")]
+    return [(INSTITUTIONS[n % len(INSTITUTIONS)], degree, FIELDS[(n // 7) % len(FIELDS)])]
+
+
 BENCH_EMAIL = "@bench.invalid"
 BENCH_DOMAIN = ".bench.invalid"
 CHUNK = 50_000
@@ -234,6 +253,7 @@ class BenchGenerator:
             CandidateSearchIndex,
             CandidateSearchKey,
             CareerProfile,
+            Education,
             Employment,
             Job,
             JobPreference,
@@ -270,6 +290,7 @@ class BenchGenerator:
             (CandidateSearchIndex, "profile_id", "profile"),
             (ProfileSkill, "profile_id", "profile"),
             (Employment, "profile_id", "profile"),
+            (Education, "profile_id", "profile"),
             (JobPreference, "profile_id", "profile"),
             (CareerProfile, "id", "profile"),
             (ConsentState, "user_id", "user"),
@@ -398,6 +419,7 @@ class BenchGenerator:
             CandidateSearchIndex,
             CandidateSearchKey,
             CareerProfile,
+            Education,
             Employment,
             JobPreference,
             ProfileSkill,
@@ -413,6 +435,7 @@ class BenchGenerator:
             person["user_id"] = uuid.uuid4()
             person["profile_id"] = uuid.uuid4()
             person["public_id"] = uuid.uuid4()
+            person["educations"] = education_of(person["n"])
             # The index reads the same object (ProfileFacts), so rows and stored preferences agree.
             person["preference"] = JobPreference(
                 profile_id=person["profile_id"],
@@ -452,6 +475,14 @@ class BenchGenerator:
               None if current else today - timedelta(days=365 * i + 1), current, empty_secret,
               p["city"])
              for p in people for i, (company, title, current) in enumerate(p["jobs"])),
+        )  # fmt: skip
+        self.writer.write(
+            Education,
+            ["id", "profile_id", "institution", "degree", "field", "start_date", "end_date"],
+            ((uuid.uuid4(), p["profile_id"], institution, degree, field_of_study,
+              today - timedelta(days=365 * (p["years"] + 4)),
+              today - timedelta(days=365 * p["years"] + 1))
+             for p in people for institution, degree, field_of_study in p["educations"]),
         )  # fmt: skip
         self.writer.write(
             ProfileSkill,
@@ -506,6 +537,7 @@ class BenchGenerator:
                     home=p["city"],
                     places=p["wanted"],
                     remote_modes=p["remote"],
+                    educations=[(degree, field) for _i, degree, field in p["educations"]],
                     preference=p["preference"],
                 )
             )

@@ -43,6 +43,10 @@ SEARCH_MIX: list[dict[str, str]] = [
     {"work_location": "Jakarta", "active_days": "30"},
     {"q": "engineer", "title_scope": "current", "sort": "recent"},
     {"skills": "python,django", "match": "all", "sort": "recent", "active_days": "90"},
+    {"skills": "sql", "education": "3", "field_of_study": "computer science"},
+    {"location": "Jakarta", "relocation": "true", "sort": "years"},
+    {"skills": "python", "salary_band": "3", "relocation": "true"},
+    {"q": "data analyst", "salary_band": "2", "active_days": "30"},
 ]
 
 
