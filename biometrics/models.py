@@ -243,7 +243,7 @@ class LivenessChallenge(models.Model):
     # The light challenge (liveness_light.LightSequence.as_dict): the screen colours the page
     # shows while recording and when each starts, in ms from the first frame. None: no light
     # challenge (challenges issued before it existed).
-    light = models.JSONField(null=True, blank=True)
+    light = models.JSONField(_("light challenge colours"), null=True, blank=True)
     nonce_hash = models.CharField(max_length=64)
     issued_at = models.DateTimeField(db_index=True)
     expires_at = models.DateTimeField()
