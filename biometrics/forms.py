@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -180,6 +181,7 @@ class VerificationForm(forms.Form):
         self.liveness_poses: list[str] = []
         self.liveness_expires_at: Any = None
         self.liveness_timing: dict[str, int] = {}
+        self.liveness_light = ""  # the light challenge's JSON for the page, "" if none
         if challenge is None or not settings.BIOMETRICS_LIVENESS_REQUIRED:
             del self.fields["no_camera"]
         if challenge is None:
@@ -196,6 +198,9 @@ class VerificationForm(forms.Form):
             "width": liveness_burst.CAPTURE_WIDTH,
             "max_frames": liveness_burst.MAX_FRAMES,
         }
+        light = getattr(challenge, "light", None)
+        if isinstance(light, dict):
+            self.liveness_light = json.dumps(light, separators=(",", ":"))
         if settings.BIOMETRICS_LIVENESS_REQUIRED:
             self.fields["selfie"].help_text = _(
                 "Only if you have no camera: your face, looking at the camera, without the ID."

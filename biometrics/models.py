@@ -228,7 +228,7 @@ class VerificationImage(models.Model):
 
 
 class LivenessChallenge(models.Model):
-    """A one-time pose sequence issued to a member; redeemed once by one verification.
+    """A one-time pose sequence (and light sequence) issued to a member; redeemed once.
 
     Redemption is a conditional UPDATE (``used_at IS NULL AND expires_at > now``), so two
     submissions racing for one challenge cannot both use it. Only a keyed hash of the nonce is
@@ -240,6 +240,10 @@ class LivenessChallenge(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="liveness_challenges"
     )
     poses = models.JSONField()
+    # The light challenge (liveness_light.LightSequence.as_dict): the screen colours the page
+    # shows while recording and when each starts, in ms from the first frame. None: no light
+    # challenge (challenges issued before it existed).
+    light = models.JSONField(_("light challenge colours"), null=True, blank=True)
     nonce_hash = models.CharField(max_length=64)
     issued_at = models.DateTimeField(db_index=True)
     expires_at = models.DateTimeField()

@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from biometrics import liveness_burst
 from biometrics.liveness import POSES
+from biometrics.liveness_light import PALETTE
 from biometrics.models import IdType, Sex, Verification
 from biometrics.reasons import decision_message, document_summary, failed_step, liveness_summary
 from biometrics.services import liveness_challenge_instructions, review_request_open
@@ -109,11 +110,29 @@ class VerificationAcceptedSerializer(serializers.Serializer):
     status = serializers.CharField()
 
 
+class LightSequenceSerializer(serializers.Serializer):
+    starts_ms = serializers.ListField(
+        child=serializers.IntegerField(min_value=0),
+        help_text="When each colour starts, in ms after the recording's first frame (ascending; "
+        "at least 400 ms apart).",
+    )
+    colours = serializers.ListField(
+        child=serializers.ChoiceField(choices=sorted(PALETTE)),
+        help_text="The screen colour from each start on (sRGB: warm 255,190,140; cool "
+        "140,190,255; green 170,255,170).",
+    )
+
+
 class LivenessChallengeSerializer(serializers.Serializer):
     challenge_id = serializers.UUIDField(source="pk")
     poses = serializers.ListField(child=serializers.ChoiceField(choices=POSE_CHOICES))
     instructions = serializers.SerializerMethodField()
     expires_at = serializers.DateTimeField()
+    light = LightSequenceSerializer(
+        allow_null=True,
+        help_text="The light challenge: while recording, fill the screen around the camera "
+        "preview with these colours on this timing (the face must reflect them). Null: none.",
+    )
 
     def get_instructions(self, obj: Any) -> list[str]:
         return liveness_challenge_instructions(challenge=obj)

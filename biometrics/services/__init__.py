@@ -17,7 +17,11 @@ One module per stage: ``limits`` (who may submit), ``challenges`` (liveness chal
 ``cases`` holds the steps they share. Other apps import from this package only.
 """
 
-from biometrics.services.challenges import liveness_challenge_instructions, liveness_challenge_issue
+from biometrics.services.challenges import (
+    liveness_challenge_instructions,
+    liveness_challenge_issue,
+    liveness_challenge_light,
+)
 from biometrics.services.erasure import biometric_data_destroy, biometric_data_erase
 from biometrics.services.limits import human_review_available, verification_precheck
 from biometrics.services.processing import verification_process, verification_sweep_stuck
@@ -42,6 +46,7 @@ __all__ = [
     "human_review_available",
     "liveness_challenge_instructions",
     "liveness_challenge_issue",
+    "liveness_challenge_light",
     "review_request_open",
     "verification_lock_lift",
     "verification_precheck",

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from biometrics import liveness
+from biometrics import liveness, liveness_burst
+from biometrics.liveness_light import PALETTE, LightSequence, light_sequence_new
 from biometrics.models import LivenessChallenge, Verification
 from biometrics.services.limits import verification_precheck
 from config.encryption import lookup_hash
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
 
 def liveness_challenge_issue(*, user: User) -> LivenessChallenge:
     """Issue a one-time pose sequence to a member who may submit; refusals as for submission.
+
+    With it, a random light challenge (liveness_light): the screen colours the page shows while
+    recording, kept with the challenge so that the check compares the face with these.
 
     At most ``BIOMETRICS_CHALLENGES_PER_HOUR`` per member (429 ``too_many_challenges``).
     """
@@ -41,10 +45,36 @@ def liveness_challenge_issue(*, user: User) -> LivenessChallenge:
     return LivenessChallenge.objects.create(
         user=user,
         poses=list(challenge.poses),
+        light=light_sequence_new(light_duration_ms(len(challenge.poses))).as_dict(),
         nonce_hash=lookup_hash(challenge.nonce, namespace="liveness-challenge"),
         issued_at=challenge.issued_at,
         expires_at=challenge.expires_at,
     )
+
+
+# After the last pose the page may still record a little: the colours run on past it.
+LIGHT_MARGIN_MS = 1000
+
+
+def light_duration_ms(steps: int) -> int:
+    """How long the light sequence must run: the whole recording of `steps` poses, and more."""
+    lead = liveness_burst.CAPTURE_LEAD_IN_SECONDS * 1000
+    return round(lead + liveness_burst.CAPTURE_STEP_SECONDS * 1000 * steps) + LIGHT_MARGIN_MS
+
+
+def liveness_challenge_light(*, challenge: LivenessChallenge) -> LightSequence | None:
+    """The challenge's light sequence, or None for a challenge without one (or a bad one)."""
+    stored = challenge.light
+    if not isinstance(stored, dict):
+        return None
+    try:
+        starts = tuple(int(value) for value in stored["starts_ms"])
+        colours = tuple(str(value) for value in stored["colours"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not starts or len(starts) != len(colours) or any(c not in PALETTE for c in colours):
+        return None
+    return LightSequence(starts_ms=starts, colours=colours)
 
 
 def liveness_challenge_instructions(*, challenge: LivenessChallenge) -> list[str]:

@@ -18,6 +18,7 @@ from biometrics import documents, liveness, liveness_burst
 from biometrics.image_intake import CleanImage, ImageRejected
 from biometrics.models import LivenessChallenge, LivenessFrameHash, Verification, VerificationImage
 from biometrics.private_files import encrypted_file_read
+from biometrics.services.challenges import liveness_challenge_light
 
 
 def jpeg(img: np.ndarray) -> bytes:
@@ -40,9 +41,9 @@ def liveness_run(
     """Run the liveness check on the case's recording, or None for a case without a challenge.
 
     A recording is checked as one continuous movement (liveness_burst) inside the challenge's
-    window (issued .. submitted); its frame hashes are compared with those kept from earlier
-    recordings, then kept themselves. Cases from before recordings (one photo per pose) are
-    checked as they were.
+    window (issued .. submitted), against the challenge's light sequence when it has one; its
+    frame hashes are compared with those kept from earlier recordings, then kept themselves.
+    Cases from before recordings (one photo per pose) are checked as they were.
     """
     challenge = LivenessChallenge.objects.filter(verification=verification).first()
     if challenge is None:
@@ -70,6 +71,7 @@ def liveness_run(
             window_ms=window,
             seen=_hashes_seen,
             thresholds=liveness_burst.configured_thresholds(),
+            light=liveness_challenge_light(challenge=challenge),
         )
         _hashes_keep(result.hashes)
         return result

@@ -5,12 +5,15 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from biometrics import liveness_burst, services
+from biometrics import liveness_light as ll
+from biometrics import liveness_render as render
 from biometrics.models import (
     IdentityAssertion,
     LivenessChallenge,
@@ -24,6 +27,7 @@ from biometrics.private_files import encrypted_file_read
 from biometrics.reasons import decision_message
 from biometrics.tests import bursts
 from biometrics.tests import factories as f
+from biometrics.tests.faces import jpeg_bytes
 from config.errors import ApplicationError, PermissionRefused
 from consent.exceptions import ConsentRequired
 from consent.services import consent_withdraw
@@ -89,6 +93,33 @@ def test_a_challenge_is_issued_to_a_consenting_premium_member(verifier):
     assert len(services.liveness_challenge_instructions(challenge=challenge)) == 3
 
 
+def test_a_challenge_carries_a_light_sequence_kept_server_side(verifier):
+    # when
+    challenge = services.liveness_challenge_issue(user=verifier)
+    # then: random colours covering the whole recording, under three changes a second
+    light = services.liveness_challenge_light(challenge=challenge)
+    assert light is not None and light.as_dict() == challenge.light
+    assert light.starts_ms[0] == 0
+    assert min(np.diff(light.starts_ms)) >= ll.MIN_SEGMENT_MS > 1000 / 3
+    recording_ms = 1000 * (
+        liveness_burst.CAPTURE_LEAD_IN_SECONDS
+        + liveness_burst.CAPTURE_STEP_SECONDS * len(challenge.poses)
+    )
+    assert light.starts_ms[-1] >= recording_ms
+    assert set(light.colours) <= set(ll.PALETTE)
+    assert all(a != b for a, b in zip(light.colours, light.colours[1:], strict=False))
+    # each challenge gets its own
+    other = services.liveness_challenge_issue(user=verifier)
+    assert other.light != challenge.light
+
+
+def test_a_challenge_from_before_the_light_challenge_has_none(verifier):
+    challenge = issue(verifier)
+    LivenessChallenge.objects.filter(pk=challenge.pk).update(light=None)
+    challenge.refresh_from_db()
+    assert services.liveness_challenge_light(challenge=challenge) is None
+
+
 def test_a_free_member_gets_no_challenge(member):
     with pytest.raises(PermissionRefused) as refused:
         services.liveness_challenge_issue(user=member)
@@ -131,6 +162,56 @@ def test_a_genuine_sequence_is_verified_and_the_liveness_result_is_recorded(
     assert not verification.images.exists() and private_files() == []
     challenge = LivenessChallenge.objects.get(verification=verification)
     assert challenge.used_at is not None
+
+
+def _lit_upload(sequence: ll.LightSequence, seed: int) -> dict[str, object]:
+    """A genuine recording whose face reflects `sequence` (the screen's colours) clearly."""
+    burst = render.genuine_burst(
+        bursts.hopper(), list(SEQUENCE), np.random.default_rng(seed), light=ll.Light(sequence, 0.15)
+    )
+    return {
+        "frames": [jpeg_bytes(frame) for frame in burst.frames],
+        "frame_times": bursts.stamped(burst),
+    }
+
+
+def test_the_check_follows_the_challenges_own_light_sequence(
+    verifier, django_capture_on_commit_callbacks
+):
+    # given: the challenge's colours, and a recording lit by them
+    challenge = issue(verifier)
+    asked = services.liveness_challenge_light(challenge=challenge)
+    assert asked is not None
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        verification = services.verification_submit(
+            user=verifier, **live_submission(challenge, _lit_upload(asked, seed=21))
+        )
+    verification.refresh_from_db()
+    # then
+    assert verification.status == Status.VERIFIED, verification.liveness
+    assert verification.liveness["measured"]["light_correlation"] >= ll.MIN_CORRELATION
+
+
+def test_a_recording_lit_by_another_sequence_is_rejected_as_light_mismatch(
+    verifier, django_capture_on_commit_callbacks
+):
+    # given: a recording made while another challenge's colours were on screen
+    challenge = issue(verifier)
+    earlier = ll.light_sequence_new(6000, rng=np.random.default_rng(5))
+    LivenessChallenge.objects.filter(pk=challenge.pk).update(
+        light=ll.light_sequence_new(6000, rng=np.random.default_rng(6)).as_dict()
+    )
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        verification = services.verification_submit(
+            user=verifier, **live_submission(challenge, _lit_upload(earlier, seed=22))
+        )
+    verification.refresh_from_db()
+    # then
+    assert verification.status == Status.REJECTED
+    assert verification.reason_code == "liveness_failed"
+    assert verification.liveness["code"] == "liveness_light_mismatch", verification.liveness
 
 
 @pytest.mark.parametrize("attack", ["folded_print", "photo_set", "unrelated_stills"])
@@ -295,11 +376,14 @@ def test_the_api_issues_a_challenge_with_translated_instructions(verifier, api_a
     # then
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"challenge_id", "poses", "instructions", "expires_at"}
+    assert set(body) == {"challenge_id", "poses", "instructions", "expires_at", "light"}
     assert len(body["poses"]) == len(body["instructions"]) == 3
     straight = body["poses"].index("straight")
     assert body["instructions"][straight] == "Lihat lurus ke kamera."
     assert LivenessChallenge.objects.filter(pk=body["challenge_id"], user=verifier).exists()
+    # the light challenge: the colours the page shows while recording, as kept with it
+    stored = LivenessChallenge.objects.get(pk=body["challenge_id"])
+    assert body["light"] == stored.light and set(body["light"]) == {"starts_ms", "colours"}
 
 
 def test_the_api_refuses_a_challenge_to_a_free_member(member, api_as):
@@ -384,6 +468,9 @@ def test_the_start_page_embeds_a_challenge_with_the_recording_fields(verifier, c
     assert str(challenge.pk) in html
     assert 'name="frames"' in html and 'name="frame_times"' in html
     assert "biometrics/liveness.js" in html
+    # the light challenge's colours, and the warning before they flash
+    assert "data-light=" in html and str(challenge.light["starts_ms"][1]) in html
+    assert "The screen will change colour while you record." in html
     # a member without a camera is told plainly what to do instead
     assert 'name="no_camera"' in html and "ask a person" in html
     assert 'name="request_human_review"' not in html

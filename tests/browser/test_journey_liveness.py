@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from biometrics import liveness
+from biometrics.liveness_light import PALETTE
 from biometrics.models import LivenessChallenge, Verification
 from biometrics.tests import bursts
 from biometrics.tests.factories import DOB, NIK, grant_biometric_consent, hopper_card, hopper_selfie
@@ -99,6 +100,25 @@ def _wait_for_video(page) -> None:
     raise AssertionError("the camera never showed a picture")
 
 
+COLOURS = {name: f"rgb({r}, {g}, {b})" for name, (r, g, b) in PALETTE.items()}
+
+
+def _screen_colours(page, seconds: float = 6.0) -> set[str]:
+    """The light screen's colours seen while recording (sampled every 100 ms)."""
+    seen: set[str] = set()
+    for _ in range(int(seconds * 10)):
+        colour = page.evaluate(
+            "(() => { const s = document.querySelector('[data-liveness-light-screen]');"
+            " return s && !s.hidden ? getComputedStyle(s).backgroundColor : ''; })()"
+        )
+        if colour:
+            seen.add(colour)
+        if page.evaluate("!!document.querySelector('[data-liveness-frames]').files.length"):
+            break
+        page.wait_for_timeout(100)
+    return seen
+
+
 def _fill_identity(page) -> None:
     page.get_by_label("Type of ID").select_option("ktp")
     page.get_by_label("ID number").fill(NIK)
@@ -127,13 +147,25 @@ def test_the_camera_records_the_challenge_and_the_member_gets_a_decision(
     expect(phone.locator("li[data-liveness-step]")).to_have_count(3)
     _fill_identity(phone)
 
+    # the page warns, in plain words, that the screen will change colour
+    expect(phone.get_by_text("The screen will change colour while you record.")).to_be_visible()
+
     # when they start the camera and follow the prompts until the recording ends
     start = phone.get_by_role("button", name="Start the camera and record")
     start.focus()
     phone.keyboard.press("Enter")
     expect(phone.get_by_label("Camera preview")).to_be_visible()
+    # the screen shows the challenge's colours while recording (the fake camera cannot reflect
+    # them: the server's light check is inconclusive, which does not fail)
+    colours = _screen_colours(phone)
     shot(phone, "recording")
     expect(phone.get_by_text("Recording done.")).to_be_visible(timeout=20_000)
+    asked = {
+        COLOURS[name]
+        for name in LivenessChallenge.objects.get(user=premium_member).light["colours"]
+    }
+    assert colours and colours <= asked and len(colours) >= 2
+    expect(phone.locator("[data-liveness-light-screen]")).to_be_hidden()
     # each step shows a thumbnail of what the camera recorded during that pose
     thumbs = phone.locator("li[data-liveness-step] img.liveness-thumb")
     expect(thumbs).to_have_count(3)
@@ -192,3 +224,31 @@ def test_without_a_camera_the_member_asks_a_person_with_the_keyboard(
     expect(page).to_have_url(re.compile(r"/verification/[0-9a-f-]{36}/$"))
     verification = Verification.objects.get(user=premium_member)
     assert verification.human_review_requested is True
+
+
+def test_with_reduced_motion_the_screen_does_not_flash_and_a_person_is_offered(
+    phone, live_server, shot, liveness_on, premium_member
+):
+    # given a member whose device asks for reduced motion
+    phone.emulate_media(reduced_motion="reduce")
+    grant_biometric_consent(premium_member)
+    sign_in(phone, live_server, premium_member)
+    phone.goto("/verification/")
+    _fill_identity(phone)
+    # then the page says plainly that the screen will not flash, and offers a person
+    expect(
+        phone.get_by_text("Your device is set to reduce motion, so the screen will not change")
+    ).to_be_visible()
+    expect(
+        phone.get_by_text("ask a person to check your selfie instead (below)").first
+    ).to_be_visible()
+    expect(phone.get_by_text("The screen will change colour while you record.")).to_be_hidden()
+    expect(
+        phone.get_by_label("I have no camera: ask a person to check my selfie instead")
+    ).to_be_visible()
+    shot(phone, "reduced-motion")
+    # when they record anyway, the screen keeps its colour
+    phone.get_by_role("button", name="Start the camera and record").click()
+    expect(phone.get_by_label("Camera preview")).to_be_visible()
+    assert _screen_colours(phone) == set()
+    expect(phone.get_by_text("Recording done.")).to_be_visible(timeout=20_000)

@@ -4,8 +4,37 @@
 // (epoch milliseconds) into `frame_times`. The preview is mirrored (CSS) like a mirror; the
 // frames come from the raw video, as the server's head-pose check expects. Without camera,
 // JavaScript or DataTransfer the member can ask a person to check a selfie instead.
+// Light challenge: with the challenge's colour sequence (data-light: starts in ms after the first
+// frame, and colours), the screen around the preview shows those colours while recording, after
+// a warning on the page; never more than 3 changes a second (WCAG 2.3.1). A member whose device
+// asks for reduced motion gets no colours, and is told so and offered review by a person.
 (() => {
   "use strict";
+
+  const PALETTE = { warm: "rgb(255, 190, 140)", cool: "rgb(140, 190, 255)", green: "rgb(170, 255, 170)" };
+  // WCAG 2.3.1: at most 3 changes a second. The server spaces them 400 ms or more; a change
+  // painted late never comes sooner than this after the one before.
+  const MIN_CHANGE_MS = 350;
+
+  // The server's sequence, or null if it is missing or not one this page may show.
+  const lightSequence = (raw) => {
+    if (!raw) return null;
+    let parsed = null;
+    try {
+      parsed = JSON.parse(raw);
+    } catch (error) {
+      return null;
+    }
+    const starts = parsed && parsed.starts_ms;
+    const colours = parsed && parsed.colours;
+    if (!Array.isArray(starts) || !Array.isArray(colours) || !starts.length) return null;
+    if (starts.length !== colours.length || starts[0] !== 0) return null;
+    if (!colours.every((colour) => Object.prototype.hasOwnProperty.call(PALETTE, colour))) return null;
+    for (let i = 1; i < starts.length; i += 1) {
+      if (!(starts[i] - starts[i - 1] >= MIN_CHANGE_MS)) return null;
+    }
+    return { starts, colours };
+  };
 
   const setUp = (box) => {
     if (box.dataset.livenessReady) return; // the partial may be included with the script twice
@@ -25,6 +54,12 @@
     const failed = box.querySelector("[data-liveness-error]");
     const status = box.querySelector("[data-liveness-status]");
     const data = box.dataset;
+    const notice = box.querySelector("[data-liveness-light-notice]");
+    const screen = box.querySelector("[data-liveness-light-screen]");
+    const reduced = Boolean(
+      window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches,
+    );
+    const light = reduced || !screen ? null : lightSequence(data.light);
     const stepMs = Number(data.stepMs) || 1300;
     const leadMs = Number(data.leadMs) || 400;
     const fps = Number(data.fps) || 10;
@@ -33,6 +68,40 @@
     let stream = null;
     let timer = null;
     let recording = false;
+    let origin = null; // epoch ms of the first frame: the light sequence's zero
+    let painter = null;
+    let shown = null;
+    let changedAt = -Infinity;
+
+    // The colour on screen follows the sequence from the first frame on (requestAnimationFrame).
+    const paint = () => {
+      painter = null;
+      if (!light || !recording || origin === null) return;
+      const elapsed = Date.now() - origin;
+      let index = 0;
+      while (index + 1 < light.starts.length && light.starts[index + 1] <= elapsed) index += 1;
+      const colour = light.colours[index];
+      const now = performance.now();
+      if (colour !== shown && now - changedAt >= MIN_CHANGE_MS) {
+        screen.style.backgroundColor = PALETTE[colour];
+        screen.hidden = false;
+        camera.classList.add("liveness-lit");
+        shown = colour;
+        changedAt = now;
+      }
+      painter = window.requestAnimationFrame(paint);
+    };
+    const unpaint = () => {
+      if (painter !== null) window.cancelAnimationFrame(painter);
+      painter = null;
+      origin = null;
+      shown = null;
+      changedAt = -Infinity;
+      if (!screen) return;
+      screen.hidden = true;
+      screen.style.backgroundColor = "";
+      camera.classList.remove("liveness-lit");
+    };
 
     const show = (live) => {
       video.hidden = !live;
@@ -45,6 +114,7 @@
       recording = false;
       if (timer) window.clearInterval(timer);
       timer = null;
+      unpaint();
       if (stream) stream.getTracks().forEach((track) => track.stop());
       stream = null;
       video.srcObject = null;
@@ -137,8 +207,13 @@
         // the raw (unmirrored) video, whatever the preview shows
         context.drawImage(video, 0, 0, canvas.width, canvas.height);
         const slot = blobs.length;
+        const taken = Date.now();
+        if (slot === 0 && light) {
+          origin = taken;
+          paint();
+        }
         blobs.push(null);
-        times.push(Date.now());
+        times.push(taken);
         poses.push(pose);
         pending += 1;
         canvas.toBlob(
@@ -182,6 +257,14 @@
       start.focus();
     });
     window.addEventListener("pagehide", close);
+    if (notice && (light || reduced)) {
+      // the warning before recording; with reduced motion, no colours and the plain alternative
+      notice.hidden = false;
+      const warning = notice.querySelector("[data-liveness-light-warning]");
+      const calm = notice.querySelector("[data-liveness-light-reduced]");
+      if (warning) warning.hidden = !light;
+      if (calm) calm.hidden = !reduced;
+    }
     camera.hidden = false;
   };
 
