@@ -26,7 +26,7 @@ def id_card_jpeg(*, name: str, nik: str, birth: str, sex_label: str, seed: int =
     """A photographed synthetic KTP printing these details, with the portrait, as JPEG bytes.
 
     ``birth`` is DD-MM-YYYY as printed on a KTP; ``sex_label`` LAKI-LAKI or PEREMPUAN. The
-    card is drawn by the document generator (biometrics/documents/generator.py) and put on a
+    card is drawn by the document generator (biometrics/documents/generator/) and put on a
     plain table, so the document check finds, flattens and reads it like a member's photo.
     """
     from datetime import datetime
