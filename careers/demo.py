@@ -230,10 +230,10 @@ def seed(stdout: TextIO) -> list[str]:
 
 def _search(stdout: TextIO) -> list[str]:
     """Refresh the demo members' search rows and give Acme a few saved searches (idempotent)."""
-    from accounts.selectors import user_get_by_email
+    from accounts.selectors import employer_acted_for, user_get_by_email
     from careers.forms.recruiter import CandidateSearchForm
     from careers.models import CareerProfile
-    from careers.selectors.recruiters import recruiter_employer, saved_searches_for
+    from careers.selectors.recruiters import saved_searches_for
     from careers.services.saved_searches import saved_search_create
     from careers.services.search_index import candidate_index_refresh
 
@@ -247,7 +247,7 @@ def _search(stdout: TextIO) -> list[str]:
     recruiter = user_get_by_email(email="recruiter1@acme.demo")
     if recruiter is None:
         return []
-    employer = recruiter_employer(user=recruiter)
+    employer = employer_acted_for(user=recruiter)
     if employer is None:
         return []
     existing = set(saved_searches_for(employer=employer).values_list("name", flat=True))

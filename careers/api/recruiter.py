@@ -8,16 +8,15 @@ employers (default: the first by name).
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from accounts.api_employer import EMPLOYER, EmployerAPIView
 from careers.candidate_filters import PARAMETERS
 from careers.forms.recruiter import CandidateSearchForm
 from careers.http import SignedInAPIRequest
@@ -30,8 +29,6 @@ from careers.selectors import (
 )
 from careers.selectors.recruiters import (
     candidate_get_for_recruiter,
-    recruiter_employer,
-    recruiter_employers,
     saved_search_get,
     saved_searches_for,
 )
@@ -55,13 +52,12 @@ from careers.services.alerts import saved_search_set_alert
 from careers.services.applications import application_move
 from careers.services.jobs import job_create, job_update
 from careers.services.saved_searches import saved_search_create, saved_search_delete
-from config.errors import ApplicationError, PermissionRefused
+from config.errors import ApplicationError
 from config.throttling import ScopedRateThrottle
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    pass
 
-EMPLOYER = OpenApiParameter("employer", str, description="Act for this employer (default: first).")
 # One OpenAPI parameter per filter declaration (careers.candidate_filters).
 SEARCH_PARAMS = [
     EMPLOYER,
@@ -76,27 +72,8 @@ def _form_error(form: Any) -> ApplicationError:
     )
 
 
-class RecruiterAPIView(APIView):
-    """Resolve the employer the caller acts for before any handler runs."""
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        # super().initial() ran IsAuthenticated: the user is a signed-in member.
-        user = cast("User", request.user)
-        employer_id = request.query_params.get("employer")
-        employer = recruiter_employer(user=user, employer_id=employer_id)
-        if employer is None:
-            if employer_id and recruiter_employers(user=user):
-                raise ApplicationError(
-                    _("You are not a member of this employer."),
-                    code="invalid",
-                    fields={"employer": [_("Not one of your employers.")]},
-                )
-            raise PermissionRefused(
-                _("Only recruiters of an employer can use the recruiter API."),
-                code="recruiter_only",
-            )
-        self.employer = employer
+class RecruiterAPIView(EmployerAPIView):
+    """Recruiter endpoints act for one employer (``accounts.api_employer`` resolves it)."""
 
 
 class CandidateListView(RecruiterAPIView):

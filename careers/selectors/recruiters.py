@@ -15,7 +15,6 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.selectors import employer_list, user_employer_ids
 from careers.candidate_filters import salary_band, salary_band_labels
 from careers.discovery import discoverable_profiles
 from careers.ids import uuid_or_404
@@ -140,25 +139,6 @@ def candidate_get_for_recruiter(
 
 
 # --- which employer a recruiter acts for ---------------------------------------------------------
-
-
-def recruiter_employers(*, user: User) -> list[Any]:
-    """Return the employers ``user`` belongs to (owner or recruiter), by name."""
-    ids = user_employer_ids(user=user)
-    return list(employer_list(ids=ids).order_by("name")) if ids else []
-
-
-def recruiter_employer(*, user: User, employer_id: Any = None) -> Any | None:
-    """Return the employer ``user`` acts for: the one asked for if theirs, else their first.
-
-    None when ``user`` belongs to no employer, or asked for one that is not theirs.
-    """
-    employers = recruiter_employers(user=user)
-    if not employers:
-        return None
-    if employer_id in (None, ""):
-        return employers[0]
-    return next((e for e in employers if str(e.pk) == str(employer_id)), None)
 
 
 # --- saved searches ----------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import user_employer_ids
+from accounts.selectors import employer_acted_for, employers_of, user_employer_ids
 from careers.forms.recruiter import (
     CandidateSearchForm,
     JobForm,
@@ -43,8 +43,6 @@ from careers.selectors import (
 from careers.selectors.outreach import outreach_targets, sourced_for
 from careers.selectors.recruiters import (
     candidate_get_for_recruiter,
-    recruiter_employer,
-    recruiter_employers,
     saved_searches_for,
 )
 from careers.selectors.search import candidate_search
@@ -83,9 +81,9 @@ def recruiter_view(
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # login_required let only signed-in users through: the cast records that.
         recruiter = cast(RecruiterRequest, request)
-        employer = recruiter_employer(
+        employer = employer_acted_for(
             user=recruiter.user, employer_id=request.session.get(SESSION_KEY)
-        ) or recruiter_employer(user=recruiter.user)
+        ) or employer_acted_for(user=recruiter.user)
         if employer is None:
             raise Http404
         recruiter.employer = employer
@@ -98,7 +96,7 @@ def _render(
     request: RecruiterRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     context.setdefault("employer", request.employer)
-    context.setdefault("employers", recruiter_employers(user=request.user))
+    context.setdefault("employers", employers_of(user=request.user))
     context.setdefault(
         "is_owner",
         request.employer.pk in user_employer_ids(user=request.user, owner_only=True),
@@ -136,7 +134,7 @@ def _error_text(exc: ValidationError | ApplicationError) -> Any:
 @require_POST
 def employer_switch(request: SignedInRequest) -> HttpResponse:
     """Act for another of the user's employers."""
-    employer = recruiter_employer(user=request.user, employer_id=request.POST.get("employer"))
+    employer = employer_acted_for(user=request.user, employer_id=request.POST.get("employer"))
     if employer is None:
         raise Http404
     request.session[SESSION_KEY] = str(employer.pk)
