@@ -8,8 +8,8 @@ hand against a running server (``make run`` in another terminal)::
 
 Each signed-in crawl starts at the home page and follows same-site links (GET only), at most
 ``per_pattern`` pages per URL shape (ids replaced by placeholders), never links that sign out or
-download files, and reports pages that scroll sideways at 390 px or have serious accessibility
-problems (axe-core), in English and Bahasa Indonesia.
+download files, and reports pages that scroll sideways at 390 px or have accessibility problems
+axe-core rates moderate or worse (a skipped heading level, say), in English and Bahasa Indonesia.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ def crawl(
     per_pattern: int = 1,
     limit: int = 150,
     axe: bool = True,
+    impacts: tuple[str, ...] = ("moderate", "serious", "critical"),
     label: str = "",
 ) -> Report:
     """Breadth-first over same-site links from ``start``, on the page's current session."""
@@ -87,7 +88,7 @@ def crawl(
         if overflow > 0:
             report.too_wide[key] = overflow
         if axe:
-            found = axe_violations(page)
+            found = axe_violations(page, impacts=impacts)
             if found:
                 report.problems[key] = found
         hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")

@@ -1,5 +1,5 @@
-"""Every page each kind of user can reach, on a phone: no sideways scrolling, no serious
-accessibility problem, no error page, in English and in Bahasa Indonesia.
+"""Every page each kind of user can reach, on a phone: no sideways scrolling, no accessibility
+problem axe-core rates moderate or worse, no error page, in English and in Bahasa Indonesia.
 
 The demo data (``seed_demo``) gives every page something to show: applications, saved searches,
 verifications in each state, consent history. The crawler (tests/browser/crawl.py) follows links

@@ -122,7 +122,7 @@ def test_board_moves_by_keyboard_and_a_note_goes_when_the_member_withdraws(
     forward = recruiter_page.get_by_role("button", name="Move Backend person forward")
     forward.focus()
     recruiter_page.keyboard.press("Enter")
-    screening = recruiter_page.locator("section.board-column", has_text="Reviewing")
+    screening = recruiter_page.locator("div.board-column", has_text="Reviewing")
     expect(screening.locator("h3", has_text="Backend person")).to_be_visible()
     expect(screening.locator("h2 .badge")).to_have_text("1")
     shot(recruiter_page, "board")
@@ -158,17 +158,19 @@ def test_board_card_dragged_to_another_column_moves_there(recruiter_page, member
     expect(card).to_have_attribute("draggable", "true")
 
     # when the recruiter drags the card onto the Interview column
-    interview = recruiter_page.locator("section.board-column", has_text="Interview")
+    interview = recruiter_page.locator("div.board-column", has_text="Interview")
     card.drag_to(interview)
 
     # then it posted the same move the buttons post, and the board shows it there
-    interview = recruiter_page.locator("section.board-column", has_text="Interview")
+    interview = recruiter_page.locator("div.board-column", has_text="Interview")
     expect(interview.locator("h3", has_text="Dragged person")).to_be_visible()
     expect(interview.locator("h2 .badge")).to_have_text("1")
     application.refresh_from_db()
     assert application.stage == "interview"
     # and the rejected column is no drop target: rejecting needs a reason
-    expect(recruiter_page.locator("section[data-stage=rejected][data-drop]")).to_have_count(0)
+    expect(
+        recruiter_page.locator("div.board-column[data-stage=rejected][data-drop]")
+    ).to_have_count(0)
 
 
 def test_alert_e_mail_and_the_owner_removing_a_recruiter(
