@@ -3,6 +3,7 @@ light challenge (the face's colour follows the screen's sequence), on rendered r
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -72,3 +73,23 @@ def test_without_a_measurable_reflection_the_light_check_is_inconclusive_not_fai
     result = check(burst, light=asked)
     assert result.passed, result.as_record()
     assert result.measured["light_response"] < ll.MIN_RESPONSE
+
+
+def _smaller(burst: render.Burst, factor: float) -> render.Burst:
+    frames = [
+        cv2.resize(f, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+        for f in burst.frames
+    ]
+    return render.Burst(frames=frames, times_ms=burst.times_ms, yaws=burst.yaws)
+
+
+def test_a_head_far_from_the_camera_keeps_its_relief():
+    # given the same genuine recording, and the same seen from further away (eye corners about
+    # 40 px apart, like the smallest face of the evaluation)
+    near = check(bursts.genuine())
+    far = check(_smaller(bursts.genuine(), 0.3))
+    # then the texture is followed at the face's own scale: the relief does not shrink with the
+    # face (with a fixed 21 px window it fell from 0.05 to under the 0.022 minimum)
+    assert far.passed, far.as_record()
+    assert far.measured["line_relief"] > 0.75 * near.measured["line_relief"]
+    assert far.measured["line_relief"] > 2 * lb.DEFAULT_THRESHOLDS.line_relief_min
