@@ -124,6 +124,12 @@ LK_CRITERIA = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 20, 0.03)
 
 CHORD_DIRECTIONS = np.radians([0.0, 30.0, 60.0, 90.0, 120.0, 150.0])
 CHORD_REACH = 0.45  # chord half-length, in outer-eye-corner widths
+# The texture is followed on the face brought to one scale: outer eye corners TRACK_SPAN pixels
+# apart, in a square TRACK_REACH eye widths either side of the nose tip. With the frame's own
+# pixels the 21 px window covered half of a small face (eye corners 38 px apart), so the nose
+# tip's track averaged in the cheeks around it and a head's relief shrank below the minimum.
+TRACK_SPAN = 128.0
+TRACK_REACH = 1.8
 _CLUSTER = np.array([[0, 0], [-2, 0], [2, 0], [0, -2], [0, 2]], np.float32)
 
 
@@ -160,9 +166,12 @@ def follow(
 
 
 def straight_line_relief(
-    greys: Sequence[np.ndarray], points: np.ndarray, anchor: int, frames: Sequence[int]
-) -> float | None:
-    """The nose tip's swing off the straightest line through it, over the turned frames.
+    greys: Sequence[np.ndarray],
+    points: np.ndarray,
+    anchor: int,
+    groups: Sequence[Sequence[int]],
+) -> list[float | None]:
+    """The nose tip's swing off the straightest line through it, per group of turned frames.
 
     Bent paper (flat, folded or rolled, along lines at any angle) is a developable surface: a
     straight line in space runs through every point on it, the nose tip's too. Image points on
@@ -172,11 +181,14 @@ def straight_line_relief(
     the landmark model, whose face prior makes a folded print's landmarks look like a head); for
     each, the nose tip's offset from the chord's middle (under an affine camera a 3-D line's
     midpoint stays the midpoint of its image), change since the anchor frame, in eye widths,
-    median over `frames`. Returns the smallest over the directions (paper: about 0 along its
-    straight line), or None without frames.
+    median over a group's frames. Returns, per group, the smallest over the directions (paper:
+    about 0 along its straight line), or None for an empty group.
     """
+    frames = sorted({k for group in groups for k in group})
     if not frames:
-        return None
+        return [None for _group in groups]
+    first = min(anchor, *frames)
+    greys, points, anchor, frames = _face_scale(greys, points, anchor, frames)
     axis = points[45] - points[36]
     span = max(float(np.linalg.norm(axis)), 1.0)
     unit = axis / span
@@ -196,8 +208,38 @@ def straight_line_relief(
         return where[0] - middles
 
     base = offsets(start)
-    swings = (
-        np.array([np.linalg.norm(offsets(where) - base, axis=1) for where in tracks.values()])
-        / span
-    )
-    return float(np.median(swings, axis=0).min())
+    swings = {
+        k + first: np.linalg.norm(offsets(where) - base, axis=1) / span
+        for k, where in tracks.items()
+    }
+    return [
+        float(np.median([swings[k] for k in group], axis=0).min()) if group else None
+        for group in groups
+    ]
+
+
+def _face_scale(
+    greys: Sequence[np.ndarray], points: np.ndarray, anchor: int, frames: Sequence[int]
+) -> tuple[list[np.ndarray], np.ndarray, int, list[int]]:
+    """The frames from the anchor to the furthest of `frames`, cut around the face and resized
+    so that the outer eye corners are TRACK_SPAN pixels apart; points and indices to match.
+
+    The tracking window and the point clusters are then the same share of every face, whatever
+    its size in the frame (and the cost no longer grows with a large face).
+    """
+    span = max(float(np.linalg.norm(points[45] - points[36])), 1.0)
+    scale = TRACK_SPAN / span
+    height, width = greys[anchor].shape[:2]
+    reach = TRACK_REACH * span
+    x0, y0 = (max(0, int(math.floor(c - reach))) for c in points[30])
+    x1 = min(width, int(math.ceil(points[30][0] + reach)))
+    y1 = min(height, int(math.ceil(points[30][1] + reach)))
+    size = (max(1, round((x1 - x0) * scale)), max(1, round((y1 - y0) * scale)))
+    first, last = min(anchor, *frames), max(anchor, *frames)
+    interpolation = cv2.INTER_LINEAR if scale > 1 else cv2.INTER_AREA
+    scaled = [
+        cv2.resize(greys[k][y0:y1, x0:x1], size, interpolation=interpolation)
+        for k in range(first, last + 1)
+    ]
+    moved = (points - np.array([x0, y0], np.float64)) * scale
+    return scaled, moved, anchor - first, [k - first for k in frames]

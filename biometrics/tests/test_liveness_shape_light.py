@@ -3,6 +3,7 @@ light challenge (the face's colour follows the screen's sequence), on rendered r
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -72,3 +73,71 @@ def test_without_a_measurable_reflection_the_light_check_is_inconclusive_not_fai
     result = check(burst, light=asked)
     assert result.passed, result.as_record()
     assert result.measured["light_response"] < ll.MIN_RESPONSE
+
+
+def _smaller(burst: render.Burst, factor: float) -> render.Burst:
+    frames = [
+        cv2.resize(f, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+        for f in burst.frames
+    ]
+    return render.Burst(frames=frames, times_ms=burst.times_ms, yaws=burst.yaws)
+
+
+def test_a_head_far_from_the_camera_keeps_its_relief():
+    # given the same genuine recording, and the same seen from further away (eye corners about
+    # 40 px apart, like the smallest face of the evaluation)
+    near = check(bursts.genuine())
+    far = check(_smaller(bursts.genuine(), 0.3))
+    # then the texture is followed at the face's own scale: the relief does not shrink with the
+    # face (with a fixed 21 px window it fell from 0.05 to under the 0.022 minimum)
+    assert far.passed, far.as_record()
+    assert far.measured["line_relief"] > 0.75 * near.measured["line_relief"]
+    assert far.measured["line_relief"] > 2 * lb.DEFAULT_THRESHOLDS.line_relief_min
+
+
+def _relief_stub(pooled: float, sides: tuple[float, float]):
+    def fake(greys, points, anchor, groups):
+        assert len(groups) == 3  # all the far frames, then each side's
+        return [pooled, *sides]
+
+    return fake
+
+
+def test_a_head_whose_texture_track_slipped_on_one_side_is_not_failed_as_a_cut(monkeypatch):
+    # given a genuine recording whose far-cheek texture was lost on one side only (measured on
+    # a rendered burst: 0.05 on one side, 0.28 on the other, 0.28 over both)
+    monkeypatch.setattr(lb, "straight_line_relief", _relief_stub(0.40, (0.05, 0.60)))
+    # when checked
+    result = check(bursts.genuine())
+    # then the relief maximum reads the side with less relief: no cut
+    assert result.passed, result.as_record()
+    assert result.measured["line_relief_least_side"] == 0.05
+
+
+def test_texture_that_jumps_on_both_sides_of_the_turn_is_a_cut(monkeypatch):
+    # given photos shown one after the other: more relief than a head on both sides
+    monkeypatch.setattr(lb, "straight_line_relief", _relief_stub(0.55, (0.50, 0.60)))
+    result = check(bursts.genuine())
+    assert result.code == "liveness_cut", result.as_record()
+
+
+def test_the_straight_reference_is_where_the_member_held_the_pose():
+    # given a member whose frontal pose reads about 8 degrees (face asymmetry, landmark bias):
+    # on the way from straight into the right turn the yaw passes through 0
+    rng = np.random.default_rng(21)
+    poses = ["straight", "right", "left"]
+    times, yaws = render.sweep(poses, rng)
+    face = bursts.hopper()
+    burst = render.render(face, render.head_mesh(face), times, yaws + 8.0, rng)
+    # when checked
+    result = check_poses(burst, poses)
+    # then the reference frame is one of the held straight frames, not one passing through 0
+    assert result.passed, result.as_record()
+    assert result.reference_frame is not None
+    measured = np.array(result.measured["yaws"])
+    held = float(np.median(measured[: len(measured) // 4]))
+    assert abs(measured[result.reference_frame - 1] - held) < 4.0, (held, measured)
+
+
+def check_poses(burst: render.Burst, poses: list[str]) -> lb.BurstResult:
+    return lb.burst_check(burst.frames, burst.times_ms, poses)

@@ -117,6 +117,7 @@ class Command(BaseCommand):
         outcomes: dict[str, dict[str, int]] = {kind: {} for kind in kinds}
         cpu: list[float] = []
         by_face: dict[str, int] = {}
+        records: list[dict[str, Any]] = []
         started = time.time()
         for f_index, face in enumerate(faces):
             other = faces[(f_index + 1) % len(faces)] if len(faces) > 1 else None
@@ -125,7 +126,7 @@ class Command(BaseCommand):
                 poses = liveness.challenge_new(rng=_Chooser(rng))
                 for kind in kinds:
                     kind_rng = np.random.default_rng([seed, f_index, r, kinds.index(kind)])
-                    code, seconds = self._one(
+                    code, seconds, measured = self._one(
                         kind,
                         face,
                         other,
@@ -137,6 +138,7 @@ class Command(BaseCommand):
                         light=options["light"],
                     )
                     cpu.append(seconds)
+                    records.append(_record(kind, face.name, r, code, measured, thresholds))
                     outcomes[kind][code or "accepted"] = (
                         outcomes[kind].get(code or "accepted", 0) + 1
                     )
@@ -144,6 +146,8 @@ class Command(BaseCommand):
                         by_face[face.name] = by_face.get(face.name, 0) + 1
             self.stderr.write(f"{face.name}: done ({time.time() - started:.0f} s)")
         report = self._report(outcomes, cpu, faces, skipped, rounds, by_face, folder, seed)
+        report["relief"] = self._relief_report(records, thresholds)
+        report["bursts"] = records
         if options["json"]:
             options["json"].write_text(json.dumps(report, indent=2))
 
@@ -159,7 +163,7 @@ class Command(BaseCommand):
         name: str,
         *,
         light: bool = False,
-    ) -> tuple[str, float]:
+    ) -> tuple[str, float, dict[str, Any]]:
         sequence = shown = None
         if light:
             # this challenge's colours; the scene reflects them with a strength drawn per burst
@@ -198,7 +202,34 @@ class Command(BaseCommand):
         result = liveness_burst.burst_check(
             burst.frames, burst.times_ms, poses, thresholds=thresholds, seen=seen, light=sequence
         )
-        return result.code, result.seconds
+        return result.code, result.seconds, result.measured
+
+    def _relief_report(
+        self, records: list[dict[str, Any]], thresholds: liveness_burst.Thresholds
+    ) -> dict[str, Any]:
+        """Per kind: the straight-line relief's range and what each of its limits stopped."""
+        out: dict[str, Any] = {}
+        self.stdout.write("")
+        self.stdout.write(
+            f"Straight-line relief (min {thresholds.line_relief_min}, "
+            f"max {thresholds.line_relief_max}): per kind, range measured | stopped by the "
+            "minimum | by the maximum"
+        )
+        for kind in dict.fromkeys(r["kind"] for r in records):
+            rows = [r for r in records if r["kind"] == kind]
+            values = [r["line_relief"] for r in rows if r["line_relief"] is not None]
+            below = sum(r["stopped_by"] == "line_relief_min" for r in rows)
+            above = sum(r["stopped_by"] == "line_relief_max" for r in rows)
+            span = f"{min(values):.3f}-{max(values):.3f}" if values else "-"
+            out[kind] = {
+                "measured": len(values),
+                "min": min(values, default=None),
+                "max": max(values, default=None),
+                "stopped_by_min": below,
+                "stopped_by_max": above,
+            }
+            self.stdout.write(f"  {kind}: {span} ({len(values)}) | {below} | {above}")
+        return out
 
     def _report(self, outcomes, cpu, faces, skipped, rounds, by_face, folder, seed) -> dict:
         out = self.stdout.write
@@ -242,6 +273,36 @@ class Command(BaseCommand):
             f"p95 {np.percentile(seconds, 95):.2f}, max {seconds.max():.2f}"
         )
         return report
+
+
+def _record(
+    kind: str,
+    face: str,
+    round_: int,
+    code: str,
+    measured: dict[str, Any],
+    thresholds: liveness_burst.Thresholds,
+) -> dict[str, Any]:
+    """One burst's outcome, with the shape measurements and which straight-line limit (if any)
+    stopped it (both limits report an existing code: folded_face, cut)."""
+    relief = measured.get("line_relief")
+    stopped_by = ""
+    if relief is not None and code == "liveness_folded_face":
+        stopped_by = "line_relief_min" if relief < thresholds.line_relief_min else ""
+    least = measured.get("line_relief_least_side")
+    if least is not None and code == "liveness_cut" and least > thresholds.line_relief_max:
+        stopped_by = "line_relief_max"
+    return {
+        "kind": kind,
+        "face": face,
+        "round": round_,
+        "code": code,
+        "stopped_by": stopped_by,
+        "line_relief": relief,
+        "line_relief_least_side": least,
+        "shape_score": measured.get("shape_score"),
+        "parallax": measured.get("parallax"),
+    }
 
 
 class _Chooser(random.Random):
