@@ -306,8 +306,15 @@ def _read_region(
 
     mrz = mrz_reader.mrz_boxes(boxes, width, height)
     if mrz is not None:
-        pair = mrz_reader.mrz_read(card, mrz, ocr)
-        parsed = mrz_parse(pair[0].text, pair[1].text) if pair is not None else None
+        pair, parsed = None, None
+        for sharpen in (False, True):
+            # A line whose fillers were not found as cells (glare or haze over part of the
+            # zone) is collapsed by the recogniser and does not parse at all: read it once
+            # more from a sharpened copy, whose filler glyphs stand out again.
+            pair = mrz_reader.mrz_read(card, mrz, ocr, sharpen=sharpen)
+            parsed = mrz_parse(pair[0].text, pair[1].text) if pair is not None else None
+            if parsed is not None and parsed.plausible:
+                break
         if pair is not None and parsed is not None and parsed.plausible:
             result = DocumentRead(kind="passport", image=flat)
             _parse_passport(list(pair), result, card, ocr, today=today)
@@ -371,8 +378,10 @@ def _read_region(
             again = _read_region(img, longer, ocr, today=today, extend=False)
             if again is not None and again.kind == "passport" and "id_number" in again.fields:
                 return again
-    if any(name not in result.fields for name in REQUIRED[kind]) and not (
-        kind == "passport" and result.mrz_failed
+    if (
+        any(name not in result.fields for name in REQUIRED[kind])
+        and not (kind == "passport" and result.mrz_failed)
+        and not _mostly_read(result)
     ):
         result.problem = _cause(region, flat)
     elif (region.whole_frame and not locate.scan_like(region)) or region.truncated:
@@ -380,6 +389,24 @@ def _read_region(
         # missing, and could not be told from other faces in the picture.
         result.problem = "cut_off"
     return result
+
+
+# A document whose ID number and this many of its other compared fields were read confidently
+# is identified: a field still missing (a soft birth line) is for a person to read, not a reason
+# to ask the member for another photo.
+MOSTLY_READ_OTHERS = 2
+MOSTLY_READ_CONFIDENT = 0.6
+
+
+def _mostly_read(read: DocumentRead) -> bool:
+    """Were the ID number and at least two of name, birth date and sex read confidently?"""
+
+    def confident(name: str) -> bool:
+        field = read.fields.get(name)
+        return field is not None and field.confidence >= MOSTLY_READ_CONFIDENT
+
+    others = sum(confident(name) for name in ("full_name", "date_of_birth", "sex"))
+    return confident("id_number") and others >= MOSTLY_READ_OTHERS
 
 
 def _complete(read: DocumentRead) -> bool:
