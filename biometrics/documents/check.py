@@ -114,8 +114,10 @@ def cross_check(read: DocumentRead, typed: Typed, *, today: date) -> list[FieldO
         apart = _digits_apart(read_number, typed_number)
         if apart == 0:
             state = "match" if number.confidence >= FIELD_CONFIDENT else "near"
-        elif apart == 1 and number.source != "mrz" and (
-            number.confidence < FIELD_CONFIDENT or read.kind == "driving_licence"
+        elif (
+            apart == 1
+            and number.source != "mrz"
+            and (number.confidence < FIELD_CONFIDENT or read.kind == "driving_licence")
         ):
             # A SIM number has no check digit and no rules (unlike the MRZ's check digits and
             # the NIK's, which the issue requires to match exactly): one digit off may be the
