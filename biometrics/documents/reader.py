@@ -429,8 +429,21 @@ def _read_grown(
     boxes = ocr.detect(locate.legible(card))
     if len(boxes) < 2:  # a card's small print turned far from level: the detector finds little
         return None
-    grown = locate.region_from_text(img, [b.points * factor for b in boxes])
-    return _read_region(img, grown, ocr, today=today) if grown is not None else None
+    points = [b.points * factor for b in boxes]
+    grown = locate.region_from_text(img, points)
+    result = _read_region(img, grown, ocr, today=today) if grown is not None else None
+    if result is not None and not result.problem and "id_number" in result.fields:
+        return result
+    # The paper's colour did not give the page (a print-out on a white sheet, a washed-out
+    # page): a passport's two MRZ lines place the page around them.
+    for flipped in (False, True):
+        page = locate.region_from_mrz(img.shape, points, flipped=flipped)
+        if page is None:
+            break
+        again = _read_region(img, page, ocr, today=today, extend=False)
+        if again is not None and again.kind == "passport" and "id_number" in again.fields:
+            return again if result is None or _better(again, result) else result
+    return result
 
 
 def document_read(

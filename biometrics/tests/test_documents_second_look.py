@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from biometrics.documents import mrz_reader, ocr
+from biometrics.documents import locate, mrz_reader, ocr
 from biometrics.documents.check import document_check
 from biometrics.documents.ocr import TextBox, TextLine
 from biometrics.documents.reader import document_read
@@ -90,5 +90,60 @@ def test_an_mrz_that_does_not_parse_is_read_again_sharpened(monkeypatch):
     read = document_read(_array(f.document("passport")), today=TODAY)
     # then the sharpened second read gives the checked number
     assert calls[:2] == [False, True]
+    assert (read.kind, read.problem) == ("passport", "")
+    assert read.value("id_number") == f.PASSPORT_NUMBER
+
+
+def _line(x0: float, y0: float, length: float, height: float, degrees: float) -> np.ndarray:
+    """A text box's corners (TL, TR, BR, BL) for a line turned by ``degrees``."""
+    along = np.array([np.cos(np.radians(degrees)), np.sin(np.radians(degrees))])
+    across = np.array([-along[1], along[0]])
+    start = np.array([x0, y0])
+    return np.array(
+        [
+            start,
+            start + along * length,
+            start + along * length + across * height,
+            start + across * height,
+        ],
+        np.float32,
+    )
+
+
+def test_a_passport_page_is_placed_above_its_two_mrz_lines():
+    # given the two long lines of an MRZ, level, 890 px long, and a short line of other text
+    lines = [_line(100, 600, 890, 20, 0), _line(100, 640, 890, 20, 0), _line(300, 200, 120, 20, 0)]
+    # when the page is placed from them
+    page = locate.region_from_mrz((1000, 1400), lines)
+    # then it is a TD3 page 1000 px wide whose bottom edge lies under line 2, above the lines
+    assert page is not None
+    (tl, tr, br, bl) = page.corners
+    assert abs(np.linalg.norm(tr - tl) - 1000) < 2
+    assert abs(np.linalg.norm(bl - tl) - 1000 / locate.ID3_ASPECT) < 2
+    assert 660 < br[1] < 760 and tl[1] < 600 and not page.truncated
+    # upside down, the page lies below the lines; one line alone places nothing
+    flipped = locate.region_from_mrz((1000, 1400), lines, flipped=True)
+    assert flipped is not None and flipped.corners[0][1] < 600 < flipped.corners[2][1]
+    assert locate.region_from_mrz((1000, 1400), lines[:1] + lines[2:]) is None
+    # turned by 20 degrees, the page turns with them
+    turned = locate.region_from_mrz(
+        (1400, 1400), [_line(100, 600, 890, 20, 20), _line(86, 638, 890, 20, 20)]
+    )
+    assert turned is not None
+    top = turned.corners[1] - turned.corners[0]
+    assert abs(np.degrees(np.arctan2(top[1], top[0])) - 20) < 1
+
+
+def test_a_passport_whose_outline_and_paper_were_not_found_is_read_from_its_mrz(monkeypatch):
+    # given a photographed passport whose outline the edge search misses and whose paper the
+    # colour search cannot tell from the sheet it lies on (a print-out photographed again)
+    img = _array(f.document("passport"))
+    whole = locate.document_regions(img)[-1]
+    assert whole.whole_frame and not locate.scan_like(whole)
+    monkeypatch.setattr(locate, "document_regions", lambda image, **kw: [whole])
+    monkeypatch.setattr(locate, "region_from_text", lambda image, points: None)
+    # when it is read
+    read = document_read(img, today=TODAY)
+    # then its MRZ lines placed the page, and the page was read
     assert (read.kind, read.problem) == ("passport", "")
     assert read.value("id_number") == f.PASSPORT_NUMBER
