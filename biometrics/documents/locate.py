@@ -235,6 +235,20 @@ def rectify(img: np.ndarray, region: Region, *, width: int = READ_WIDTH) -> np.n
     )
 
 
+def to_photo(region: Region, points: np.ndarray, *, width: int = READ_WIDTH) -> np.ndarray:
+    """Points of the region flattened by ``rectify`` (N x 2) back in photo pixels."""
+    if region.whole_frame:
+        return points * (float(region.corners[1][0] + 1) / width)
+    height = round(width / region.aspect)
+    target = np.array(
+        [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32
+    )
+    matrix = cv2.getPerspectiveTransform(target, region.corners.astype(np.float32))
+    return cv2.perspectiveTransform(points.reshape(-1, 1, 2).astype(np.float32), matrix).reshape(
+        -1, 2
+    )
+
+
 # Grey levels the darkest and lightest percent of a flattened document should span; a card in a
 # dim room (ink 30, card 135) or under a haze spans less, and the text detector then misses
 # most of its small print.

@@ -15,7 +15,7 @@ from PIL import Image
 from biometrics.documents import locate, mrz_reader, ocr
 from biometrics.documents.check import document_check
 from biometrics.documents.ocr import TextBox, TextLine
-from biometrics.documents.reader import document_read
+from biometrics.documents.reader import _read_region, document_read
 from biometrics.documents.results import Typed
 from biometrics.tests import factories as f
 
@@ -147,3 +147,25 @@ def test_a_passport_whose_outline_and_paper_were_not_found_is_read_from_its_mrz(
     # then its MRZ lines placed the page, and the page was read
     assert (read.kind, read.problem) == ("passport", "")
     assert read.value("id_number") == f.PASSPORT_NUMBER
+
+
+def test_a_whole_card_whose_outline_merged_with_a_background_running_off_the_photo_is_read():
+    # given a whole KTP on a table, and a candidate outline that merged it with the background
+    # up to the photo's right border (a busy cloth): a region that runs off the photo
+    card = _array(f.document("ktp", photographed=False))
+    height, width = card.shape[:2]
+    photo = np.full((height + 500, width + 500, 3), (90, 70, 50), np.uint8)
+    photo[100 : 100 + height, 100 : 100 + width] = card
+    right = photo.shape[1] - 1
+    bottom = 60 + (right - 60) / locate.ID1_ASPECT
+    corners = np.float32([[60, 60], [right, 60], [right, bottom], [60, bottom]])
+    merged = locate.Region(corners, locate.ID1_ASPECT, 0.3, True, cut=True)
+    assert merged.truncated
+    # when the reader reads that candidate
+    read = _read_region(photo, merged, ocr.engine(), today=TODAY)
+    # then the card grown from its own text's paper lies whole in the photo: not cut off
+    assert read is not None
+    assert (read.kind, read.problem) == ("ktp", "")
+    assert read.value("id_number") == f.NIK
+    assert read.image is not None
+    assert abs(read.image.shape[1] / read.image.shape[0] - locate.ID1_ASPECT) < 0.02
