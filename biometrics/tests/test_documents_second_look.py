@@ -23,10 +23,10 @@ TODAY = date(2026, 1, 15)
 
 
 def _array(data: bytes) -> np.ndarray:
-    with Image.open(io.BytesIO(data)) as img:
-        img = img.convert("RGB")
-        img.thumbnail((2000, 2000))
-        return np.asarray(img)
+    with Image.open(io.BytesIO(data)) as opened:
+        rgb = opened.convert("RGB")
+        rgb.thumbnail((2000, 2000))
+        return np.asarray(rgb)
 
 
 class _SoftBirthLine:
@@ -40,7 +40,7 @@ class _SoftBirthLine:
         return self.real.detect(img)
 
     def upside_down(self, img: np.ndarray, boxes: list[TextBox]) -> bool:
-        return bool(self.real.upside_down(img, boxes))
+        return bool(getattr(self.real, "upside_down")(img, boxes))  # noqa: B009
 
     def recognise(self, img: np.ndarray, boxes: list[TextBox]) -> list[TextLine]:
         lines = self.real.recognise(img, boxes)
@@ -158,7 +158,7 @@ def test_a_whole_card_whose_outline_merged_with_a_background_running_off_the_pho
     photo[100 : 100 + height, 100 : 100 + width] = card
     right = photo.shape[1] - 1
     bottom = 60 + (right - 60) / locate.ID1_ASPECT
-    corners = np.float32([[60, 60], [right, 60], [right, bottom], [60, bottom]])
+    corners = np.array([[60, 60], [right, 60], [right, bottom], [60, bottom]], np.float32)
     merged = locate.Region(corners, locate.ID1_ASPECT, 0.3, True, cut=True)
     assert merged.truncated
     # when the reader reads that candidate
