@@ -114,7 +114,14 @@ def cross_check(read: DocumentRead, typed: Typed, *, today: date) -> list[FieldO
         apart = _digits_apart(read_number, typed_number)
         if apart == 0:
             state = "match" if number.confidence >= FIELD_CONFIDENT else "near"
-        elif apart == 1 and number.confidence < FIELD_CONFIDENT and number.source != "mrz":
+        elif (
+            apart == 1
+            and number.source != "mrz"
+            and (number.confidence < FIELD_CONFIDENT or read.kind == "driving_licence")
+        ):
+            # A SIM number has no check digit and no rules (unlike the MRZ's check digits and
+            # the NIK's, which the issue requires to match exactly): one digit off may be the
+            # recogniser's slip, read confidently or not, so a person compares.
             state = "near"
         else:
             state = "mismatch"

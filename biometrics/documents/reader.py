@@ -19,6 +19,7 @@ from datetime import date
 import numpy as np
 
 from biometrics.documents import locate, mrz_reader, parsing
+from biometrics.documents.layout import card_layout, flip, gibberish
 from biometrics.documents.mrz import mrz_parse
 from biometrics.documents.ocr import OcrEngine, TextBox, TextLine, engine
 from biometrics.documents.results import DocumentRead, Kind, ReadField
@@ -47,50 +48,6 @@ REQUIRED = {
 BLUR_LIMIT = 10.0
 GLARE_LIMIT = 0.05
 SMALL_WIDTH = 480
-
-
-# Where an ID-1 card prints its portrait, as shares of the upright card (x0, y0, x1, y1): a KTP
-# on the right under the header (with the blank strip between the header and the photo: a
-# form's second column runs there), a SIM on the left. Kept a little inside the printed photo,
-# so a card flattened a few pixels off still has the photo all over the zone.
-PORTRAIT_ZONES = {"ktp": (0.76, 0.14, 0.93, 0.66), "driving_licence": (0.05, 0.22, 0.25, 0.66)}
-# Share of the zone that text may cover: a caption or a long value may reach into it, lines of a
-# letter or the second column of a form cover a third or more.
-PORTRAIT_TEXT_SHARE = 0.2
-
-
-def card_layout(kind: str, card: np.ndarray, boxes: list[TextBox]) -> bool:
-    """Does the upright, flattened document have an ID card's layout: no text where its kind
-    prints the portrait? A letter or a form that quotes a NIK with the KTP's own labels has
-    the words but not the card. (A card whose photo is covered keeps its layout: it is a card,
-    and the face check tells the member that no face was found on it.)"""
-    zone = PORTRAIT_ZONES.get(kind)
-    if zone is None:
-        return True
-    height, width = card.shape[:2]
-    x0, y0 = round(zone[0] * width), round(zone[1] * height)
-    x1, y1 = round(zone[2] * width), round(zone[3] * height)
-    covered = np.zeros((y1 - y0, x1 - x0), bool)
-    for box in boxes:
-        bx0, bx1 = max(x0, round(box.x0)), min(x1, round(box.x1))
-        by0, by1 = max(y0, round(box.y0)), min(y1, round(box.y1))
-        if bx1 > bx0 and by1 > by0:
-            covered[by0 - y0 : by1 - y0, bx0 - x0 : bx1 - x0] = True
-    return float(covered.mean()) <= PORTRAIT_TEXT_SHARE
-
-
-def _flip(card: np.ndarray, boxes: list[TextBox]) -> tuple[np.ndarray, list[TextBox]]:
-    """Turn the card 180 degrees and carry the boxes along (corners stay clockwise from TL)."""
-    height, width = card.shape[:2]
-    turned = [
-        TextBox(
-            points=np.roll(
-                np.column_stack([width - b.points[:, 0], height - b.points[:, 1]]), 2, axis=0
-            ).astype(np.float32)
-        )
-        for b in boxes
-    ]
-    return np.ascontiguousarray(card[::-1, ::-1]), turned
 
 
 def _classify(lines: list[TextLine], *, today: date) -> Kind | None:
@@ -259,19 +216,6 @@ def _unreadable_card(
     return None
 
 
-# A page of at least this many lines recognised with a median confidence below this is no
-# writing the recogniser knows (it reads upright print at 0.9 and more, upside down at 0.2-0.5).
-GIBBERISH_MIN_LINES = 8
-GIBBERISH_CONFIDENCE = 0.6
-
-
-def _gibberish(lines: list[TextLine]) -> bool:
-    """Do the lines read as gibberish (the page upside down) rather than words?"""
-    if len(lines) < GIBBERISH_MIN_LINES:
-        return False
-    return float(np.median([line.confidence for line in lines])) < GIBBERISH_CONFIDENCE
-
-
 def _read_region(
     img: np.ndarray,
     region: locate.Region,
@@ -293,7 +237,7 @@ def _read_region(
     upside_down = getattr(ocr, "upside_down", None)
     flipped = upside_down is not None and upside_down(card, boxes) != overrule
     if flipped:
-        card, boxes = _flip(card, boxes)
+        card, boxes = flip(card, boxes)
         flat = np.ascontiguousarray(flat[::-1, ::-1])
     height, width = card.shape[:2]
     lines: list[TextLine] = []
@@ -306,8 +250,15 @@ def _read_region(
 
     mrz = mrz_reader.mrz_boxes(boxes, width, height)
     if mrz is not None:
-        pair = mrz_reader.mrz_read(card, mrz, ocr)
-        parsed = mrz_parse(pair[0].text, pair[1].text) if pair is not None else None
+        pair, parsed = None, None
+        for sharpen in (False, True):
+            # A line whose fillers were not found as cells (glare or haze over part of the
+            # zone) is collapsed by the recogniser and does not parse at all: read it once
+            # more from a sharpened copy, whose filler glyphs stand out again.
+            pair = mrz_reader.mrz_read(card, mrz, ocr, sharpen=sharpen)
+            parsed = mrz_parse(pair[0].text, pair[1].text) if pair is not None else None
+            if parsed is not None and parsed.plausible:
+                break
         if pair is not None and parsed is not None and parsed.plausible:
             result = DocumentRead(kind="passport", image=flat)
             _parse_passport(list(pair), result, card, ocr, today=today)
@@ -343,7 +294,7 @@ def _read_region(
         DocumentRead(fields=parsing.parse_ktp(lines, today=today))
     ):
         read([b for b in words if b.cy < 0.5 * height])  # a value that starts further right
-    if kind is None and not overrule and _gibberish(lines):
+    if kind is None and not overrule and gibberish(lines):
         # Many lines and none of them words: the direction model, voting on small soft print,
         # may have left the page upside down. Read it the other way up once.
         again = _read_region(img, region, ocr, today=today, extend=extend, overrule=True)
@@ -371,15 +322,66 @@ def _read_region(
             again = _read_region(img, longer, ocr, today=today, extend=False)
             if again is not None and again.kind == "passport" and "id_number" in again.fields:
                 return again
-    if any(name not in result.fields for name in REQUIRED[kind]) and not (
-        kind == "passport" and result.mrz_failed
+    if (
+        any(name not in result.fields for name in REQUIRED[kind])
+        and not (kind == "passport" and result.mrz_failed)
+        and not _mostly_read(result)
     ):
         result.problem = _cause(region, flat)
     elif (region.whole_frame and not locate.scan_like(region)) or region.truncated:
         # Read, but not whole in the photo (or its edges were not found): the portrait may be
-        # missing, and could not be told from other faces in the picture.
+        # missing, and could not be told from other faces in the picture. The region may also
+        # be the card merged with a busy background that runs off the frame: grow the card
+        # from its own text's paper and read it again; it is cut off only if that fails.
         result.problem = "cut_off"
+        if extend and not region.whole_frame:
+            again = _regrown(img, region, card, boxes, flipped, ocr, today=today)
+            if again is not None and _better(again, result):
+                return again
     return result
+
+
+def _regrown(
+    img: np.ndarray,
+    region: locate.Region,
+    card: np.ndarray,
+    boxes: list[TextBox],
+    flipped: bool,
+    ocr: OcrEngine,
+    *,
+    today: date,
+) -> DocumentRead | None:
+    """The document grown from the paper around its text lines (found on a region that runs
+    off the photo), read again when it lies whole inside the photo; else None."""
+    height, width = card.shape[:2]
+    points = []
+    for box in boxes:
+        corners = box.points.astype(np.float32)
+        if flipped:  # the boxes were turned with the card: back to the region's own frame
+            corners = np.column_stack([width - corners[:, 0], height - corners[:, 1]])
+        points.append(locate.to_photo(region, corners, width=width))
+    grown = locate.region_from_text(img, points)
+    if grown is None or grown.truncated:
+        return None
+    return _read_region(img, grown, ocr, today=today, extend=False)
+
+
+# A document whose ID number and this many of its other compared fields were read confidently
+# is identified: a field still missing (a soft birth line) is for a person to read, not a reason
+# to ask the member for another photo.
+MOSTLY_READ_OTHERS = 2
+MOSTLY_READ_CONFIDENT = 0.6
+
+
+def _mostly_read(read: DocumentRead) -> bool:
+    """Were the ID number and at least two of name, birth date and sex read confidently?"""
+
+    def confident(name: str) -> bool:
+        field = read.fields.get(name)
+        return field is not None and field.confidence >= MOSTLY_READ_CONFIDENT
+
+    others = sum(confident(name) for name in ("full_name", "date_of_birth", "sex"))
+    return confident("id_number") and others >= MOSTLY_READ_OTHERS
 
 
 def _complete(read: DocumentRead) -> bool:
@@ -402,8 +404,21 @@ def _read_grown(
     boxes = ocr.detect(locate.legible(card))
     if len(boxes) < 2:  # a card's small print turned far from level: the detector finds little
         return None
-    grown = locate.region_from_text(img, [b.points * factor for b in boxes])
-    return _read_region(img, grown, ocr, today=today) if grown is not None else None
+    points = [b.points * factor for b in boxes]
+    grown = locate.region_from_text(img, points)
+    result = _read_region(img, grown, ocr, today=today) if grown is not None else None
+    if result is not None and not result.problem and "id_number" in result.fields:
+        return result
+    # The paper's colour did not give the page (a print-out on a white sheet, a washed-out
+    # page): a passport's two MRZ lines place the page around them.
+    for flipped in (False, True):
+        page = locate.region_from_mrz(img.shape, points, flipped=flipped)
+        if page is None:
+            break
+        again = _read_region(img, page, ocr, today=today, extend=False)
+        if again is not None and again.kind == "passport" and "id_number" in again.fields:
+            return again if result is None or _better(again, result) else result
+    return result
 
 
 def document_read(

@@ -174,3 +174,22 @@ def test_a_name_read_only_in_part_goes_to_review_and_another_persons_name_is_rej
     assert _check(read, typed).decision == "review"
     read.fields["full_name"] = ReadField("BAMBANG SUTRISNO", 0.95, "mrz")
     assert _check(read, typed).mismatched == ["full_name"]
+
+
+def _sim(number: str) -> DocumentRead:
+    values = {"id_number": number, "full_name": "SITIRAHAYU", "date_of_birth": "1990-12-05"}
+    fields = {name: ReadField(value, 0.97) for name, value in values.items()}
+    fields["sex"] = ReadField("F", 0.97)
+    return DocumentRead(kind="driving_licence", fields=fields)
+
+
+def test_a_sim_number_read_confidently_one_digit_off_goes_to_review_not_to_a_rejection():
+    # given a SIM whose 12-digit number (no check digit, no rules) was read with one digit wrong
+    typed = _typed(id_type="driving_licence", id_number="1234-5678-9012")
+    # when it is checked against what the member typed
+    result = _check(_sim("123456789013"), typed)
+    # then a person compares (review still catches a changed number), while two digits off or
+    # a NIK one digit off (the issue requires the NIK exactly) stays a mismatch
+    assert (result.decision, result.code) == ("review", "document_review")
+    assert _check(_sim("123456789113"), typed).mismatched == ["id_number"]
+    assert _check(_ktp(id_number="3174094512900002")).mismatched == ["id_number"]

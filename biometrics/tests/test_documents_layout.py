@@ -12,9 +12,10 @@ import pytest
 from PIL import Image
 
 from biometrics.documents import generator, locate, ocr
+from biometrics.documents.layout import PORTRAIT_ZONES, card_layout
 from biometrics.documents.ocr import TextBox, TextLine
 from biometrics.documents.parsing import parse_sim
-from biometrics.documents.reader import PORTRAIT_ZONES, _read_region, card_layout, document_read
+from biometrics.documents.reader import _read_region, document_read
 from biometrics.tests import factories as f
 
 TODAY = date(2026, 1, 15)

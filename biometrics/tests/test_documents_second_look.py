@@ -1,0 +1,171 @@
+"""A second look before asking the member for another photo: an MRZ that did not parse is read
+again sharpened; a card identified by its number and most of its fields, with one field too
+soft to read, goes to a person rather than back to the member. Real OCR on drawn documents."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from biometrics.documents import locate, mrz_reader, ocr
+from biometrics.documents.check import document_check
+from biometrics.documents.ocr import TextBox, TextLine
+from biometrics.documents.reader import _read_region, document_read
+from biometrics.documents.results import Typed
+from biometrics.tests import factories as f
+
+TODAY = date(2026, 1, 15)
+
+
+def _array(data: bytes) -> np.ndarray:
+    with Image.open(io.BytesIO(data)) as opened:
+        rgb = opened.convert("RGB")
+        rgb.thumbnail((2000, 2000))
+        return np.asarray(rgb)
+
+
+class _SoftBirthLine:
+    """The real engine, except that a SIM's birth line (line 2) reads as a date that is none,
+    as a defocused line does ("27-05-1972" read as "22-46-1972")."""
+
+    def __init__(self) -> None:
+        self.real = ocr.engine()
+
+    def detect(self, img: np.ndarray) -> list[TextBox]:
+        return self.real.detect(img)
+
+    def upside_down(self, img: np.ndarray, boxes: list[TextBox]) -> bool:
+        return bool(getattr(self.real, "upside_down")(img, boxes))  # noqa: B009
+
+    def recognise(self, img: np.ndarray, boxes: list[TextBox]) -> list[TextLine]:
+        lines = self.real.recognise(img, boxes)
+        return [
+            TextLine(line.box, "2. JAKARTA, 22-46-1972", line.confidence, line.weakest)
+            if re.match(r"^\s*2\s*[.,]", line.text)
+            else line
+            for line in lines
+        ]
+
+
+def test_a_licence_whose_birth_line_is_too_soft_goes_to_review_not_back_to_the_member():
+    # given a SIM whose number, name and sex read well but whose birth line does not
+    img = _array(f.document("driving_licence"))
+    engine = _SoftBirthLine()
+    # when it is read and checked against what the member typed
+    read = document_read(img, ocr=engine, today=TODAY)
+    typed = Typed("driving_licence", f.SIM_NUMBER, f.NAME, f.DOB, f.SEX)
+    result = document_check(img, typed, today=TODAY, ocr=engine)
+    # then it is a licence with no problem, its birth date unread: a person reads it
+    assert (read.kind, read.problem) == ("driving_licence", "")
+    assert "date_of_birth" not in read.fields
+    assert (result.decision, result.code) == ("review", "document_review")
+    # and a changed number is still caught (review or rejection, never a pass)
+    changed = Typed("driving_licence", "923456789012", f.NAME, f.DOB, f.SEX)
+    assert document_check(img, changed, today=TODAY, ocr=engine).decision != "pass"
+
+
+def test_an_mrz_that_does_not_parse_is_read_again_sharpened(monkeypatch):
+    # given a passport whose first, unsharpened MRZ read lost its filler runs (glare over the
+    # zone: the recogniser drops the fillers and line 2 no longer parses)
+    real = mrz_reader.mrz_read
+    calls: list[bool] = []
+
+    def first_read_collapsed(*args: Any, sharpen: bool = False, **kwargs: Any) -> Any:
+        calls.append(sharpen)
+        pair = real(*args, sharpen=sharpen, **kwargs)
+        if pair is None or sharpen:
+            return pair
+        return tuple(
+            TextLine(line.box, line.text.replace("<", ""), line.confidence, line.weakest)
+            for line in pair
+        )
+
+    monkeypatch.setattr(mrz_reader, "mrz_read", first_read_collapsed)
+    # when it is read
+    read = document_read(_array(f.document("passport")), today=TODAY)
+    # then the sharpened second read gives the checked number
+    assert calls[:2] == [False, True]
+    assert (read.kind, read.problem) == ("passport", "")
+    assert read.value("id_number") == f.PASSPORT_NUMBER
+
+
+def _line(x0: float, y0: float, length: float, height: float, degrees: float) -> np.ndarray:
+    """A text box's corners (TL, TR, BR, BL) for a line turned by ``degrees``."""
+    along = np.array([np.cos(np.radians(degrees)), np.sin(np.radians(degrees))])
+    across = np.array([-along[1], along[0]])
+    start = np.array([x0, y0])
+    return np.array(
+        [
+            start,
+            start + along * length,
+            start + along * length + across * height,
+            start + across * height,
+        ],
+        np.float32,
+    )
+
+
+def test_a_passport_page_is_placed_above_its_two_mrz_lines():
+    # given the two long lines of an MRZ, level, 890 px long, and a short line of other text
+    lines = [_line(100, 600, 890, 20, 0), _line(100, 640, 890, 20, 0), _line(300, 200, 120, 20, 0)]
+    # when the page is placed from them
+    page = locate.region_from_mrz((1000, 1400), lines)
+    # then it is a TD3 page 1000 px wide whose bottom edge lies under line 2, above the lines
+    assert page is not None
+    (tl, tr, br, bl) = page.corners
+    assert abs(np.linalg.norm(tr - tl) - 1000) < 2
+    assert abs(np.linalg.norm(bl - tl) - 1000 / locate.ID3_ASPECT) < 2
+    assert 660 < br[1] < 760 and tl[1] < 600 and not page.truncated
+    # upside down, the page lies below the lines; one line alone places nothing
+    flipped = locate.region_from_mrz((1000, 1400), lines, flipped=True)
+    assert flipped is not None and flipped.corners[0][1] < 600 < flipped.corners[2][1]
+    assert locate.region_from_mrz((1000, 1400), lines[:1] + lines[2:]) is None
+    # turned by 20 degrees, the page turns with them
+    turned = locate.region_from_mrz(
+        (1400, 1400), [_line(100, 600, 890, 20, 20), _line(86, 638, 890, 20, 20)]
+    )
+    assert turned is not None
+    top = turned.corners[1] - turned.corners[0]
+    assert abs(np.degrees(np.arctan2(top[1], top[0])) - 20) < 1
+
+
+def test_a_passport_whose_outline_and_paper_were_not_found_is_read_from_its_mrz(monkeypatch):
+    # given a photographed passport whose outline the edge search misses and whose paper the
+    # colour search cannot tell from the sheet it lies on (a print-out photographed again)
+    img = _array(f.document("passport"))
+    whole = locate.document_regions(img)[-1]
+    assert whole.whole_frame and not locate.scan_like(whole)
+    monkeypatch.setattr(locate, "document_regions", lambda image, **kw: [whole])
+    monkeypatch.setattr(locate, "region_from_text", lambda image, points: None)
+    # when it is read
+    read = document_read(img, today=TODAY)
+    # then its MRZ lines placed the page, and the page was read
+    assert (read.kind, read.problem) == ("passport", "")
+    assert read.value("id_number") == f.PASSPORT_NUMBER
+
+
+def test_a_whole_card_whose_outline_merged_with_a_background_running_off_the_photo_is_read():
+    # given a whole KTP on a table, and a candidate outline that merged it with the background
+    # up to the photo's right border (a busy cloth): a region that runs off the photo
+    card = _array(f.document("ktp", photographed=False))
+    height, width = card.shape[:2]
+    photo = np.full((height + 500, width + 500, 3), (90, 70, 50), np.uint8)
+    photo[100 : 100 + height, 100 : 100 + width] = card
+    right = photo.shape[1] - 1
+    bottom = 60 + (right - 60) / locate.ID1_ASPECT
+    corners = np.array([[60, 60], [right, 60], [right, bottom], [60, bottom]], np.float32)
+    merged = locate.Region(corners, locate.ID1_ASPECT, 0.3, True, cut=True)
+    assert merged.truncated
+    # when the reader reads that candidate
+    read = _read_region(photo, merged, ocr.engine(), today=TODAY)
+    # then the card grown from its own text's paper lies whole in the photo: not cut off
+    assert read is not None
+    assert (read.kind, read.problem) == ("ktp", "")
+    assert read.value("id_number") == f.NIK
+    assert read.image is not None
+    assert abs(read.image.shape[1] / read.image.shape[0] - locate.ID1_ASPECT) < 0.02
