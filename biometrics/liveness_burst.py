@@ -11,7 +11,8 @@ requires, in this order (the first failure is reported):
    the aligned face may not change its look more than motion explains (`liveness_cut`); a set
    of stills or photos of the member, each shown for a while, cuts from one to the next;
 4. the poses, in order, with the yaw changing smoothly (`liveness_pose_mismatch`,
-   `liveness_too_fast`);
+   `liveness_too_fast`; also on the raw yaws: one step over both the per-frame and the speed
+   limits, standing out from its neighbours, is a photo swapped for another, not a head);
 5. a 3-D head, not paper (`liveness_flat_face`, `liveness_folded_face`): the nose tip swings
    against the corners once the best plane is taken out (a flat print or screen cannot); the
    landmark paper-or-face score; and, on the face's own texture, the nose tip leaves every
@@ -305,6 +306,17 @@ def burst_check(
     measured["max_yaw_speed"] = float(speeds.max())
     measured["max_yaw_step"] = float(steps.max())
     if speeds.max() > thresholds.max_yaw_speed or steps.max() > thresholds.max_yaw_step:
+        return result("liveness_too_fast")
+    # the smoothing above spreads one jump over three steps: a photo swapped for another at a
+    # different turn (a set of stills) hides under both limits there. On the raw yaws (they carry
+    # landmark noise), one step over both limits that stands out from its neighbours as a cut
+    # does (spike_ratio) is no head turning: a fast turn spans several frames, and a dropped
+    # frame doubles a step, not its speed
+    jumped = tracking.yaw_jumps(
+        yaws, gaps, thresholds.max_yaw_step, thresholds.max_yaw_speed, thresholds.spike_ratio
+    )
+    measured["max_raw_yaw_step"] = float(np.abs(np.diff(yaws)).max())
+    if jumped:
         return result("liveness_too_fast")
     anchor = int(np.argmin(np.abs(smooth)))
     measured["reference_yaw"] = float(smooth[anchor])

@@ -169,6 +169,19 @@ def spikes(values: np.ndarray) -> np.ndarray:
     return values / np.maximum(neighbours, 1e-6)
 
 
+def yaw_jumps(
+    yaws: np.ndarray, gaps: np.ndarray, max_step: float, max_speed: float, spike_ratio: float
+) -> int:
+    """How many steps between neighbouring frames (raw, unsmoothed yaws) turn the head further
+    than ``max_step`` degrees, faster than ``max_speed`` degrees a second, and ``spike_ratio``
+    times further than the steps either side: a photo swapped for another at another turn. A
+    head that turns fast turns over several frames (the steps around a big one are big too)."""
+    steps = np.abs(np.diff(np.asarray(yaws, dtype=np.float64)))
+    speeds = steps / np.maximum(np.asarray(gaps, dtype=np.float64), 1e-6)
+    isolated = spikes(np.maximum(steps, 0.5)) >= spike_ratio
+    return int(((steps > max_step) & (speeds > max_speed) & isolated).sum())
+
+
 class TrackLost(Exception):
     """The face left the frame (or became too small) while it was followed."""
 

@@ -122,3 +122,62 @@ def test_a_challenge_without_a_straight_step_is_a_programming_error():
     burst = bursts.genuine()
     with pytest.raises(ValueError):
         lb.burst_check(burst.frames, burst.times_ms, ["left", "right"])
+
+
+# --- a photo swapped for another at another turn -----------------------------------------------
+
+
+def test_one_raw_yaw_step_over_both_limits_is_a_jump_but_a_turn_or_a_dropped_frame_is_not():
+    # given frames 0.1 s apart (10 per second)
+    from biometrics.liveness_tracking import yaw_jumps
+
+    gaps = np.full(9, 0.1)
+    limits = {"max_step": 25.0, "max_speed": 400.0, "spike_ratio": 4.5}
+    # when a still held at 0 degrees is swapped for one at 51 (as a photo set does), then held
+    swapped = np.array([0.4, -0.3, 0.2, 0.0, 51.0, 50.6, 51.3, 50.8, 51.1, 50.9])
+    # and a head turns the same 51 degrees over four frames
+    turned = np.array([0.4, -0.3, 0.2, 0.0, 9.0, 24.0, 40.0, 49.0, 51.1, 50.9])
+    # and a camera drops frames during a turn (one step twice as long, at the same speed)
+    dropped_gaps = gaps.copy()
+    dropped_gaps[4] = 0.25
+    dropped = np.array([0.4, -0.3, 0.2, 0.0, 30.0, 40.0, 49.0, 51.0, 51.1, 50.9])
+    # and a very fast turn at 15 frames a second: one step of 28 degrees (420 a second) between
+    # steps of 20
+    fast = np.array([0.0, 0.3, 20.0, 48.0, 68.0, 70.0, 70.2, 69.9, 70.1, 70.0])
+    # then only the swap is a jump
+    assert yaw_jumps(swapped, gaps, **limits) == 1
+    assert yaw_jumps(turned, gaps, **limits) == 0
+    assert yaw_jumps(dropped, dropped_gaps, **limits) == 0
+    assert yaw_jumps(fast, np.full(9, 1 / 15), **limits) == 0
+
+
+def test_two_peoples_stills_that_the_smoothed_yaw_let_through_fail_as_too_fast():
+    # The evaluation's seeds 90 000 accepted this attack (issue 17's unrelated stills): Biden's
+    # photo turned, with Kit Harington's as the middle still; its yaw jumped 51 degrees between
+    # two frames, which the 3-frame smoothing spread under both limits.
+    from biometrics import liveness
+    from biometrics.management.commands.biometrics_evaluate_liveness import _Chooser
+    from biometrics.tests.faces import shared_faces_dir
+
+    folder = shared_faces_dir()
+    if folder is None:
+        pytest.skip("labelled photos not available (../shared/faces or $FACES_DIR)")
+    import cv2
+
+    def load(name: str) -> render.Face:
+        img = cv2.cvtColor(cv2.imread(str(folder / name)), cv2.COLOR_BGR2RGB)
+        face = render.face_load(name, img)
+        assert not isinstance(face, str), face
+        return face
+
+    victim, other = load("biden_2.jpg"), load("kit_harington_1.jpg")
+    # the evaluation's draws for that burst (face 2 of the folder, round 1, the stills kind)
+    poses = liveness.challenge_new(rng=_Chooser(np.random.default_rng(90000 + 2000 + 1)))
+    kind_rng = np.random.default_rng([90000, 2, 1, 7])
+    burst = render.attack_burst("unrelated_stills", victim, poses, kind_rng, other=other)
+    # when
+    result = lb.burst_check(burst.frames, burst.times_ms, poses)
+    # then
+    assert not result.passed
+    assert result.code == "liveness_too_fast", result.as_record()
+    assert result.measured["max_raw_yaw_step"] > 25
