@@ -174,6 +174,19 @@ def card_held_beside_a_face() -> bytes:
     return faces.jpeg_bytes(faces.selfie_holding_card(faces.grace_hopper(), card))
 
 
+def stored_array(data: bytes):
+    """An uploaded photo as the document check receives it: RGB, long side at most 2000 px."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as img:
+        rgb = img.convert("RGB")
+        rgb.thumbnail((2000, 2000))
+        return np.asarray(rgb)
+
+
 def document_array(kind: str = "ktp", **overrides: Any):
     import io
 

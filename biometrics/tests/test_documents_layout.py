@@ -21,13 +21,6 @@ from biometrics.tests import factories as f
 TODAY = date(2026, 1, 15)
 
 
-def _array(data: bytes) -> np.ndarray:
-    with Image.open(io.BytesIO(data)) as img:
-        img = img.convert("RGB")
-        img.thumbnail((2000, 2000))
-        return np.asarray(img)
-
-
 def _box(x0: float, y0: float, x1: float, y1: float) -> TextBox:
     return TextBox(points=np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]))
 
@@ -69,7 +62,7 @@ def test_a_sim_keeps_its_portrait_on_the_left():
 
 @pytest.mark.parametrize("form", [False, True], ids=["A4 letter", "A5 form, two columns"])
 def test_a_printed_letter_or_form_quoting_a_nik_is_not_a_ktp(form):
-    photo = _array(generator.letter(random.Random(31), form=form))
+    photo = f.stored_array(generator.letter(random.Random(31), form=form))
     read = document_read(photo, today=TODAY)
     # never a usable KTP: not found at all, or at most a document that cannot be used
     assert not (read.found and not read.problem)
@@ -77,7 +70,7 @@ def test_a_printed_letter_or_form_quoting_a_nik_is_not_a_ktp(form):
 
 
 def test_a_genuine_card_still_has_a_card_layout():
-    read = document_read(_array(f.hopper_card()))
+    read = document_read(f.stored_array(f.hopper_card()))
     assert (read.kind, read.problem, read.value("id_number")) == ("ktp", "", f.NIK)
 
 
@@ -102,7 +95,7 @@ def test_a_region_too_wide_for_a_passport_page_is_lengthened_below_or_above():
 
 def test_a_passport_page_found_without_its_mrz_band_is_read_whole():
     # given a passport page on a table, and a candidate outline that stops above the MRZ band
-    page = _array(f.document("passport", photographed=False))
+    page = f.stored_array(f.document("passport", photographed=False))
     height, width = page.shape[:2]
     photo = np.full((height + 200, width + 200, 3), (90, 70, 50), np.uint8)
     photo[100 : 100 + height, 100 : 100 + width] = page
@@ -120,7 +113,7 @@ def test_a_passport_page_found_without_its_mrz_band_is_read_whole():
 
 
 def test_wild_photos_are_repeatable_and_harsher_than_the_standard_ones():
-    flat = _array(f.document("ktp", photographed=False))
+    flat = f.stored_array(f.document("ktp", photographed=False))
     wild = generator.photograph(flat, rng=random.Random(3), profile="wild")
     assert wild == generator.photograph(flat, rng=random.Random(3), profile="wild")
     assert wild != generator.photograph(flat, rng=random.Random(3), profile="standard")

@@ -5,27 +5,17 @@ Each distinct image is read once per test session (biometrics/tests/ocr_cache.py
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
-import numpy as np
 import pytest
-from PIL import Image
 
 from biometrics import face_engine
 from biometrics.documents import document_read
 from biometrics.tests import factories as f
 
 
-def _array(data: bytes) -> np.ndarray:
-    with Image.open(io.BytesIO(data)) as img:
-        img = img.convert("RGB")
-        img.thumbnail((2000, 2000))
-        return np.asarray(img)
-
-
 def _read(data: bytes):
-    return document_read(_array(data))
+    return document_read(f.stored_array(data))
 
 
 @pytest.mark.parametrize(

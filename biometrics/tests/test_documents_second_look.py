@@ -4,13 +4,11 @@ soft to read, goes to a person rather than back to the member. Real OCR on drawn
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import date
 from typing import Any
 
 import numpy as np
-from PIL import Image
 
 from biometrics.documents import locate, mrz_reader, ocr
 from biometrics.documents.check import document_check
@@ -20,13 +18,6 @@ from biometrics.documents.results import Typed
 from biometrics.tests import factories as f
 
 TODAY = date(2026, 1, 15)
-
-
-def _array(data: bytes) -> np.ndarray:
-    with Image.open(io.BytesIO(data)) as opened:
-        rgb = opened.convert("RGB")
-        rgb.thumbnail((2000, 2000))
-        return np.asarray(rgb)
 
 
 class _SoftBirthLine:
@@ -54,7 +45,7 @@ class _SoftBirthLine:
 
 def test_a_licence_whose_birth_line_is_too_soft_goes_to_review_not_back_to_the_member():
     # given a SIM whose number, name and sex read well but whose birth line does not
-    img = _array(f.document("driving_licence"))
+    img = f.stored_array(f.document("driving_licence"))
     engine = _SoftBirthLine()
     # when it is read and checked against what the member typed
     read = document_read(img, ocr=engine, today=TODAY)
@@ -87,7 +78,7 @@ def test_an_mrz_that_does_not_parse_is_read_again_sharpened(monkeypatch):
 
     monkeypatch.setattr(mrz_reader, "mrz_read", first_read_collapsed)
     # when it is read
-    read = document_read(_array(f.document("passport")), today=TODAY)
+    read = document_read(f.stored_array(f.document("passport")), today=TODAY)
     # then the sharpened second read gives the checked number
     assert calls[:2] == [False, True]
     assert (read.kind, read.problem) == ("passport", "")
@@ -137,7 +128,7 @@ def test_a_passport_page_is_placed_above_its_two_mrz_lines():
 def test_a_passport_whose_outline_and_paper_were_not_found_is_read_from_its_mrz(monkeypatch):
     # given a photographed passport whose outline the edge search misses and whose paper the
     # colour search cannot tell from the sheet it lies on (a print-out photographed again)
-    img = _array(f.document("passport"))
+    img = f.stored_array(f.document("passport"))
     whole = locate.document_regions(img)[-1]
     assert whole.whole_frame and not locate.scan_like(whole)
     monkeypatch.setattr(locate, "document_regions", lambda image, **kw: [whole])
@@ -152,7 +143,7 @@ def test_a_passport_whose_outline_and_paper_were_not_found_is_read_from_its_mrz(
 def test_a_whole_card_whose_outline_merged_with_a_background_running_off_the_photo_is_read():
     # given a whole KTP on a table, and a candidate outline that merged it with the background
     # up to the photo's right border (a busy cloth): a region that runs off the photo
-    card = _array(f.document("ktp", photographed=False))
+    card = f.stored_array(f.document("ktp", photographed=False))
     height, width = card.shape[:2]
     photo = np.full((height + 500, width + 500, 3), (90, 70, 50), np.uint8)
     photo[100 : 100 + height, 100 : 100 + width] = card
