@@ -428,12 +428,44 @@ def selfie_face(img: np.ndarray) -> FaceTemplate:
     img = _check_image(img)
     with _LOCK:
         engine = _engine()
-        detections = _detect(engine, img)
-        if not detections:
-            raise FaceError("no_face")
-        if len(detections) > 1:
-            raise FaceError("multiple_faces")
-        return _template(engine, img, _usable(detections[0]))
+        return _template(engine, img, _selfie_detection(engine, img))
+
+
+def selfie_box(img: np.ndarray) -> FaceBox:
+    """Where the one face of a selfie is, as `selfie_face` finds it, without embedding it.
+
+    The box is as detected (it may reach past the image edges by less than
+    `MAX_OUTSIDE_FRACTION`); `face_template(img, box)` embeds it later, if it is needed.
+    """
+    img = _check_image(img)
+    with _LOCK:
+        return _selfie_detection(_engine(), img).raw
+
+
+def face_template(img: np.ndarray, box: FaceBox) -> FaceTemplate:
+    """The template of the face in `box`, a detector-like box known without running the
+    detector on `img` (from `selfie_box`, or a face followed from frame to frame)."""
+    img = _check_image(img)
+    height, width = img.shape[:2]
+    clipped = FaceBox(
+        left=max(0, box.left),
+        top=max(0, box.top),
+        right=min(width, box.right),
+        bottom=min(height, box.bottom),
+    )
+    if clipped.area == 0:
+        raise FaceError("no_face")
+    with _LOCK:
+        return _template(_engine(), img, _Detection(box=clipped, raw=box, score=0.0))
+
+
+def _selfie_detection(engine: _Engine, img: np.ndarray) -> _Detection:
+    detections = _detect(engine, img)
+    if not detections:
+        raise FaceError("no_face")
+    if len(detections) > 1:
+        raise FaceError("multiple_faces")
+    return _usable(detections[0])
 
 
 def face_distance(a: np.ndarray, b: np.ndarray) -> float:

@@ -77,6 +77,38 @@ def test_templates_are_128_float32_with_a_review_crop_of_the_face(hopper_card):
     assert 670 <= hopper_card.box.left < hopper_card.box.right <= 970
 
 
+def test_a_face_embedded_from_its_box_later_is_the_selfie_template(engine):
+    # given: the box found first (a burst finds faces, and embeds only the few it compares)
+    selfie = retaken(grace_hopper())
+    box = face_engine.selfie_box(selfie)
+    # when
+    later = face_engine.face_template(selfie, box)
+    # then: the same template as finding and embedding in one go
+    assert np.array_equal(later.vector, face_engine.selfie_face(selfie).vector)
+    assert error_code(face_engine.selfie_box, two_people(grace_hopper(), astronaut())) == (
+        "multiple_faces"
+    )
+
+
+def test_a_box_shifted_off_the_face_embeds_someone_less_alike(engine, hopper_card):
+    # given: a box that missed the face (a track that drifted) is no way to borrow a match
+    selfie = retaken(grace_hopper())
+    box = face_engine.selfie_box(selfie)
+    width = box.right - box.left
+    shifted = face_engine.FaceBox(
+        left=box.left + width, top=box.top, right=box.right + width, bottom=box.bottom
+    )
+    # when
+    good = face_engine.face_distance(
+        hopper_card.vector, face_engine.face_template(selfie, box).vector
+    )
+    off = face_engine.face_distance(
+        hopper_card.vector, face_engine.face_template(selfie, shifted).vector
+    )
+    # then
+    assert good < face_engine.match_threshold() - face_engine.review_margin() < off
+
+
 def test_a_selfie_holding_the_id_card_is_refused_as_two_faces(engine):
     # given
     card = id_card(face_only(grace_hopper()))

@@ -141,3 +141,41 @@ def test_the_straight_reference_is_where_the_member_held_the_pose():
 
 def check_poses(burst: render.Burst, poses: list[str]) -> lb.BurstResult:
     return lb.burst_check(burst.frames, burst.times_ms, poses)
+
+
+def _close_up() -> render.Face:
+    """Grace Hopper's head filling most of the frame, as a phone held close films it."""
+    from biometrics.tests.faces import grace_hopper
+
+    face = render.face_load(
+        "grace_hopper_close", np.ascontiguousarray(grace_hopper()[40:460, 60:460])
+    )
+    assert isinstance(face, render.Face), face
+    return face
+
+
+def test_a_close_up_head_the_landmark_score_reads_as_paper_passes_on_its_texture():
+    # given a genuine close-up recording whose landmark paper-or-face score is under 0 (this
+    # failed 9 of 72 such close-ups as folded prints before the texture's relief decided)
+    poses = ["right", "straight", "left"]
+    burst = render.genuine_burst(_close_up(), poses, np.random.default_rng(3))
+    # when checked
+    result = check_poses(burst, poses)
+    # then the nose's relief on the face's texture, clearly a head's, lets it through
+    assert result.measured["shape_score"] < lb.DEFAULT_THRESHOLDS.shape_min, result.as_record()
+    assert result.measured["line_relief"] > lb.DEFAULT_THRESHOLDS.line_relief_min
+    assert result.passed, result.as_record()
+
+
+def test_where_the_texture_cannot_be_followed_the_landmark_score_still_stops_a_fold(monkeypatch):
+    # given a folded print whose texture relief could not be measured
+    monkeypatch.setattr(lb, "straight_line_relief", lambda *args: [None, None, None])
+    folded = render.attack_burst(
+        "folded_print", bursts.hopper(), SEQUENCE, np.random.default_rng(2), other=bursts.collins()
+    )
+    # when checked
+    result = check(folded)
+    # then the landmark score decides, as it did before the texture test
+    assert result.measured["line_relief"] is None
+    assert result.measured["shape_score"] < lb.DEFAULT_THRESHOLDS.shape_min, result.as_record()
+    assert result.code == "liveness_folded_face"

@@ -4,11 +4,15 @@
         .venv/bin/python manage.py biometrics_bench_verification --rounds 24
 
 Each round is what the worker does for one case, on photos it has never seen: decode the ID
-photo and the three liveness frames (the straight one is the selfie), check the document
-(find, flatten, read, cross-check), match the document's portrait with the selfie, and run
-the liveness check against the document's template. Documents are synthetic (KTP, passport,
-SIM in turn) with Grace Hopper's portrait, photographed by the generator; the frames are the
-demo's simulated head turns. Models are loaded before timing, as a worker does at start-up.
+photo, the selfie and the recording's frames, check the document (find, flatten, read,
+cross-check), match the document's portrait with the selfie, and check the recording (one
+continuous head movement through a random challenge: tracking, cuts, poses, shape, identity,
+replay hashes) against the document's template. Documents are synthetic (KTP, passport, SIM
+in turn) with Grace Hopper's portrait, photographed by the generator; the recordings are that
+portrait rendered as a turning 3-D head (liveness_render, as the liveness evaluation renders
+its genuine bursts), as JPEG frames at the browser's quality, the selfie being the frame the
+upload takes (the middle of the straight step). Models are loaded before timing, as a worker
+does at start-up; the recordings are rendered before timing too.
 """
 
 from __future__ import annotations
@@ -27,13 +31,14 @@ from django.utils import timezone
 from PIL import Image
 from tqdm import tqdm
 
-from biometrics import face_engine, liveness
-from biometrics.demo_images import _portrait, demo_pose_frames
+from biometrics import face_engine, liveness, liveness_burst
+from biometrics import liveness_render as render
+from biometrics.demo_images import _portrait
 from biometrics.documents import Typed, document_check, generator, ocr
 from biometrics.image_intake import CleanImage
 
 KINDS = ("ktp", "passport", "driving_licence")
-POSES = ["left", "straight", "right"]
+BROWSER_JPEG_QUALITY = 85  # liveness.js: canvas.toBlob("image/jpeg", 0.85)
 
 
 def _decode(data: bytes) -> np.ndarray:
@@ -48,6 +53,24 @@ def _jpeg(data: bytes) -> bytes:
         out = io.BytesIO()
         img.save(out, format="JPEG", quality=90)
         return out.getvalue()
+
+
+def _browser_jpeg(frame: np.ndarray) -> bytes:
+    out = io.BytesIO()
+    Image.fromarray(frame).save(out, format="JPEG", quality=BROWSER_JPEG_QUALITY)
+    return out.getvalue()
+
+
+def _selfie_index(frames: int, poses: list[str]) -> int:
+    """The frame the upload keeps as the selfie (services.submission: the straight step's
+    middle, counted in frames)."""
+    middle = (poses.index("straight") + 0.5) / len(poses)
+    return min(frames - 1, int(middle * frames))
+
+
+def _nothing_seen(hashes: list[str]) -> list[bool]:
+    """The replay lookup (a database query in the worker, not timed here): nothing seen."""
+    return [False] * len(hashes)
 
 
 def _summary(series: dict[str, list[float]]) -> dict[str, Any]:
@@ -73,26 +96,36 @@ class Command(BaseCommand):
         rng = random.Random(options["seed"])
         today = timezone.localdate()
         portrait = np.asarray(_portrait().crop((60, 40, 460, 460)))
+        face_engine.warm_up()
+        liveness.warm_up()
+        ocr.warm_up()
+        face = render.face_load("grace_hopper", portrait)
+        if isinstance(face, str):
+            raise RuntimeError(f"the portrait cannot be rendered as a head: {face}")
         cases = []
-        for index in range(options["rounds"]):
+        for index in tqdm(range(options["rounds"]), desc="Rendering", unit="case", disable=None):
             kind = KINDS[index % len(KINDS)]
             who = generator.identity_random(rng, kind, today=today, faces_count=1)
             flat = generator.render(who, rng=rng, portrait=portrait, mono_chance=0.0)
             photo = _jpeg(generator.photograph(flat, rng=rng))
             typed = Typed(kind, who.id_number, who.name.title(), who.birth_date, who.sex)
-            cases.append((photo, typed))
-        frames = {pose: _jpeg(data) for pose, data in demo_pose_frames().items()}
-        face_engine.warm_up()
-        liveness.warm_up()
-        ocr.warm_up()
+            poses = liveness.challenge_new(rng=rng)
+            burst = render.genuine_burst(face, poses, np.random.default_rng(rng.getrandbits(32)))
+            frames = [_browser_jpeg(frame) for frame in burst.frames]
+            kept = frames[_selfie_index(len(frames), poses)]
+            cases.append((photo, typed, poses, frames, burst.times_ms, kept))
         stages = ("decode", "document", "face", "live")
         timings: dict[str, list[float]] = {k: [] for k in stages}
         cpu: dict[str, list[float]] = {k: [] for k in stages}
         decisions: dict[str, int] = {}
-        for photo, typed in tqdm(cases, desc="Verifications", unit="case", disable=None):
+        liveness_codes: dict[str, int] = {}
+        for photo, typed, poses, frames, times_ms, kept_jpeg in tqdm(
+            cases, desc="Verifications", unit="case", disable=None
+        ):
             marks = [(time.perf_counter(), time.process_time())]
             document_img = _decode(photo)
-            frame_imgs = [_decode(frames[pose]) for pose in POSES]
+            selfie_img = _decode(kept_jpeg)
+            frame_imgs = [_decode(frame) for frame in frames]
             marks.append((time.perf_counter(), time.process_time()))
             check = document_check(document_img, typed, today=today)
             marks.append((time.perf_counter(), time.process_time()))
@@ -101,17 +134,22 @@ class Command(BaseCommand):
                 check.read.image if check.read and check.read.image is not None else document_img
             )
             document = face_engine.document_face(portrait_img)
-            selfie = face_engine.selfie_face(frame_imgs[POSES.index("straight")])
+            selfie = face_engine.selfie_face(selfie_img)
             face_engine.face_distance(document.vector, selfie.vector)
             marks.append((time.perf_counter(), time.process_time()))
-            liveness.liveness_check(frame_imgs, POSES, reference=document.vector)
+            live = liveness_burst.burst_check(
+                frame_imgs, times_ms, poses, reference=document.vector, seen=_nothing_seen
+            )
             marks.append((time.perf_counter(), time.process_time()))
+            liveness_codes[live.code or "passed"] = liveness_codes.get(live.code or "passed", 0) + 1
             for index, stage in enumerate(stages):
                 timings[stage].append(marks[index + 1][0] - marks[index][0])
                 cpu[stage].append(marks[index + 1][1] - marks[index][1])
         report = {
             "rounds": len(cases),
             "document_decisions": decisions,
+            "liveness_outcomes": liveness_codes,
+            "frames_per_recording": round(statistics.mean(len(case[3]) for case in cases), 1),
             # CPU seconds of this single-threaded process: what one core spends, whatever else
             # the machine runs; wall seconds as measured (longer when the machine is shared).
             "cpu": _summary(cpu),

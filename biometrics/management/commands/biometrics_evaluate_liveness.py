@@ -213,13 +213,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Straight-line relief (min {thresholds.line_relief_min}, "
             f"max {thresholds.line_relief_max}): per kind, range measured | stopped by the "
-            "minimum | by the maximum"
+            "minimum | by the maximum | by the landmark score (where no relief was measured)"
         )
         for kind in dict.fromkeys(r["kind"] for r in records):
             rows = [r for r in records if r["kind"] == kind]
             values = [r["line_relief"] for r in rows if r["line_relief"] is not None]
             below = sum(r["stopped_by"] == "line_relief_min" for r in rows)
             above = sum(r["stopped_by"] == "line_relief_max" for r in rows)
+            scored = sum(r["stopped_by"] == "shape_score" for r in rows)
             span = f"{min(values):.3f}-{max(values):.3f}" if values else "-"
             out[kind] = {
                 "measured": len(values),
@@ -227,8 +228,9 @@ class Command(BaseCommand):
                 "max": max(values, default=None),
                 "stopped_by_min": below,
                 "stopped_by_max": above,
+                "stopped_by_shape_score": scored,
             }
-            self.stdout.write(f"  {kind}: {span} ({len(values)}) | {below} | {above}")
+            self.stdout.write(f"  {kind}: {span} ({len(values)}) | {below} | {above} | {scored}")
         return out
 
     def _report(self, outcomes, cpu, faces, skipped, rounds, by_face, folder, seed) -> dict:
@@ -287,8 +289,9 @@ def _record(
     stopped it (both limits report an existing code: folded_face, cut)."""
     relief = measured.get("line_relief")
     stopped_by = ""
-    if relief is not None and code == "liveness_folded_face":
-        stopped_by = "line_relief_min" if relief < thresholds.line_relief_min else ""
+    if code == "liveness_folded_face":
+        below = relief is not None and relief < thresholds.line_relief_min
+        stopped_by = "line_relief_min" if below else "shape_score"
     least = measured.get("line_relief_least_side")
     if least is not None and code == "liveness_cut" and least > thresholds.line_relief_max:
         stopped_by = "line_relief_max"
