@@ -26,6 +26,9 @@ class Tracked:
     yaw: float
     eye_span: float
     centre: np.ndarray
+    # the local detection the landmarks were found in (None: the box predicted from the
+    # neighbour's landmarks, or the start frame's own detection)
+    detected: face_engine.FaceBox | None = None
 
 
 def frame_of(points: np.ndarray) -> tuple[np.ndarray, float]:
@@ -200,8 +203,9 @@ def track_burst(
             box = clip(box_from(previous.points, relation), width, height)
             if box.width < face_engine.MIN_FACE_SIDE or box.height < face_engine.MIN_FACE_SIDE:
                 raise TrackLost
-            box = redetect(frames[k], box) or box
-            previous = tracked[k] = track(frames[k], face_landmarks(frames[k], box))
+            detected = redetect(frames[k], box)
+            previous = tracked[k] = track(frames[k], face_landmarks(frames[k], detected or box))
+            previous.detected = detected
     return [t for t in tracked if t is not None]
 
 

@@ -33,6 +33,53 @@ def test_a_genuine_head_turn_passes_and_records_its_measurements():
     assert result.seconds < 5.0
 
 
+def test_a_burst_runs_the_whole_frame_detector_once_and_embeds_three_frames(monkeypatch):
+    # given a genuine recording, and the face engine's calls counted
+    from biometrics import face_engine
+
+    calls: dict[str, int] = {"selfie_box": 0, "face_template": 0}
+
+    def counted(name: str):
+        real = getattr(face_engine, name)
+
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+
+        return wrapper
+
+    for name in calls:
+        monkeypatch.setattr(face_engine, name, counted(name))
+    # when
+    result = check(bursts.genuine())
+    # then: the middle frame is detected (the tracker's local detector serves the turned ends),
+    # and only the reference frame and the two ends are embedded
+    assert result.passed, result.as_record()
+    assert calls == {"selfie_box": 1, "face_template": 3}
+
+
+def test_another_face_at_the_end_of_the_burst_fails_as_identity_changed(monkeypatch):
+    # given a recording whose last frame embeds as someone else (Eileen Collins)
+    from biometrics import face_engine
+
+    burst = bursts.genuine()
+    real = face_engine.face_template
+    other = bursts.collins().template
+
+    def swapped(img, box):
+        template = real(img, box)
+        if img is burst.frames[-1]:
+            return face_engine.FaceTemplate(vector=other, box=template.box, crop=template.crop)
+        return template
+
+    monkeypatch.setattr(face_engine, "face_template", swapped)
+    # when
+    result = check(burst)
+    # then
+    assert result.code == "liveness_identity_changed", result.as_record()
+    assert result.measured["identity_distance"] > lb.DEFAULT_THRESHOLDS.identity_max_distance
+
+
 def test_a_genuine_turn_is_read_in_the_order_it_was_made():
     # a right, straight, left movement is not the left, straight, right that was asked
     reverse = render.genuine_burst(bursts.hopper(), ["right", "straight", "left"], rng(3))
