@@ -258,8 +258,8 @@ def burst_check(
 
     # the whole-frame detector on the middle frame (usually nearest straight), on the ends only
     # if it found no face there: at the ends the head is turned, the frontal detector often
-    # finds nothing even on its second, twice-upsampled pass (0.1-0.2 s wasted), and the
-    # tracker's local detection serves them
+    # finds nothing even on its second, twice-upsampled pass (0.1-0.2 s wasted); once the
+    # face's size is known from tracking, the ends are searched at that size (below)
     samples = sorted({n // 2, 0, n - 1})
     detections: dict[int, face_engine.FaceBox] = {}  # as detected (may reach past the edges)
     for k in sorted(samples, key=lambda k: abs(k - n // 2)):
@@ -280,15 +280,26 @@ def burst_check(
     except tracking.TrackLost:
         return result("liveness_no_face")
 
-    # the tracker must agree with the detector where it ran (it did not drift off the face)
-    for k, detected in detections.items():
-        box = tracking.clip(detected, width, height)
-        inside = (
-            box.left <= track[k].centre[0] <= box.right
-            and box.top <= track[k].centre[1] <= box.bottom
-        )
-        if not inside:
+    # the tracker must agree with a detector looking at the whole frame (it did not drift off
+    # the face, nor stay behind when a photo was swapped for one whose face is elsewhere): on
+    # the detected frame, and on the ends, searched at the tracked face's size
+    def inside(box: face_engine.FaceBox, k: int) -> bool:
+        box = tracking.clip(box, width, height)
+        x, y = track[k].centre
+        return box.left <= x <= box.right and box.top <= y <= box.bottom
+
+    for k in samples:
+        if k in detections:
+            if not inside(detections[k], k):
+                return result("liveness_cut")
+            continue
+        side = tracking.box_from(track[k].points, relation).width
+        found = tracking.faces_at_scale(frames[k], side)
+        if found and not any(inside(box, k) for box in found):
             return result("liveness_cut")
+        agreeing = [box for box in found if inside(box, k)]
+        if agreeing:
+            detections[k] = agreeing[0]
 
     # continuity: face jumps and look changes between neighbours
     jumps_a, looks_a = tracking.continuity(greys, track)
@@ -400,7 +411,7 @@ def burst_check(
 
     # identity: the reference frame and the two of the first, middle and last frames furthest
     # from it in time (the burst's first and last thirds when the member held straight in the
-    # middle), each embedded where a detector found the face (the whole-frame one, else the
+    # middle), each embedded where a detector found the face (a whole-frame search, else the
     # tracker's local one) or, failing both, where its tracked landmarks put it: an embedding
     # costs about as much as tracking 15 frames, and no frame is detected twice
     def box_at(k: int) -> face_engine.FaceBox:

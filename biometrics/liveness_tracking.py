@@ -108,6 +108,34 @@ def redetect(img: np.ndarray, guess: face_engine.FaceBox) -> face_engine.FaceBox
     return None if best is None else best[1]
 
 
+def faces_at_scale(img: np.ndarray, side: int) -> list[face_engine.FaceBox]:
+    """Every face about `side` pixels wide anywhere in the frame, largest first.
+
+    The whole frame scaled so that such a face is ~TRACK_FACE_SIDE px, one HOG pass without
+    upsampling: a few milliseconds, where the whole-frame detector (which does not know the
+    face's size: it upsamples, and upsamples twice when the first pass finds nothing) spends
+    0.05-0.2 s on a turned head.
+    """
+    height, width = img.shape[:2]
+    factor = TRACK_FACE_SIDE / max(side, 1)
+    size = (max(1, round(width * factor)), max(1, round(height * factor)))
+    small = cv2.resize(img, size, interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_LINEAR)
+    with face_engine._LOCK:
+        rects, _scores, _kinds = face_engine._engine().detector.run(
+            np.ascontiguousarray(small), 0, 0.0
+        )
+    boxes = [
+        face_engine.FaceBox(
+            left=round(rect.left() / factor),
+            top=round(rect.top() / factor),
+            right=round((rect.right() + 1) / factor),
+            bottom=round((rect.bottom() + 1) / factor),
+        )
+        for rect in rects
+    ]
+    return sorted(boxes, key=lambda box: box.area, reverse=True)
+
+
 def clip(box: face_engine.FaceBox, width: int, height: int) -> face_engine.FaceBox:
     return face_engine.FaceBox(
         left=max(0, box.left),

@@ -80,6 +80,27 @@ def test_another_face_at_the_end_of_the_burst_fails_as_identity_changed(monkeypa
     assert result.measured["identity_distance"] > lb.DEFAULT_THRESHOLDS.identity_max_distance
 
 
+def test_a_face_found_elsewhere_than_the_tracked_one_at_an_end_is_a_cut(monkeypatch):
+    # given a recording whose last frame shows its face only in the top-left corner (a photo
+    # swapped for one whose face is elsewhere, the tracker left behind)
+    from biometrics import face_engine
+    from biometrics import liveness_tracking as tracking
+
+    burst = bursts.genuine()
+    real = tracking.faces_at_scale
+
+    def elsewhere(img, side):
+        if img is burst.frames[-1]:
+            return [face_engine.FaceBox(left=0, top=0, right=side, bottom=side)]
+        return real(img, side)
+
+    monkeypatch.setattr(tracking, "faces_at_scale", elsewhere)
+    # when
+    result = check(burst)
+    # then
+    assert result.code == "liveness_cut", result.as_record()
+
+
 def test_a_genuine_turn_is_read_in_the_order_it_was_made():
     # a right, straight, left movement is not the left, straight, right that was asked
     reverse = render.genuine_burst(bursts.hopper(), ["right", "straight", "left"], rng(3))
