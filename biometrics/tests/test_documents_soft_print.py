@@ -1,0 +1,112 @@
+"""A KTP whose small print is too soft for the detector or the recogniser: the NIK joined to
+its label when the colon between them was not read, and the name's row when its label was not
+detected at all. Real OCR on drawn documents, with the soft print simulated on top of it."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import numpy as np
+
+from biometrics.documents import ocr
+from biometrics.documents.check import document_check
+from biometrics.documents.ocr import TextBox, TextLine
+from biometrics.documents.reader import document_read
+from biometrics.documents.results import Typed
+from biometrics.tests import factories as f
+
+TODAY = date(2026, 1, 15)
+
+
+class _ColonLost:
+    """The real engine, except that the colon before the NIK is not read (": 3174..." comes
+    back as "3174...", as it does in soft print): the row then reads "NIK3174..."."""
+
+    def __init__(self) -> None:
+        self.real = ocr.engine()
+
+    def detect(self, img: np.ndarray) -> list[TextBox]:
+        return self.real.detect(img)
+
+    def upside_down(self, img: np.ndarray, boxes: list[TextBox]) -> bool:
+        return bool(getattr(self.real, "upside_down")(img, boxes))  # noqa: B009
+
+    def recognise(self, img: np.ndarray, boxes: list[TextBox]) -> list[TextLine]:
+        return [
+            TextLine(line.box, re.sub(r"^[:：;.\s]+", "", line.text), line.confidence, line.weakest)
+            if re.search(r"\d{12}", line.text)
+            else line
+            for line in self.real.recognise(img, boxes)
+        ]
+
+
+class _LabelsNotDetected(_ColonLost):
+    """The real engine, except that the detector finds none of the small labels left of the
+    values ("Nama", "Tempat/Tgl Lahir", ...) but the large "NIK": soft print at a slant."""
+
+    def detect(self, img: np.ndarray) -> list[TextBox]:
+        boxes = self.real.detect(img)
+        width = img.shape[1]
+        labels = [b for b in boxes if b.x1 < 0.28 * width]
+        keep = {
+            id(line.box)
+            for line in self.real.recognise(img, labels)
+            if line.text.strip().upper() == "NIK"
+        }
+        return [b for b in boxes if b.x1 >= 0.28 * width or id(b) in keep]
+
+    def recognise(self, img: np.ndarray, boxes: list[TextBox]) -> list[TextLine]:
+        return self.real.recognise(img, boxes)
+
+
+def test_a_nik_read_joined_to_its_label_is_still_the_nik():
+    # given a KTP whose colon between "NIK" and the number is not read
+    img = f.stored_array(f.document("ktp"))
+    engine = _ColonLost()
+    # when it is read
+    read = document_read(img, ocr=engine, today=TODAY)
+    # then the row "NIK3174..." still gives the 16-digit NIK exactly, and the card passes
+    assert (read.kind, read.problem) == ("ktp", "")
+    assert read.value("id_number") == f.NIK
+    typed = Typed("ktp", f.NIK, f.NAME, f.DOB, f.SEX)
+    assert document_check(img, typed, today=TODAY, ocr=engine).decision == "pass"
+
+
+def test_a_ktp_name_whose_label_was_not_detected_is_the_value_under_the_nik():
+    # given a KTP whose labels' small print the detector did not find ("NIK" aside)
+    img = f.stored_array(f.document("ktp"))
+    engine = _LabelsNotDetected()
+    # when it is read
+    read = document_read(img, ocr=engine, today=TODAY)
+    # then the lone value right under the NIK's value is the name, and the card passes
+    assert (read.kind, read.problem) == ("ktp", "")
+    assert read.value("full_name") == f.NAME.upper()
+    typed = Typed("ktp", f.NIK, f.NAME, f.DOB, f.SEX)
+    assert document_check(img, typed, today=TODAY, ocr=engine).decision == "pass"
+    # and another person's name is still caught
+    other = Typed("ktp", f.NIK, "Bambang Sutrisno", f.DOB, f.SEX)
+    assert document_check(img, other, today=TODAY, ocr=engine).decision == "reject"
+
+
+def test_a_lone_row_with_digits_under_the_nik_is_no_name():
+    from biometrics.documents.parsing import parse_ktp
+
+    def line(text: str, x0: float, y: float, width: float = 400) -> TextLine:
+        points = np.float32([[x0, y], [x0 + width, y], [x0 + width, y + 30], [x0, y + 30]])
+        return TextLine(box=TextBox(points=points), text=text, confidence=0.95, weakest=0.9)
+
+    # the name's row not detected at all: the row under the NIK is the birth row, label unread
+    lines = [
+        line("PROVINSI JAWA TIMUR", 300, 10),
+        line("NIK", 30, 100, 80),
+        line(":3578074309708739", 200, 100),
+        line("SURABAYA, 03-09-1970", 210, 150),
+    ]
+    assert "full_name" not in parse_ktp(lines, today=TODAY)
+    # a lone value in the value column without digits is the name
+    lines[-1] = line("RATNA PURNAMA", 210, 150)
+    assert parse_ktp(lines, today=TODAY)["full_name"].value == "RATNA PURNAMA"
+    # a lone box far left of the values (a label the recogniser could not read) is not
+    lines[-1] = line("Nuwu", 30, 150, 80)
+    assert "full_name" not in parse_ktp(lines, today=TODAY)
