@@ -110,3 +110,29 @@ def test_a_lone_row_with_digits_under_the_nik_is_no_name():
     # a lone box far left of the values (a label the recogniser could not read) is not
     lines[-1] = line("Nuwu", 30, 150, 80)
     assert "full_name" not in parse_ktp(lines, today=TODAY)
+
+
+def test_a_passport_number_digit_shaped_like_the_filler_is_read_not_cut_out(monkeypatch):
+    # given a passport whose number holds two 4s at check-digit weights 3 and 7 (they cancel:
+    # "X<6<2089" has the same check digit as "X4642089"), in a font whose 4 the cell reader
+    # finds as alike to the filler as the filler itself
+    from biometrics.documents import mrz_reader
+
+    real = mrz_reader._filler_similarity
+
+    def fours_alike(glyphs: np.ndarray, candidates: np.ndarray | None = None) -> np.ndarray:
+        similarity = real(glyphs, candidates)
+        if candidates is not None:  # line 2
+            similarity = similarity.copy()
+            similarity[[1, 3]] = 0.95
+        return similarity
+
+    monkeypatch.setattr(mrz_reader, "_filler_similarity", fours_alike)
+    img = f.stored_array(f.document("passport", id_number="X4642089"))
+    # when it is read
+    read = document_read(img, today=TODAY)
+    # then the number is read whole (a left-justified number has no filler before a character)
+    assert (read.kind, read.problem) == ("passport", "")
+    assert read.value("id_number") == "X4642089"
+    typed = Typed("passport", "X4642089", f.NAME, f.DOB, f.SEX)
+    assert document_check(img, typed, today=TODAY).decision == "pass"
