@@ -20,7 +20,7 @@ import numpy as np
 
 from biometrics.documents import locate, mrz_reader, parsing
 from biometrics.documents.layout import card_layout, flip, gibberish
-from biometrics.documents.mrz import mrz_parse
+from biometrics.documents.mrz import mrz_combine, mrz_parse
 from biometrics.documents.ocr import OcrEngine, TextBox, TextLine, engine
 from biometrics.documents.results import DocumentRead, Kind, ReadField
 from biometrics.nik import _today
@@ -105,8 +105,26 @@ def _parse_passport(
         parsed2, fields2 = (
             (None, {}) if again is None else parsing.parse_passport(again, today=today)
         )
+        second = again[1] if again is not None else None
+        combined = (
+            None
+            if second is None or (parsed2 is not None and parsed2.valid)
+            else mrz_combine(pair[0].text, [pair[1].text, second.text])
+        )
         if parsed2 is not None and parsed2.valid:
             parsed, fields = parsed2, fields2
+        elif combined is not None and second is not None:
+            # Each read right in another part of line 2 (one cut its end short, the other
+            # dropped a letter in its head): together they verify every check digit.
+            line2 = TextLine(
+                pair[1].box,
+                combined,
+                min(pair[1].confidence, second.confidence),
+                min(pair[1].weakest, second.weakest),
+            )
+            parsed, fields = parsing.parse_passport((pair[0], line2), today=today)
+            if parsed is None:
+                return
         elif (
             parsed2 is None
             or parsed2.failed != parsed.failed

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -93,7 +94,9 @@ def test_a_lone_row_with_digits_under_the_nik_is_no_name():
     from biometrics.documents.parsing import parse_ktp
 
     def line(text: str, x0: float, y: float, width: float = 400) -> TextLine:
-        points = np.float32([[x0, y], [x0 + width, y], [x0 + width, y + 30], [x0, y + 30]])
+        points = np.array(
+            [[x0, y], [x0 + width, y], [x0 + width, y + 30], [x0, y + 30]], np.float32
+        )
         return TextLine(box=TextBox(points=points), text=text, confidence=0.95, weakest=0.9)
 
     # the name's row not detected at all: the row under the NIK is the birth row, label unread
@@ -147,9 +150,9 @@ def test_a_card_photographed_at_a_steep_slant_is_found_by_its_outline():
     # over a card's 1.586; a slanted genuine card was measured at 2.02)
     card = f.flat_document_array("ktp")
     height, width = card.shape[:2]
-    corners = np.float32([[250, 260], [1250, 200], [1290, 700], [290, 760]])
+    corners = np.array([[250, 260], [1250, 200], [1290, 700], [290, 760]], np.float32)
     matrix = cv2.getPerspectiveTransform(
-        np.float32([[0, 0], [width, 0], [width, height], [0, height]]), corners
+        np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32), corners
     )
     photo = np.full((1000, 1500, 3), (120, 60, 140), np.uint8)
     warped = cv2.warpPerspective(card, matrix, (1500, 1000))
@@ -173,3 +176,49 @@ def _jpeg(photo: np.ndarray) -> bytes:
     out = io.BytesIO()
     Image.fromarray(photo).save(out, format="JPEG", quality=90)
     return out.getvalue()
+
+
+def test_an_mrz_line_read_twice_right_in_different_parts_is_combined(monkeypatch):
+    # given a passport whose line 2 is read short of its end (its last check digits lost)
+    # and, sharpened, whole but with a letter of the nationality dropped (the head shifted)
+    from biometrics.documents import mrz_reader
+
+    real = mrz_reader.mrz_read
+
+    def each_read_wrong_somewhere(*args: Any, sharpen: bool = False, **kwargs: Any) -> Any:
+        pair = real(*args, sharpen=sharpen, **kwargs)
+        if pair is None:
+            return pair
+        line2 = pair[1].text
+        text = line2[:11] + line2[12:] if sharpen else line2[:31]
+        return pair[0], TextLine(pair[1].box, text, pair[1].confidence, pair[1].weakest)
+
+    monkeypatch.setattr(mrz_reader, "mrz_read", each_read_wrong_somewhere)
+    img = f.stored_array(f.document("passport"))
+    # when it is read
+    read = document_read(img, today=TODAY)
+    # then the head of one read and the tail of the other verify every check digit together
+    assert (read.kind, read.problem, read.mrz_failed) == ("passport", "", ())
+    assert read.value("id_number") == f.PASSPORT_NUMBER
+    typed = Typed("passport", f.PASSPORT_NUMBER, f.NAME, f.DOB, f.SEX)
+    assert document_check(img, typed, today=TODAY).decision == "pass"
+
+
+def test_reads_of_an_mrz_with_a_check_digit_printed_wrong_are_never_combined():
+    from biometrics.documents.mrz import mrz_combine, mrz_compose
+
+    line1, line2 = mrz_compose(
+        surname="RAHAYU",
+        given_names="SITI",
+        number="C1234567",
+        nationality="IDN",
+        birth=date(1990, 12, 5),
+        sex="F",
+        expiry=date(2030, 1, 1),
+    )
+    shifted = line2[:11] + line2[12:]  # a letter of the nationality dropped
+    assert mrz_combine(line1, [line2[:31], shifted]) == line2
+    wrong = line2[:-1] + str((int(line2[-1]) + 1) % 10)  # the composite printed wrong
+    assert mrz_combine(line1, [wrong[:31], wrong[:11] + wrong[12:]]) is None
+    wrong_birth = line2[:19] + str((int(line2[19]) + 1) % 10) + line2[20:]
+    assert mrz_combine(line1, [wrong_birth[:31], wrong_birth[:11] + wrong_birth[12:]]) is None
