@@ -282,7 +282,9 @@ def glare_fraction(card: np.ndarray) -> float:
     return float((card.min(axis=2) >= 250).mean())
 
 
-def region_from_text(img: np.ndarray, text_points: list[np.ndarray]) -> Region | None:
+def region_from_text(
+    img: np.ndarray, text_points: list[np.ndarray], *, tolerance: float = 1.0
+) -> Region | None:
     """The document around recognised text: its colour region, grown from the text.
 
     For a card whose outline the edge search missed (clutter touching it, a background of
@@ -324,7 +326,11 @@ def region_from_text(img: np.ndarray, text_points: list[np.ndarray]) -> Region |
     mask = np.zeros(small.shape[:2], bool)
     for colour in colours[:3]:
         distance = np.abs(lab - colour)
-        mask |= (distance[..., 0] < 45) & (distance[..., 1] < 10) & (distance[..., 2] < 12)
+        mask |= (
+            (distance[..., 0] < 45 * tolerance)
+            & (distance[..., 1] < 10 * tolerance)
+            & (distance[..., 2] < 12 * tolerance)
+        )
     mask = (mask | (text_mask == 1)).astype(np.uint8)
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))

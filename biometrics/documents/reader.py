@@ -378,10 +378,29 @@ def _regrown(
         if flipped:  # the boxes were turned with the card: back to the region's own frame
             corners = np.column_stack([width - corners[:, 0], height - corners[:, 1]])
         points.append(locate.to_photo(region, corners, width=width))
-    grown = locate.region_from_text(img, points)
-    if grown is None or grown.truncated:
-        return None
-    return _read_region(img, grown, ocr, today=today, extend=False)
+    best: DocumentRead | None = None
+    tried: list[np.ndarray] = []
+    for tolerance in REGROW_TOLERANCES:
+        # The paper's shades at the usual tolerance may take in a background of a similar
+        # colour (a cream card on a beige table) and run off the photo again; a tighter one
+        # keeps the card's own paper.
+        grown = locate.region_from_text(img, points, tolerance=tolerance)
+        if grown is None or grown.truncated:
+            continue
+        if any(np.allclose(grown.corners, corners, atol=8) for corners in tried):
+            continue
+        tried.append(grown.corners)
+        again = _read_region(img, grown, ocr, today=today, extend=False)
+        if again is not None and (best is None or _better(again, best)):
+            best = again
+        if best is not None and not best.problem:
+            break
+    return best
+
+
+# Colour tolerances of the paper (multiples of region_from_text's) tried, in turn, to regrow a
+# card whose region ran off the photo.
+REGROW_TOLERANCES = (1.0, 0.5, 0.35)
 
 
 # A document whose ID number and this many of its other compared fields were read confidently

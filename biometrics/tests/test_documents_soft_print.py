@@ -222,3 +222,31 @@ def test_reads_of_an_mrz_with_a_check_digit_printed_wrong_are_never_combined():
     assert mrz_combine(line1, [wrong[:31], wrong[:11] + wrong[12:]]) is None
     wrong_birth = line2[:19] + str((int(line2[19]) + 1) % 10) + line2[20:]
     assert mrz_combine(line1, [wrong_birth[:31], wrong_birth[:11] + wrong_birth[12:]]) is None
+
+
+def test_a_whole_card_on_a_table_of_nearly_its_colour_is_not_cut_off():
+    import cv2
+
+    from biometrics.documents import locate
+    from biometrics.documents.reader import _read_region
+
+    # given a whole SIM on a table a little lighter and warmer than its paper (within the
+    # colour tolerance that grows a card from its text), and a candidate outline merged with
+    # that table up to the photo's right border
+    card = f.stored_array(f.document("driving_licence", photographed=False))
+    height, width = card.shape[:2]
+    paper = np.median(cv2.cvtColor(card, cv2.COLOR_RGB2LAB).reshape(-1, 3), axis=0)
+    table = np.clip(paper + (25, 0, 8), 0, 255).astype(np.uint8).reshape(1, 1, 3)
+    photo = np.empty((height + 500, width + 500, 3), np.uint8)
+    photo[:] = cv2.cvtColor(table, cv2.COLOR_LAB2RGB)
+    photo[200 : 200 + height, 150 : 150 + width] = card
+    right = photo.shape[1] - 1
+    bottom = 60 + (right - 60) / locate.ID1_ASPECT
+    corners = np.array([[60, 60], [right, 60], [right, bottom], [60, bottom]], np.float32)
+    merged = locate.Region(corners, locate.ID1_ASPECT, 0.3, True, cut=True)
+    # when the reader reads that candidate
+    read = _read_region(photo, merged, ocr.engine(), today=TODAY)
+    # then the card grown from its own paper, not the table's, lies whole in the photo
+    assert read is not None
+    assert (read.kind, read.problem) == ("driving_licence", "")
+    assert read.value("id_number") == f.SIM_NUMBER
