@@ -438,7 +438,11 @@ def _axis(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float]:
 
 
 def region_from_mrz(
-    img_shape: tuple[int, ...], text_points: list[np.ndarray], *, flipped: bool = False
+    img_shape: tuple[int, ...],
+    text_points: list[np.ndarray],
+    *,
+    flipped: bool = False,
+    scale: float = 1.0,
 ) -> Region | None:
     """A passport page's outline from its machine-readable zone's two lines of text.
 
@@ -448,6 +452,10 @@ def region_from_mrz(
     lies above them in the photo (below them when ``flipped``: the page upside down; the
     reader turns it). The page is placed as a rectangle (perspective ignored): right for the
     zone itself, approximate for the visual zone. None without two such lines.
+
+    ``scale`` > 1: the lines found were shorter than the zone (the detector on the whole photo
+    lost the faint end of their filler runs), so the page is that much larger, growing away
+    from the zone's start and its bottom edge.
     """
     long = []
     for points in text_points:
@@ -479,12 +487,14 @@ def region_from_mrz(
     height = width / ID3_ASPECT
     x0 = origin - along * MRZ_SIDE_MARGIN * width
     x1 = x0 + along * width
-    if flipped:
+    if flipped:  # the zone starts at the right end of the lines in the photo
+        x0 = x1 - along * width * scale
         top = min(t_a, t_b) - line / 2 - MRZ_BOTTOM_MARGIN * height
-        bottom = top + height
+        bottom = top + height * scale
     else:
+        x1 = x0 + along * width * scale
         bottom = max(t_a, t_b) + line / 2 + MRZ_BOTTOM_MARGIN * height
-        top = bottom - height
+        top = bottom - height * scale
     corners = np.array(
         [x0 + across * top, x1 + across * top, x1 + across * bottom, x0 + across * bottom],
         np.float32,

@@ -453,9 +453,39 @@ def _read_grown(
         if page is None:
             break
         again = _read_region(img, page, ocr, today=today, extend=False)
+        for scale in MRZ_PAGE_SCALES:
+            if again is None or again.kind != "passport" or _mrz_verified(again):
+                break
+            # The zone did not verify: the lines found on the whole photo may have stopped
+            # short of its end (faint filler runs), and the page placed from them with it,
+            # cutting off the zone's last check digits. Place a larger page.
+            larger = locate.region_from_mrz(img.shape, points, flipped=flipped, scale=scale)
+            bigger = (
+                None
+                if larger is None
+                else _read_region(img, larger, ocr, today=today, extend=False)
+            )
+            if bigger is not None and _mrz_verified(bigger):
+                again = bigger
         if again is not None and again.kind == "passport" and "id_number" in again.fields:
             return again if result is None or _better(again, result) else result
     return result
+
+
+# How much larger than placed from its lines a passport page is tried when its zone did not
+# verify (the lines' filler ends lost: the zone is 44 cells, a line found may hold 34).
+MRZ_PAGE_SCALES = (1.2, 1.4)
+
+
+def _mrz_verified(read: DocumentRead) -> bool:
+    """A passport read whose every check digit verified, without a problem."""
+    return (
+        read.kind == "passport"
+        and "id_number" in read.fields
+        and not read.mrz_failed
+        and not read.mrz_doubtful
+        and not read.problem
+    )
 
 
 def document_read(

@@ -250,3 +250,33 @@ def test_a_whole_card_on_a_table_of_nearly_its_colour_is_not_cut_off():
     assert read is not None
     assert (read.kind, read.problem) == ("driving_licence", "")
     assert read.value("id_number") == f.SIM_NUMBER
+
+
+def test_a_passport_placed_from_mrz_lines_found_short_is_placed_larger(monkeypatch):
+    from biometrics.documents import locate
+
+    # given a passport whose outline and paper were not found, and whose MRZ lines the
+    # detector on the whole photo found a quarter short (the faint ends of their filler runs
+    # lost): the page placed from them stops short of the zone's last check digits
+    img = f.stored_array(f.document("passport"))
+    whole = locate.document_regions(img)[-1]
+    monkeypatch.setattr(locate, "document_regions", lambda image, **kw: [whole])
+    monkeypatch.setattr(locate, "region_from_text", lambda image, points, **kw: None)
+    real = locate.region_from_mrz
+
+    def lines_found_short(shape: Any, points: list[np.ndarray], **kwargs: Any) -> Any:
+        short = []
+        for box in points:
+            box = box.astype(np.float32).copy()
+            if np.linalg.norm(box[1] - box[0]) > 9 * np.linalg.norm(box[3] - box[0]):
+                box[1] = box[0] + (box[1] - box[0]) * 0.75
+                box[2] = box[3] + (box[2] - box[3]) * 0.75
+            short.append(box)
+        return real(shape, short, **kwargs)
+
+    monkeypatch.setattr(locate, "region_from_mrz", lines_found_short)
+    # when it is read
+    read = document_read(img, today=TODAY)
+    # then a larger page holds the whole zone, and every check digit verifies
+    assert (read.kind, read.problem, read.mrz_failed) == ("passport", "", ())
+    assert read.value("id_number") == f.PASSPORT_NUMBER
