@@ -353,7 +353,7 @@ def _read_region(
         # from its own text's paper and read it again; it is cut off only if that fails.
         result.problem = "cut_off"
         if extend and not region.whole_frame:
-            again = _regrown(img, region, card, boxes, flipped, ocr, today=today)
+            again = _regrown(img, region, card, boxes, flipped, ocr, today=today, read=result)
             if again is not None and _better(again, result):
                 return again
     return result
@@ -368,9 +368,15 @@ def _regrown(
     ocr: OcrEngine,
     *,
     today: date,
+    read: DocumentRead,
 ) -> DocumentRead | None:
     """The document grown from the paper around its text lines (found on a region that runs
-    off the photo), read again when it lies whole inside the photo; else None."""
+    off the photo), read again when it lies whole inside the photo; else None.
+
+    ``read``: what the region that ran off the photo read. A card grown at a tighter colour
+    tolerance must read the same number and at least every field ``read`` holds: it may
+    otherwise be the card joined to another paper about it, whose words join the card's rows.
+    """
     height, width = card.shape[:2]
     points = []
     for box in boxes:
@@ -391,6 +397,8 @@ def _regrown(
             continue
         tried.append(grown.corners)
         again = _read_region(img, grown, ocr, today=today, extend=False)
+        if again is not None and tolerance < 1 and not _same_card(again, read):
+            continue
         if again is not None and (best is None or _better(again, best)):
             best = again
         if best is not None and not best.problem:
@@ -401,6 +409,17 @@ def _regrown(
 # Colour tolerances of the paper (multiples of region_from_text's) tried, in turn, to regrow a
 # card whose region ran off the photo.
 REGROW_TOLERANCES = (1.0, 0.5, 0.35)
+
+
+def _same_card(again: DocumentRead, first: DocumentRead) -> bool:
+    """Does ``again`` read the same document as ``first``, at least as well: its kind, its
+    number, and every field ``first`` read? (A name may differ: the region that ran off the
+    photo may have joined other words to the card's rows.)"""
+    return (
+        again.kind == first.kind
+        and again.value("id_number") == first.value("id_number")
+        and set(first.fields) <= set(again.fields)
+    )
 
 
 # A document whose ID number and this many of its other compared fields were read confidently

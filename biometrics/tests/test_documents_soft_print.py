@@ -280,3 +280,31 @@ def test_a_passport_placed_from_mrz_lines_found_short_is_placed_larger(monkeypat
     # then a larger page holds the whole zone, and every check digit verifies
     assert (read.kind, read.problem, read.mrz_failed) == ("passport", "", ())
     assert read.value("id_number") == f.PASSPORT_NUMBER
+
+
+def test_a_card_regrown_tighter_must_read_at_least_what_its_cut_off_region_read():
+    from biometrics.documents.reader import _same_card
+    from biometrics.documents.results import DocumentRead, ReadField
+
+    def read(**values: str) -> DocumentRead:
+        fields = {name: ReadField(value, 0.95) for name, value in values.items()}
+        return DocumentRead(kind="driving_licence", fields=fields)
+
+    # given what a region that ran off the photo read (its name joined to other words)
+    cut_off = read(id_number="821014542224", full_name="WAHYU AUMUM", expiry="2027-06-18")
+    # a card grown tighter that reads the same number and more fields is the same card
+    assert _same_card(
+        read(
+            id_number="821014542224",
+            full_name="WAHYU",
+            expiry="2027-06-18",
+            date_of_birth="1991-12-08",
+        ),
+        cut_off,
+    )
+    # one that lost a field (the card joined to another paper: its words in the card's rows)
+    # or reads another number is not
+    assert not _same_card(read(id_number="821014542224", full_name="WAHYU MEMBERCARD"), cut_off)
+    assert not _same_card(
+        read(id_number="821014542225", full_name="WAHYU", expiry="2027-06-18"), cut_off
+    )
