@@ -173,12 +173,19 @@ def _printed_name(
         return None
     lines = ocr.recognise(card, sorted(above, key=lambda b: b.cy))
     key = re.sub(r"[^A-Z0-9]", "", number.upper())
+    labels = [line.box for line in lines if "/" in line.text]
     for index, line in enumerate(lines):
         if re.sub(r"[^A-Z0-9]", "", line.text.upper()) != key:
             continue
         for name in lines[index + 1 :]:
-            if "/" in name.text or parsing.contains([name], "FULLNAME", 80):
-                continue  # the label ("Nama Lengkap / Full Name"), when it was detected
+            if (
+                "/" in name.text
+                or parsing.contains([name], "FULLNAME", 80)
+                or any(abs(name.box.cy - box.cy) < 0.6 * box.height for box in labels)
+            ):
+                # the label ("Nama Lengkap / Full Name"), when it was detected, and a piece
+                # of it the detector split off ("aLen"), on the label's row
+                continue
             value = parsing._name(name.text)
             if sum(ch.isalpha() for ch in value) >= 2 and name.confidence >= PRINTED_NAME_CONFIDENT:
                 return ReadField(value, name.confidence)

@@ -308,3 +308,42 @@ def test_a_card_regrown_tighter_must_read_at_least_what_its_cut_off_region_read(
     assert not _same_card(
         read(id_number="821014542225", full_name="WAHYU", expiry="2027-06-18"), cut_off
     )
+
+
+class _Printed:
+    """An engine that reads given boxes as given texts (the visual zone of a passport page)."""
+
+    def __init__(self, texts: dict[tuple[int, int], str]) -> None:
+        self.texts = texts
+
+    def detect(self, img: np.ndarray) -> list[TextBox]:
+        return []
+
+    def recognise(self, img: np.ndarray, boxes: list[TextBox]) -> list[TextLine]:
+        return [
+            TextLine(box, self.texts[(round(box.x0), round(box.y0))], 0.95, 0.9) for box in boxes
+        ]
+
+
+def test_a_piece_split_off_the_full_name_label_is_not_the_printed_name():
+    from biometrics.documents.reader import _printed_name
+
+    def box(x0: float, y0: float, x1: float, y1: float) -> TextBox:
+        return TextBox(points=np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32))
+
+    # given a page's visual zone whose "Nama Lengkap / Full Name" label the detector split in
+    # two ("aLen" and "ngkap/Full Name"), above the name
+    texts = {
+        (365, 209): "No.Paspor/Passport No.",
+        (365, 227): "X8909744",
+        (395, 257): "aLen",
+        (421, 257): "ngkap/Full Name",
+        (367, 274): "KARTIKA",
+    }
+    boxes = [box(x, y, x + (100 if len(t) < 10 else 200), y + 19) for (x, y), t in texts.items()]
+    mrz = (box(60, 560, 940, 590), box(60, 610, 940, 640))
+    card = np.zeros((704, 1000, 3), np.uint8)
+    # when the printed name is looked for under the passport number
+    name = _printed_name(card, boxes, mrz, "X8909744", _Printed(texts))
+    # then it is the line under the label's row, not the label's piece
+    assert name is not None and name.value == "KARTIKA"
