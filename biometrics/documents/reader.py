@@ -181,7 +181,7 @@ def _printed_name(
             if (
                 "/" in name.text
                 or parsing.contains([name], "FULLNAME", 80)
-                or any(abs(name.box.cy - box.cy) < 0.6 * box.height for box in labels)
+                or any(abs(name.box.cy - box.cy) < LABEL_ROW * box.height for box in labels)
             ):
                 # the label ("Nama Lengkap / Full Name"), when it was detected, and a piece
                 # of it the detector split off ("aLen"), on the label's row
@@ -194,6 +194,10 @@ def _printed_name(
 
 
 PRINTED_NAME_CONFIDENT = 0.8
+# A box whose centre lies within this share of a label's height from the label's is on the
+# label's row (a piece of it): the detector's boxes of small print are tall, and the name right
+# under its label was 0.48 of the label's height lower.
+LABEL_ROW = 0.25
 
 
 def _quick_fields(kind: str, lines: list[TextLine], today: date) -> set[str]:

@@ -347,3 +347,26 @@ def test_a_piece_split_off_the_full_name_label_is_not_the_printed_name():
     name = _printed_name(card, boxes, mrz, "X8909744", _Printed(texts))
     # then it is the line under the label's row, not the label's piece
     assert name is not None and name.value == "KARTIKA"
+
+
+def test_the_name_right_under_a_tall_label_box_is_still_the_printed_name():
+    from biometrics.documents.reader import _printed_name
+
+    def box(x0: float, y0: float, x1: float, y1: float) -> TextBox:
+        return TextBox(points=np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32))
+
+    # given the detector's tall boxes around small print: the name's box overlaps its label's
+    texts = {
+        (383, 198): "No.Paspor/PassportNo",
+        (380, 217): "B4140201",
+        (379, 258): "Nama Lengkap/Full Name",
+        (379, 279): "DWILUBIS",
+    }
+    boxes = [box(379, 258, 579, 299), box(379, 279, 535, 318)]
+    boxes = [box(383, 198, 567, 238), box(380, 217, 520, 260), *boxes]
+    mrz = (box(60, 560, 940, 590), box(60, 610, 940, 640))
+    card = np.zeros((704, 1000, 3), np.uint8)
+    # when the printed name is looked for under the passport number
+    name = _printed_name(card, boxes, mrz, "B4140201", _Printed(texts))
+    # then the line under the label is the name (not skipped as a piece of the label)
+    assert name is not None and name.value == "DWILUBIS"
