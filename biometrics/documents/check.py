@@ -123,6 +123,11 @@ def cross_check(read: DocumentRead, typed: Typed, *, today: date) -> list[FieldO
             # the NIK's, which the issue requires to match exactly): one digit off may be the
             # recogniser's slip, read confidently or not, so a person compares.
             state = "near"
+        elif apart == 1 and number.source == "mrz" and "number" in read.mrz_failed:
+            # The MRZ's number failed its own check digit (a doubtful read: the case goes to
+            # a person anyway): it is not verified, and one character off what was typed
+            # ("B3716003" read "83716003") is the recogniser's slip as likely as a change.
+            state = "near"
         else:
             state = "mismatch"
         out.append(_outcome("id_number", state, number.confidence, number.source))

@@ -104,6 +104,44 @@ def clean_line(text: str) -> str:
     return _MRZ_CHARS.sub("", text)
 
 
+def _anchored(line2: str) -> str:
+    """A cleaned line 2 of another length than 44, anchored at both ends: positions 0-27 and
+    the last two characters are fixed, the optional data between them padded or cut."""
+    if len(line2) == LINE_LENGTH:
+        return line2
+    middle = line2[28:-2].rstrip("<")[:14]
+    return line2[:28] + middle.ljust(14, "<") + line2[-2:]
+
+
+# Line 2's head (document number, nationality, birth date, sex, expiry, with their check
+# digits) and tail (optional data, its check digit, the composite).
+_HEAD = 28
+
+
+def mrz_combine(line1: str, reads: list[str]) -> str | None:
+    """Line 2 from two or more reads of it, each right in a different part; None unless
+    exactly one combination verifies every check digit.
+
+    A read whose head verifies (number, birth and expiry check digits) is aligned there; the
+    tail may come from another read (one that lost a character in the head, where the
+    recogniser dropped a letter, may still have read the line's end, which the first read
+    cut short). The composite, computed over both parts, must then verify as well, so a
+    check digit printed wrong is never combined away.
+    """
+    lines = [_anchored(clean_line(text)) for text in reads if len(clean_line(text)) >= 30]
+    heads = []
+    for line in lines:
+        parsed = mrz_parse(line1, line)
+        if parsed is not None and not {"number", "birth", "expiry"} & set(parsed.failed):
+            heads.append(line[:_HEAD])
+    found: dict[Mrz, str] = {}  # by what the line says (a check digit "<" reads as 0)
+    for head, tail in sorted(product(set(heads), {line[_HEAD:] for line in lines})):
+        parsed = mrz_parse(line1, head + tail)
+        if parsed is not None and parsed.valid:
+            found.setdefault(parsed, head + tail)
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 def _date_field(raw: str) -> str:
     return raw.translate(TO_DIGIT)
 
@@ -120,10 +158,7 @@ def mrz_parse(line1: str, line2: str) -> Mrz | None:
         return None
     if len(line1) < 10 or not line1.startswith("P"):
         line1 = "P<<<<"  # line 1 unreadable: line 2 still holds the number, dates and checks
-    if len(line2) != LINE_LENGTH:
-        # Anchor both ends: positions 0-27 and the last two characters are fixed.
-        middle = line2[28:-2].rstrip("<")[:14]
-        line2 = line2[:28] + middle.ljust(14, "<") + line2[-2:]
+    line2 = _anchored(line2)
     number, number_check = line2[0:9], line2[9].translate(TO_DIGIT)
     nationality = line2[10:13].translate(TO_LETTER)
     birth, birth_check = _date_field(line2[13:19]), line2[19].translate(TO_DIGIT)
@@ -146,7 +181,9 @@ def mrz_parse(line1: str, line2: str) -> Mrz | None:
         failed.append("optional")
     composite_data = number + number_check + birth + birth_check + expiry + expiry_check
     composite_data += optional + line2[42]
-    if check_digit(composite_data) != composite:
+    # The composite is always printed as a digit: a "<" there is a line read short of its end
+    # (padded out by the anchoring), not a 0 that verifies one time in ten.
+    if line2[43] == "<" or check_digit(composite_data) != composite:
         failed.append("composite")
     names = line1[5:].rstrip("<")
     surname, _sep, given = names.partition("<<")

@@ -162,6 +162,22 @@ def _padding(is_filler: np.ndarray) -> np.ndarray:
     return out
 
 
+# Line 2's document number: left-justified in cells 0-8, padded with fillers after it.
+NUMBER_CELLS = 9
+
+
+def _number_padding_only(is_filler: np.ndarray) -> np.ndarray:
+    """The filler mask without the document number's cells that a character follows: the
+    number is left-justified, so its fillers only pad it out to the end of the field. (Some
+    fonts' "4" looks like the filler; two such cells at weights 3 and 7 cancel in the check
+    digit, and "X4642089" was read and verified as "X<6<2089".)"""
+    out = is_filler.copy()
+    characters = np.where(~is_filler[:NUMBER_CELLS])[0]
+    if len(characters):
+        out[: int(characters[-1])] = False
+    return out
+
+
 # Line 1's cells that never hold a filler: the document code's "P" and the issuing state.
 LINE1_FIXED = [0, 2, 3, 4]
 
@@ -205,6 +221,7 @@ def _read_line(
             is_filler &= LINE2_FILLER_CELLS
             if padded:
                 is_filler = _padding(is_filler)
+            is_filler = _number_padding_only(is_filler)
         if is_filler.tobytes() in tried:
             continue
         tried.append(is_filler.tobytes())

@@ -183,7 +183,9 @@ def read_nik(
         joined = norm(" ".join(line.text for line in row))
         weakest = _confidence(row)
         labelled = fuzz.partial_ratio("NIK", joined[:4]) >= 66
-        for token in re.findall(r"[0-9A-Z|!]{14,18}", joined.replace(":", " ").replace(".", "")):
+        # Up to 19 characters: the label joined to the number when the colon between them
+        # was not read ("NIK7371266108600656"), its three letters then cut off.
+        for token in re.findall(r"[0-9A-Z|!]{14,19}", joined.replace(":", " ").replace(".", "")):
             token = token[3:] if labelled and token.startswith(("NIK", "N1K", "NLK")) else token
             if len(token) == 16 and sum(ch.isdigit() for ch in token) >= 12:
                 candidates.append((token, weakest if labelled else weakest * 0.95))
@@ -257,11 +259,26 @@ def _row_below(grouped: list[list[TextLine]], nik: str) -> tuple[str, float] | N
         elif len(below) >= 2:
             used = below[1:]
             value = " ".join(line.text for line in used)
+        elif _in_value_column(below[0], row) and not re.search(r"\d", below[0].text):
+            # The label's small print not detected at all: a lone box in the NIK value's
+            # column is the value (the birth row, next when the name's row was not found,
+            # prints digits).
+            used = below
+            value = below[0].text
         else:
             return None
         value = value.strip(" :;.,")
         return (value, _confidence(used)) if value else None
     return None
+
+
+def _in_value_column(line: TextLine, nik_row: list[TextLine]) -> bool:
+    """Does ``line`` start where the NIK row's value starts (within two line heights), right
+    of the NIK's label?"""
+    value = next((other for other in nik_row if sum(ch.isdigit() for ch in other.text) >= 8), None)
+    if value is None:
+        return False
+    return abs(line.box.x0 - value.box.x0) < 2 * value.box.height
 
 
 # Labels of the rows that may follow the NIK's when the name's row was not detected at all.

@@ -20,7 +20,7 @@ import numpy as np
 
 from biometrics.documents import locate, mrz_reader, parsing
 from biometrics.documents.layout import card_layout, flip, gibberish
-from biometrics.documents.mrz import mrz_parse
+from biometrics.documents.mrz import mrz_combine, mrz_parse
 from biometrics.documents.ocr import OcrEngine, TextBox, TextLine, engine
 from biometrics.documents.results import DocumentRead, Kind, ReadField
 from biometrics.nik import _today
@@ -105,8 +105,26 @@ def _parse_passport(
         parsed2, fields2 = (
             (None, {}) if again is None else parsing.parse_passport(again, today=today)
         )
+        second = again[1] if again is not None else None
+        combined = (
+            None
+            if second is None or (parsed2 is not None and parsed2.valid)
+            else mrz_combine(pair[0].text, [pair[1].text, second.text])
+        )
         if parsed2 is not None and parsed2.valid:
             parsed, fields = parsed2, fields2
+        elif combined is not None and second is not None:
+            # Each read right in another part of line 2 (one cut its end short, the other
+            # dropped a letter in its head): together they verify every check digit.
+            line2 = TextLine(
+                pair[1].box,
+                combined,
+                min(pair[1].confidence, second.confidence),
+                min(pair[1].weakest, second.weakest),
+            )
+            parsed, fields = parsing.parse_passport((pair[0], line2), today=today)
+            if parsed is None:
+                return
         elif (
             parsed2 is None
             or parsed2.failed != parsed.failed
@@ -155,12 +173,19 @@ def _printed_name(
         return None
     lines = ocr.recognise(card, sorted(above, key=lambda b: b.cy))
     key = re.sub(r"[^A-Z0-9]", "", number.upper())
+    labels = [line.box for line in lines if "/" in line.text]
     for index, line in enumerate(lines):
         if re.sub(r"[^A-Z0-9]", "", line.text.upper()) != key:
             continue
         for name in lines[index + 1 :]:
-            if "/" in name.text or parsing.contains([name], "FULLNAME", 80):
-                continue  # the label ("Nama Lengkap / Full Name"), when it was detected
+            if (
+                "/" in name.text
+                or parsing.contains([name], "FULLNAME", 80)
+                or any(abs(name.box.cy - box.cy) < LABEL_ROW * box.height for box in labels)
+            ):
+                # the label ("Nama Lengkap / Full Name"), when it was detected, and a piece
+                # of it the detector split off ("aLen"), on the label's row
+                continue
             value = parsing._name(name.text)
             if sum(ch.isalpha() for ch in value) >= 2 and name.confidence >= PRINTED_NAME_CONFIDENT:
                 return ReadField(value, name.confidence)
@@ -169,6 +194,10 @@ def _printed_name(
 
 
 PRINTED_NAME_CONFIDENT = 0.8
+# A box whose centre lies within this share of a label's height from the label's is on the
+# label's row (a piece of it): the detector's boxes of small print are tall, and the name right
+# under its label was 0.48 of the label's height lower.
+LABEL_ROW = 0.25
 
 
 def _quick_fields(kind: str, lines: list[TextLine], today: date) -> set[str]:
@@ -335,7 +364,7 @@ def _read_region(
         # from its own text's paper and read it again; it is cut off only if that fails.
         result.problem = "cut_off"
         if extend and not region.whole_frame:
-            again = _regrown(img, region, card, boxes, flipped, ocr, today=today)
+            again = _regrown(img, region, card, boxes, flipped, ocr, today=today, read=result)
             if again is not None and _better(again, result):
                 return again
     return result
@@ -350,9 +379,15 @@ def _regrown(
     ocr: OcrEngine,
     *,
     today: date,
+    read: DocumentRead,
 ) -> DocumentRead | None:
     """The document grown from the paper around its text lines (found on a region that runs
-    off the photo), read again when it lies whole inside the photo; else None."""
+    off the photo), read again when it lies whole inside the photo; else None.
+
+    ``read``: what the region that ran off the photo read. A card grown at a tighter colour
+    tolerance must read the same number and at least every field ``read`` holds: it may
+    otherwise be the card joined to another paper about it, whose words join the card's rows.
+    """
     height, width = card.shape[:2]
     points = []
     for box in boxes:
@@ -360,10 +395,42 @@ def _regrown(
         if flipped:  # the boxes were turned with the card: back to the region's own frame
             corners = np.column_stack([width - corners[:, 0], height - corners[:, 1]])
         points.append(locate.to_photo(region, corners, width=width))
-    grown = locate.region_from_text(img, points)
-    if grown is None or grown.truncated:
-        return None
-    return _read_region(img, grown, ocr, today=today, extend=False)
+    best: DocumentRead | None = None
+    tried: list[np.ndarray] = []
+    for tolerance in REGROW_TOLERANCES:
+        # The paper's shades at the usual tolerance may take in a background of a similar
+        # colour (a cream card on a beige table) and run off the photo again; a tighter one
+        # keeps the card's own paper.
+        grown = locate.region_from_text(img, points, tolerance=tolerance)
+        if grown is None or grown.truncated:
+            continue
+        if any(np.allclose(grown.corners, corners, atol=8) for corners in tried):
+            continue
+        tried.append(grown.corners)
+        again = _read_region(img, grown, ocr, today=today, extend=False)
+        if again is not None and tolerance < 1 and not _same_card(again, read):
+            continue
+        if again is not None and (best is None or _better(again, best)):
+            best = again
+        if best is not None and not best.problem:
+            break
+    return best
+
+
+# Colour tolerances of the paper (multiples of region_from_text's) tried, in turn, to regrow a
+# card whose region ran off the photo.
+REGROW_TOLERANCES = (1.0, 0.5, 0.35)
+
+
+def _same_card(again: DocumentRead, first: DocumentRead) -> bool:
+    """Does ``again`` read the same document as ``first``, at least as well: its kind, its
+    number, and every field ``first`` read? (A name may differ: the region that ran off the
+    photo may have joined other words to the card's rows.)"""
+    return (
+        again.kind == first.kind
+        and again.value("id_number") == first.value("id_number")
+        and set(first.fields) <= set(again.fields)
+    )
 
 
 # A document whose ID number and this many of its other compared fields were read confidently
@@ -416,9 +483,39 @@ def _read_grown(
         if page is None:
             break
         again = _read_region(img, page, ocr, today=today, extend=False)
+        for scale in MRZ_PAGE_SCALES:
+            if again is None or again.kind != "passport" or _mrz_verified(again):
+                break
+            # The zone did not verify: the lines found on the whole photo may have stopped
+            # short of its end (faint filler runs), and the page placed from them with it,
+            # cutting off the zone's last check digits. Place a larger page.
+            larger = locate.region_from_mrz(img.shape, points, flipped=flipped, scale=scale)
+            bigger = (
+                None
+                if larger is None
+                else _read_region(img, larger, ocr, today=today, extend=False)
+            )
+            if bigger is not None and _mrz_verified(bigger):
+                again = bigger
         if again is not None and again.kind == "passport" and "id_number" in again.fields:
             return again if result is None or _better(again, result) else result
     return result
+
+
+# How much larger than placed from its lines a passport page is tried when its zone did not
+# verify (the lines' filler ends lost: the zone is 44 cells, a line found may hold 34).
+MRZ_PAGE_SCALES = (1.2, 1.4)
+
+
+def _mrz_verified(read: DocumentRead) -> bool:
+    """A passport read whose every check digit verified, without a problem."""
+    return (
+        read.kind == "passport"
+        and "id_number" in read.fields
+        and not read.mrz_failed
+        and not read.mrz_doubtful
+        and not read.problem
+    )
 
 
 def document_read(

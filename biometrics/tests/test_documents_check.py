@@ -132,6 +132,22 @@ def test_a_check_digit_failing_on_a_doubtful_character_goes_to_review():
     assert (result.decision, result.code) == ("review", "document_review")
 
 
+def test_an_mrz_number_failing_its_check_digit_one_character_off_goes_to_review():
+    # given a doubtful read whose number failed its own check digit: "B" read as "8"
+    typed = _typed(id_type="passport", id_number="B3716003")
+    read = _passport(mrz_failed=("number", "composite"), mrz_doubtful=True)
+    read.fields["id_number"] = ReadField("83716003", 0.93, "mrz")
+    # then a person compares (the typed number is not refused on an unverified read)
+    assert (_check(read, typed).decision, _check(read, typed).code) == ("review", "document_review")
+    # but two characters off, or one off a number whose check digit verified, is a mismatch
+    assert _check(read, _typed(id_type="passport", id_number="B3716093")).mismatched == [
+        "id_number"
+    ]
+    verified = _passport()
+    verified.fields["id_number"] = ReadField("83716003", 0.99, "mrz")
+    assert _check(verified, typed).mismatched == ["id_number"]
+
+
 def test_an_expired_passport_is_rejected():
     typed = _typed(id_type="passport", id_number="C1234567")
     read = _passport()
