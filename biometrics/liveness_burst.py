@@ -161,6 +161,9 @@ class BurstResult:
     seconds: float = 0.0
     template: np.ndarray | None = field(default=None, repr=False, compare=False)
     reference_frame: int | None = None
+    # a passed burst's straight reference face (template, box, review crop): the selfie's face,
+    # already found and embedded (biometric data: never log it)
+    face: face_engine.FaceTemplate | None = field(default=None, repr=False, compare=False)
 
     @property
     def reason_code(self) -> str:
@@ -451,7 +454,7 @@ def burst_check(
         measured["replayed_share"] = share
         if share >= thresholds.replay_min_share:
             return result("liveness_replayed_burst")
-    return result(template=chosen.vector, reference_frame=anchor + 1)
+    return result(template=chosen.vector, reference_frame=anchor + 1, face=chosen)
 
 
 def _rounded(values: dict[str, Any]) -> dict[str, Any]:

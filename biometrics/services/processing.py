@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.selectors import user_is_premium
-from biometrics import decision, documents, face_engine
+from biometrics import decision, documents, face_engine, liveness_burst
 from biometrics.decision import Decision, Liveness
 from biometrics.gallery import dedup_serialised, gallery_search
 from biometrics.image_intake import ImageRejected
@@ -222,7 +222,10 @@ def _faces(
     threshold, margin = face_engine.match_threshold(), face_engine.review_margin()
     crops: dict[str, bytes] = {VerificationImage.Kind.DOCUMENT_FACE: jpeg(document.crop)}
     try:
-        selfie = face_engine.selfie_face(arrays[VerificationImage.Kind.SELFIE])
+        # a passed recording has found and embedded the member's straight face already (the
+        # selfie is a frame of that same straight step): no second detection and embedding
+        passed_face = check.face if isinstance(check, liveness_burst.BurstResult) else None
+        selfie = passed_face or face_engine.selfie_face(arrays[VerificationImage.Kind.SELFIE])
     except face_engine.FaceError as exc:
         verdict = decision.face_outcome(
             selfie_error=exc.code, liveness=found, threshold=threshold, margin=margin

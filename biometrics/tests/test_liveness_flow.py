@@ -164,6 +164,26 @@ def test_a_genuine_sequence_is_verified_and_the_liveness_result_is_recorded(
     assert challenge.used_at is not None
 
 
+def test_a_passed_recordings_straight_face_is_the_selfies_without_a_second_search(
+    verifier, submit_live, monkeypatch
+):
+    # given: the selfie is a frame of the recording's straight step, whose face the recording
+    # check has found and embedded already
+    from biometrics import face_engine
+
+    def not_again(img):
+        raise AssertionError("the selfie was searched for a face a second time")
+
+    bursts.genuine_frames()  # rendered (and cached) before the engine is watched
+    monkeypatch.setattr(face_engine, "selfie_face", not_again)
+    # when
+    verification = submit_live(verifier)
+    # then: matched with the document's portrait all the same
+    assert verification.status == Status.VERIFIED, verification.liveness
+    assert verification.distance is not None
+    assert verification.distance < face_engine.match_threshold()
+
+
 def _lit_upload(sequence: ll.LightSequence, seed: int) -> dict[str, object]:
     """A genuine recording whose face reflects `sequence` (the screen's colours) clearly."""
     burst = render.genuine_burst(
