@@ -254,34 +254,6 @@ def to_photo(region: Region, points: np.ndarray, *, width: int = READ_WIDTH) -> 
     )
 
 
-# Grey levels the darkest and lightest percent of a flattened document should span; a card in a
-# dim room (ink 30, card 135) or under a haze spans less, and the text detector then misses
-# most of its small print.
-LEGIBLE_RANGE = 160.0
-
-
-def legible(card: np.ndarray) -> np.ndarray:
-    """The card with its contrast stretched to the full range when it spans less than
-    ``LEGIBLE_RANGE`` (the same gain on every channel: colours keep their balance)."""
-    grey = card[::4, ::4].mean(axis=2)
-    low, high = np.percentile(grey, (1, 99))
-    if high - low >= LEGIBLE_RANGE or high - low < 20:
-        return card
-    lut = np.clip((np.arange(256, dtype=np.float32) - low) * 250 / (high - low) + 2, 0, 255)
-    return cv2.LUT(card, lut.astype(np.uint8))
-
-
-def sharpness(card: np.ndarray) -> float:
-    """Variance of the Laplacian of the rectified card (grey); low means out of focus."""
-    grey = cv2.cvtColor(card, cv2.COLOR_RGB2GRAY)
-    return float(cv2.Laplacian(grey, cv2.CV_64F).var())
-
-
-def glare_fraction(card: np.ndarray) -> float:
-    """Share of the card that is blown-out white (all channels at least 250)."""
-    return float((card.min(axis=2) >= 250).mean())
-
-
 def region_from_text(
     img: np.ndarray, text_points: list[np.ndarray], *, tolerance: float = 1.0
 ) -> Region | None:

@@ -12,17 +12,16 @@ sex), and the rest only if something is still missing.
 
 from __future__ import annotations
 
-import re
 import time
 from datetime import date
 
 import numpy as np
 
-from biometrics.documents import locate, mrz_reader, parsing
+from biometrics.documents import locate, mrz_reader, parsing, passport_page, quality
 from biometrics.documents.layout import card_layout, flip, gibberish
-from biometrics.documents.mrz import mrz_combine, mrz_parse
+from biometrics.documents.mrz import mrz_parse
 from biometrics.documents.ocr import OcrEngine, TextBox, TextLine, engine
-from biometrics.documents.results import DocumentRead, Kind, ReadField
+from biometrics.documents.results import DocumentRead, Kind
 from biometrics.nik import _today
 
 KTP_LABELS = (
@@ -42,12 +41,6 @@ REQUIRED = {
     "passport": ("id_number", "date_of_birth"),
     "driving_licence": ("full_name", "date_of_birth"),
 }
-# Below these the cause of an unreadable document is named. Variance of the Laplacian of the
-# flattened card at 1000 px, measured on the generator's photos: sharp 450-1400, still read
-# down to about 25 (defocus sigma 1), unreadable below 10 (sigma 2: 4.5); docs/documents.md.
-BLUR_LIMIT = 10.0
-GLARE_LIMIT = 0.05
-SMALL_WIDTH = 480
 
 
 def _classify(lines: list[TextLine], *, today: date) -> Kind | None:
@@ -89,115 +82,7 @@ def _parse(
     elif kind == "driving_licence":
         read.fields.update(parsing.parse_sim(lines, today=today))
     else:
-        _parse_passport(lines, read, card, ocr, today=today)
-
-
-def _parse_passport(
-    lines: list[TextLine], read: DocumentRead, card: np.ndarray, ocr: OcrEngine, *, today: date
-) -> None:
-    pair = parsing.mrz_lines(lines) if len(lines) != 2 else (lines[0], lines[1])
-    if pair is None:
-        return
-    parsed, fields = parsing.parse_passport(pair, today=today)
-    if parsed is not None and parsed.failed:
-        # Read the two lines again from a sharpened copy: an OCR slip rarely repeats.
-        again = mrz_reader.mrz_read(card, (pair[0].box, pair[1].box), ocr, sharpen=True)
-        parsed2, fields2 = (
-            (None, {}) if again is None else parsing.parse_passport(again, today=today)
-        )
-        second = again[1] if again is not None else None
-        combined = (
-            None
-            if second is None or (parsed2 is not None and parsed2.valid)
-            else mrz_combine(pair[0].text, [pair[1].text, second.text])
-        )
-        if parsed2 is not None and parsed2.valid:
-            parsed, fields = parsed2, fields2
-        elif combined is not None and second is not None:
-            # Each read right in another part of line 2 (one cut its end short, the other
-            # dropped a letter in its head): together they verify every check digit.
-            line2 = TextLine(
-                pair[1].box,
-                combined,
-                min(pair[1].confidence, second.confidence),
-                min(pair[1].weakest, second.weakest),
-            )
-            parsed, fields = parsing.parse_passport((pair[0], line2), today=today)
-            if parsed is None:
-                return
-        elif (
-            parsed2 is None
-            or parsed2.failed != parsed.failed
-            or any(line.weakest < parsing.CHAR_CONFIDENT for line in (*pair, *(again or ())))
-        ):
-            read.mrz_doubtful = True
-    if parsed is None or not parsed.plausible:
-        return
-    read.mrz_failed = parsed.failed
-    read.fields.update(fields)
-
-
-# A name of fewer letters than this read from MRZ line 1 is more likely a line cut wrongly into
-# cells than a name (Indonesian passports print the full name).
-MRZ_NAME_MIN_LETTERS = 4
-
-
-def _doubtful_name(line1: TextLine, read: DocumentRead) -> bool:
-    """Is the name read from MRZ line 1 doubtful: missing, very short, or read with a weak
-    character (a soft line 1 loses letters to the filler cells or to the recogniser)?"""
-    name = read.fields.get("full_name")
-    if name is None:
-        return True
-    letters = sum(ch.isalpha() for ch in name.value)
-    return letters < MRZ_NAME_MIN_LETTERS or line1.weakest < parsing.CHAR_CONFIDENT
-
-
-def _printed_name(
-    card: np.ndarray,
-    boxes: list[TextBox],
-    mrz: tuple[TextBox, TextBox],
-    number: str,
-    ocr: OcrEngine,
-) -> ReadField | None:
-    """The name printed in a passport page's visual zone: the value line right under the
-    passport number's (which the MRZ's check digit verified), skipping its label. Only the
-    text column is recognised: above the MRZ, right of the portrait.
-    None when the number's line is not found or the name is not read confidently."""
-    width = card.shape[1]
-    above = [
-        b
-        for b in boxes
-        if b.y1 < mrz[0].y0 and 0.2 * width < b.x0 < 0.5 * width and b.width > 1.3 * b.height
-    ]
-    if not above:
-        return None
-    lines = ocr.recognise(card, sorted(above, key=lambda b: b.cy))
-    key = re.sub(r"[^A-Z0-9]", "", number.upper())
-    labels = [line.box for line in lines if "/" in line.text]
-    for index, line in enumerate(lines):
-        if re.sub(r"[^A-Z0-9]", "", line.text.upper()) != key:
-            continue
-        for name in lines[index + 1 :]:
-            if (
-                "/" in name.text
-                or parsing.contains([name], "FULLNAME", 80)
-                or any(abs(name.box.cy - box.cy) < LABEL_ROW * box.height for box in labels)
-            ):
-                # the label ("Nama Lengkap / Full Name"), when it was detected, and a piece
-                # of it the detector split off ("aLen"), on the label's row
-                continue
-            value = parsing._name(name.text)
-            if sum(ch.isalpha() for ch in value) >= 2 and name.confidence >= PRINTED_NAME_CONFIDENT:
-                return ReadField(value, name.confidence)
-            return None
-    return None
-
-
-PRINTED_NAME_CONFIDENT = 0.8
-# A box whose centre lies within this share of a label's height from the label's is on the
-# label's row (a piece of it): the detector's boxes of small print are tall, and the name right
-# under its label was 0.48 of the label's height lower.
-LABEL_ROW = 0.25
+        passport_page.passport_parse(lines, read, card, ocr, today=today)
 
 
 def _quick_fields(kind: str, lines: list[TextLine], today: date) -> set[str]:
@@ -206,43 +91,6 @@ def _quick_fields(kind: str, lines: list[TextLine], today: date) -> set[str]:
     if kind == "driving_licence":
         return set(parsing.parse_sim(lines, today=today))
     return set()
-
-
-def _cause(region: locate.Region, card: np.ndarray) -> str:
-    """Why a document whose kind we recognised could not be read."""
-    if region.whole_frame and not locate.scan_like(region):
-        return "cut_off"
-    if region.truncated:
-        return "cut_off"
-    if region.source_width < SMALL_WIDTH:
-        return "too_small"
-    if locate.glare_fraction(card) > GLARE_LIMIT:
-        return "glare"
-    if locate.sharpness(card) < BLUR_LIMIT:
-        return "blur"
-    return "unreadable"
-
-
-def _unreadable_card(
-    region: locate.Region, card: np.ndarray, boxes: list[TextBox]
-) -> DocumentRead | None:
-    """A card-shaped region with text on it that could not be read, and why; else None.
-
-    Only a clean card outline (tight fit, a document's aspect) carrying at least one block of
-    text, that is too small in the photo, out of focus or blown out by glare: the member can fix
-    each of these. Anything else is no document.
-    """
-    if region.whole_frame or region.fit < 0.85 or not boxes:
-        return None
-    if region.source_width < SMALL_WIDTH and len(boxes) >= 3 and region.fit >= 0.9:
-        return DocumentRead(problem="too_small", image=card)
-    if region.score < 0.1:  # a small patch of the picture, not what the member photographed
-        return None
-    if locate.glare_fraction(card) > GLARE_LIMIT:
-        return DocumentRead(problem="glare", image=card)
-    if locate.sharpness(card) < BLUR_LIMIT:
-        return DocumentRead(problem="blur", image=card)
-    return None
 
 
 def _read_region(
@@ -259,10 +107,10 @@ def _read_region(
     ``overrule``: read the page the other way up from what the direction model voted.
     """
     flat = locate.rectify(img, region)  # as photographed: blur, glare and the face use this
-    card = locate.legible(flat)  # what the OCR reads: contrast stretched when dim or washed out
+    card = quality.legible(flat)  # what the OCR reads: contrast stretched when dim or washed out
     boxes = ocr.detect(card)
     if len(boxes) < 3:
-        return _unreadable_card(region, flat, boxes)
+        return quality.unreadable_card(region, flat, boxes)
     upside_down = getattr(ocr, "upside_down", None)
     flipped = upside_down is not None and upside_down(card, boxes) != overrule
     if flipped:
@@ -290,13 +138,15 @@ def _read_region(
                 break
         if pair is not None and parsed is not None and parsed.plausible:
             result = DocumentRead(kind="passport", image=flat)
-            _parse_passport(list(pair), result, card, ocr, today=today)
-            if _doubtful_name(pair[0], result) and "id_number" in result.fields:
-                printed = _printed_name(card, boxes, mrz, result.value("id_number"), ocr)
+            passport_page.passport_parse(list(pair), result, card, ocr, today=today)
+            if passport_page.doubtful_name(pair[0], result) and "id_number" in result.fields:
+                printed = passport_page.printed_name(
+                    card, boxes, mrz, result.value("id_number"), ocr
+                )
                 if printed is not None:
                     result.fields["full_name"] = printed
             if "id_number" not in result.fields:
-                result.problem = _cause(region, flat)
+                result.problem = quality.cause(region, flat)
             elif region.truncated:
                 result.problem = "cut_off"
             return result
@@ -330,7 +180,7 @@ def _read_region(
         if again is not None:
             return again
     if kind is None:
-        return _unreadable_card(region, flat, boxes)
+        return quality.unreadable_card(region, flat, boxes)
     partial = region.truncated or (region.whole_frame and not locate.scan_like(region))
     if not partial and not card_layout(kind, card, boxes):
         return None  # a KTP's or a SIM's words without a card's layout: a letter, a form
@@ -356,7 +206,7 @@ def _read_region(
         and not (kind == "passport" and result.mrz_failed)
         and not _mostly_read(result)
     ):
-        result.problem = _cause(region, flat)
+        result.problem = quality.cause(region, flat)
     elif (region.whole_frame and not locate.scan_like(region)) or region.truncated:
         # Read, but not whole in the photo (or its edges were not found): the portrait may be
         # missing, and could not be told from other faces in the picture. The region may also
@@ -468,7 +318,7 @@ def _read_grown(
     """Find text in the whole photo, grow a document region from its colour, and read that."""
     card = locate.rectify(img, whole)
     factor = img.shape[1] / card.shape[1]
-    boxes = ocr.detect(locate.legible(card))
+    boxes = ocr.detect(quality.legible(card))
     if len(boxes) < 2:  # a card's small print turned far from level: the detector finds little
         return None
     points = [b.points * factor for b in boxes]

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from biometrics.documents import generator, locate, ocr
+from biometrics.documents import generator, locate, ocr, quality
 from biometrics.documents.layout import PORTRAIT_ZONES, card_layout
 from biometrics.documents.ocr import TextBox, TextLine
 from biometrics.documents.parsing import parse_sim
@@ -178,13 +178,13 @@ def test_a_whole_card_touching_the_border_with_a_corner_is_not_cut_off():
 def test_a_dim_card_is_stretched_to_full_contrast_for_reading_and_a_bright_one_is_not():
     dim = np.full((100, 160, 3), 120, np.uint8)
     dim[40:60, 20:140] = 35  # dark grey print on a dim card
-    stretched = locate.legible(dim)
+    stretched = quality.legible(dim)
     assert int(stretched.min()) <= 5 and int(stretched.max()) >= 245
     bright = dim.copy()
     bright[bright == 120] = 230
-    assert locate.legible(bright) is bright
+    assert quality.legible(bright) is bright
     flat = np.full((100, 160, 3), 128, np.uint8)  # nothing printed: nothing to stretch
-    assert locate.legible(flat) is flat
+    assert quality.legible(flat) is flat
 
 
 def test_a_ktp_name_whose_label_was_misread_is_the_row_under_the_nik():

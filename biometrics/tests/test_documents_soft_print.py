@@ -326,7 +326,7 @@ class _Printed:
 
 
 def test_a_piece_split_off_the_full_name_label_is_not_the_printed_name():
-    from biometrics.documents.reader import _printed_name
+    from biometrics.documents.passport_page import printed_name
 
     def box(x0: float, y0: float, x1: float, y1: float) -> TextBox:
         return TextBox(points=np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32))
@@ -344,13 +344,13 @@ def test_a_piece_split_off_the_full_name_label_is_not_the_printed_name():
     mrz = (box(60, 560, 940, 590), box(60, 610, 940, 640))
     card = np.zeros((704, 1000, 3), np.uint8)
     # when the printed name is looked for under the passport number
-    name = _printed_name(card, boxes, mrz, "X8909744", _Printed(texts))
+    name = printed_name(card, boxes, mrz, "X8909744", _Printed(texts))
     # then it is the line under the label's row, not the label's piece
     assert name is not None and name.value == "KARTIKA"
 
 
 def test_the_name_right_under_a_tall_label_box_is_still_the_printed_name():
-    from biometrics.documents.reader import _printed_name
+    from biometrics.documents.passport_page import printed_name
 
     def box(x0: float, y0: float, x1: float, y1: float) -> TextBox:
         return TextBox(points=np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32))
@@ -367,6 +367,6 @@ def test_the_name_right_under_a_tall_label_box_is_still_the_printed_name():
     mrz = (box(60, 560, 940, 590), box(60, 610, 940, 640))
     card = np.zeros((704, 1000, 3), np.uint8)
     # when the printed name is looked for under the passport number
-    name = _printed_name(card, boxes, mrz, "B4140201", _Printed(texts))
+    name = printed_name(card, boxes, mrz, "B4140201", _Printed(texts))
     # then the line under the label is the name (not skipped as a piece of the label)
     assert name is not None and name.value == "DWILUBIS"

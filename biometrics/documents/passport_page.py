@@ -1,0 +1,123 @@
+"""A passport data page's fields: the MRZ read (again from a sharpened copy when a check digit
+fails, two reads combined when each is right in another part), and the name printed in the
+visual zone when the MRZ's name is doubtful."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import numpy as np
+
+from biometrics.documents import mrz_reader, parsing
+from biometrics.documents.mrz import mrz_combine
+from biometrics.documents.ocr import OcrEngine, TextBox, TextLine
+from biometrics.documents.results import DocumentRead, ReadField
+
+
+def passport_parse(
+    lines: list[TextLine], read: DocumentRead, card: np.ndarray, ocr: OcrEngine, *, today: date
+) -> None:
+    pair = parsing.mrz_lines(lines) if len(lines) != 2 else (lines[0], lines[1])
+    if pair is None:
+        return
+    parsed, fields = parsing.parse_passport(pair, today=today)
+    if parsed is not None and parsed.failed:
+        # Read the two lines again from a sharpened copy: an OCR slip rarely repeats.
+        again = mrz_reader.mrz_read(card, (pair[0].box, pair[1].box), ocr, sharpen=True)
+        parsed2, fields2 = (
+            (None, {}) if again is None else parsing.parse_passport(again, today=today)
+        )
+        second = again[1] if again is not None else None
+        combined = (
+            None
+            if second is None or (parsed2 is not None and parsed2.valid)
+            else mrz_combine(pair[0].text, [pair[1].text, second.text])
+        )
+        if parsed2 is not None and parsed2.valid:
+            parsed, fields = parsed2, fields2
+        elif combined is not None and second is not None:
+            # Each read right in another part of line 2 (one cut its end short, the other
+            # dropped a letter in its head): together they verify every check digit.
+            line2 = TextLine(
+                pair[1].box,
+                combined,
+                min(pair[1].confidence, second.confidence),
+                min(pair[1].weakest, second.weakest),
+            )
+            parsed, fields = parsing.parse_passport((pair[0], line2), today=today)
+            if parsed is None:
+                return
+        elif (
+            parsed2 is None
+            or parsed2.failed != parsed.failed
+            or any(line.weakest < parsing.CHAR_CONFIDENT for line in (*pair, *(again or ())))
+        ):
+            read.mrz_doubtful = True
+    if parsed is None or not parsed.plausible:
+        return
+    read.mrz_failed = parsed.failed
+    read.fields.update(fields)
+
+
+# A name of fewer letters than this read from MRZ line 1 is more likely a line cut wrongly into
+# cells than a name (Indonesian passports print the full name).
+MRZ_NAME_MIN_LETTERS = 4
+
+
+def doubtful_name(line1: TextLine, read: DocumentRead) -> bool:
+    """Is the name read from MRZ line 1 doubtful: missing, very short, or read with a weak
+    character (a soft line 1 loses letters to the filler cells or to the recogniser)?"""
+    name = read.fields.get("full_name")
+    if name is None:
+        return True
+    letters = sum(ch.isalpha() for ch in name.value)
+    return letters < MRZ_NAME_MIN_LETTERS or line1.weakest < parsing.CHAR_CONFIDENT
+
+
+def printed_name(
+    card: np.ndarray,
+    boxes: list[TextBox],
+    mrz: tuple[TextBox, TextBox],
+    number: str,
+    ocr: OcrEngine,
+) -> ReadField | None:
+    """The name printed in a passport page's visual zone: the value line right under the
+    passport number's (which the MRZ's check digit verified), skipping its label. Only the
+    text column is recognised: above the MRZ, right of the portrait.
+    None when the number's line is not found or the name is not read confidently."""
+    width = card.shape[1]
+    above = [
+        b
+        for b in boxes
+        if b.y1 < mrz[0].y0 and 0.2 * width < b.x0 < 0.5 * width and b.width > 1.3 * b.height
+    ]
+    if not above:
+        return None
+    lines = ocr.recognise(card, sorted(above, key=lambda b: b.cy))
+    key = re.sub(r"[^A-Z0-9]", "", number.upper())
+    labels = [line.box for line in lines if "/" in line.text]
+    for index, line in enumerate(lines):
+        if re.sub(r"[^A-Z0-9]", "", line.text.upper()) != key:
+            continue
+        for name in lines[index + 1 :]:
+            if (
+                "/" in name.text
+                or parsing.contains([name], "FULLNAME", 80)
+                or any(abs(name.box.cy - box.cy) < LABEL_ROW * box.height for box in labels)
+            ):
+                # the label ("Nama Lengkap / Full Name"), when it was detected, and a piece
+                # of it the detector split off ("aLen"), on the label's row
+                continue
+            value = parsing._name(name.text)
+            if sum(ch.isalpha() for ch in value) >= 2 and name.confidence >= PRINTED_NAME_CONFIDENT:
+                return ReadField(value, name.confidence)
+            return None
+    return None
+
+
+PRINTED_NAME_CONFIDENT = 0.8
+# A box whose centre lies within this share of a label's height from the label's is on the
+# label's row (a piece of it): the detector's boxes of small print are tall, and the name right
+# under its label was 0.48 of the label's height lower.
+LABEL_ROW = 0.25
