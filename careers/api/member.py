@@ -324,7 +324,7 @@ class SkillSuggestView(APIView):
         responses={200: SkillSuggestResultSerializer},
     )
     def get(self, request: SignedInAPIRequest) -> Response:
-        query = str(request.query_params.get("q", ""))[:100].replace("\x00", "")
+        query = str(request.query_params.get("q", ""))[:100]
         try:
             limit = int(request.query_params.get("limit", 10))
         except ValueError:

@@ -225,6 +225,25 @@ def test_a_request_django_refuses_before_any_view_still_gets_the_error_shape(cli
     assert page.status_code == 400
 
 
+def test_a_nul_character_in_the_url_is_refused_in_the_error_shape_not_a_500(client, api_as, member):
+    # given: PostgreSQL refuses NUL in text, and views read some query parameters as they come
+    # (the API fuzzer's 500: GET /api/v1/employers/?q=%00)
+    client.raise_request_exception = False
+    api = api_as(member)
+    api.raise_request_exception = False
+    # when
+    search = api.get("/api/v1/employers/?q=a%00b")
+    named = api.get("/api/v1/employers/?q%00=a")
+    page = client.get("/accounts/signup/?invitation=%00")
+    clean = api.get("/api/v1/employers/?q=a")
+    # then
+    for response in (search, named):
+        assert response.status_code == 400
+        assert_envelope(response.json())
+    assert page.status_code == 400
+    assert clean.status_code == 200
+
+
 # --- wrong JSON types on every JSON endpoint (from the OpenAPI schema) -------------------------
 
 WRONG = {
