@@ -83,9 +83,23 @@ class NulCharacterMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         query = request.GET
-        if "\x00" in request.path_info or any(
-            "\x00" in key or any("\x00" in value for value in query.getlist(key)) for key in query
-        ):
+        named = [
+            key.replace("\x00", "")
+            for key in query
+            if "\x00" in key or any("\x00" in value for value in query.getlist(key))
+        ]
+        if named and request.path.startswith("/api/"):
+            # as a serializer answers a field it refuses: the parameter named
+            message = _("Null characters are not allowed.")
+            body = {
+                "error": {
+                    "code": "invalid",
+                    "message": _("Please correct the errors in the fields listed."),
+                    "fields": {name: [message] for name in named},
+                }
+            }
+            return JsonResponse(body, status=400)
+        if named or "\x00" in request.path_info:
             # answered by handler400 (config.views.bad_request), logged on django.security
             raise SuspiciousOperation("NUL character in the URL")
         return self.get_response(request)

@@ -240,6 +240,7 @@ def test_a_nul_character_in_the_url_is_refused_in_the_error_shape_not_a_500(clie
     for response in (search, named):
         assert response.status_code == 400
         assert_envelope(response.json())
+        assert list(response.json()["error"]["fields"]) == ["q"]
     assert page.status_code == 400
     assert clean.status_code == 200
 
