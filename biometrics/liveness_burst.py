@@ -182,6 +182,13 @@ class BurstResult:
         }
 
 
+def selfie_frame(frames: int, poses: Sequence[str]) -> int:
+    """The index of the frame kept as the selfie: the middle of the straight step, counted in
+    frames (the upload keeps it; the check's own reference frame is found from the yaws)."""
+    middle = (list(poses).index("straight") + 0.5) / len(poses)
+    return min(frames - 1, int(middle * frames))
+
+
 def _detect(frame: np.ndarray) -> tuple[face_engine.FaceBox | None, str]:
     """The one face's box (as detected), or None and the face engine's error code."""
     try:

@@ -145,9 +145,7 @@ def _burst_intake(
                 _("Frame %(number)d: %(error)s") % {"number": number, "error": exc.message},
             )
             return None, None
-    poses = list(challenge.poses)
-    middle = (poses.index("straight") + 0.5) / len(poses)
-    selfie = cleans[min(len(cleans) - 1, int(middle * len(cleans)))]
+    selfie = cleans[liveness_burst.selfie_frame(len(cleans), challenge.poses)]
     return liveness_burst.burst_pack([c.data for c in cleans], times), selfie
 
 

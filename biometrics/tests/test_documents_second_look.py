@@ -16,22 +16,14 @@ from biometrics.documents.ocr import TextBox, TextLine
 from biometrics.documents.reader import _read_region, document_read
 from biometrics.documents.results import Typed
 from biometrics.tests import factories as f
+from biometrics.tests.ocr_cache import PassThrough
 
 TODAY = date(2026, 1, 15)
 
 
-class _SoftBirthLine:
+class _SoftBirthLine(PassThrough):
     """The real engine, except that a SIM's birth line (line 2) reads as a date that is none,
     as a defocused line does ("27-05-1972" read as "22-46-1972")."""
-
-    def __init__(self) -> None:
-        self.real = ocr.engine()
-
-    def detect(self, img: np.ndarray) -> list[TextBox]:
-        return self.real.detect(img)
-
-    def upside_down(self, img: np.ndarray, boxes: list[TextBox]) -> bool:
-        return bool(getattr(self.real, "upside_down")(img, boxes))  # noqa: B009
 
     def recognise(self, img: np.ndarray, boxes: list[TextBox]) -> list[TextLine]:
         lines = self.real.recognise(img, boxes)

@@ -16,22 +16,14 @@ from biometrics.documents.ocr import TextBox, TextLine
 from biometrics.documents.reader import document_read
 from biometrics.documents.results import Typed
 from biometrics.tests import factories as f
+from biometrics.tests.ocr_cache import PassThrough
 
 TODAY = date(2026, 1, 15)
 
 
-class _ColonLost:
+class _ColonLost(PassThrough):
     """The real engine, except that the colon before the NIK is not read (": 3174..." comes
     back as "3174...", as it does in soft print): the row then reads "NIK3174..."."""
-
-    def __init__(self) -> None:
-        self.real = ocr.engine()
-
-    def detect(self, img: np.ndarray) -> list[TextBox]:
-        return self.real.detect(img)
-
-    def upside_down(self, img: np.ndarray, boxes: list[TextBox]) -> bool:
-        return bool(getattr(self.real, "upside_down")(img, boxes))  # noqa: B009
 
     def recognise(self, img: np.ndarray, boxes: list[TextBox]) -> list[TextLine]:
         return [
@@ -42,7 +34,7 @@ class _ColonLost:
         ]
 
 
-class _LabelsNotDetected(_ColonLost):
+class _LabelsNotDetected(PassThrough):
     """The real engine, except that the detector finds none of the small labels left of the
     values ("Nama", "Tempat/Tgl Lahir", ...) but the large "NIK": soft print at a slant."""
 
@@ -56,9 +48,6 @@ class _LabelsNotDetected(_ColonLost):
             if line.text.strip().upper() == "NIK"
         }
         return [b for b in boxes if b.x1 >= 0.28 * width or id(b) in keep]
-
-    def recognise(self, img: np.ndarray, boxes: list[TextBox]) -> list[TextLine]:
-        return self.real.recognise(img, boxes)
 
 
 def test_a_nik_read_joined_to_its_label_is_still_the_nik():

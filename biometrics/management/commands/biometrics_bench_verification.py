@@ -61,13 +61,6 @@ def _browser_jpeg(frame: np.ndarray) -> bytes:
     return out.getvalue()
 
 
-def _selfie_index(frames: int, poses: list[str]) -> int:
-    """The frame the upload keeps as the selfie (services.submission: the straight step's
-    middle, counted in frames)."""
-    middle = (poses.index("straight") + 0.5) / len(poses)
-    return min(frames - 1, int(middle * frames))
-
-
 def _nothing_seen(hashes: list[str]) -> list[bool]:
     """The replay lookup (a database query in the worker, not timed here): nothing seen."""
     return [False] * len(hashes)
@@ -112,7 +105,7 @@ class Command(BaseCommand):
             poses = liveness.challenge_new(rng=rng)
             burst = render.genuine_burst(face, poses, np.random.default_rng(rng.getrandbits(32)))
             frames = [_browser_jpeg(frame) for frame in burst.frames]
-            kept = frames[_selfie_index(len(frames), poses)]
+            kept = frames[liveness_burst.selfie_frame(len(frames), poses)]
             cases.append((photo, typed, poses, frames, burst.times_ms, kept))
         stages = ("decode", "document", "face", "live")
         timings: dict[str, list[float]] = {k: [] for k in stages}
