@@ -275,16 +275,32 @@ def _recognised(
 def mrz_read(
     card: np.ndarray, boxes: tuple[TextBox, TextBox], ocr: OcrEngine, *, sharpen: bool = False
 ) -> tuple[TextLine, TextLine] | None:
-    """Read the two MRZ lines cell by cell. Line 2's fillers may only stand where ICAO allows
+    """Read the two MRZ lines cell by cell, line 2 first: None, and line 1 not read, when line 2
+    holds too few digits to be one (`line2_like`). Line 2's fillers may only stand where ICAO allows
     them (its check digits depend on every position); line 1's are the separators between the
     names and the padding run (``_line1_fillers``): its names are compared by similarity, so a
     letter taken for a filler costs little, while a run of ``<`` left to the recogniser costs
     the whole line."""
-    first = _read_line(card, boxes[0], ocr, sharpen=sharpen, paint="line1")
     second = _read_line(card, boxes[1], ocr, sharpen=sharpen, paint="line2")
-    if first is None or second is None:
+    if second is None or not line2_like(second.text):
+        return None
+    first = _read_line(card, boxes[0], ocr, sharpen=sharpen, paint="line1")
+    if first is None:
         return None
     return first, second
+
+
+# Line 2 holds the birth date and the expiry with their check digits (14 digits), the
+# composite, and the document number's check digit: a read that lost every filler still keeps
+# them. A row with fewer digits is not an MRZ line: a KTP's lower rows ("Pekerjaan", "Status
+# Perkawinan") are wide enough to be taken for one, and reading them as an MRZ (both lines,
+# then sharpened) cost a KTP 0.4 s of recognition.
+LINE2_MIN_DIGITS = 10
+
+
+def line2_like(text: str) -> bool:
+    """Could this read be an MRZ's line 2 (however badly its fillers were read)?"""
+    return sum(ch.isdigit() for ch in text) >= LINE2_MIN_DIGITS
 
 
 def mrz_boxes(boxes: list[TextBox], width: int, height: int) -> tuple[TextBox, TextBox] | None:

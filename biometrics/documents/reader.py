@@ -133,6 +133,8 @@ def _read_region(
             # zone) is collapsed by the recogniser and does not parse at all: read it once
             # more from a sharpened copy, whose filler glyphs stand out again.
             pair = mrz_reader.mrz_read(card, mrz, ocr, sharpen=sharpen)
+            if pair is None:
+                break  # the row taken for line 2 holds too few digits: no MRZ here
             parsed = mrz_parse(pair[0].text, pair[1].text) if pair is not None else None
             if parsed is not None and parsed.plausible:
                 break
