@@ -141,9 +141,13 @@ def cross_check(read: DocumentRead, typed: Typed, *, today: date) -> list[FieldO
     if name is None or len(re.sub(r"[^A-Z]", "", name.value.upper())) < 2:
         out.append(_outcome("full_name", "unread", 0.0))
     else:
-        score = name_similarity(typed.full_name, name.value)
+        # the reading closest to what was typed (a passport's name is read twice when the
+        # MRZ's is doubtful: from the MRZ and from the visual zone; each may be the misread one)
+        score, closest = max(
+            (name_similarity(typed.full_name, value), value) for value in (name.value, *name.others)
+        )
         state = "match" if score >= NAME_MATCH else "near" if score >= NAME_NEAR else "mismatch"
-        letters_read = len(re.sub(r"[^A-Z]", "", name.value.upper()))
+        letters_read = len(re.sub(r"[^A-Z]", "", closest.upper()))
         letters_typed = len(re.sub(r"[^A-Z]", "", typed.full_name.upper()))
         if state == "mismatch" and (
             name.confidence < NAME_READ_CONFIDENT or letters_read < letters_typed / 2

@@ -114,7 +114,7 @@ def _name_under_number(lines: list[TextLine], key: str) -> TextLine | None:
     pieces of it on its row) skipped; None when there is none among `lines`."""
     labels = [line.box for line in lines if "/" in line.text]
     for index, line in enumerate(lines):
-        if re.sub(r"[^A-Z0-9]", "", line.text.upper()) != key:
+        if not _reads_as(re.sub(r"[^A-Z0-9]", "", line.text.upper()), key):
             continue
         for name in lines[index + 1 :]:
             if (
@@ -127,6 +127,15 @@ def _name_under_number(lines: list[TextLine], key: str) -> TextLine | None:
                 continue
             return name
     return None
+
+
+def _reads_as(text: str, number: str) -> bool:
+    """Is this line the passport number, allowing one character misread ("CS133150" for
+    C6133150: small print read by a recogniser that has no check digit to go by)? The number
+    only places the row; the MRZ's check digit verified the number itself."""
+    if len(text) != len(number):
+        return False
+    return sum(a != b for a, b in zip(text, number, strict=True)) <= (1 if len(number) >= 6 else 0)
 
 
 def _confident_name(name: TextLine) -> ReadField | None:

@@ -21,7 +21,7 @@ from biometrics.documents import locate, mrz_reader, parsing, passport_page, qua
 from biometrics.documents.layout import card_layout, flip, gibberish
 from biometrics.documents.mrz import mrz_parse
 from biometrics.documents.ocr import OcrEngine, TextBox, TextLine, engine
-from biometrics.documents.results import DocumentRead, Kind
+from biometrics.documents.results import DocumentRead, Kind, ReadField
 from biometrics.nik import _today
 
 KTP_LABELS = (
@@ -145,8 +145,13 @@ def _read_region(
                 printed = passport_page.printed_name(
                     card, boxes, mrz, result.value("id_number"), ocr
                 )
+                mrz_name = result.fields.get("full_name")
                 if printed is not None:
-                    result.fields["full_name"] = printed
+                    result.fields["full_name"] = ReadField(
+                        printed.value,
+                        printed.confidence,
+                        others=() if mrz_name is None else (mrz_name.value,),
+                    )
             if "id_number" not in result.fields:
                 result.problem = quality.cause(region, flat)
             elif region.truncated:

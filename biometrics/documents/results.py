@@ -22,6 +22,9 @@ class ReadField:
     value: str
     confidence: float
     source: str = "printed"  # printed | mrz | nik
+    # Other readings of the same field, compared too: a passport's name printed in the visual
+    # zone is `value`, and the MRZ's doubtful one is kept here. Either may be the one misread.
+    others: tuple[str, ...] = ()
 
 
 @dataclass
@@ -54,7 +57,12 @@ class DocumentRead:
         return {
             "kind": self.kind,
             "fields": {
-                name: {"value": f.value, "confidence": round(f.confidence, 3), "source": f.source}
+                name: {
+                    "value": f.value,
+                    "confidence": round(f.confidence, 3),
+                    "source": f.source,
+                    **({"others": list(f.others)} if f.others else {}),
+                }
                 for name, f in self.fields.items()
             },
         }

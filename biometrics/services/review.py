@@ -181,6 +181,7 @@ def verification_review_document(*, verification_id: Any, reviewer: User) -> lis
                 "label": str(_DOCUMENT_FIELD_LABELS.get(name, name)),
                 "typed": _typed_value(verification, name),
                 "read": kind if name == "id_type" else str(read.get("value", "")),
+                "also_read": [str(other) for other in read.get("others", [])],
                 "outcome": outcome.get("outcome", ""),
                 "confidence": outcome.get("confidence"),
                 "source": outcome.get("source", ""),

@@ -146,6 +146,24 @@ def test_withdrawing_consent_deletes_the_text_read_from_the_document(verifier, s
     assert verification.document_read is None
 
 
+def test_the_reviewer_sees_each_reading_of_a_name_read_twice(verifier, submit, reviewer, client):
+    import json
+
+    # given a case in review whose name was read twice (a passport's doubtful MRZ name and
+    # the name printed in its visual zone): the second reading is kept with the first
+    verification = submit(verifier, full_name="Siti Rahayuningsih", document=f.hopper_card())
+    stored = json.loads(verification.document_read)
+    stored["fields"]["full_name"]["others"] = ["RAHAYU SITI"]
+    verification.document_read = json.dumps(stored)
+    verification.save(update_fields=["document_read"])
+    # when a reviewer opens the case
+    client.force_login(reviewer)
+    url = reverse("admin:biometrics_verification_review", args=[verification.pk])
+    page = client.get(url).content.decode()
+    # then both readings are shown beside what was typed
+    assert "also read:" in page and "RAHAYU SITI" in page
+
+
 def _raw_column(verification: Verification, column: str) -> str | None:
     with connection.cursor() as cursor:
         cursor.execute(

@@ -209,3 +209,21 @@ def test_a_sim_number_read_confidently_one_digit_off_goes_to_review_not_to_a_rej
     assert (result.decision, result.code) == ("review", "document_review")
     assert _check(_sim("123456789113"), typed).mismatched == ["id_number"]
     assert _check(_ktp(id_number="3174094512900002")).mismatched == ["id_number"]
+
+
+def test_a_passport_name_read_twice_is_compared_by_its_closer_reading():
+    # given a passport whose MRZ name was doubtful, read again from the visual zone: the
+    # printed reading lost letters ("MEGAVUTEASANTONO"), the MRZ's is right
+    fields = _passport().fields
+    fields["full_name"] = ReadField("MEGAVUTEASANTONO", 0.83, others=("SANTOSO MEGA YULIA",))
+    read = DocumentRead(kind="passport", fields=fields)
+    typed = _typed(id_type="passport", id_number="C1234567", full_name="Mega Yulia Santoso")
+    # then the name matches on its closer reading, and the case passes
+    assert _check(read, typed).decision == "pass"
+    # and the other way round (the MRZ's reading the misread one)
+    fields["full_name"] = ReadField("MEGA YULIA SANTOSO", 0.9, others=("SANTOSO MEGA VUTEA",))
+    assert _check(DocumentRead(kind="passport", fields=fields), typed).decision == "pass"
+    # another person's name matches neither reading: still caught
+    other = _typed(id_type="passport", id_number="C1234567", full_name="Budi Hartono")
+    check = _check(read, other)
+    assert check.decision == "reject" and check.mismatched == ["full_name"]

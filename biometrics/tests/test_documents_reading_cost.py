@@ -139,3 +139,30 @@ def test_a_piece_of_the_label_on_the_names_row_is_skipped_across_batches():
     # then the label's row was read whole before a name was chosen: the piece is not the name
     assert name is not None and name.value == "KARTIKA"
     assert engine.asked == 12  # of the 15 lines of the column (the lone "P" is no word)
+
+
+def test_the_number_line_misread_in_one_character_still_places_the_name():
+    # given a column whose passport number line reads "CS133150" (the MRZ verified C6133150)
+    rows = [(x, y, "CS133150" if text == "X8909744" else text) for x, y, text in VISUAL_ZONE]
+    boxes, engine = _column(rows)
+    # when the printed name is looked for under the number
+    name = printed_name(CARD, boxes, MRZ, "C6133150", engine)
+    # then the line is taken for the number's, and the name under it is found
+    assert name is not None and name.value == "KARTIKA SARI"
+    # but a line two characters off is another line
+    assert printed_name(CARD, boxes, MRZ, "C6133159", _column(rows)[1]) is None
+
+
+def test_a_passport_name_read_from_the_visual_zone_keeps_the_mrz_reading_beside_it(monkeypatch):
+    from biometrics.documents import passport_page
+    from biometrics.documents.results import ReadField
+
+    # given a passport whose MRZ name is doubtful, and whose visual zone reads a misread name
+    monkeypatch.setattr(passport_page, "doubtful_name", lambda line1, read: True)
+    monkeypatch.setattr(passport_page, "printed_name", lambda *args: ReadField("SITIRAHAVU", 0.85))
+    # when it is read
+    read = document_read(f.stored_array(f.document("passport")), today=TODAY)
+    # then the printed reading is the value, and the MRZ's is kept as another reading
+    name = read.fields["full_name"]
+    assert name.value == "SITIRAHAVU"
+    assert len(name.others) == 1 and name.others[0].replace(" ", "") == "SITIRAHAYU"
