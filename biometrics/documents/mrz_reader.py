@@ -275,12 +275,12 @@ def _recognised(
 def mrz_read(
     card: np.ndarray, boxes: tuple[TextBox, TextBox], ocr: OcrEngine, *, sharpen: bool = False
 ) -> tuple[TextLine, TextLine] | None:
-    """Read the two MRZ lines cell by cell, line 2 first: None, and line 1 not read, when line 2
-    holds too few digits to be one (`line2_like`). Line 2's fillers may only stand where ICAO allows
-    them (its check digits depend on every position); line 1's are the separators between the
-    names and the padding run (``_line1_fillers``): its names are compared by similarity, so a
-    letter taken for a filler costs little, while a run of ``<`` left to the recogniser costs
-    the whole line."""
+    """Read the two MRZ lines cell by cell, line 2 first: None, and line 1 not read, when line
+    2 holds too few digits to be one (`line2_like`). Line 2's fillers may only stand where ICAO
+    allows them (its check digits depend on every position); line 1's are the separators
+    between the names and the padding run (``_line1_fillers``): its names are compared by
+    similarity, so a letter taken for a filler costs little, while a run of ``<`` left to the
+    recogniser costs the whole line."""
     second = _read_line(card, boxes[1], ocr, sharpen=sharpen, paint="line2")
     if second is None or not line2_like(second.text):
         return None

@@ -135,7 +135,7 @@ def _read_region(
             pair = mrz_reader.mrz_read(card, mrz, ocr, sharpen=sharpen)
             if pair is None:
                 break  # the row taken for line 2 holds too few digits: no MRZ here
-            parsed = mrz_parse(pair[0].text, pair[1].text) if pair is not None else None
+            parsed = mrz_parse(pair[0].text, pair[1].text)
             if parsed is not None and parsed.plausible:
                 break
         if pair is not None and parsed is not None and parsed.plausible:
