@@ -1,16 +1,18 @@
-"""A card whose outline is not one clean contour (round 5): held in a hand whose palm covers a
-corner and touching another object, or lying on a busy background that breaks its outline. Its
-four straight sides still give it. Real OCR on drawn documents, photographed here."""
+"""Finding the document (round 5). A card whose outline is not one clean contour (held in a hand
+whose palm covers a corner and touching other objects): its four straight sides still give it.
+A passport page whose zone failed a check digit from one candidate region is read on from the
+others. Real OCR on drawn documents, photographed here."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import date
 
 import cv2
 import numpy as np
 
-from biometrics.documents import locate
+from biometrics.documents import locate, reader
 from biometrics.documents.check import document_check
 from biometrics.documents.reader import document_read
 from biometrics.documents.results import Typed
@@ -63,3 +65,29 @@ def test_a_card_held_in_a_hand_and_touching_clutter_is_found_by_its_sides():
 
 def _ordered(corners: np.ndarray) -> np.ndarray:
     return np.array(sorted(np.round(corners).tolist()))
+
+
+def test_a_passport_whose_zone_failed_from_one_region_is_read_from_the_next(monkeypatch):
+    # given a photographed passport whose first candidate region reads its zone with a failed
+    # check digit (a region that cut off the zone's last cells: its composite did not verify)
+    img = f.stored_array(f.document("passport"))
+    real = reader._read_region
+    calls: list[int] = []
+
+    def first_fails(*args, **kwargs):
+        read = real(*args, **kwargs)
+        calls.append(1)
+        if len(calls) == 1 and read is not None and read.kind == "passport":
+            return dataclasses.replace(read, mrz_failed=("composite",))
+        return read
+
+    monkeypatch.setattr(reader, "_read_region", first_fails)
+    # when it is read
+    read = document_read(img, today=TODAY)
+    # then the search went on, and the page read verified from another region is kept
+    assert len(calls) > 1
+    assert (read.kind, read.problem, read.mrz_failed) == ("passport", "", ())
+    # and the submission passes (its first region failing the same way again)
+    calls.clear()
+    typed = Typed("passport", f.PASSPORT_NUMBER, f.NAME, f.DOB, f.SEX)
+    assert document_check(img, typed, today=TODAY).decision == "pass"
