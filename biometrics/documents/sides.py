@@ -27,6 +27,7 @@ SAME_OFFSET = 4.0
 # Lines tried (the best covered), and how parallel opposite sides must be (perspective
 # narrows a card's far side; 25 degrees is a steep view) and how square adjacent ones.
 MAX_LINES = 10
+DIRECTION_BIN = 15  # degrees
 OPPOSITE_DEGREES = 25.0
 ADJACENT_DEGREES = 55.0
 # A side must be covered by edges along this share of its length, and the outline along this
@@ -125,7 +126,18 @@ def _lines(runs: list[tuple[np.ndarray, np.ndarray]]) -> list[_Line]:
             ]
         )
         lines.append(_Line(normal, offset, intervals))
-    return sorted(lines, key=lambda line: line.covered, reverse=True)[:MAX_LINES]
+    # The best covered lines, at most half of them in one direction: a card's text lines run
+    # along its long sides, and would crowd out a short side half hidden by a hand.
+    kept: list[_Line] = []
+    per_direction: dict[int, int] = {}
+    for line in sorted(lines, key=lambda line: line.covered, reverse=True):
+        direction = int(line.angle // DIRECTION_BIN) % (180 // DIRECTION_BIN)
+        if per_direction.get(direction, 0) < MAX_LINES // 2:
+            per_direction[direction] = per_direction.get(direction, 0) + 1
+            kept.append(line)
+        if len(kept) == MAX_LINES:
+            break
+    return kept
 
 
 def _meet(p: _Line, q: _Line) -> np.ndarray | None:

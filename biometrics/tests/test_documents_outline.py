@@ -91,3 +91,37 @@ def test_a_passport_whose_zone_failed_from_one_region_is_read_from_the_next(monk
     calls.clear()
     typed = Typed("passport", f.PASSPORT_NUMBER, f.NAME, f.DOB, f.SEX)
     assert document_check(img, typed, today=TODAY).decision == "pass"
+
+
+def test_a_short_side_half_hidden_is_not_crowded_out_by_the_text_lines():
+    from biometrics.documents import sides
+
+    # given the edges of a card turned 25 degrees, a hand hiding most of its right short side,
+    # and a dozen text lines along its long sides (each an outline of two long straight runs)
+    angle = np.radians(25)
+    along, down = (
+        np.array([np.cos(angle), np.sin(angle)]),
+        np.array([-np.sin(angle), np.cos(angle)]),
+    )
+    origin, length, height = np.array([200.0, 40.0]), 365.0, 230.0
+    corners = [origin, origin + along * length, origin + along * length + down * height]
+    corners.append(origin + down * height)
+    edges = np.zeros((450, 800), np.uint8)
+    for a, b in ((0, 1), (3, 2), (0, 3)):
+        cv2.line(edges, _pt(corners[a]), _pt(corners[b]), 255, 3)
+    cv2.line(edges, _pt(corners[1]), _pt(corners[1] + down * 0.4 * height), 255, 3)
+    for row in range(12):
+        start = origin + along * 30 + down * (25 + row * 16)
+        box = [start, start + along * (300 - 8 * row), start + along * (300 - 8 * row) + down * 9]
+        box.append(start + down * 9)
+        cv2.polylines(edges, [np.array([_pt(p) for p in box])], True, 255, 2)
+    contours, _hierarchy = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    # when quadrilaterals are made of its straight lines
+    quads = sides.side_quads(list(contours), edges.shape)
+    # then the card is one of them, its hidden corner where its sides meet
+    expected = _ordered(np.array(corners, np.float32))
+    assert any(np.abs(_ordered(quad) - expected).max() < 8 for quad, _cover, _cut in quads)
+
+
+def _pt(point: np.ndarray) -> tuple[int, int]:
+    return int(round(point[0])), int(round(point[1]))
