@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from biometrics.documents.sides import side_quads
+
 ID1_ASPECT = 85.60 / 53.98
 ID3_ASPECT = 125 / 88
 SEARCH_SIDE = 800
@@ -174,6 +176,8 @@ def document_regions(img: np.ndarray, *, limit: int = 3) -> list[Region]:
         )
         contours.extend(found_contours)
     found: list[Region] = []
+    sided: list[bool] = []
+    quads: list[tuple[np.ndarray, float, float, bool | None]] = []  # quad, fit, area, cut
     for contour in contours:
         hull = cv2.convexHull(contour)
         area = cv2.contourArea(hull)
@@ -185,6 +189,16 @@ def document_regions(img: np.ndarray, *, limit: int = 3) -> list[Region]:
         # A card merged with clutter touching it (a cable, a pen) has a hull, and so a quad,
         # much larger than the outline itself: such a quad is penalised.
         fit = min(1.0, cv2.contourArea(contour) / max(cv2.contourArea(quad), 1.0))
+        quads.append((quad, fit, area, None))
+    # A card held in a hand or touching another object shares its contour with it (no quad, or
+    # a much larger one), and a busy background may break its outline: its four straight sides
+    # still give it, as good as the share of its perimeter that edges cover. One such quad at
+    # most is read (each costs a text detection, mostly paid by photos that hold no document).
+    for quad, cover, beyond in side_quads(contours, (sh, sw)):
+        area = cv2.contourArea(quad)
+        if MIN_AREA_FRACTION * frame_area <= area <= 0.985 * frame_area:
+            quads.append((quad, cover, area, beyond))
+    for quad, fit, area, off in quads:
         pts = _order(quad)
         if not _angles_ok(pts):
             continue
@@ -201,17 +215,21 @@ def document_regions(img: np.ndarray, *, limit: int = 3) -> list[Region]:
                 touches,
                 fit=fit,
                 aspect_error=error,
-                cut=_along_border(pts, sw, sh),
+                cut=bool(off) or _along_border(pts, sw, sh),
             )
         )
-    found.sort(key=lambda r: r.score, reverse=True)
+        sided.append(off is not None)
+    order = sorted(range(len(found)), key=lambda i: found[i].score, reverse=True)
     distinct: list[Region] = []
-    for region in found:  # the same card's inner and outer edge give near-identical quads
+    sides_taken = False
+    for region, from_sides in ((found[i], sided[i]) for i in order):
+        # the same card's inner and outer edge give near-identical quads
         if all(
             np.abs(region.corners - other.corners).max() > 0.03 * max(height, width)
             for other in distinct
-        ):
+        ) and not (from_sides and sides_taken):
             distinct.append(region)
+            sides_taken |= from_sides
         if len(distinct) == limit:
             break
     whole = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)

@@ -313,10 +313,18 @@ def _complete(read: DocumentRead) -> bool:
 
 
 def _better(candidate: DocumentRead, current: DocumentRead) -> bool:
-    """Prefer a read without a problem, then the one with more fields."""
+    """Prefer a read without a problem, then one whose machine-readable zone verified, then
+    the one with more fields."""
     if bool(candidate.problem) != bool(current.problem):
         return not candidate.problem
+    if _unverified(candidate) != _unverified(current):
+        return not _unverified(candidate)
     return len(candidate.fields) > len(current.fields)
+
+
+def _unverified(read: DocumentRead) -> bool:
+    """A passport page whose zone failed a check digit (or left one doubtful)."""
+    return bool(read.mrz_failed) or read.mrz_doubtful
 
 
 def _read_grown(
@@ -399,7 +407,9 @@ def document_read(
             continue
         if result is None or _better(candidate, result):
             result = candidate
-        if not result.problem and _complete(result):
+        # A page whose zone failed a check digit read from one region may verify from another
+        # (one that flattens it whole, its last check digits not cut off): read on.
+        if not result.problem and _complete(result) and not _unverified(result):
             break
     if result is None:
         # Nothing reads as an ID. A card too blurred to read lands here too: the advice for

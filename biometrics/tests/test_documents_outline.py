@@ -1,0 +1,127 @@
+"""Finding the document (round 5). A card whose outline is not one clean contour (held in a hand
+whose palm covers a corner and touching other objects): its four straight sides still give it.
+A passport page whose zone failed a check digit from one candidate region is read on from the
+others. Real OCR on drawn documents, photographed here."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from datetime import date
+
+import cv2
+import numpy as np
+
+from biometrics.documents import locate, reader
+from biometrics.documents.check import document_check
+from biometrics.documents.reader import document_read
+from biometrics.documents.results import Typed
+from biometrics.tests import factories as f
+
+TODAY = date(2026, 1, 15)
+CORNERS = np.array([[330, 620], [1060, 230], [1290, 660], [560, 1050]], np.float32)
+
+
+def _photo(kind: str = "ktp") -> np.ndarray:
+    """The card turned about 28 degrees on a grey-green table: a skin-coloured palm covers its
+    right corner and runs off the photo, a teal lid touches its top side, a red coaster its
+    bottom side (each joins the card's outline into one contour that is no quadrilateral)."""
+    card = f.flat_document_array(kind)
+    height, width = card.shape[:2]
+    matrix = cv2.getPerspectiveTransform(
+        np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32), CORNERS
+    )
+    photo = np.full((1200, 1500, 3), (118, 124, 96), np.uint8)
+    warped = cv2.warpPerspective(card, matrix, (1500, 1200))
+    inside = cv2.warpPerspective(np.full((height, width), 255, np.uint8), matrix, (1500, 1200))
+    photo[inside > 0] = warped[inside > 0]
+    cv2.ellipse(photo, (1420, 560), (260, 170), -60, 0, 360, (168, 110, 80), -1)  # the palm
+    cv2.circle(photo, (438, 471), 95, (20, 150, 140), -1)  # a lid touching the top side
+    cv2.circle(photo, (958, 917), 80, (150, 60, 70), -1)  # a coaster touching the bottom
+    out = io.BytesIO()
+    from PIL import Image
+
+    Image.fromarray(photo).save(out, format="JPEG", quality=88)
+    return f.stored_array(out.getvalue())
+
+
+def test_a_card_held_in_a_hand_and_touching_clutter_is_found_by_its_sides():
+    # given a KTP whose outline joins a hand over its corner and two objects touching it
+    img = _photo("ktp")
+    # when the document is looked for and read
+    regions = [r for r in locate.document_regions(img) if not r.whole_frame]
+    read = document_read(img, today=TODAY)
+    # then the card's own quadrilateral is a candidate (the covered corner where its sides meet)
+    assert any(np.abs(_ordered(r.corners) - _ordered(CORNERS)).max() < 25 for r in regions)
+    # and the card is read from it and passes
+    assert (read.kind, read.problem) == ("ktp", "")
+    assert read.value("id_number") == f.NIK
+    typed = Typed("ktp", f.NIK, f.NAME, f.DOB, f.SEX)
+    assert document_check(img, typed, today=TODAY).decision == "pass"
+    # and a changed birth date is still caught
+    other = Typed("ktp", f.NIK, f.NAME, date(1990, 1, 2), f.SEX)
+    assert document_check(img, other, today=TODAY).decision != "pass"
+
+
+def _ordered(corners: np.ndarray) -> np.ndarray:
+    return np.array(sorted(np.round(corners).tolist()))
+
+
+def test_a_passport_whose_zone_failed_from_one_region_is_read_from_the_next(monkeypatch):
+    # given a photographed passport whose first candidate region reads its zone with a failed
+    # check digit (a region that cut off the zone's last cells: its composite did not verify)
+    img = f.stored_array(f.document("passport"))
+    real = reader._read_region
+    calls: list[int] = []
+
+    def first_fails(*args, **kwargs):
+        read = real(*args, **kwargs)
+        calls.append(1)
+        if len(calls) == 1 and read is not None and read.kind == "passport":
+            return dataclasses.replace(read, mrz_failed=("composite",))
+        return read
+
+    monkeypatch.setattr(reader, "_read_region", first_fails)
+    # when it is read
+    read = document_read(img, today=TODAY)
+    # then the search went on, and the page read verified from another region is kept
+    assert len(calls) > 1
+    assert (read.kind, read.problem, read.mrz_failed) == ("passport", "", ())
+    # and the submission passes (its first region failing the same way again)
+    calls.clear()
+    typed = Typed("passport", f.PASSPORT_NUMBER, f.NAME, f.DOB, f.SEX)
+    assert document_check(img, typed, today=TODAY).decision == "pass"
+
+
+def test_a_short_side_half_hidden_is_not_crowded_out_by_the_text_lines():
+    from biometrics.documents import sides
+
+    # given the edges of a card turned 25 degrees, a hand hiding most of its right short side,
+    # and a dozen text lines along its long sides (each an outline of two long straight runs)
+    angle = np.radians(25)
+    along, down = (
+        np.array([np.cos(angle), np.sin(angle)]),
+        np.array([-np.sin(angle), np.cos(angle)]),
+    )
+    origin, length, height = np.array([200.0, 40.0]), 365.0, 230.0
+    corners = [origin, origin + along * length, origin + along * length + down * height]
+    corners.append(origin + down * height)
+    edges = np.zeros((450, 800), np.uint8)
+    for a, b in ((0, 1), (3, 2), (0, 3)):
+        cv2.line(edges, _pt(corners[a]), _pt(corners[b]), 255, 3)
+    cv2.line(edges, _pt(corners[1]), _pt(corners[1] + down * 0.4 * height), 255, 3)
+    for row in range(12):
+        start = origin + along * 30 + down * (25 + row * 16)
+        box = [start, start + along * (300 - 8 * row), start + along * (300 - 8 * row) + down * 9]
+        box.append(start + down * 9)
+        cv2.polylines(edges, [np.array([_pt(p) for p in box])], True, 255, 2)
+    contours, _hierarchy = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    # when quadrilaterals are made of its straight lines
+    quads = sides.side_quads(list(contours), edges.shape)
+    # then the card is one of them, its hidden corner where its sides meet
+    expected = _ordered(np.array(corners, np.float32))
+    assert any(np.abs(_ordered(quad) - expected).max() < 8 for quad, _cover, _cut in quads)
+
+
+def _pt(point: np.ndarray) -> tuple[int, int]:
+    return int(round(point[0])), int(round(point[1]))
