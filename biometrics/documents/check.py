@@ -172,6 +172,15 @@ def cross_check(read: DocumentRead, typed: Typed, *, today: date) -> list[FieldO
         elif apart == 1 and encoded_born == typed_born:
             state = "match"  # printed date misread by one digit; the NIK and the member agree
         elif apart == 1 and born.source != "mrz":
+            state = "near"  # a printed date one digit off: the recogniser's slip, or not
+        elif (
+            born.source == "mrz"
+            and "birth" in read.mrz_failed
+            and _digits_apart(born.value[2:], typed_born[2:]) == 1
+        ):
+            # an MRZ date that failed its own check digit is unverified (as an MRZ number that
+            # failed its own is): one digit off in the zone's YYMMDD may be the recogniser's
+            # slip (its century is inferred: "911205" is 1991, typed 2001-12-05)
             state = "near"
         else:
             state = "mismatch"

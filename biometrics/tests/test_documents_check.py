@@ -132,6 +132,33 @@ def test_a_check_digit_failing_on_a_doubtful_character_goes_to_review():
     assert (result.decision, result.code) == ("review", "document_review")
 
 
+def test_an_mrz_birth_date_failing_its_check_digit_one_digit_off_goes_to_review():
+    # given a doubtful read whose birth date failed its own check digit: 1990-12-05 read as
+    # 1991-12-05 (a genuine passport of held-out 70104 was rejected as a birth-date mismatch)
+    typed = _typed(id_type="passport", id_number="C1234567")
+    read = _passport(mrz_failed=("birth", "composite"), mrz_doubtful=True)
+    read.fields["date_of_birth"] = ReadField("1991-12-05", 0.95, "mrz")
+    # then a person compares: the unverified date is not the member's error
+    result = _check(read, typed)
+    assert (result.decision, result.code) == ("review", "document_review")
+    # a verified MRZ date one digit off is still a mismatch
+    verified = _passport()
+    verified.fields["date_of_birth"] = ReadField("1991-12-05", 0.95, "mrz")
+    assert _check(verified, typed).mismatched == ["date_of_birth"]
+    # one digit off in the zone's YYMMDD, whose century is inferred ("911205": 1991, typed
+    # 2001) is the same slip
+    read.fields["date_of_birth"] = ReadField("1980-12-05", 0.95, "mrz")
+    assert (
+        _check(
+            read, _typed(id_type="passport", id_number="C1234567", date_of_birth=date(2000, 12, 5))
+        ).decision
+        == "review"
+    )
+    # and an unverified date two digits off is a mismatch
+    read.fields["date_of_birth"] = ReadField("1971-12-15", 0.95, "mrz")
+    assert _check(read, typed).mismatched == ["date_of_birth"]
+
+
 def test_an_mrz_number_failing_its_check_digit_one_character_off_goes_to_review():
     # given a doubtful read whose number failed its own check digit: "B" read as "8"
     typed = _typed(id_type="passport", id_number="B3716003")
