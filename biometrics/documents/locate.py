@@ -175,8 +175,7 @@ def document_regions(img: np.ndarray, *, limit: int = 3) -> list[Region]:
             _edge_map(small, strength), cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE
         )
         contours.extend(found_contours)
-    found: list[Region] = []
-    sided: list[bool] = []
+    found: list[tuple[Region, bool]] = []  # and whether its quad came from its sides
     quads: list[tuple[np.ndarray, float, float, bool | None]] = []  # quad, fit, area, cut
     for contour in contours:
         hull = cv2.convexHull(contour)
@@ -190,10 +189,7 @@ def document_regions(img: np.ndarray, *, limit: int = 3) -> list[Region]:
         # much larger than the outline itself: such a quad is penalised.
         fit = min(1.0, cv2.contourArea(contour) / max(cv2.contourArea(quad), 1.0))
         quads.append((quad, fit, area, None))
-    # A card held in a hand or touching another object shares its contour with it (no quad, or
-    # a much larger one), and a busy background may break its outline: its four straight sides
-    # still give it, as good as the share of its perimeter that edges cover. One such quad at
-    # most is read (each costs a text detection, mostly paid by photos that hold no document).
+    # a card held, touching things or on a busy background: its four straight sides (sides.py)
     for quad, cover, beyond in side_quads(contours, (sh, sw)):
         area = cv2.contourArea(quad)
         if MIN_AREA_FRACTION * frame_area <= area <= 0.985 * frame_area:
@@ -207,35 +203,40 @@ def document_regions(img: np.ndarray, *, limit: int = 3) -> list[Region]:
             continue
         touches = _touches(pts, sw, sh)
         score = (area / frame_area) * (1 - error) * (0.6 if touches else 1.0) * fit**2
-        found.append(
-            Region(
-                pts / scale,
-                aspect,
-                score,
-                touches,
-                fit=fit,
-                aspect_error=error,
-                cut=bool(off) or _along_border(pts, sw, sh),
-            )
-        )
-        sided.append(off is not None)
-    order = sorted(range(len(found)), key=lambda i: found[i].score, reverse=True)
-    distinct: list[Region] = []
-    sides_taken = False
-    for region, from_sides in ((found[i], sided[i]) for i in order):
-        # the same card's inner and outer edge give near-identical quads
-        if all(
-            np.abs(region.corners - other.corners).max() > 0.03 * max(height, width)
-            for other in distinct
-        ) and not (from_sides and sides_taken):
-            distinct.append(region)
-            sides_taken |= from_sides
-        if len(distinct) == limit:
-            break
+        cut = bool(off) or _along_border(pts, sw, sh)
+        region = Region(pts / scale, aspect, score, touches, fit=fit, aspect_error=error, cut=cut)
+        found.append((region, off is not None))
+    distinct = _distinct(found, 0.03 * max(height, width), limit)
     whole = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
     pts = _order(whole)
     aspect, error = _snap(_aspect(pts))
     distinct.append(Region(pts, aspect, 0.0, True, whole_frame=True))
+    return distinct
+
+
+def _distinct(found: list[tuple[Region, bool]], tolerance: float, limit: int) -> list[Region]:
+    """Best first, one region per card (its inner and outer edge give near-identical quads), at
+    most one from sides. A quad from sides that is cut off (a corner past the frame) gives way
+    to a whole outline quad of the same card: a print-out's sheet ran off the photo, its page
+    did not (the page's own outline, hidden, was never read and the passport refused)."""
+    ranked = sorted(found, key=lambda item: item[0].score, reverse=True)
+    whole = [region for region, sides in ranked if not sides and not region.truncated]
+
+    def near(a: Region, b: Region) -> bool:
+        return bool(np.abs(a.corners - b.corners).max() <= tolerance)
+
+    distinct: list[Region] = []
+    sides_taken = False
+    for region, from_sides in ranked:
+        if from_sides and region.truncated:
+            twin = next((other for other in whole if near(region, other)), None)
+            region, from_sides = (region, True) if twin is None else (twin, False)
+        if any(near(region, other) for other in distinct) or (from_sides and sides_taken):
+            continue
+        distinct.append(region)
+        sides_taken |= from_sides
+        if len(distinct) == limit:
+            break
     return distinct
 
 

@@ -125,3 +125,29 @@ def test_a_short_side_half_hidden_is_not_crowded_out_by_the_text_lines():
 
 def _pt(point: np.ndarray) -> tuple[int, int]:
     return int(round(point[0])), int(round(point[1]))
+
+
+def _region(corners: list[list[float]], score: float, *, cut: bool) -> locate.Region:
+    return locate.Region(
+        np.array(corners, np.float32), locate.ID3_ASPECT, score, True, aspect_error=0.02, cut=cut
+    )
+
+
+def test_a_card_whose_outline_gave_its_quad_is_not_read_from_its_sides_instead():
+    # given a print-out whose sheet's corner the sides took for past the frame (a cut-off quad,
+    # scoring higher: it takes in the sheet's margin), and the page's own outline, nearly the
+    # same quad, whole (passport_0058 of wild 70301 was refused as cut off)
+    page = [[473, 56], [973, 467], [613, 961], [79, 400]]
+    sheet = [[471, 58], [968, 466], [637, 961], [80, 394]]
+    found = [
+        (_region(sheet, 0.40, cut=True), True),
+        (_region(page, 0.35, cut=False), False),
+        (_region([[0, 0], [300, 0], [300, 200], [0, 200]], 0.05, cut=False), True),
+    ]
+    # when one region per card is kept, best first
+    distinct = locate._distinct(found, 0.03 * 1284, limit=3)
+    # then the page is read from its outline, and not refused as cut off
+    assert [region.truncated for region in distinct] == [False, False]
+    assert distinct[0].corners.tolist() == page
+    # and a quad from sides where no outline gave one is still read
+    assert distinct[1].corners.tolist()[2] == [300, 200]
