@@ -161,6 +161,24 @@ def flat_document_array(kind: str = "ktp"):
         return np.asarray(img.convert("RGB"))
 
 
+def card_on_table(card: Any, corners: Any, size: tuple[int, int], colour: tuple[int, int, int]):
+    """A flat document seen in perspective: `card` (RGB) warped onto `corners` (TL, TR, BR, BL)
+    of a plain table `size` (width, height) of one `colour`."""
+    import cv2
+    import numpy as np
+
+    height, width = card.shape[:2]
+    matrix = cv2.getPerspectiveTransform(
+        np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32),
+        np.asarray(corners, np.float32),
+    )
+    photo = np.full((size[1], size[0], 3), colour, np.uint8)
+    warped = cv2.warpPerspective(card, matrix, size)
+    inside = cv2.warpPerspective(np.full((height, width), 255, np.uint8), matrix, size)
+    photo[inside > 0] = warped[inside > 0]
+    return photo
+
+
 @cache
 def holiday_photo() -> bytes:
     """Two people side by side on holiday: faces, no ID anywhere (issue 12's report)."""

@@ -26,15 +26,7 @@ def _photo(kind: str = "ktp") -> np.ndarray:
     """The card turned about 28 degrees on a grey-green table: a skin-coloured palm covers its
     right corner and runs off the photo, a teal lid touches its top side, a red coaster its
     bottom side (each joins the card's outline into one contour that is no quadrilateral)."""
-    card = f.flat_document_array(kind)
-    height, width = card.shape[:2]
-    matrix = cv2.getPerspectiveTransform(
-        np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32), CORNERS
-    )
-    photo = np.full((1200, 1500, 3), (118, 124, 96), np.uint8)
-    warped = cv2.warpPerspective(card, matrix, (1500, 1200))
-    inside = cv2.warpPerspective(np.full((height, width), 255, np.uint8), matrix, (1500, 1200))
-    photo[inside > 0] = warped[inside > 0]
+    photo = f.card_on_table(f.flat_document_array(kind), CORNERS, (1500, 1200), (118, 124, 96))
     cv2.ellipse(photo, (1420, 560), (260, 170), -60, 0, 360, (168, 110, 80), -1)  # the palm
     cv2.circle(photo, (438, 471), 95, (20, 150, 140), -1)  # a lid touching the top side
     cv2.circle(photo, (958, 917), 80, (150, 60, 70), -1)  # a coaster touching the bottom
@@ -127,7 +119,7 @@ def _pt(point: np.ndarray) -> tuple[int, int]:
     return int(round(point[0])), int(round(point[1]))
 
 
-def _region(corners: list[list[float]], score: float, *, cut: bool) -> locate.Region:
+def _region(corners: list[list[int]], score: float, *, cut: bool) -> locate.Region:
     return locate.Region(
         np.array(corners, np.float32), locate.ID3_ASPECT, score, True, aspect_error=0.02, cut=cut
     )
