@@ -390,6 +390,9 @@ BIOMETRICS: dict[str, float] = {
     for key in ("MATCH_THRESHOLD", "REVIEW_MARGIN", "DEDUP_THRESHOLD")
     if env.str(f"BIOMETRICS_{key}", default="")
 }
+# "blas": the face ResNet's forward pass on numpy's BLAS (biometrics.face_resnet); "deepface":
+# deepface's Dlib model object runs it on dlib's own code (six times slower, same descriptor)
+BIOMETRICS_EMBEDDER = env.str("BIOMETRICS_EMBEDDER", default="blas")
 BIOMETRICS_SUBMISSIONS_PER_DAY = env.int("BIOMETRICS_SUBMISSIONS_PER_DAY", default=5)
 BIOMETRICS_LOCK_AFTER_MISMATCHES = env.int("BIOMETRICS_LOCK_AFTER_MISMATCHES", default=3)
 # A case "processing" longer than this is taken as a dead worker: re-queued, or failed after
