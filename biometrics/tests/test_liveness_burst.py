@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
 from biometrics import liveness_burst as lb
 from biometrics import liveness_render as render
+from biometrics.liveness_replay import HASH_STEP
 from biometrics.tests import bursts
 from biometrics.tests.faces import jpeg_bytes
 
@@ -162,6 +164,22 @@ def test_frame_hashes_survive_re_encoding_and_tell_different_frames_apart():
     copy = np.asarray(render.camera(frames[0], rng(2), quality=70).mean(axis=2), np.uint8)
     assert lb.hamming(lb.frame_hash(grey[0]), lb.frame_hash(copy)) <= 7
     assert lb.hamming(lb.frame_hash(grey[0]), lb.frame_hash(grey[len(grey) // 2])) > 7
+
+
+def test_frame_hashes_are_those_the_stored_hashes_were_made_with():
+    # the hash's cell means were cv2.resize(INTER_AREA); hashes kept from earlier bursts must
+    # still compare with new ones, so the matrix form gives the very same bits
+    def cv2_hash(grey: np.ndarray) -> str:
+        small = cv2.resize(grey.astype(np.float32), (17, 16), interpolation=cv2.INTER_AREA)
+        bits = (small[:, 1:] - small[:, :-1] > HASH_STEP).ravel()
+        return f"{int(''.join('1' if b else '0' for b in bits), 2):064x}"
+
+    frames = bursts.genuine().frames
+    greys = [cv2.cvtColor(f, cv2.COLOR_RGB2GRAY) for f in frames]
+    noise = np.random.default_rng(5).integers(0, 256, (480, 333), dtype=np.uint8)
+    tiny = np.random.default_rng(6).integers(0, 256, (12, 9), dtype=np.uint8)
+    for grey in [*greys, noise, tiny]:
+        assert lb.frame_hash(grey) == cv2_hash(grey)
 
 
 def test_too_few_frames_and_times_outside_the_window_fail_with_their_own_codes():
