@@ -25,6 +25,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from biometrics.documents.ocr import OcrEngine
+from biometrics.documents.parsing import DATE_PART_LOST
 from biometrics.documents.reader import document_read
 from biometrics.documents.results import (
     DocumentCheck,
@@ -173,6 +174,8 @@ def cross_check(read: DocumentRead, typed: Typed, *, today: date) -> list[FieldO
             state = "match"  # printed date misread by one digit; the NIK and the member agree
         elif apart == 1 and born.source != "mrz":
             state = "near"  # a printed date one digit off: the recogniser's slip, or not
+        elif born.source == "printed" and born.confidence <= DATE_PART_LOST and not encoded_born:
+            state = "near"  # a digit of its day or month was lost: what is left proves nothing
         elif (
             born.source == "mrz"
             and "birth" in read.mrz_failed
@@ -226,7 +229,8 @@ def decide(read: DocumentRead, outcomes: list[FieldOutcome], *, today: date) -> 
         if read.problem and read.problem != "not_found":
             return check("reject", CODE_UNREADABLE, cause=read.problem)
         return check("reject", CODE_NOT_FOUND)
-    if read.problem:
+    whole_zone = cut_but_verified(read)
+    if read.problem and not whole_zone:
         return check("reject", CODE_UNREADABLE, cause=read.problem)
     if read.kind == "passport" and read.mrz_failed and not read.mrz_doubtful:
         return check("reject", CODE_MRZ_INVALID)
@@ -239,6 +243,33 @@ def decide(read: DocumentRead, outcomes: list[FieldOutcome], *, today: date) -> 
     if read.mrz_doubtful or any(o.outcome in ("near", "unread") for o in outcomes):
         return check("review", CODE_REVIEW)
     return check("pass", "")
+
+
+PASSPORT_FIELDS = ("id_number", "full_name", "date_of_birth", "sex", "expiry")
+
+
+def cut_but_verified(read: DocumentRead) -> bool:
+    """A passport page taken for cut off by the frame whose zone was read whole and verified.
+
+    The page's outline reaching the photo's border is what "cut off" rests on; a page whose
+    corner touches the border, or whose sheet (a print-out) runs past it, looks the same. Here
+    every check digit verified (the number's, the dates', the composite's) and every field was
+    read, so nothing the check needs is missing: the page is judged on what it says, like a
+    whole one (compared with what was typed; a mismatch, an expired or a forged zone is refused
+    as ever; a near miss goes to review). Its portrait is still found on the flattened page or
+    the case does not pass. Cards have no check digits: a card cut off stays refused with the
+    advice to show all of it.
+    """
+    number = read.fields.get("id_number")
+    return (
+        read.problem == "cut_off"
+        and read.kind == "passport"
+        and number is not None
+        and number.source == "mrz"
+        and not read.mrz_failed
+        and not read.mrz_doubtful
+        and all(name in read.fields for name in PASSPORT_FIELDS)
+    )
 
 
 def document_check(

@@ -214,16 +214,23 @@ _DATE_SEPARATOR_LOST = re.compile(r"(?<!\d)(\d{2})[-./\s]?(\d{2})[-./\s]?((?:19|
 
 def parse_date(text: str) -> date | None:
     """The first DD-MM-YYYY date in ``text`` (letter look-alikes of digits mapped)."""
+    return date_read(text)[0]
+
+
+def date_read(text: str) -> tuple[date | None, bool]:
+    """The first DD-MM-YYYY date in ``text``, and whether it was printed whole: two digits of
+    day and of month (cards print them so; "30-1-1934" for 30-12-1994 lost a digit, and what
+    is left is not to be trusted)."""
     mapped = re.sub(
         r"[A-Z|!]", lambda m: DIGIT_LOOKALIKES.get(m.group(0), m.group(0))[0], text.upper()
     )
     for pattern in (_DATE, _DATE_SEPARATOR_LOST):
         for day, month, year in pattern.findall(mapped):
             try:
-                return date(int(year), int(month), int(day))
+                return date(int(year), int(month), int(day)), len(day) == len(month) == 2
             except ValueError:
                 continue
-    return None
+    return None, False
 
 
 def _sex(text: str, male: str, female: str) -> str | None:
@@ -320,7 +327,12 @@ def parse_ktp(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
     return fields
 
 
-_NUMBERED = re.compile(r"^\s*([1-6])\s*[.,:;]\s*([A-Z0-9(].*)$")
+# A SIM's numbered line: "1. NAME"; the recogniser may drop the dot of small print ("2SEMARANG,
+# 28-01-1995"): a line number straight before a word is still one (the card's number starts
+# with digits; "1O.WANIIA" is line 3 misread, not line 1 saying "O.")
+# the confidence of a date read with a digit of its day or month lost (check: never a mismatch)
+DATE_PART_LOST = 0.5
+_NUMBERED = re.compile(r"^\s*([1-6])\s*(?:[.,:;]\s*|(?=[A-Z(]{3}))([A-Z0-9(].*)$")
 
 
 def parse_sim(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
@@ -356,9 +368,10 @@ def parse_sim(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
     if "1" in numbered and _name(numbered["1"][0]):
         fields["full_name"] = ReadField(_name(numbered["1"][0]), numbered["1"][1])
     if "2" in numbered:
-        birth = parse_date(numbered["2"][0])
+        birth, whole = date_read(numbered["2"][0])
         if birth:
-            fields["date_of_birth"] = ReadField(birth.isoformat(), numbered["2"][1])
+            confidence = numbered["2"][1] if whole else min(numbered["2"][1], DATE_PART_LOST)
+            fields["date_of_birth"] = ReadField(birth.isoformat(), confidence)
     if "3" in numbered:
         sex = _sex(numbered["3"][0], "PRIA", "WANITA")
         if sex:

@@ -182,6 +182,41 @@ def test_an_expired_passport_is_rejected():
     assert _check(read, typed).code == "document_expired"
 
 
+def test_a_passport_taken_for_cut_off_whose_zone_verified_is_judged_on_what_it_says():
+    typed = _typed(id_type="passport", id_number="C1234567")
+    # the page's outline reaches the photo's border, but every check digit verified
+    assert _check(_passport(problem="cut_off"), typed).decision == "pass"
+    # it is still compared with what was typed: another number is a mismatch
+    other = _check(_passport(problem="cut_off"), _typed(id_type="passport", id_number="C7654321"))
+    assert (other.decision, other.code) == ("reject", "document_data_mismatch")
+    # and a near miss goes to a person
+    read = _passport(problem="cut_off")
+    read.fields["full_name"] = ReadField("RAHAYUNINGSIH SITI", 0.9, "mrz")
+    assert _check(read, typed).decision == "review"
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        _passport(problem="cut_off", mrz_failed=("composite",)),  # a check digit failed
+        _passport(problem="cut_off", mrz_failed=("expiry",), mrz_doubtful=True),
+        _passport(problem="blur"),  # only a cut-off page is read whole this way
+        DocumentRead(kind="ktp", fields=_ktp().fields, problem="cut_off"),  # no check digits
+    ],
+)
+def test_a_cut_off_document_not_verified_by_its_zone_is_still_unreadable(read):
+    typed = _typed(id_type=read.kind, id_number=read.value("id_number"))
+    result = _check(read, typed)
+    assert (result.decision, result.code) == ("reject", "document_unreadable")
+
+
+def test_a_cut_off_passport_missing_a_field_is_still_unreadable():
+    typed = _typed(id_type="passport", id_number="C1234567")
+    read = _passport(problem="cut_off")
+    del read.fields["expiry"]
+    assert _check(read, typed).code == "document_unreadable"
+
+
 def test_no_document_and_an_unreadable_one_have_their_own_codes():
     assert _check(DocumentRead(problem="not_found")).code == "document_not_found"
     blurred = _check(DocumentRead(kind="ktp", problem="blur"))

@@ -157,6 +157,56 @@ def test_a_sim_line_whose_number_was_read_as_a_letter_is_still_line_one():
     assert fields["id_number"].value == "318849689293"
 
 
+def test_a_sim_whose_line_numbers_lost_their_dots_is_still_read():
+    # the small print's dots dropped (driving_licence_0026 of wild 70401, refused as unreadable)
+    lines = [
+        _line("SURATIZINMENGEMUDI", 370, 10),
+        _line("1395-8255-774599", 340, 100),
+        _line("LFITRIMEGA GUNAWAN", 338, 165),  # "1." read as "L"
+        _line("2SEMARANG,2801-1995", 333, 220),  # "2." as "2", a hyphen lost
+        _line("3A-WANITA", 329, 270),
+        _line("4LDIPONEGORO NO 112", 329, 320),
+    ]
+    fields = parse_sim(lines, today=TODAY)
+    assert fields["full_name"].value == "FITRIMEGA GUNAWAN"
+    assert fields["date_of_birth"].value == "1995-01-28"
+    assert fields["sex"].value == "F"
+
+
+def test_a_line_number_glued_to_a_single_letter_is_not_taken_for_line_one():
+    # "3. WANITA" read as "1O.WANIIA": not a name "O.WANIIA" (which rejected a genuine SIM)
+    lines = [
+        _line("9282-8508-738827", 340, 100),
+        _line("LJESTAR PURNAMA", 338, 165),
+        _line("2JAKARTA,30-12-1994", 333, 220),
+        _line("1O.WANIIA", 329, 270),
+    ]
+    fields = parse_sim(lines, today=TODAY)
+    assert fields["full_name"].value == "JESTAR PURNAMA"
+
+
+def test_a_sim_birth_date_that_lost_a_digit_is_doubtful_not_a_mismatch():
+    from biometrics.documents.check import cross_check
+    from biometrics.documents.results import DocumentRead, Typed
+
+    lines = [
+        _line("9282-8508-738827", 340, 100),
+        _line("1.LESTARI PURNAMA", 338, 165),
+        _line("2.JAKARTA30-1-1934", 333, 220),  # 30-12-1994, a digit of the month lost
+    ]
+    fields = parse_sim(lines, today=TODAY)
+    assert fields["date_of_birth"].value == "1934-01-30"
+    typed = Typed("driving_licence", "92828508738827", "Lestari Purnama", date(1994, 12, 30), "F")
+    read = DocumentRead(kind="driving_licence", fields=fields)
+    outcome = {o.field: o.outcome for o in cross_check(read, typed, today=TODAY)}
+    assert outcome["date_of_birth"] == "near"
+    # a date read whole and two digits off is still a mismatch
+    lines[2] = _line("2.JAKARTA30-12-1938", 333, 220)
+    read = DocumentRead(kind="driving_licence", fields=parse_sim(lines, today=TODAY))
+    outcome = {o.field: o.outcome for o in cross_check(read, typed, today=TODAY)}
+    assert outcome["date_of_birth"] == "mismatch"
+
+
 def test_a_whole_card_touching_the_border_with_a_corner_is_not_cut_off():
     # a slanted card whose right corner reaches the border: short by perspective, still whole
     corner = locate.Region(

@@ -28,7 +28,13 @@ from django.utils import timezone
 from PIL import Image, ImageOps
 
 from biometrics.documents import ocr
-from biometrics.documents.check import NAME_MATCH, cross_check, decide, name_similarity
+from biometrics.documents.check import (
+    NAME_MATCH,
+    cross_check,
+    cut_but_verified,
+    decide,
+    name_similarity,
+)
 from biometrics.documents.reader import document_read
 from biometrics.documents.results import Typed
 from biometrics.nik import NikError, id_number_validate
@@ -159,12 +165,14 @@ class Command(BaseCommand):
                     bump("nik_exact")
             if row["kind"] == "passport":
                 bump("passports")
+                # parsed with every check digit valid; a page running off the photo whose
+                # zone was read whole counts too (it goes to review: check.cut_but_verified)
                 if (
                     read.found
                     and read.kind == "passport"
                     and "id_number" in read.fields
                     and not read.mrz_failed
-                    and not read.problem
+                    and (not read.problem or cut_but_verified(read))
                 ):
                     bump("mrz_valid")
             typed = _typed(row)
