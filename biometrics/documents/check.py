@@ -33,6 +33,7 @@ from biometrics.documents.results import (
     FieldOutcome,
     Outcome,
     Typed,
+    cut_but_verified,
 )
 from biometrics.nik import NikError, nik_parse
 
@@ -64,11 +65,25 @@ def name_similarity(typed: str, read: str) -> float:
     sorted_a = "".join(sorted(a))
     return max(
         fuzz.ratio(flat_a, flat_b),
+        # letter pairs the recogniser merges in soft print ("WIJAYA" read "WUAYA")
+        fuzz.ratio(_glyphs_folded(flat_a), _glyphs_folded(flat_b)),
         fuzz.token_sort_ratio(" ".join(a), " ".join(b)),
         # the read name without spaces against the typed words in any order
         max(fuzz.ratio("".join(p), flat_b) for p in _orders(a)) if len(a) <= 4 else 0,
         fuzz.ratio(sorted_a, "".join(sorted(b))),
     )
+
+
+# Two letters that soft or small print runs together into one glyph, and that glyph: folded on
+# both sides, a name read with one of them merged compares as read right. Names that differ
+# only by such a pair are not told apart by this comparison; no two names do in practice.
+GLYPH_MERGES = (("IJ", "U"), ("RN", "M"), ("VV", "W"), ("CL", "D"))
+
+
+def _glyphs_folded(flat: str) -> str:
+    for pair, glyph in GLYPH_MERGES:
+        flat = flat.replace(pair, glyph)
+    return flat
 
 
 def _orders(words: list[str]) -> list[list[str]]:
@@ -243,33 +258,6 @@ def decide(read: DocumentRead, outcomes: list[FieldOutcome], *, today: date) -> 
     if read.mrz_doubtful or any(o.outcome in ("near", "unread") for o in outcomes):
         return check("review", CODE_REVIEW)
     return check("pass", "")
-
-
-PASSPORT_FIELDS = ("id_number", "full_name", "date_of_birth", "sex", "expiry")
-
-
-def cut_but_verified(read: DocumentRead) -> bool:
-    """A passport page taken for cut off by the frame whose zone was read whole and verified.
-
-    The page's outline reaching the photo's border is what "cut off" rests on; a page whose
-    corner touches the border, or whose sheet (a print-out) runs past it, looks the same. Here
-    every check digit verified (the number's, the dates', the composite's) and every field was
-    read, so nothing the check needs is missing: the page is judged on what it says, like a
-    whole one (compared with what was typed; a mismatch, an expired or a forged zone is refused
-    as ever; a near miss goes to review). Its portrait is still found on the flattened page or
-    the case does not pass. Cards have no check digits: a card cut off stays refused with the
-    advice to show all of it.
-    """
-    number = read.fields.get("id_number")
-    return (
-        read.problem == "cut_off"
-        and read.kind == "passport"
-        and number is not None
-        and number.source == "mrz"
-        and not read.mrz_failed
-        and not read.mrz_doubtful
-        and all(name in read.fields for name in PASSPORT_FIELDS)
-    )
 
 
 def document_check(

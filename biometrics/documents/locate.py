@@ -32,8 +32,6 @@ MAX_ASPECT_ERROR = 0.22
 # flattened to the document's own aspect anyway; its text still has to read as a document.
 SLANTED_ASPECT_ERROR = 0.30
 CLEAN_FIT = 0.9
-# A document narrower than this in the photo cannot be read (text about 8 px high).
-MIN_SOURCE_WIDTH = 320
 # Edge thresholds tried, as multiples of the adaptive one: the second keeps only strong edges,
 # so a card on a textured background keeps an outline of its own.
 EDGE_STRENGTHS = (1.0, 3.0)
@@ -50,7 +48,6 @@ class Region:
     whole_frame: bool = False
     fit: float = 1.0  # how tightly the outline fills its quadrilateral (1 = a clean card edge)
     aspect_error: float = 0.0  # relative distance of its side ratio from the document's
-
     cut: bool = False  # one of its sides runs along the photo's border
 
     @property
@@ -206,12 +203,14 @@ def document_regions(img: np.ndarray, *, limit: int = 3) -> list[Region]:
         cut = bool(off) or _along_border(pts, sw, sh)
         region = Region(pts / scale, aspect, score, touches, fit=fit, aspect_error=error, cut=cut)
         found.append((region, off is not None))
-    distinct = _distinct(found, 0.03 * max(height, width), limit)
-    whole = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
-    pts = _order(whole)
-    aspect, error = _snap(_aspect(pts))
-    distinct.append(Region(pts, aspect, 0.0, True, whole_frame=True))
-    return distinct
+    return [*_distinct(found, 0.03 * max(height, width), limit), whole_frame(img)]
+
+
+def whole_frame(img: np.ndarray) -> Region:
+    """The whole photo as the last candidate (a scan, or text to grow a card from)."""
+    h, w = img.shape[:2]
+    pts = _order(np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32))
+    return Region(pts, _snap(_aspect(pts))[0], 0.0, True, whole_frame=True)
 
 
 def _distinct(found: list[tuple[Region, bool]], tolerance: float, limit: int) -> list[Region]:

@@ -21,7 +21,7 @@ from biometrics.documents import locate, mrz_reader, parsing, passport_page, qua
 from biometrics.documents.layout import card_layout, flip, gibberish
 from biometrics.documents.mrz import mrz_parse
 from biometrics.documents.ocr import OcrEngine, TextBox, TextLine, engine
-from biometrics.documents.results import DocumentRead, Kind, ReadField
+from biometrics.documents.results import DocumentRead, Kind, ReadField, cut_but_verified
 from biometrics.nik import _today
 
 KTP_LABELS = (
@@ -367,6 +367,29 @@ def _read_grown(
     return result
 
 
+def _read_turned(img: np.ndarray, ocr: OcrEngine, *, today: date) -> DocumentRead | None:
+    """The photo's text read a quarter turn either way, when nothing was found upright.
+
+    A document held on its side (a passport page turned 75 degrees, a hand over one end and the
+    frame's edge over the other) has no outline to flatten, and the page placed from its text
+    takes lines across, not down, the photo: turned, its MRZ lines run across. Paid only by
+    photos in which nothing read as a document (two more text detections on the whole photo).
+    """
+    found: DocumentRead | None = None
+    for turns in (1, 3):
+        turned = np.ascontiguousarray(np.rot90(img, turns))
+        whole = locate.whole_frame(turned)
+        if locate.scan_like(whole):
+            continue  # read as a scan already, upright or upside down
+        read = _read_grown(turned, whole, ocr, today=today)
+        if read is None or not read.found:
+            continue
+        if not read.problem or cut_but_verified(read):
+            return read
+        found = found or read  # found, but cut off or unreadable: the advice says which
+    return found
+
+
 # How much larger than placed from its lines a passport page is tried when its zone did not
 # verify (the lines' filler ends lost: the zone is 44 cells, a line found may hold 34).
 MRZ_PAGE_SCALES = (1.2, 1.4)
@@ -411,6 +434,8 @@ def document_read(
         # (one that flattens it whole, its last check digits not cut off): read on.
         if not result.problem and _complete(result) and not _unverified(result):
             break
+    if result is None:
+        result = _read_turned(img, ocr, today=today)
     if result is None:
         # Nothing reads as an ID. A card too blurred to read lands here too: the advice for
         # document_not_found asks for a sharp photo of the whole card.

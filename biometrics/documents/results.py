@@ -131,3 +131,30 @@ class DocumentCheck:
             "fields": [f.as_record() for f in self.fields],
             "seconds": round(self.seconds, 3),
         }
+
+
+PASSPORT_FIELDS = ("id_number", "full_name", "date_of_birth", "sex", "expiry")
+
+
+def cut_but_verified(read: DocumentRead) -> bool:
+    """A passport page taken for cut off by the frame whose zone was read whole and verified.
+
+    The page's outline reaching the photo's border is what "cut off" rests on; a page whose
+    corner touches the border, or whose sheet (a print-out) runs past it, looks the same. Here
+    every check digit verified (the number's, the dates', the composite's) and every field was
+    read, so nothing the check needs is missing: the page is judged on what it says, like a
+    whole one (compared with what was typed; a mismatch, an expired or a forged zone is refused
+    as ever; a near miss goes to review). Its portrait is still found on the flattened page or
+    the case does not pass. Cards have no check digits: a card cut off stays refused with the
+    advice to show all of it.
+    """
+    number = read.fields.get("id_number")
+    return (
+        read.problem == "cut_off"
+        and read.kind == "passport"
+        and number is not None
+        and number.source == "mrz"
+        and not read.mrz_failed
+        and not read.mrz_doubtful
+        and all(name in read.fields for name in PASSPORT_FIELDS)
+    )

@@ -230,6 +230,10 @@ def test_no_document_and_an_unreadable_one_have_their_own_codes():
         ("Anna Maria Eriksson", "ERIKSSON ANNA MARIA", True),  # MRZ order
         ("Budi Santoso", "BUDI SANTOS0", True),  # one letter misread
         ("Budi Santoso", "AGUS SALIM", False),
+        ("Dimas Wijaya", "DIMASWUAYA", True),  # "IJ" run together into "U" (soft print)
+        ("Imam Wijaya", "MAMWUAYA", True),  # and the first letter lost
+        ("Dimas Wijaya", "DIMASWIBOWO", False),
+        ("Imam Wijaya", "BUDIWUAYA", False),
         ("Dewi", "DEWI KARTIKA SARI", False),
     ],
 )

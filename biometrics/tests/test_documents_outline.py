@@ -15,7 +15,7 @@ import numpy as np
 from biometrics.documents import locate, reader
 from biometrics.documents.check import document_check
 from biometrics.documents.reader import document_read
-from biometrics.documents.results import Typed
+from biometrics.documents.results import Typed, cut_but_verified
 from biometrics.tests import factories as f
 
 TODAY = date(2026, 1, 15)
@@ -143,3 +143,28 @@ def test_a_card_whose_outline_gave_its_quad_is_not_read_from_its_sides_instead()
     assert distinct[0].corners.tolist() == page
     # and a quad from sides where no outline gave one is still read
     assert distinct[1].corners.tolist()[2] == [300, 200]
+
+
+def test_a_page_on_its_side_that_no_outline_gave_is_read_a_quarter_turn_round(monkeypatch):
+    # given a passport page held on its side (passport_0001 of wild 4242: a hand over one end,
+    # the frame over the other, so no outline), whose MRZ lines run down the photo
+    page = f.document_array("passport", photographed=False)
+    corners = [[720, 230], [760, 1360], [240, 1370], [200, 240]]  # turned a quarter, clockwise
+    photo = f.card_on_table(page, corners, (900, 1600), (70, 110, 80))
+    # when nothing upright reads (no outline; the text grown from the whole photo upright)
+    monkeypatch.setattr(reader, "_read_grown", _upright_only(reader._read_grown))
+    monkeypatch.setattr(locate, "document_regions", lambda img, **kw: [locate.whole_frame(img)])
+    read = document_read(photo, today=TODAY)
+    # then the page is read turned, its zone verified, and flattened upright for the face match
+    assert read.kind == "passport" and (not read.problem or cut_but_verified(read))
+    assert read.value("id_number") == f.PASSPORT_NUMBER
+    assert read.image is not None and read.image.shape[1] > read.image.shape[0]
+
+
+def _upright_only(read_grown):
+    """_read_grown that finds nothing in the photo as taken (tall), only turned (wide)."""
+
+    def wrapped(img, *args, **kwargs):
+        return read_grown(img, *args, **kwargs) if img.shape[1] > img.shape[0] else None
+
+    return wrapped

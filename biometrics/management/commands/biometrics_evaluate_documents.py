@@ -28,15 +28,9 @@ from django.utils import timezone
 from PIL import Image, ImageOps
 
 from biometrics.documents import ocr
-from biometrics.documents.check import (
-    NAME_MATCH,
-    cross_check,
-    cut_but_verified,
-    decide,
-    name_similarity,
-)
+from biometrics.documents.check import NAME_MATCH, cross_check, decide, name_similarity
 from biometrics.documents.reader import document_read
-from biometrics.documents.results import Typed
+from biometrics.documents.results import Typed, cut_but_verified
 from biometrics.nik import NikError, id_number_validate
 
 ENGINE_TYPES = {"ktp": "nik", "passport": "passport", "driving_licence": "driving_licence"}
@@ -166,7 +160,7 @@ class Command(BaseCommand):
             if row["kind"] == "passport":
                 bump("passports")
                 # parsed with every check digit valid; a page running off the photo whose
-                # zone was read whole counts too (it goes to review: check.cut_but_verified)
+                # zone was read whole counts too (results.cut_but_verified)
                 if (
                     read.found
                     and read.kind == "passport"
