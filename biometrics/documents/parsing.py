@@ -332,7 +332,7 @@ def parse_ktp(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
 # with digits; "1O.WANIIA" is line 3 misread, not line 1 saying "O.")
 # the confidence of a date read with a digit of its day or month lost (check: never a mismatch)
 DATE_PART_LOST = 0.5
-_NUMBERED = re.compile(r"^\s*([1-6])\s*(?:[.,:;]\s*|(?=[A-Z(]{3}))([A-Z0-9(].*)$")
+_NUMBERED = re.compile(r"^\s*([1-6])\s*(?:[.,:;]\s*|(?=[A-Z(][A-Z0(]{2}))([A-Z0-9(].*)$")
 
 
 def parse_sim(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
@@ -353,8 +353,14 @@ def parse_sim(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
             if expiry:
                 fields["expiry"] = ReadField(expiry.isoformat(), _confidence(row))
     # A line whose number was misread ("1." read as "L"): the row right above line 2 is line 1,
-    # the row right below line 1 is line 2; the number's look-alike is dropped.
-    for missing, neighbour, step in (("1", "2", -1), ("2", "1", 1), ("2", "3", -1)):
+    # the row right below line 1 is line 2, and so up from line 4 when lines 2 and 3 lost theirs
+    # too; the number's look-alike is dropped.
+    for missing, neighbour, step in (
+        ("3", "4", -1),
+        ("2", "3", -1),
+        ("1", "2", -1),
+        ("2", "1", 1),
+    ):
         if missing in numbered or neighbour not in where:
             continue
         index = where[neighbour] + step

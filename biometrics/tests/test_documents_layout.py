@@ -173,6 +173,22 @@ def test_a_sim_whose_line_numbers_lost_their_dots_is_still_read():
     assert fields["sex"].value == "F"
 
 
+def test_sim_lines_1_to_3_that_lost_their_numbers_are_placed_up_from_line_4():
+    # driving_licence_0032 of wild 70403: "1." read as "L", "2." glued to "Y0GYA...", and
+    # "3." as "JB"; only line 4 kept its number
+    lines = [
+        _line("0443-2410-4786", 340, 100),
+        _line("LJMAM", 338, 165),
+        _line("2Y0GYAARTA 180S1960", 333, 220),
+        _line("JB·PRIA", 329, 270),
+        _line("4.JLKENANGA NO.172", 329, 320),
+    ]
+    fields = parse_sim(lines, today=TODAY)
+    assert fields["full_name"].value == "JMAM"
+    assert fields["date_of_birth"].value == "1960-05-18"
+    assert fields["sex"].value == "M"
+
+
 def test_a_line_number_glued_to_a_single_letter_is_not_taken_for_line_one():
     # "3. WANITA" read as "1O.WANIIA": not a name "O.WANIIA" (which rejected a genuine SIM)
     lines = [
