@@ -327,11 +327,11 @@ def parse_ktp(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
     return fields
 
 
+# The confidence of a date read with a digit of its day or month lost (check: never a mismatch)
+DATE_PART_LOST = 0.5
 # A SIM's numbered line: "1. NAME"; the recogniser may drop the dot of small print ("2SEMARANG,
 # 28-01-1995"): a line number straight before a word is still one (the card's number starts
 # with digits; "1O.WANIIA" is line 3 misread, not line 1 saying "O.")
-# the confidence of a date read with a digit of its day or month lost (check: never a mismatch)
-DATE_PART_LOST = 0.5
 _NUMBERED = re.compile(r"^\s*([1-6])\s*(?:[.,:;]\s*|(?=[A-Z(][A-Z0(]{2}))([A-Z0-9(].*)$")
 
 

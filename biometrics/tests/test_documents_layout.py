@@ -143,15 +143,22 @@ def _line(text: str, x0: float, y: float, width: float = 400) -> TextLine:
     return TextLine(box=_box(x0, y, x0 + width, y + 30), text=text, confidence=0.95, weakest=0.9)
 
 
+def _sim_lines(*texts: str) -> list[TextLine]:
+    """A SIM's rows as the recogniser gave them, top down, one text per row."""
+    return [_line(text, 340, 10 + 55 * row) for row, text in enumerate(texts)]
+
+
 def test_a_sim_line_whose_number_was_read_as_a_letter_is_still_line_one():
-    lines = [
-        _line("SURAT IZIN MENGEMUDI", 370, 10),
-        _line("3188-4968-9293", 340, 100),
-        _line("LDIMAS WIBOWO", 338, 165),  # "1." read as "L"
-        _line("2.DENPASAR.20-02-1998", 333, 220),
-        _line("3.0-PRIA", 329, 270),
-    ]
-    fields = parse_sim(lines, today=TODAY)
+    fields = parse_sim(
+        _sim_lines(
+            "SURAT IZIN MENGEMUDI",
+            "3188-4968-9293",
+            "LDIMAS WIBOWO",  # "1." read as "L"
+            "2.DENPASAR.20-02-1998",
+            "3.0-PRIA",
+        ),
+        today=TODAY,
+    )
     assert fields["full_name"].value == "DIMAS WIBOWO"
     assert fields["date_of_birth"].value == "1998-02-20"
     assert fields["id_number"].value == "318849689293"
@@ -159,15 +166,17 @@ def test_a_sim_line_whose_number_was_read_as_a_letter_is_still_line_one():
 
 def test_a_sim_whose_line_numbers_lost_their_dots_is_still_read():
     # the small print's dots dropped (driving_licence_0026 of wild 70401, refused as unreadable)
-    lines = [
-        _line("SURATIZINMENGEMUDI", 370, 10),
-        _line("1395-8255-774599", 340, 100),
-        _line("LFITRIMEGA GUNAWAN", 338, 165),  # "1." read as "L"
-        _line("2SEMARANG,2801-1995", 333, 220),  # "2." as "2", a hyphen lost
-        _line("3A-WANITA", 329, 270),
-        _line("4LDIPONEGORO NO 112", 329, 320),
-    ]
-    fields = parse_sim(lines, today=TODAY)
+    fields = parse_sim(
+        _sim_lines(
+            "SURATIZINMENGEMUDI",
+            "1395-8255-774599",
+            "LFITRIMEGA GUNAWAN",  # "1." read as "L"
+            "2SEMARANG,2801-1995",  # "2." as "2", a hyphen lost
+            "3A-WANITA",
+            "4LDIPONEGORO NO 112",
+        ),
+        today=TODAY,
+    )
     assert fields["full_name"].value == "FITRIMEGA GUNAWAN"
     assert fields["date_of_birth"].value == "1995-01-28"
     assert fields["sex"].value == "F"
@@ -176,14 +185,12 @@ def test_a_sim_whose_line_numbers_lost_their_dots_is_still_read():
 def test_sim_lines_1_to_3_that_lost_their_numbers_are_placed_up_from_line_4():
     # driving_licence_0032 of wild 70403: "1." read as "L", "2." glued to "Y0GYA...", and
     # "3." as "JB"; only line 4 kept its number
-    lines = [
-        _line("0443-2410-4786", 340, 100),
-        _line("LJMAM", 338, 165),
-        _line("2Y0GYAARTA 180S1960", 333, 220),
-        _line("JB·PRIA", 329, 270),
-        _line("4.JLKENANGA NO.172", 329, 320),
-    ]
-    fields = parse_sim(lines, today=TODAY)
+    fields = parse_sim(
+        _sim_lines(
+            "0443-2410-4786", "LJMAM", "2Y0GYAARTA 180S1960", "JB·PRIA", "4.JLKENANGA NO.172"
+        ),
+        today=TODAY,
+    )
     assert fields["full_name"].value == "JMAM"
     assert fields["date_of_birth"].value == "1960-05-18"
     assert fields["sex"].value == "M"
@@ -191,13 +198,10 @@ def test_sim_lines_1_to_3_that_lost_their_numbers_are_placed_up_from_line_4():
 
 def test_a_line_number_glued_to_a_single_letter_is_not_taken_for_line_one():
     # "3. WANITA" read as "1O.WANIIA": not a name "O.WANIIA" (which rejected a genuine SIM)
-    lines = [
-        _line("9282-8508-738827", 340, 100),
-        _line("LJESTAR PURNAMA", 338, 165),
-        _line("2JAKARTA,30-12-1994", 333, 220),
-        _line("1O.WANIIA", 329, 270),
-    ]
-    fields = parse_sim(lines, today=TODAY)
+    fields = parse_sim(
+        _sim_lines("9282-8508-738827", "LJESTAR PURNAMA", "2JAKARTA,30-12-1994", "1O.WANIIA"),
+        today=TODAY,
+    )
     assert fields["full_name"].value == "JESTAR PURNAMA"
 
 
@@ -205,22 +209,18 @@ def test_a_sim_birth_date_that_lost_a_digit_is_doubtful_not_a_mismatch():
     from biometrics.documents.check import cross_check
     from biometrics.documents.results import DocumentRead, Typed
 
-    lines = [
-        _line("9282-8508-738827", 340, 100),
-        _line("1.LESTARI PURNAMA", 338, 165),
-        _line("2.JAKARTA30-1-1934", 333, 220),  # 30-12-1994, a digit of the month lost
-    ]
-    fields = parse_sim(lines, today=TODAY)
-    assert fields["date_of_birth"].value == "1934-01-30"
     typed = Typed("driving_licence", "92828508738827", "Lestari Purnama", date(1994, 12, 30), "F")
-    read = DocumentRead(kind="driving_licence", fields=fields)
-    outcome = {o.field: o.outcome for o in cross_check(read, typed, today=TODAY)}
-    assert outcome["date_of_birth"] == "near"
+
+    def birth(line_2: str) -> tuple[str, str]:
+        fields = parse_sim(_sim_lines("9282-8508-738827", "1.LESTARI PURNAMA", line_2), today=TODAY)
+        read = DocumentRead(kind="driving_licence", fields=fields)
+        outcome = {o.field: o.outcome for o in cross_check(read, typed, today=TODAY)}
+        return fields["date_of_birth"].value, outcome["date_of_birth"]
+
+    # 30-12-1994, a digit of the month lost
+    assert birth("2.JAKARTA30-1-1934") == ("1934-01-30", "near")
     # a date read whole and two digits off is still a mismatch
-    lines[2] = _line("2.JAKARTA30-12-1938", 333, 220)
-    read = DocumentRead(kind="driving_licence", fields=parse_sim(lines, today=TODAY))
-    outcome = {o.field: o.outcome for o in cross_check(read, typed, today=TODAY)}
-    assert outcome["date_of_birth"] == "mismatch"
+    assert birth("2.JAKARTA30-12-1938") == ("1938-12-30", "mismatch")
 
 
 def test_a_whole_card_touching_the_border_with_a_corner_is_not_cut_off():
