@@ -27,12 +27,31 @@ OPTIONAL_CELLS = np.zeros(LINE_LENGTH, bool)
 OPTIONAL_CELLS[28:42] = True
 
 
+# The share of a line's width one unbroken run of ink must cover to be a rule, not print.
+RULE_RUN = 0.25
+
+
+def _longest_runs(mask: np.ndarray) -> np.ndarray:
+    """Per row of a 0/1 mask, the length of its longest run of ones."""
+    padded = np.zeros((mask.shape[0], mask.shape[1] + 2), np.int8)
+    padded[:, 1:-1] = mask > 0
+    steps = np.diff(padded, axis=1)
+    out = np.zeros(mask.shape[0], np.int64)
+    for row in np.unique(np.nonzero(steps)[0]):
+        starts, ends = np.flatnonzero(steps[row] == 1), np.flatnonzero(steps[row] == -1)
+        out[row] = int((ends - starts).max())
+    return out
+
+
 def _text_band(ink: np.ndarray) -> np.ndarray:
     """Keep the rows of the line's characters: drop ruled lines and what pokes in from above
     or below (the band edge, the next line's descenders)."""
     rows = ink.mean(axis=1)
     ink = ink.copy()
-    ink[rows > 0.6] = 0  # a ruled line or a band edge, not characters
+    # A ruled line or a band edge, not characters: a row mostly ink in long unbroken runs.
+    # (Bold, blurred print covers more than half of its middle rows too, but in runs of a
+    # cell or two; taking those for a rule erased a whole line of names.)
+    ink[(rows > 0.6) & (_longest_runs(ink) > RULE_RUN * ink.shape[1])] = 0
     rows = ink.mean(axis=1)
     busy = rows > 0.02
     best, run, best_range, start = 0, 0, (0, len(rows)), 0
@@ -303,12 +322,55 @@ def line2_like(text: str) -> bool:
     return sum(ch.isdigit() for ch in text) >= LINE2_MIN_DIGITS
 
 
+# Below this slant (degrees) a page's lines are taken as level: a box around a line slanted
+# by less stays within half a line's height of it (and reads as well as one cut along it, or
+# better: the recogniser and the cell fit keep the margin). Above the second, the region is
+# not the page's outline at all (the page lies turned inside a larger quadrilateral): its
+# lines are left as they are, and another region, or the page grown from its text, reads it.
+LEVEL_DEGREES = 1.5
+MAX_SLANT_DEGREES = 8.0
+
+
+def _slant(boxes: list[TextBox]) -> float:
+    """The page's text slant in radians: the median direction of its long boxes' top edges.
+    (A page flattened from a slightly wrong outline comes out turned a few degrees.)"""
+    angles = [
+        float(np.arctan2(b.points[1][1] - b.points[0][1], b.points[1][0] - b.points[0][0]))
+        for b in boxes
+        if b.width > 4 * b.height
+    ]
+    return float(np.median(angles)) if angles else 0.0
+
+
+def _turned(box: TextBox, angle: float, centre: tuple[float, float]) -> TextBox:
+    """The box turned by ``angle`` radians about ``centre``."""
+    cos, sin = np.cos(angle), np.sin(angle)
+    shifted = box.points - np.asarray(centre, np.float32)
+    turned = shifted @ np.array([[cos, sin], [-sin, cos]], np.float32)
+    return TextBox(points=(turned + np.asarray(centre, np.float32)).astype(np.float32))
+
+
 def mrz_boxes(boxes: list[TextBox], width: int, height: int) -> tuple[TextBox, TextBox] | None:
-    """The two MRZ lines' boxes on a rectified page, both spanning line 2's width.
+    """The two MRZ lines' boxes on a rectified page, both spanning line 2's width, along the
+    page's text slant (so each line is cut out level, its cells upright).
 
     Line 2 ends in check digits, so its detected box spans all 44 cells; line 1 often ends in
     a run of fillers the detector cuts short or splits, so it gets line 2's left and right.
     """
+    angle = _slant(boxes)
+    if not LEVEL_DEGREES <= abs(np.degrees(angle)) <= MAX_SLANT_DEGREES:
+        return _level_mrz_boxes(boxes, width, height)
+    centre = (width / 2, height / 2)
+    level = _level_mrz_boxes([_turned(b, -angle, centre) for b in boxes], width, height)
+    if level is None:
+        return None
+    return _turned(level[0], angle, centre), _turned(level[1], angle, centre)
+
+
+def _level_mrz_boxes(
+    boxes: list[TextBox], width: int, height: int
+) -> tuple[TextBox, TextBox] | None:
+    """``mrz_boxes`` on a page whose lines run level."""
 
     def extent(box: TextBox) -> float:
         # The detector may split a soft line where its filler run is faint: a line is every
