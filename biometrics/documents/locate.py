@@ -332,21 +332,20 @@ def region_from_text(
     contours, _hierarchy = cv2.findContours(component, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
         return None
-    outline = cv2.convexHull(max(contours, key=cv2.contourArea))
+    paper = max(contours, key=cv2.contourArea)
+    outline = cv2.convexHull(paper)
     quad = _quad(outline)
     if quad is None:
         quad = cv2.boxPoints(cv2.minAreaRect(outline)).astype(np.float32)
     pts = _order(quad)
     aspect, error = _snap(_aspect(pts))
-    if error > MAX_ASPECT_ERROR or not _angles_ok(pts):
+    # As for an outline (document_regions): paper that fills its quadrilateral (no hand or
+    # other paper over it) may be seen at a steeper slant.
+    clean = cv2.contourArea(paper) >= CLEAN_FIT * cv2.contourArea(pts)
+    if error > (SLANTED_ASPECT_ERROR if clean else MAX_ASPECT_ERROR) or not _angles_ok(pts):
         return None
     sh, sw = small.shape[:2]
-    touches = bool(
-        (pts[:, 0] <= 3).any()
-        or (pts[:, 1] <= 3).any()
-        or (pts[:, 0] >= sw - 4).any()
-        or (pts[:, 1] >= sh - 4).any()
-    )
+    touches = _touches(pts, sw, sh)
     return Region(
         pts / scale, aspect, 0.0, touches, aspect_error=error, cut=_along_border(pts, sw, sh)
     )

@@ -1,0 +1,43 @@
+"""A card grown from its text's paper may be seen as steeply as one found by its outline."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from biometrics.documents import locate
+from biometrics.tests import factories as f
+
+
+def _text_lines(corners: np.ndarray) -> list[np.ndarray]:
+    """Four text lines on the card's left half, in photo pixels (as the detector gives them)."""
+    unit = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], np.float32)
+    to_photo = cv2.getPerspectiveTransform(unit, corners)
+    lines = []
+    for top in (0.2, 0.35, 0.5, 0.65):
+        strip = np.array([[0.1, top], [0.6, top], [0.6, top + 0.06], [0.1, top + 0.06]], np.float32)
+        lines.append(cv2.perspectiveTransform(strip[None], to_photo)[0])
+    return lines
+
+
+def test_a_steeply_slanted_card_is_grown_from_its_text():
+    # given a KTP on a plain table seen so steeply that its sides measure 2.0 to one (beyond
+    # the 22 % any quadrilateral may be off a card's 1.586; a clean one may be 30 % off)
+    corners = np.array([[250, 260], [1250, 200], [1290, 700], [290, 760]], np.float32)
+    photo = f.card_on_table(f.flat_document_array("ktp"), corners, (1500, 1000), (120, 60, 140))
+    # when the card is grown from the paper around its text
+    grown = locate.region_from_text(photo, _text_lines(corners))
+    # then the paper fills its quadrilateral, which is the card's, flattened as a card
+    assert grown is not None
+    assert grown.aspect == locate.ID1_ASPECT
+    assert np.abs(grown.corners - corners).max() < 12
+
+
+def test_a_card_that_steep_must_fill_its_outline_to_be_grown():
+    # given the same card with a thumb-sized notch of the table's colour out of its lower
+    # edge: its outline's hull is still the card's, but its paper fills only 86 % of it
+    corners = np.array([[250, 260], [1250, 200], [1290, 700], [290, 760]], np.float32)
+    photo = f.card_on_table(f.flat_document_array("ktp"), corners, (1500, 1000), (120, 60, 140))
+    cv2.rectangle(photo, (550, 560), (950, 1000), (120, 60, 140), -1)
+    # when it is grown from its text, it is not taken for a card that far off a card's shape
+    assert locate.region_from_text(photo, _text_lines(corners)) is None
