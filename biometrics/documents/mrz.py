@@ -273,6 +273,34 @@ def mrz_repair(
     return found.pop() if found else None
 
 
+# The printed number may differ from the zone's read in at most this many cells.
+NUMBER_CELLS_APART = 2
+
+
+def mrz_with_number(line1: str, line2: str, printed: str) -> str | None:
+    """Line 2 with its document number taken from the visual zone's, when every check digit
+    then verifies; else None.
+
+    The document number mixes letters and digits, so a clear misread of an OCR-B glyph as its
+    look-alike ("81932261" for B1932261) is not repaired by position, and the check digits
+    cannot choose: 8 to B in the first cell and 1 to I in the second change the weighted sum
+    alike. The number printed in the visual zone, in another font, is independent evidence:
+    taken only when it differs from the zone's in at most ``NUMBER_CELLS_APART`` cells and the
+    number's check digit and the composite both verify with it.
+    """
+    line2 = clean_line(line2)
+    number = re.sub(r"[^A-Z0-9]", "", printed.upper())
+    if len(line2) < 30 or not 1 <= len(number) <= 9:
+        return None
+    line2 = _anchored(line2)
+    field = number.ljust(9, "<")
+    if sum(a != b for a, b in zip(field, line2[:9], strict=True)) > NUMBER_CELLS_APART:
+        return None
+    candidate = field + line2[9:]
+    parsed = mrz_parse(line1, candidate)
+    return candidate if parsed is not None and parsed.valid else None
+
+
 def mrz_date(yymmdd: str, *, today: date, future: bool) -> date | None:
     """Resolve a YYMMDD date: birth dates lie in the past, expiry dates within 20 years ahead."""
     if not re.fullmatch(r"\d{6}", yymmdd):

@@ -10,7 +10,7 @@ from datetime import date
 import numpy as np
 
 from biometrics.documents import mrz_reader, parsing
-from biometrics.documents.mrz import mrz_combine
+from biometrics.documents.mrz import mrz_combine, mrz_with_number
 from biometrics.documents.ocr import OcrEngine, TextBox, TextLine
 from biometrics.documents.results import DocumentRead, ReadField
 
@@ -107,6 +107,38 @@ def printed_name(
             # (a box still unread on the name's row may be a piece of its label)
             return _confident_name(name)
     return None
+
+
+def zone_with_printed_number(
+    card: np.ndarray,
+    boxes: list[TextBox],
+    mrz: tuple[TextBox, TextBox],
+    pair: tuple[TextLine, TextLine],
+    ocr: OcrEngine,
+) -> TextLine | None:
+    """MRZ line 2 with the document number printed in the visual zone, when that verifies
+    every check digit the zone's own read failed (``mrz.mrz_with_number``); else None.
+
+    The number is among the first rows of the text column (type, number): those are read.
+    Exactly one verifying line is taken; two different ones leave the zone as read.
+    """
+    width = card.shape[1]
+    column = sorted(
+        (
+            b
+            for b in boxes
+            if b.y1 < mrz[0].y0 and 0.2 * width < b.x0 < 0.5 * width and b.width > 1.3 * b.height
+        ),
+        key=lambda b: b.cy,
+    )[:PRINTED_NAME_BATCH]
+    found = {
+        fixed
+        for line in ocr.recognise(card, column)
+        if (fixed := mrz_with_number(pair[0].text, pair[1].text, line.text)) is not None
+    }
+    if len(found) != 1:
+        return None
+    return TextLine(pair[1].box, found.pop(), pair[1].confidence, pair[1].weakest)
 
 
 def _name_under_number(lines: list[TextLine], key: str) -> TextLine | None:

@@ -141,6 +141,13 @@ def _read_region(
         if pair is not None and parsed is not None and parsed.plausible:
             result = DocumentRead(kind="passport", image=flat)
             passport_page.passport_parse(list(pair), result, card, ocr, today=today)
+            if "number" in result.mrz_failed:
+                # the number misread as look-alikes the check digits cannot choose between:
+                # the visual zone's number, if it verifies the zone, settles it
+                line2 = passport_page.zone_with_printed_number(card, boxes, mrz, pair, ocr)
+                if line2 is not None:
+                    result = DocumentRead(kind="passport", image=flat)
+                    passport_page.passport_parse([pair[0], line2], result, card, ocr, today=today)
             if passport_page.doubtful_name(pair[0], result) and "id_number" in result.fields:
                 printed = passport_page.printed_name(
                     card, boxes, mrz, result.value("id_number"), ocr

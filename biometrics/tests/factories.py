@@ -232,3 +232,36 @@ def photo_variant(data: bytes, *, rotate: int = 0, blur: float = 0.0, crop: floa
         buffer = io.BytesIO()
         out.save(buffer, format="JPEG", quality=90)
         return buffer.getvalue()
+
+
+def mrz_line2_misread(monkeypatch: Any, change: Any) -> None:
+    """Make the MRZ reader return line 2 as ``change(text, sharpened)`` (what a recogniser that
+    slips in one place would give), the line's box and confidences kept."""
+    from biometrics.documents import mrz_reader
+    from biometrics.documents.ocr import TextLine
+
+    real = mrz_reader.mrz_read
+
+    def misread(*args: Any, sharpen: bool = False, **kwargs: Any) -> Any:
+        pair = real(*args, sharpen=sharpen, **kwargs)
+        if pair is None:
+            return pair
+        line2 = pair[1]
+        text = change(line2.text, sharpen)
+        return pair[0], TextLine(line2.box, text, line2.confidence, line2.weakest)
+
+    monkeypatch.setattr(mrz_reader, "mrz_read", misread)
+
+
+def assert_passes_as_the_standard_passport(img: Any, today: date) -> None:
+    """The photo reads as the standard passport, every check digit verified, and passes the
+    check against the standard submission's details."""
+    from biometrics.documents.check import document_check
+    from biometrics.documents.reader import document_read
+    from biometrics.documents.results import Typed
+
+    read = document_read(img, today=today)
+    assert (read.kind, read.problem, read.mrz_failed) == ("passport", "", ())
+    assert read.value("id_number") == PASSPORT_NUMBER
+    typed = Typed("passport", PASSPORT_NUMBER, NAME, DOB, SEX)
+    assert document_check(img, typed, today=today).decision == "pass"
