@@ -163,13 +163,19 @@ def cross_check(read: DocumentRead, typed: Typed, *, today: date) -> list[FieldO
             (name_similarity(typed.full_name, value), value) for value in (name.value, *name.others)
         )
         state = "match" if score >= NAME_MATCH else "near" if score >= NAME_NEAR else "mismatch"
-        letters_read = len(re.sub(r"[^A-Z]", "", closest.upper()))
-        letters_typed = len(re.sub(r"[^A-Z]", "", typed.full_name.upper()))
+        read_letters = re.sub(r"[^A-Z]", "", closest.upper())
+        typed_letters = re.sub(r"[^A-Z]", "", typed.full_name.upper())
         if state == "mismatch" and (
-            name.confidence < NAME_READ_CONFIDENT or letters_read < letters_typed / 2
+            name.confidence < NAME_READ_CONFIDENT
+            or len(read_letters) < len(typed_letters) / 2
+            or (
+                len(read_letters) < len(typed_letters)
+                and fuzz.partial_ratio(read_letters, typed_letters) >= NAME_MATCH
+            )
         ):
-            # a name read with doubt, or only in part (a blurred MRZ line 1 loses letters),
-            # never rejects on its own: a person compares
+            # a name read with doubt, or only in part (a blurred MRZ line 1 loses letters; soft
+            # print loses a SIM's first names: "UHHASIBUAN" for SRI FITRI HASIBUAN, the part
+            # read alike the typed name's end), never rejects on its own: a person compares
             state = "near"
         out.append(_outcome("full_name", state, min(name.confidence, score / 100), name.source))
 

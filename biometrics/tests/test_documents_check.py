@@ -258,6 +258,21 @@ def test_a_name_read_only_in_part_goes_to_review_and_another_persons_name_is_rej
     assert _check(read, typed).mismatched == ["full_name"]
 
 
+def test_a_name_that_lost_its_first_words_goes_to_review_and_another_family_is_rejected():
+    # given a SIM whose soft print lost the first names ("UHHASIBUAN" for SRI FITRI HASIBUAN)
+    typed = _typed(id_type="driving_licence", id_number="718662242613")
+    typed = Typed(**{**typed.__dict__, "full_name": "Sri Fitri Hasibuan"})
+    read = _sim("718662242613")
+    read.fields["full_name"] = ReadField("UHHASIBUAN", 0.8)
+    # then a person compares: what was read is the typed name's end
+    assert _check(read, typed).decision == "review"
+    # while a name read whole that is another person's, or whose end is another family's,
+    # is still a mismatch
+    for other in ("BAMBANGSUTRISNO", "UHSUTRISNO"):
+        read.fields["full_name"] = ReadField(other, 0.8)
+        assert _check(read, typed).mismatched == ["full_name"], other
+
+
 def _sim(number: str) -> DocumentRead:
     values = {"id_number": number, "full_name": "SITIRAHAYU", "date_of_birth": "1990-12-05"}
     fields = {name: ReadField(value, 0.97) for name, value in values.items()}
