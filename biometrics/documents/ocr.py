@@ -176,9 +176,22 @@ class RapidOcrEngine:
         )
 
 
+# Each line is cut out with this share of its height added above and below. The detector's
+# boxes hug small print: a serif name's tops and tails, or a bold line's blur, cut off cost
+# letters ("KARHIKA KUSUXA" for KARTIKA KUSUMA, read whole with the margin). Over six
+# evaluation sets it also took 13-16 % off a document check's CPU (a line read right the first
+# time is not read again from another region; docs/documents.md, stop 25).
+LINE_MARGIN = 0.05
+
+
 def _line_crop(img: np.ndarray, box: TextBox) -> np.ndarray:
-    """Cut a text box out of the image, straightened (BGR, as the model was trained)."""
+    """Cut a text box out of the image, straightened (BGR, as the model was trained), with
+    ``LINE_MARGIN`` of its height added above and below."""
     pts = box.points.astype(np.float32)
+    # points run clockwise from the top left: move the top edge up and the bottom edge down
+    # along the box's own sides
+    down = ((pts[3] - pts[0]) + (pts[2] - pts[1])) / 2 * LINE_MARGIN
+    pts = pts + np.stack([-down, -down, down, down])
     width = int(max(np.linalg.norm(pts[0] - pts[1]), np.linalg.norm(pts[2] - pts[3])))
     height = int(max(np.linalg.norm(pts[0] - pts[3]), np.linalg.norm(pts[1] - pts[2])))
     width, height = max(width, 2), max(height, 2)

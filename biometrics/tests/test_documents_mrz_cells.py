@@ -1,4 +1,5 @@
-"""Cutting the MRZ lines out of the page: level, and keeping the characters' own rows."""
+"""Cutting text lines out of the page: with a margin, MRZ lines level, and keeping the
+characters' own rows."""
 
 from __future__ import annotations
 
@@ -57,3 +58,15 @@ def test_a_page_flattened_a_few_degrees_askew_still_reads_its_zone(degrees):
     parsed = mrz_parse(pair[0].text, pair[1].text)
     assert parsed is not None and parsed.valid
     assert (parsed.surname, parsed.given_names, parsed.number) == ("RAHAYU", "SITI", "C1234567")
+
+
+def test_a_line_is_cut_out_with_the_tops_and_tails_its_box_clips():
+    # given a line whose glyphs reach 2 px above and below the detector's box (20 px tall)
+    img = np.full((100, 200, 3), 255, np.uint8)
+    img[38:62, 50:150] = 0
+    box = ocr.TextBox(points=np.array([[50, 40], [150, 40], [150, 60], [50, 60]], np.float32))
+    # when it is cut out for the recogniser
+    crop = ocr._line_crop(img, box)
+    # then the crop is 10 % taller and holds them, to its top and bottom rows
+    assert crop.shape[:2] == (22, 100)
+    assert (crop[0] == 0).all() and (crop[-1] == 0).all()
