@@ -201,6 +201,7 @@ def _read_region(
     # (a card cut off by the frame is flattened out of proportion, so its layout cannot be
     # judged; it is never usable either: it is reported cut off below)
     result = DocumentRead(kind=kind, image=flat)
+    result.layout_whole = not partial or card_layout(kind, card, boxes)
     _parse(kind, lines, result, card, ocr, today=today)
     if kind == "passport" and "id_number" not in result.fields and extend:
         # A passport page without its MRZ: the outline may have stopped at the MRZ band's

@@ -42,6 +42,9 @@ class DocumentRead:
     image: np.ndarray | None = None
     mrz_failed: tuple[str, ...] = ()  # check digits that do not verify, when read confidently
     mrz_doubtful: bool = False  # a failing check digit's field has a doubtful character
+    # a card read from a region that runs off the photo still shows its layout (no text where
+    # its kind prints the portrait): the frame took a corner, not a side of it
+    layout_whole: bool = False
     seconds: float = 0.0
 
     @property
@@ -134,27 +137,59 @@ class DocumentCheck:
 
 
 PASSPORT_FIELDS = ("id_number", "full_name", "date_of_birth", "sex", "expiry")
+KTP_FIELDS = ("id_number", "full_name", "date_of_birth", "sex")
 
 
 def cut_but_verified(read: DocumentRead) -> bool:
-    """A passport page taken for cut off by the frame whose zone was read whole and verified.
+    """A document taken for cut off by the frame that was read whole, and verified by itself.
 
-    The page's outline reaching the photo's border is what "cut off" rests on; a page whose
-    corner touches the border, or whose sheet (a print-out) runs past it, looks the same. Here
-    every check digit verified (the number's, the dates', the composite's) and every field was
-    read, so nothing the check needs is missing: the page is judged on what it says, like a
-    whole one (compared with what was typed; a mismatch, an expired or a forged zone is refused
-    as ever; a near miss goes to review). Its portrait is still found on the flattened page or
-    the case does not pass. Cards have no check digits: a card cut off stays refused with the
-    advice to show all of it.
+    The document's outline reaching the photo's border is what "cut off" rests on; a page whose
+    corner touches the border, whose sheet (a print-out) runs past it, or a card whose corner
+    just leaves the frame beside a hand holding it, look the same. When every field was read
+    and the document vouches for what was read, nothing the check needs is missing: it is
+    judged on what it says, like a whole one (compared with what was typed; a mismatch, an
+    expired or a forged zone is refused as ever; a near miss goes to review), and its portrait
+    must still be found on the flattened document or the case does not pass.
+
+    - a passport page: every check digit of its zone verified (number, dates, composite);
+    - a KTP: its NIK obeys the NIK rules and encodes the birth date and sex printed on it
+      (`_ktp_agrees_with_its_nik`), the card's own check of its fields; and the flattened card
+      keeps its layout (``layout_whole``: a card cut through its portrait does not).
+
+    A SIM has neither: cut off, it stays refused with the advice to show all of it.
     """
+    if read.problem != "cut_off":
+        return False
     number = read.fields.get("id_number")
-    return (
-        read.problem == "cut_off"
-        and read.kind == "passport"
-        and number is not None
-        and number.source == "mrz"
-        and not read.mrz_failed
-        and not read.mrz_doubtful
-        and all(name in read.fields for name in PASSPORT_FIELDS)
-    )
+    if read.kind == "passport":
+        return (
+            number is not None
+            and number.source == "mrz"
+            and not read.mrz_failed
+            and not read.mrz_doubtful
+            and all(name in read.fields for name in PASSPORT_FIELDS)
+        )
+    if read.kind == "ktp":
+        return (
+            read.layout_whole
+            and all(name in read.fields for name in KTP_FIELDS)
+            and _ktp_agrees_with_its_nik(read)
+        )
+    return False
+
+
+def _ktp_agrees_with_its_nik(read: DocumentRead) -> bool:
+    """Does the NIK read obey the NIK rules and encode the printed birth date and sex (day,
+    month and the year's last two digits: the century is not in the NIK)?"""
+    from biometrics.nik import NikError, nik_parse
+
+    try:
+        info = nik_parse(read.value("id_number"))
+    except NikError:
+        return False
+    printed = read.value("date_of_birth")  # YYYY-MM-DD
+    encoded = info.birth_date.strftime("%y-%m-%d")
+    return all(read.fields[name].source == "printed" for name in ("date_of_birth", "sex")) and (
+        encoded,
+        info.sex,
+    ) == (printed[2:], read.value("sex"))

@@ -101,6 +101,13 @@ def test_a_passport_typed_as_a_ktp_is_a_mismatch_of_the_id_type():
     assert "id_type" in _check(read).mismatched
 
 
+def _sim(number: str) -> DocumentRead:
+    values = {"id_number": number, "full_name": "SITIRAHAYU", "date_of_birth": "1990-12-05"}
+    fields = {name: ReadField(value, 0.97) for name, value in values.items()}
+    fields["sex"] = ReadField("F", 0.97)
+    return DocumentRead(kind="driving_licence", fields=fields)
+
+
 def _passport(**extra) -> DocumentRead:
     fields = {
         "id_number": ReadField("C1234567", 0.99, "mrz"),
@@ -201,13 +208,38 @@ def test_a_passport_taken_for_cut_off_whose_zone_verified_is_judged_on_what_it_s
         _passport(problem="cut_off", mrz_failed=("composite",)),  # a check digit failed
         _passport(problem="cut_off", mrz_failed=("expiry",), mrz_doubtful=True),
         _passport(problem="blur"),  # only a cut-off page is read whole this way
-        DocumentRead(kind="ktp", fields=_ktp().fields, problem="cut_off"),  # no check digits
+        # a KTP whose printed birth date or sex is not what its NIK encodes, or missing
+        DocumentRead(
+            kind="ktp",
+            fields=_ktp(date_of_birth="1990-12-06").fields,
+            problem="cut_off",
+            layout_whole=True,
+        ),
+        DocumentRead(kind="ktp", fields=_ktp(sex="M").fields, problem="cut_off", layout_whole=True),
+        DocumentRead(kind="ktp", fields=_ktp(sex="").fields, problem="cut_off", layout_whole=True),
+        DocumentRead(kind="driving_licence", fields=_sim("123456789012").fields, problem="cut_off"),
     ],
 )
-def test_a_cut_off_document_not_verified_by_its_zone_is_still_unreadable(read):
+def test_a_cut_off_document_not_verified_by_itself_is_still_unreadable(read):
     typed = _typed(id_type=read.kind, id_number=read.value("id_number"))
     result = _check(read, typed)
     assert (result.decision, result.code) == ("reject", "document_unreadable")
+
+
+def test_a_ktp_taken_for_cut_off_whose_nik_vouches_for_its_fields_is_judged_on_them():
+    # given a card whose corner leaves the frame, every field read, and the NIK (which obeys
+    # the rules) encoding the birth date and sex printed on it
+    read = DocumentRead(kind="ktp", fields=_ktp().fields, problem="cut_off", layout_whole=True)
+    # then it is compared with what was typed like a whole card
+    assert _check(read).decision == "pass"
+    assert _check(read, _typed(full_name="Bambang Sutrisno")).mismatched == ["full_name"]
+    # but not when the frame cut through its portrait (text where the portrait should be)
+    read.layout_whole = False
+    assert _check(read).code == "document_unreadable"
+    # nor when the birth date it shows was taken from the NIK instead of read
+    read.layout_whole = True
+    read.fields["date_of_birth"] = ReadField("1990-12-05", 0.9, "nik")
+    assert _check(read).code == "document_unreadable"
 
 
 def test_a_cut_off_passport_missing_a_field_is_still_unreadable():
@@ -271,13 +303,6 @@ def test_a_name_that_lost_its_first_words_goes_to_review_and_another_family_is_r
     for other in ("BAMBANGSUTRISNO", "UHSUTRISNO"):
         read.fields["full_name"] = ReadField(other, 0.8)
         assert _check(read, typed).mismatched == ["full_name"], other
-
-
-def _sim(number: str) -> DocumentRead:
-    values = {"id_number": number, "full_name": "SITIRAHAYU", "date_of_birth": "1990-12-05"}
-    fields = {name: ReadField(value, 0.97) for name, value in values.items()}
-    fields["sex"] = ReadField("F", 0.97)
-    return DocumentRead(kind="driving_licence", fields=fields)
 
 
 def test_a_sim_number_read_confidently_one_digit_off_goes_to_review_not_to_a_rejection():
