@@ -178,9 +178,9 @@ class RapidOcrEngine:
 
 # Each line is cut out with this share of its height added above and below. The detector's
 # boxes hug small print: a serif name's tops and tails, or a bold line's blur, cut off cost
-# letters ("KARHIKA KUSUXA" for KARTIKA KUSUMA, read whole with the margin). Over six
-# evaluation sets it also took 13-16 % off a document check's CPU (a line read right the first
-# time is not read again from another region; docs/documents.md, stop 25).
+# letters ("KARHIKA KUSUXA" for KARTIKA KUSUMA, read whole with the margin). A line read right
+# the first time is not read again from another region, so the check also costs less CPU
+# (docs/documents.md, stop 25).
 LINE_MARGIN = 0.05
 
 
