@@ -86,15 +86,9 @@ def printed_name(
     passport number's (which the MRZ's check digit verified), skipping its label. Only the
     text column is recognised: above the MRZ, right of the portrait.
     None when the number's line is not found or the name is not read confidently."""
-    width = card.shape[1]
-    above = [
-        b
-        for b in boxes
-        if b.y1 < mrz[0].y0 and 0.2 * width < b.x0 < 0.5 * width and b.width > 1.3 * b.height
-    ]
-    if not above:
+    ordered = _text_column(card, boxes, mrz)
+    if not ordered:
         return None
-    ordered = sorted(above, key=lambda b: b.cy)
     key = re.sub(r"[^A-Z0-9]", "", number.upper())
     lines: list[TextLine] = []
     # The number and the name are the column's first rows: recognise it a batch at a time
@@ -107,6 +101,19 @@ def printed_name(
             # (a box still unread on the name's row may be a piece of its label)
             return _confident_name(name)
     return None
+
+
+def _text_column(
+    card: np.ndarray, boxes: list[TextBox], mrz: tuple[TextBox, TextBox]
+) -> list[TextBox]:
+    """The visual zone's text column, top first: words above the MRZ, right of the portrait."""
+    width = card.shape[1]
+    column = [
+        b
+        for b in boxes
+        if b.y1 < mrz[0].y0 and 0.2 * width < b.x0 < 0.5 * width and b.width > 1.3 * b.height
+    ]
+    return sorted(column, key=lambda b: b.cy)
 
 
 def zone_with_printed_number(
@@ -122,15 +129,7 @@ def zone_with_printed_number(
     The number is among the first rows of the text column (type, number): those are read.
     Exactly one verifying line is taken; two different ones leave the zone as read.
     """
-    width = card.shape[1]
-    column = sorted(
-        (
-            b
-            for b in boxes
-            if b.y1 < mrz[0].y0 and 0.2 * width < b.x0 < 0.5 * width and b.width > 1.3 * b.height
-        ),
-        key=lambda b: b.cy,
-    )[:PRINTED_NAME_BATCH]
+    column = _text_column(card, boxes, mrz)[:PRINTED_NAME_BATCH]
     found = {
         fixed
         for line in ocr.recognise(card, column)

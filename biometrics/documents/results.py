@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from biometrics.nik import NikError, nik_parse
+
 Kind = Literal["ktp", "passport", "driving_licence"]
 Outcome = Literal["match", "near", "mismatch", "unread"]
 
@@ -42,8 +44,9 @@ class DocumentRead:
     image: np.ndarray | None = None
     mrz_failed: tuple[str, ...] = ()  # check digits that do not verify, when read confidently
     mrz_doubtful: bool = False  # a failing check digit's field has a doubtful character
-    # a card read from a region that runs off the photo still shows its layout (no text where
-    # its kind prints the portrait): the frame took a corner, not a side of it
+    # the card shows its kind's layout (no text where it prints the portrait): always so for a
+    # card whose outline lies whole in the photo; for one running off it, the frame took a
+    # corner, not a side
     layout_whole: bool = False
     seconds: float = 0.0
 
@@ -179,17 +182,13 @@ def cut_but_verified(read: DocumentRead) -> bool:
 
 
 def _ktp_agrees_with_its_nik(read: DocumentRead) -> bool:
-    """Does the NIK read obey the NIK rules and encode the printed birth date and sex (day,
-    month and the year's last two digits: the century is not in the NIK)?"""
-    from biometrics.nik import NikError, nik_parse
-
+    """Does the NIK read obey the NIK rules and encode the birth date and sex read from the
+    card (day, month and the year's last two digits: the century is not in the NIK)?"""
+    if any(read.fields[name].source != "printed" for name in ("date_of_birth", "sex")):
+        return False
     try:
         info = nik_parse(read.value("id_number"))
     except NikError:
         return False
-    printed = read.value("date_of_birth")  # YYYY-MM-DD
-    encoded = info.birth_date.strftime("%y-%m-%d")
-    return all(read.fields[name].source == "printed" for name in ("date_of_birth", "sex")) and (
-        encoded,
-        info.sex,
-    ) == (printed[2:], read.value("sex"))
+    encoded = (info.birth_date.strftime("%y-%m-%d"), info.sex)
+    return encoded == (read.value("date_of_birth")[2:], read.value("sex"))
