@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from biometrics.documents.mrz import LINE_LENGTH
-from biometrics.documents.ocr import OcrEngine, TextBox, TextLine, _line_crop
+from biometrics.documents.ocr import LINE_MARGIN, OcrEngine, TextBox, TextLine, _line_crop
 
 _GLYPH = 16
 # How much the cell pitch may change from one end of a line to the other (a share of the mean).
@@ -215,10 +215,58 @@ def _line1_fillers(is_filler: np.ndarray) -> np.ndarray:
     return out
 
 
+# An MRZ line may be bent with its page (a passport page curling to the spine or bowed in the
+# hand, a print-out folded): its box is then the rectangle around an arc, the characters at
+# one end higher than at the other, and its cells lean. Straightened when its centre strays
+# from a straight line by more than BENT_SHARE of the characters' height.
+BENT_SHARE = 0.2
+
+
+def _straightened(crop: np.ndarray) -> np.ndarray:
+    """An MRZ line's crop with its characters' centre line made straight and level.
+
+    The centre is measured in windows about two characters wide (the middle of each window's
+    ink rows), smoothed, and each column shifted to put it on one row; the crop is then cut to
+    the characters' height and its margin. A kink (a fold) is followed as well as an arc. A
+    line that is straight already comes back unchanged.
+    """
+    grey = crop.mean(axis=2)
+    dark, light = np.percentile(grey, 3), np.percentile(grey, 90)
+    if light - dark < 30:
+        return crop
+    ink = grey < (dark + light) / 2
+    height, width = ink.shape
+    step = max(4, height)  # the crop is the arc's rectangle: a character is at most this wide
+    centres, extents, xs = [], [], []
+    for x0 in range(0, width - step // 2, step):
+        rows = np.flatnonzero(ink[:, x0 : x0 + 2 * step].sum(axis=1) > 0)
+        if len(rows) < 3:
+            continue
+        top, bottom = np.percentile(rows, 5), np.percentile(rows, 95)
+        centres.append((top + bottom) / 2)
+        extents.append(bottom - top)
+        xs.append(x0 + step)
+    if len(centres) < 5:
+        return crop
+    centre = np.asarray(centres)
+    # a window's middle jumps where it caught a stray mark: each takes its neighbours' median
+    smooth = np.array([np.median(centre[max(0, i - 2) : i + 3]) for i in range(len(centre))])
+    char_height = float(np.median(extents))
+    line = np.polyval(np.polyfit(xs, smooth, 1), xs)
+    if char_height <= 2 or np.abs(smooth - line).max() < BENT_SHARE * char_height:
+        return crop
+    shift = np.interp(np.arange(width), xs, smooth) - height / 2
+    map_x = np.tile(np.arange(width, dtype=np.float32), (height, 1))
+    map_y = (np.arange(height, dtype=np.float32)[:, None] + shift[None, :]).astype(np.float32)
+    level = cv2.remap(crop, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    half = char_height * (0.5 + 2 * LINE_MARGIN) + 1
+    return level[max(0, int(height / 2 - half)) : int(np.ceil(height / 2 + half))]
+
+
 def _read_line(
     card: np.ndarray, box: TextBox, ocr: OcrEngine, *, sharpen: bool, paint: bool | str
 ) -> TextLine | None:
-    crop = np.ascontiguousarray(_line_crop(card, box)[:, :, ::-1])
+    crop = _straightened(np.ascontiguousarray(_line_crop(card, box)[:, :, ::-1]))
     if sharpen:
         crop = cv2.addWeighted(crop, 1.6, cv2.GaussianBlur(crop, (0, 0), 2), -0.6, 0)
     found = _cells(crop) if paint else None

@@ -99,6 +99,10 @@ class RapidOcrEngine:
             inter_op_num_threads=1,
             det_limit_type="max",
             det_limit_side_len=DETECT_WIDTH,
+            # A line's score is the mean text probability inside its own outline, not inside
+            # the rectangle around it: a line on a bent page is an arc, most of whose
+            # rectangle is paper, and "fast" scoring dropped a curled passport's MRZ lines.
+            det_score_mode="slow",
         )
         self._det = engine.text_det
         self._cls = engine.text_cls

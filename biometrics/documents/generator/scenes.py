@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 from biometrics.documents.generator.cards import _jitter
 from biometrics.documents.generator.identities import ID1_ASPECT
 from biometrics.documents.generator.resources import _font, font_files
+from biometrics.documents.generator.surface import surface_drawn, surface_seen
 
 # --- photographing --------------------------------------------------------------------------
 
@@ -83,6 +84,8 @@ class Conditions:
     reprint: float = 0.0  # chance the document was printed and photographed again
     paper_clutter: float = 0.0  # chance of other cards or paper with text in the scene
     cast: float = 0.0  # chance of a warm (tungsten) colour cast
+    bend: float = 0.0  # chance the document is bent (a card bowed, a page curling to the spine)
+    fold: float = 0.0  # chance the document (a print-out) was folded and opened again
 
 
 CONDITIONS = {
@@ -103,6 +106,21 @@ CONDITIONS = {
         reprint=0.3,
         paper_clutter=0.6,
         cast=0.4,
+    ),
+    # Held up to the camera: a card bowed between the fingers, a passport page curling towards
+    # the spine, a print-out folded in half or in three and opened again. Otherwise as held-out.
+    "handheld": Conditions(
+        35,
+        0.11,
+        0.6,
+        (0.6, 1.15),
+        (0, 0.8, 1.2, 1.8),
+        (2, 10),
+        (45, 85),
+        hand=0.6,
+        reprint=0.35,
+        bend=0.7,
+        fold=0.5,
     ),
 }
 PROFILES = tuple(CONDITIONS)
@@ -229,13 +247,25 @@ def photograph(
     Perspective (corner jitter), rotation, scale in frame, clutter, uneven light, optional glare
     (0-1), defocus blur, sensor noise and JPEG compression, each drawn from ``rng`` within the
     profile's ``CONDITIONS``; the "wild" profile adds a hand, glare spots, reprints, a colour
-    cast and other cards and papers in the scene.
+    cast and other cards and papers in the scene; the "handheld" one bends and folds the
+    document (``_surface``) and holds it in a hand. A profile draws from ``rng`` only for the
+    conditions it has, so the older profiles' seeds give the same photos as before.
     """
     cond = CONDITIONS[profile]
-    wild = profile == "wild" and not gentle
-    if wild and rng.random() < cond.reprint:
+
+    def happens(chance: float) -> bool:  # draws from rng only for a profile that has the condition
+        return chance > 0 and not gentle and rng.random() < chance
+
+    if happens(cond.reprint):
         document = _reprinted(document, rng)
-    if wild and glare == 0 and rng.random() < cond.glare:
+    bend, fold = happens(cond.bend), happens(cond.fold)
+    shape: np.ndarray | None = None
+    if bend or fold:
+        height, width = document.shape[:2]
+        document, shape = surface_seen(
+            document, surface_drawn(rng, width > height, bend=bend, fold=fold)
+        )
+    if glare == 0 and happens(cond.glare):
         glare = rng.uniform(0.1, 0.3)
     doc_h, doc_w = document.shape[:2]
     out_w = rng.randint(1200, 2000)
@@ -271,18 +301,20 @@ def photograph(
     target = (placed + [cx, cy]).astype(np.float32)
     clutter = rng.random() < 0.7 and not gentle
     scene_img = _scene(rng, (out_w, out_h), clutter=clutter)
-    if wild and rng.random() < cond.paper_clutter:
+    if happens(cond.paper_clutter):
         _paper_clutter(scene_img, rng, target)
     scene = np.asarray(scene_img).copy()
     matrix = cv2.getPerspectiveTransform(corners, target)
     warped = cv2.warpPerspective(document, matrix, (out_w, out_h), flags=cv2.INTER_AREA)
-    mask = cv2.warpPerspective(np.full((doc_h, doc_w), 255, np.uint8), matrix, (out_w, out_h))
+    if shape is None:
+        shape = np.full((doc_h, doc_w), 255, np.uint8)
+    mask = cv2.warpPerspective(shape, matrix, (out_w, out_h))
     if rng.random() < 0.5:  # a soft shadow under the card
         shadow = cv2.GaussianBlur(np.roll(mask, (8, 8), (0, 1)), (31, 31), 0)[..., None] / 255
         scene = (scene * (1 - 0.35 * shadow)).astype(np.uint8)
     alpha = cv2.GaussianBlur(mask, (3, 3), 0)[..., None] / 255.0
     photo = scene * (1 - alpha) + warped * alpha
-    if wild and rng.random() < cond.hand:
+    if happens(cond.hand):
         photo = _hand(photo.astype(np.uint8), target, rng, scale).astype(np.float64)
     # uneven light: a smooth multiplicative field
     yy, xx = np.mgrid[0:out_h, 0:out_w].astype(np.float32)
@@ -290,7 +322,7 @@ def photograph(
     light = 1 + cond.light_span / 2 * (gx * (xx / out_w - 0.5) + gy * (yy / out_h - 0.5)) * 2
     light *= rng.uniform(*cond.light)
     photo = photo * light[..., None]
-    if wild and rng.random() < cond.cast:
+    if happens(cond.cast):
         photo = photo * np.array([1.08, 0.98, 0.8])  # tungsten lamp
     if glare > 0:
         gxc, gyc = rng.uniform(cx - w / 4, cx + w / 4), rng.uniform(cy - h / 4, cy + h / 4)

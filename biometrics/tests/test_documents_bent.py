@@ -1,0 +1,127 @@
+"""A document that is not flat: a passport page curling to the spine, a card bowed in the hand,
+a print-out folded. Its long lines are arcs or kinked, not straight."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw
+
+from biometrics.documents import generator
+from biometrics.documents.generator.surface import Surface, bow, curl, folded, surface_seen
+from biometrics.documents.mrz_reader import _straightened
+from biometrics.tests import factories as f
+
+TODAY = date(2026, 1, 15)
+TABLE = (70, 90, 120)
+
+
+def _on_table(
+    document: np.ndarray, surface: Surface, *, width: int = 1100, blur: float = 0.0
+) -> np.ndarray:
+    """The document bent to ``surface``, ``width`` px wide, lying at a slight slant on a plain
+    table, the photo blurred by ``blur``."""
+    seen, shape = surface_seen(document, surface)
+    seen[shape == 0] = TABLE
+    height = seen.shape[0] * width / seen.shape[1]
+    corners = np.array(
+        [[150, 140], [150 + width, 110], [170 + width, 110 + height], [170, 150 + height]]
+    )
+    photo = f.card_on_table(seen, corners, (width + 350, int(height) + 300), TABLE)
+    return cv2.GaussianBlur(photo, (0, 0), blur) if blur else photo
+
+
+def test_a_passport_page_curling_to_the_spine_passes():
+    # given the standard passport page whose lower third, the MRZ's, curls up by 40 degrees
+    page = f.flat_document_array("passport")
+    photo = _on_table(page, Surface(across=False, theta=curl(40, 0.6), distance=3.0))
+    # then its zone verifies and it passes with the member's details
+    f.assert_passes_as_the_standard_passport(photo, TODAY)
+
+
+def test_a_passport_page_bowed_along_its_width_passes():
+    # given the page bowed in the hand by 40 degrees: its MRZ lines are arcs, which the text
+    # detector scored by their rectangles (mostly paper) and dropped
+    page = f.flat_document_array("passport")
+    photo = _on_table(page, Surface(across=True, theta=bow(40), distance=3.0))
+    f.assert_passes_as_the_standard_passport(photo, TODAY)
+
+
+def test_a_small_soft_passport_page_bowed_further_passes():
+    # given the page bowed by 50 degrees, 700 px wide and a little soft: cut out as they
+    # were, its MRZ lines' cells leaned with the arc and the zone did not verify
+    page = f.flat_document_array("passport")
+    photo = _on_table(page, Surface(across=True, theta=bow(50), distance=3.0), width=700, blur=0.8)
+    f.assert_passes_as_the_standard_passport(photo, TODAY)
+
+
+def _line(text: str) -> np.ndarray:
+    """A long line of monospaced print (BGR, as the recogniser takes it), 40 px high."""
+    _sans, _bold, mono = generator.font_files()
+    from biometrics.documents.generator.resources import _font
+
+    font = _font(mono[0], 30)
+    width = int(font.getlength(text)) + 40
+    img = Image.new("RGB", (width, 40), (235, 235, 230))
+    ImageDraw.Draw(img).text((20, 4), text, font=font, fill=(30, 30, 30))
+    return np.asarray(img)[:, :, ::-1].copy()
+
+
+def _ink_centres(crop: np.ndarray) -> np.ndarray:
+    """The middle of the ink's rows in each stretch of 60 columns."""
+    ink = crop.mean(axis=2) < 128
+    centres = []
+    for x0 in range(0, ink.shape[1] - 60, 60):
+        rows = np.flatnonzero(ink[:, x0 : x0 + 60].any(axis=1))
+        if len(rows):
+            centres.append((rows[0] + rows[-1]) / 2)
+    return np.array(centres)
+
+
+LINE2 = "C1234567<4IDN9012052F3010241<<<<<<<<<<<<<<08"
+
+
+def test_a_line_bent_into_an_arc_is_straightened():
+    # given an MRZ line whose middle sags 14 px below its ends (a 40 px high line on a page
+    # bowed in the hand), with room for the sag in its crop
+    line = cv2.copyMakeBorder(_line(LINE2), 10, 20, 0, 0, cv2.BORDER_REPLICATE)
+    height, width = line.shape[:2]
+    sag = 14 * (1 - ((np.arange(width) - width / 2) / (width / 2)) ** 2)
+    map_x = np.tile(np.arange(width, dtype=np.float32), (height, 1))
+    map_y = (np.arange(height)[:, None] - sag[None, :]).astype(np.float32)
+    bent = cv2.remap(line, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    assert np.ptp(_ink_centres(bent)) > 10
+    # when it is straightened, its characters sit on one row, and the crop is cut to them
+    level = _straightened(bent)
+    assert np.ptp(_ink_centres(level)) < 6
+    assert level.shape[0] < bent.shape[0] - 10
+
+
+def test_a_straight_line_is_left_as_it_is():
+    line = _line(LINE2)
+    assert _straightened(line) is line
+
+
+def test_a_folded_line_is_straightened_on_both_sides_of_the_crease():
+    # given a line folded at its middle: each half runs straight, one up and one down
+    line = cv2.copyMakeBorder(_line(LINE2), 12, 12, 0, 0, cv2.BORDER_REPLICATE)
+    height, width = line.shape[:2]
+    kink = 12 * (np.abs(np.arange(width) - width / 2) / (width / 2)) - 6
+    map_x = np.tile(np.arange(width, dtype=np.float32), (height, 1))
+    map_y = (np.arange(height)[:, None] + kink[None, :]).astype(np.float32)
+    bent = cv2.remap(line, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    assert np.ptp(_ink_centres(_straightened(bent))) < 6
+
+
+def test_the_generator_folds_a_document_with_a_crease_line():
+    # the handheld profile's fold: flat strips at an angle, a darker line where they meet
+    flat = np.full((200, 400, 3), 200, np.uint8)
+    seen, shape = surface_seen(
+        flat, Surface(across=True, theta=folded((0.5,), (30,)), creases=(0.5,), shading=0.0)
+    )
+    assert shape.min() == 0 and shape.max() == 255  # the folded sheet is narrower than flat
+    middle = seen[100, :, 0].astype(int)
+    assert middle.min() < 180  # the crease
+    assert abs(int(np.argmin(middle)) - 200) < 20
