@@ -27,6 +27,12 @@ def legible(card: np.ndarray) -> np.ndarray:
     return cv2.LUT(card, lut.astype(np.uint8))
 
 
+def sharpened(card: np.ndarray) -> np.ndarray:
+    """An unsharp mask strong enough to give a soft print's strokes edges again (radius 2.5,
+    amount 1)."""
+    return cv2.addWeighted(card, 2.0, cv2.GaussianBlur(card, (0, 0), 2.5), -1.0, 0)
+
+
 def sharpness(card: np.ndarray) -> float:
     """Variance of the Laplacian of the rectified card (grey); low means out of focus."""
     grey = cv2.cvtColor(card, cv2.COLOR_RGB2GRAY)

@@ -101,13 +101,17 @@ def _read_region(
     today: date,
     extend: bool = True,
     overrule: bool = False,
+    sharpen: bool = False,
 ) -> DocumentRead | None:
     """Flatten one candidate region and read it; None if it does not read as a document.
 
     ``overrule``: read the page the other way up from what the direction model voted.
+    ``sharpen``: read a sharpened copy (a soft photo that read as nothing, `_read_soft`).
     """
     flat = locate.rectify(img, region)  # as photographed: blur, glare and the face use this
     card = quality.legible(flat)  # what the OCR reads: contrast stretched when dim or washed out
+    if sharpen:
+        card = quality.sharpened(card)
     boxes = ocr.detect(card)
     if len(boxes) < 3:
         return quality.unreadable_card(region, flat, boxes)
@@ -190,7 +194,9 @@ def _read_region(
     if kind is None and not overrule and gibberish(lines):
         # Many lines and none of them words: the direction model, voting on small soft print,
         # may have left the page upside down. Read it the other way up once.
-        again = _read_region(img, region, ocr, today=today, extend=extend, overrule=True)
+        again = _read_region(
+            img, region, ocr, today=today, extend=extend, overrule=True, sharpen=sharpen
+        )
         if again is not None:
             return again
     if kind is None:
@@ -213,7 +219,7 @@ def _read_region(
             if longer is None or any(np.allclose(longer.corners, c, atol=4) for c in tried):
                 continue
             tried.append(longer.corners)
-            again = _read_region(img, longer, ocr, today=today, extend=False)
+            again = _read_region(img, longer, ocr, today=today, extend=False, sharpen=sharpen)
             if again is not None and again.kind == "passport" and "id_number" in again.fields:
                 return again
     if (
@@ -375,6 +381,33 @@ def _read_grown(
     return result
 
 
+# A region whose flattened photo is softer than this (variance of the Laplacian at 1000 px; a
+# sharp card measures 450-1400) and that read as nothing usable is read once more sharpened:
+# the text detector finds a soft print-out's lines only in pieces, or not at all (a page
+# bowed in the hand, printed and photographed again: 6 boxes, its MRZ lines cut at half
+# their length; sharpened, 12 and the zone). At most SOFT_REGIONS regions, clean outlines only.
+SOFT_LIMIT = 120.0
+SOFT_REGIONS = 2
+
+
+def _read_soft(
+    img: np.ndarray, regions: list[locate.Region], ocr: OcrEngine, *, today: date
+) -> DocumentRead | None:
+    """The best read of the photo's soft, cleanly outlined regions, sharpened."""
+    best: DocumentRead | None = None
+    tried = 0
+    for region in regions:
+        if region.whole_frame or region.fit < 0.9 or tried == SOFT_REGIONS:
+            continue
+        if quality.sharpness(locate.rectify(img, region)) >= SOFT_LIMIT:
+            continue
+        tried += 1
+        read = _read_region(img, region, ocr, today=today, sharpen=True)
+        if read is not None and (best is None or _better(read, best)):
+            best = read
+    return best
+
+
 def _read_turned(img: np.ndarray, ocr: OcrEngine, *, today: date) -> DocumentRead | None:
     """The photo's text read a quarter turn either way, when nothing was found upright.
 
@@ -427,7 +460,8 @@ def document_read(
     ocr = ocr or engine()
     today = today or _today()
     result: DocumentRead | None = None
-    for region in locate.document_regions(img):
+    regions = locate.document_regions(img)
+    for region in regions:
         if region.whole_frame and not locate.scan_like(region):
             # The photo is not shaped like a document, so it is not a scan of one: its text
             # only tells where a document whose outline the edge search missed may be.
@@ -442,6 +476,10 @@ def document_read(
         # (one that flattens it whole, its last check digits not cut off): read on.
         if not result.problem and _complete(result) and not _unverified(result):
             break
+    if result is None or (result.problem and not cut_but_verified(result)):
+        soft = _read_soft(img, regions, ocr, today=today)
+        if soft is not None and (result is None or _better(soft, result)):
+            result = soft
     if result is None:
         result = _read_turned(img, ocr, today=today)
     if result is None:

@@ -10,10 +10,11 @@ matplotlib's bundled DejaVu family, plus any system TrueType fonts inside ``syst
 (the generation command uses them; tests and the demo do not, so the same call draws the same
 pixels on every machine, whatever fonts a browser package happened to install), and colours,
 sizes, layouts' offsets, backgrounds, angles and lighting are drawn from
-``random.Random(seed)``. The ``profile`` argument ("standard", "heldout" or "wild") shifts
+``random.Random(seed)``. The ``profile`` argument ("standard", "heldout", "wild", "handheld") shifts
 every distribution (``CONDITIONS``), so a held-out set made with another seed *and* profile is
 not just more of the same; "wild" adds what members' own photos bring: a hand holding the card,
-glare spots, a print-out photographed again, a lamp's colour cast, other cards and papers.
+glare spots, a print-out photographed again, a lamp's colour cast, other cards and papers;
+"handheld" bends, curls and folds the document (``surface``) and holds it in a hand.
 
 Faces: the portraits in ``FACES_DIR`` / ``../shared/faces`` when present, else the photos
 shipped in installed packages (matplotlib's Grace Hopper, scikit-image's astronaut).

@@ -5,6 +5,8 @@
         --seed 9001 --profile heldout
     manage.py biometrics_generate_documents --out var/documents-wild --count 20 \\
         --non-documents 28 --seed 4242 --profile wild --letters
+    manage.py biometrics_generate_documents --out var/documents-handheld --count 20 \\
+        --non-documents 10 --seed 70701 --profile handheld
 
 The CSV has the header ``file,kind,id_number,name,birth_date,sex,expiry`` that
 ``biometrics_evaluate_documents`` reads (kind ``none`` for a non-document). Never commit the
