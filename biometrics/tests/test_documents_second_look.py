@@ -152,3 +152,35 @@ def test_a_whole_card_whose_outline_merged_with_a_background_running_off_the_pho
     assert read.value("id_number") == f.NIK
     assert read.image is not None
     assert abs(read.image.shape[1] / read.image.shape[0] - locate.ID1_ASPECT) < 0.02
+
+
+def _soft_print_out(width: int, blur: float):
+    """The standard passport printed on an office printer (washed-out ink, halftone, white
+    margin; the generator's print-out), on a table, ``width`` px wide, photographed soft."""
+    import random
+
+    import cv2
+
+    from biometrics.documents.generator.scenes import _reprinted
+
+    sheet = _reprinted(f.flat_document_array("passport"), random.Random(3))
+    height = sheet.shape[0] * width / sheet.shape[1]
+    corners = [[150, 140], [150 + width, 120], [160 + width, 120 + height], [160, 150 + height]]
+    photo = f.card_on_table(sheet, corners, (width + 320, int(height) + 300), (90, 70, 60))
+    return cv2.GaussianBlur(photo, (0, 0), blur)
+
+
+def test_a_soft_print_out_is_read_again_sharpened(monkeypatch):
+    # given a soft photo of a passport's print-out: the text detector finds its lines only in
+    # pieces (its MRZ lines cut short where the filler runs fade)
+    photo = _soft_print_out(650, 1.6)
+    monkeypatch.setattr("biometrics.documents.reader.SOFT_REGIONS", 0)
+    assert document_read(photo, today=TODAY).problem == "unreadable"
+    # when its soft regions may be read once more sharpened, the page reads and verifies
+    monkeypatch.undo()
+    f.assert_passes_as_the_standard_passport(photo, TODAY)
+
+
+def test_a_print_out_too_soft_even_sharpened_is_refused_as_blurred():
+    read = document_read(_soft_print_out(650, 2.4), today=TODAY)
+    assert (read.found, read.problem) == (False, "blur")
