@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -88,9 +88,10 @@ class Conditions:
     fold: float = 0.0  # chance the document (a print-out) was folded and opened again
 
 
+HELDOUT = Conditions(35, 0.11, 0.6, (0.6, 1.15), (0, 0.8, 1.2, 1.8), (2, 10), (45, 85))
 CONDITIONS = {
     "standard": Conditions(25, 0.07, 0.45, (0.75, 1.12), (0, 0, 0.6, 1.0, 1.4), (0, 6), (60, 95)),
-    "heldout": Conditions(35, 0.11, 0.6, (0.6, 1.15), (0, 0.8, 1.2, 1.8), (2, 10), (45, 85)),
+    "heldout": HELDOUT,
     # Photos as members take them: held in a hand at a slant, a lamp's glare, soft focus, a dim
     # room, a photocopy or print of the card photographed again, other cards and papers about.
     "wild": Conditions(
@@ -109,19 +110,7 @@ CONDITIONS = {
     ),
     # Held up to the camera: a card bowed between the fingers, a passport page curling towards
     # the spine, a print-out folded in half or in three and opened again. Otherwise as held-out.
-    "handheld": Conditions(
-        35,
-        0.11,
-        0.6,
-        (0.6, 1.15),
-        (0, 0.8, 1.2, 1.8),
-        (2, 10),
-        (45, 85),
-        hand=0.6,
-        reprint=0.35,
-        bend=0.7,
-        fold=0.5,
-    ),
+    "handheld": replace(HELDOUT, hand=0.6, reprint=0.35, bend=0.7, fold=0.5),
 }
 PROFILES = tuple(CONDITIONS)
 
