@@ -14,6 +14,7 @@ import numpy as np
 
 from biometrics.documents.mrz import LINE_LENGTH
 from biometrics.documents.ocr import LINE_MARGIN, OcrEngine, TextBox, TextLine, _line_crop
+from biometrics.documents.quality import sharpened
 
 _GLYPH = 16
 # How much the cell pitch may change from one end of a line to the other (a share of the mean).
@@ -268,7 +269,7 @@ def _read_line(
 ) -> TextLine | None:
     crop = _straightened(np.ascontiguousarray(_line_crop(card, box)[:, :, ::-1]))
     if sharpen:
-        crop = cv2.addWeighted(crop, 1.6, cv2.GaussianBlur(crop, (0, 0), 2), -0.6, 0)
+        crop = sharpened(crop, amount=0.6, radius=2)
     found = _cells(crop) if paint else None
     if found is None:
         return _recognised(crop, box, ocr, np.zeros(LINE_LENGTH, bool))

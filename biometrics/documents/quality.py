@@ -27,10 +27,10 @@ def legible(card: np.ndarray) -> np.ndarray:
     return cv2.LUT(card, lut.astype(np.uint8))
 
 
-def sharpened(card: np.ndarray) -> np.ndarray:
-    """An unsharp mask strong enough to give a soft print's strokes edges again (radius 2.5,
-    amount 1)."""
-    return cv2.addWeighted(card, 2.0, cv2.GaussianBlur(card, (0, 0), 2.5), -1.0, 0)
+def sharpened(card: np.ndarray, *, amount: float = 1.0, radius: float = 2.5) -> np.ndarray:
+    """An unsharp mask: the image plus ``amount`` times its difference from a Gaussian blur of
+    ``radius``. The default is strong enough to give a soft print's strokes edges again."""
+    return cv2.addWeighted(card, 1 + amount, cv2.GaussianBlur(card, (0, 0), radius), -amount, 0)
 
 
 def sharpness(card: np.ndarray) -> float:

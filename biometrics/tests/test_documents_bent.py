@@ -10,6 +10,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from biometrics.documents import generator
+from biometrics.documents.generator.resources import _font
 from biometrics.documents.generator.surface import Surface, bow, curl, folded, surface_seen
 from biometrics.documents.mrz_reader import _straightened
 from biometrics.tests import factories as f
@@ -60,8 +61,6 @@ def test_a_small_soft_passport_page_bowed_further_passes():
 def _line(text: str) -> np.ndarray:
     """A long line of monospaced print (BGR, as the recogniser takes it), 40 px high."""
     _sans, _bold, mono = generator.font_files()
-    from biometrics.documents.generator.resources import _font
-
     font = _font(mono[0], 30)
     width = int(font.getlength(text)) + 40
     img = Image.new("RGB", (width, 40), (235, 235, 230))

@@ -237,8 +237,9 @@ def photograph(
     (0-1), defocus blur, sensor noise and JPEG compression, each drawn from ``rng`` within the
     profile's ``CONDITIONS``; the "wild" profile adds a hand, glare spots, reprints, a colour
     cast and other cards and papers in the scene; the "handheld" one bends and folds the
-    document (``_surface``) and holds it in a hand. A profile draws from ``rng`` only for the
-    conditions it has, so the older profiles' seeds give the same photos as before.
+    document (``surface.surface_seen``) and holds it in a hand. A profile draws from ``rng``
+    only for the conditions it has, so the older profiles' seeds give the same photos as
+    before.
     """
     cond = CONDITIONS[profile]
 
