@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from datetime import date
 
+import cv2
 import numpy as np
 
 from biometrics.documents import locate, mrz_reader, parsing, passport_page, quality
@@ -83,6 +84,52 @@ def _parse(
         read.fields.update(parsing.parse_sim(lines, today=today))
     else:
         passport_page.passport_parse(lines, read, card, ocr, today=today)
+    if kind in ("ktp", "driving_licence"):
+        _name_again(kind, lines, read, card, ocr, today=today)
+
+
+# A card's name read with less confidence than this is read again from smoothed copies of the
+# card (scaled down by these factors, INTER_AREA), and every reading is kept for the comparison
+# with what was typed. A soft print-out's halftone and noise, enlarged to the recogniser's
+# 48-px line height, make up letters ("CMSS CK CUOIAAN" for DIMAS ANDI GUNAWAN); averaged
+# away first, the same row reads "DMASANK GUNAN". Each reading is of the card's own name row:
+# a name typed for someone else is no closer to any of them.
+NAME_SECOND_LOOK = 0.8
+NAME_SMOOTHED_SCALES = (0.7, 0.5)
+
+
+def _name_again(
+    kind: str,
+    lines: list[TextLine],
+    read: DocumentRead,
+    card: np.ndarray,
+    ocr: OcrEngine,
+    *,
+    today: date,
+) -> None:
+    """Read a doubtful card name again from smoothed copies; keep the readings as ``others``
+    (the most confident one as the value)."""
+    name = read.fields.get("full_name")
+    if name is None or name.confidence >= NAME_SECOND_LOOK:
+        return
+    parse = parsing.parse_ktp if kind == "ktp" else parsing.parse_sim
+    top = [line for line in lines if line.box.cy < 0.6 * card.shape[0]]  # the name's rows
+    readings = [name]
+    for scale in NAME_SMOOTHED_SCALES:
+        smooth = cv2.resize(card, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        again = ocr.recognise(smooth, [TextBox(line.box.points * scale) for line in top])
+        field = parse(again, today=today).get("full_name")
+        if field is not None and all(field.value != other.value for other in readings):
+            readings.append(field)
+    if len(readings) == 1:
+        return
+    best = max(readings, key=lambda field: field.confidence)
+    read.fields["full_name"] = ReadField(
+        best.value,
+        best.confidence,
+        name.source,
+        others=tuple(field.value for field in readings if field is not best),
+    )
 
 
 def _quick_fields(kind: str, lines: list[TextLine], today: date) -> set[str]:

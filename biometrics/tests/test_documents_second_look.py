@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from biometrics.documents import locate, mrz_reader, ocr
+from biometrics.documents import locate, mrz_reader, ocr, reader
 from biometrics.documents.check import document_check
 from biometrics.documents.ocr import TextBox, TextLine
 from biometrics.documents.reader import _read_region, document_read
@@ -184,3 +184,69 @@ def test_a_soft_print_out_is_read_again_sharpened(monkeypatch):
 def test_a_print_out_too_soft_even_sharpened_is_refused_as_blurred():
     read = document_read(_soft_print_out(650, 2.4), today=TODAY)
     assert (read.found, read.problem) == (False, "blur")
+
+
+def _whole_card(img: np.ndarray) -> bool:
+    """Is this image a whole card (not one line cut out of it)?"""
+    return 1.3 < img.shape[1] / img.shape[0] < 1.8
+
+
+class _SoftNameRow(PassThrough):
+    """The real engine, except that a KTP's name row read from the card at full size comes
+    back garbled and doubtful, as a soft print-out's halftone makes up letters; read from a
+    smoothed (smaller) copy of the card, it reads as it is printed. ``garble=False``: the real
+    engine, which counts the smaller copies it is given."""
+
+    def __init__(self, *, garble: bool = True) -> None:
+        super().__init__()
+        self.garble = garble
+        self.smoothed_widths: list[int] = []
+
+    def recognise(self, img: np.ndarray, boxes: list[TextBox]) -> list[TextLine]:
+        lines = self.real.recognise(img, boxes)
+        if not _whole_card(img):
+            return lines
+        if img.shape[1] < locate.READ_WIDTH:
+            self.smoothed_widths.append(img.shape[1])
+            return lines
+        return [
+            TextLine(line.box, "SIFL RANNYO", 0.62, 0.3)
+            if self.garble and "RAHAYU" in line.text
+            else line
+            for line in lines
+        ]
+
+
+def test_a_doubtful_card_name_is_read_again_from_a_smoothed_copy(monkeypatch):
+    # given a KTP whose name row reads garbled and doubtful ("SIFL RANNYO" for SITI RAHAYU)
+    img = f.stored_array(f.document("ktp"))
+    typed = Typed("ktp", f.NIK, f.NAME, f.DOB, f.SEX)
+    # when the name is only read once, a person has to compare it
+    monkeypatch.setattr(reader, "NAME_SMOOTHED_SCALES", ())
+    once = document_check(img, typed, today=TODAY, ocr=_SoftNameRow())
+    assert (once.decision, once.code, once.mismatched) == ("review", "document_review", [])
+    # but read again from smoothed copies of the card, one reading is the printed name
+    monkeypatch.setattr(reader, "NAME_SMOOTHED_SCALES", (0.7, 0.5))
+    engine = _SoftNameRow()
+    read = document_read(img, ocr=engine, today=TODAY)
+    name = read.fields["full_name"]
+    assert "SITI RAHAYU" in (name.value, *name.others)
+    assert "SIFL RANNYO" in (name.value, *name.others)
+    assert sorted(set(engine.smoothed_widths)) == [500, 700]
+    # and the check passes on it
+    assert document_check(img, typed, today=TODAY, ocr=_SoftNameRow()).decision == "pass"
+    # while a name typed for someone else is no closer to any of the readings
+    other = Typed("ktp", f.NIK, "Dewi Kartika", f.DOB, f.SEX)
+    result = document_check(img, other, today=TODAY, ocr=_SoftNameRow())
+    assert (result.decision, result.mismatched) == ("reject", ["full_name"])
+
+
+def test_a_confidently_read_card_name_is_not_read_again():
+    # given a KTP whose name reads as printed, confidently
+    engine = _SoftNameRow(garble=False)
+    # when it is read
+    read = document_read(f.stored_array(f.document("ktp")), ocr=engine, today=TODAY)
+    # then nothing was recognised from a smoothed copy, and the name has one reading
+    assert read.value("full_name") == "SITI RAHAYU"
+    assert read.fields["full_name"].others == ()
+    assert engine.smoothed_widths == []
