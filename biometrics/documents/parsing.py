@@ -338,7 +338,6 @@ _NUMBERED = re.compile(r"^\s*([1-6])\s*(?:[.,:;]\s*|(?=[A-Z(][A-Z0(]{2}))([A-Z0-
 def parse_sim(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
     fields: dict[str, ReadField] = {}
     numbered: dict[str, tuple[str, float]] = {}
-    first_numbered_y = None
     grouped = rows(lines)
     where: dict[str, int] = {}
     for index, row in enumerate(grouped):
@@ -347,7 +346,6 @@ def parse_sim(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
         if match and match.group(1) not in numbered:
             numbered[match.group(1)] = (match.group(2).strip(), _confidence(row))
             where[match.group(1)] = index
-            first_numbered_y = first_numbered_y or row[0].box.y0
         if "BERLAKU" in norm(text) or "S/D" in norm(text):
             expiry = parse_date(text.split(":")[-1] if ":" in text else text)
             if expiry:
@@ -390,6 +388,11 @@ def parse_sim(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
                 value = "F" if wanita >= pria else "M"
                 fields["sex"] = ReadField(value, line.confidence * 0.9)
                 break
+    # The number is printed above line 1. Lines 1-3 bound it, not the first row that merely
+    # looks numbered: the small "INDONESIA DRIVING LICENSE" under the header read "5 INOUOENS"
+    # stood above the number, and the number was never looked for.
+    first = [where[key] for key in ("1", "2", "3") if key in where]
+    first_numbered_y = min(line.box.y0 for line in grouped[min(first)]) if first else None
     for line in sorted(lines, key=lambda line: line.box.cy):
         if first_numbered_y is not None and line.box.y0 >= first_numbered_y:
             break

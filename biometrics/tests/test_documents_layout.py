@@ -164,6 +164,30 @@ def test_a_sim_line_whose_number_was_read_as_a_letter_is_still_line_one():
     assert fields["id_number"].value == "318849689293"
 
 
+def test_a_sim_number_under_a_subtitle_read_as_a_numbered_line_is_still_read():
+    # the small "INDONESIA DRIVING LICENSE" under the header read "5 INOUOENS", a line 5 above
+    # the number (driving_licence_0056 of handheld 70702: every other field read, number not)
+    fields = parse_sim(
+        _sim_lines(
+            "SURATIZIN MENGEMUDI",
+            "5 INOUOENS",
+            "3111-7903-313251",
+            "L.KURNIAWAN PRATAMA",
+            "2.MAKASSAR.31-121984",
+            "3.0-PRIA",
+        ),
+        today=TODAY,
+    )
+    assert fields["id_number"].value == "31117903313251"
+    assert fields["full_name"].value == "KURNIAWAN PRATAMA"
+    # a number printed under line 1 is not the card's (it is an address's, a date's)
+    below = parse_sim(
+        _sim_lines("SURATIZIN MENGEMUDI", "1.KURNIAWAN PRATAMA", "3111-7903-313251"),
+        today=TODAY,
+    )
+    assert "id_number" not in below
+
+
 def test_a_sim_whose_line_numbers_lost_their_dots_is_still_read():
     # the small print's dots dropped (driving_licence_0026 of wild 70401, refused as unreadable)
     fields = parse_sim(
