@@ -12,6 +12,7 @@ sex), and the rest only if something is still missing.
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import date
 
@@ -92,10 +93,15 @@ def _parse(
 # card (scaled down by these factors, INTER_AREA), and every reading is kept for the comparison
 # with what was typed. A soft print-out's halftone and noise, enlarged to the recogniser's
 # 48-px line height, make up letters ("CMSS CK CUOIAAN" for DIMAS ANDI GUNAWAN); averaged
-# away first, the same row reads "DMASANK GUNAN". Each reading is of the card's own name row:
-# a name typed for someone else is no closer to any of them.
+# away first, the same row reads "DMASANK GUNAN". Only the name's own row is read again, and
+# parsed in its place among the card's other lines: each reading is of the card's own name,
+# so a name typed for someone else is no closer to any of them.
 NAME_SECOND_LOOK = 0.8
 NAME_SMOOTHED_SCALES = (0.7, 0.5)
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^A-Z]", "", text.upper())
 
 
 def _name_again(
@@ -107,18 +113,35 @@ def _name_again(
     *,
     today: date,
 ) -> None:
-    """Read a doubtful card name again from smoothed copies; keep the readings as ``others``
-    (the most confident one as the value)."""
+    """Read a doubtful card name's row again from smoothed copies; keep the readings as
+    ``others`` (the most confident one as the value)."""
     name = read.fields.get("full_name")
     if name is None or name.confidence >= NAME_SECOND_LOOK:
         return
+    wanted = _letters(name.value)
+    sources = [
+        line
+        for line in lines
+        if len(_letters(line.text)) >= 2
+        and (_letters(line.text) in wanted or wanted in _letters(line.text))
+    ]
+    row = [
+        line
+        for line in lines
+        if any(abs(line.box.cy - source.box.cy) < 0.5 * source.box.height for source in sources)
+    ]
+    if not row:
+        return
     parse = parsing.parse_ktp if kind == "ktp" else parsing.parse_sim
-    top = [line for line in lines if line.box.cy < 0.6 * card.shape[0]]  # the name's rows
     readings = [name]
     for scale in NAME_SMOOTHED_SCALES:
         smooth = cv2.resize(card, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        again = ocr.recognise(smooth, [TextBox(line.box.points * scale) for line in top])
-        field = parse(again, today=today).get("full_name")
+        again = ocr.recognise(smooth, [TextBox(line.box.points * scale) for line in row])
+        swapped = {
+            id(old): TextLine(old.box, new.text, new.confidence, new.weakest, new.char_confidences)
+            for old, new in zip(row, again, strict=False)
+        }
+        field = parse([swapped.get(id(line), line) for line in lines], today=today).get("full_name")
         if field is not None and all(field.value != other.value for other in readings):
             readings.append(field)
     if len(readings) == 1:
