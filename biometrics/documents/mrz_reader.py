@@ -223,36 +223,41 @@ def _line1_fillers(is_filler: np.ndarray) -> np.ndarray:
 BENT_SHARE = 0.2
 
 
+def _ink_windows(ink: np.ndarray, step: int) -> list[tuple[int, float, float]]:
+    """Per window two ``step`` wide: its middle column and its ink's top and bottom rows (5th
+    and 95th percentile: a stray mark does not stretch them)."""
+    windows = []
+    for x0 in range(0, ink.shape[1] - step // 2, step):
+        rows = np.flatnonzero(ink[:, x0 : x0 + 2 * step].sum(axis=1) > 0)
+        if len(rows) >= 3:
+            top, bottom = np.percentile(rows, 5), np.percentile(rows, 95)
+            windows.append((x0 + step, float(top), float(bottom)))
+    return windows
+
+
 def _straightened(crop: np.ndarray) -> np.ndarray:
     """An MRZ line's crop with its characters' centre line made straight and level.
 
     The centre is measured in windows about two characters wide (the middle of each window's
     ink rows), smoothed, and each column shifted to put it on one row; the crop is then cut to
-    the characters' height and its margin. A kink (a fold) is followed as well as an arc. A
-    line that is straight already comes back unchanged.
+    the tallest characters' height and its margin. A kink (a fold) is followed as well as an
+    arc. A line that is straight already comes back unchanged.
     """
     grey = crop.mean(axis=2)
     dark, light = np.percentile(grey, 3), np.percentile(grey, 90)
     if light - dark < 30:
         return crop
-    ink = grey < (dark + light) / 2
-    height, width = ink.shape
+    threshold = (dark + light) / 2
+    height, width = grey.shape
     step = max(4, height)  # the crop is the arc's rectangle: a character is at most this wide
-    centres, extents, xs = [], [], []
-    for x0 in range(0, width - step // 2, step):
-        rows = np.flatnonzero(ink[:, x0 : x0 + 2 * step].sum(axis=1) > 0)
-        if len(rows) < 3:
-            continue
-        top, bottom = np.percentile(rows, 5), np.percentile(rows, 95)
-        centres.append((top + bottom) / 2)
-        extents.append(bottom - top)
-        xs.append(x0 + step)
-    if len(centres) < 5:
+    windows = _ink_windows(grey < threshold, step)
+    if len(windows) < 5:
         return crop
-    centre = np.asarray(centres)
+    xs = [x for x, _top, _bottom in windows]
+    centre = np.array([(top + bottom) / 2 for _x, top, bottom in windows])
     # a window's middle jumps where it caught a stray mark: each takes its neighbours' median
     smooth = np.array([np.median(centre[max(0, i - 2) : i + 3]) for i in range(len(centre))])
-    char_height = float(np.median(extents))
+    char_height = float(np.median([bottom - top for _x, top, bottom in windows]))
     line = np.polyval(np.polyfit(xs, smooth, 1), xs)
     if char_height <= 2 or np.abs(smooth - line).max() < BENT_SHARE * char_height:
         return crop
@@ -260,7 +265,14 @@ def _straightened(crop: np.ndarray) -> np.ndarray:
     map_x = np.tile(np.arange(width, dtype=np.float32), (height, 1))
     map_y = (np.arange(height, dtype=np.float32)[:, None] + shift[None, :]).astype(np.float32)
     level = cv2.remap(crop, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    half = char_height * (0.5 + 2 * LINE_MARGIN) + 1
+    # Cut to the tallest characters' height measured on the level line, not the median
+    # window's: line 1 is mostly fillers, lower than the capitals, and cut to their height its
+    # names lost their tops and feet ("SANTOSO<<FITRI" read "SANTOSO SEITRIK" on a folded
+    # page). A tenth of the windows hold letters on any line 1 ("P<IDN" and a name).
+    level_windows = _ink_windows(level.mean(axis=2) < threshold, step)
+    heights = [bottom - top for _x, top, bottom in level_windows] or [char_height]
+    tallest = max(char_height, float(np.percentile(heights, 90)))
+    half = tallest * (0.5 + 2 * LINE_MARGIN) + 1
     return level[max(0, int(height / 2 - half)) : int(np.ceil(height / 2 + half))]
 
 
