@@ -339,15 +339,18 @@ def region_from_text(
         quad = cv2.boxPoints(cv2.minAreaRect(outline)).astype(np.float32)
     pts = _order(quad)
     aspect, error = _snap(_aspect(pts))
-    # Paper grown from a document's own text may be seen as steeply as a clean outline, even
-    # when it does not fill its quadrilateral: a card bowed in the hand, with a thumb over its
-    # end, is paper with curved edges and a notch (71 % of its hull, 24 % off ID-1's aspect).
-    # An outline found by the edge search must be clean to be that far off (document_regions);
-    # this one is found from text, and its text must still read as a document.
-    if error > SLANTED_ASPECT_ERROR or not _angles_ok(pts):
-        return None
+    # As for an outline (document_regions): paper that fills its quadrilateral (no hand or
+    # other paper over it) may be seen at a steeper slant. So may paper grown from a document's
+    # own text that lies whole inside the photo, even when it does not fill its quadrilateral:
+    # a card bowed in the hand, a thumb over its end, is paper with curved edges and a notch
+    # (71 % of its hull, 24 % off ID-1's aspect); its text must still read as a document. Paper
+    # that reaches the photo's border that far off is a card cut off by the frame, read as such.
+    clean = cv2.contourArea(paper) >= CLEAN_FIT * cv2.contourArea(pts)
     sh, sw = small.shape[:2]
     touches = _touches(pts, sw, sh)
+    slanted = clean or not touches
+    if error > (SLANTED_ASPECT_ERROR if slanted else MAX_ASPECT_ERROR) or not _angles_ok(pts):
+        return None
     return Region(
         pts / scale, aspect, 0.0, touches, aspect_error=error, cut=_along_border(pts, sw, sh)
     )

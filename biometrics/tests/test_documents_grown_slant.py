@@ -55,3 +55,20 @@ def test_paper_further_off_a_documents_shape_than_a_steep_slant_is_not_grown():
     photo = f.card_on_table(f.flat_document_array("ktp"), corners, (1500, 1000), (120, 60, 140))
     # when it is grown from its text, it is not taken for a document
     assert locate.region_from_text(photo, _text_lines(corners)) is None
+
+
+def test_a_steep_partly_covered_card_running_off_the_photo_is_not_grown_as_a_whole_card():
+    # given the notched card with the last few percent of its right end beyond the photo's
+    # border: what is left reaches the border, 25 % off a card's shape, and does not fill its
+    # outline
+    corners = np.array([[250, 260], [1250, 200], [1290, 700], [290, 760]], np.float32)
+    photo = f.card_on_table(f.flat_document_array("ktp"), corners, (1500, 1000), (120, 60, 140))
+    cv2.rectangle(photo, (550, 560), (950, 1000), (120, 60, 140), -1)
+    cut = np.ascontiguousarray(photo[:, :1260])
+    # when it is grown from its text, it is not taken for a card: only paper within the photo
+    # may be that far off a card's shape and not fill its outline (the photo's other readings
+    # report a card cut off by the frame)
+    assert locate.region_from_text(cut, _text_lines(corners)) is None
+    # while a little more of it, closer to a card's shape, is grown and reported cut off
+    shorter = locate.region_from_text(np.ascontiguousarray(photo[:, :1200]), _text_lines(corners))
+    assert shorter is not None and shorter.truncated
