@@ -43,6 +43,9 @@ NAME_NEAR = 70.0
 NAME_READ_CONFIDENT = 0.8
 # A field read with less confidence than this is "near" at best: a person looks.
 FIELD_CONFIDENT = 0.6
+# Characters an MRZ number that failed its own check digit may differ from the typed one by
+# and still go to a person rather than be refused as another number.
+UNVERIFIED_NUMBER_SLIPS = 2
 
 CODE_NOT_FOUND = "document_not_found"
 CODE_UNREADABLE = "document_unreadable"
@@ -139,10 +142,15 @@ def cross_check(read: DocumentRead, typed: Typed, *, today: date) -> list[FieldO
             # the NIK's, which the issue requires to match exactly): one digit off may be the
             # recogniser's slip, read confidently or not, so a person compares.
             state = "near"
-        elif apart == 1 and number.source == "mrz" and "number" in read.mrz_failed:
-            # The MRZ's number failed its own check digit (a doubtful read: the case goes to
-            # a person anyway): it is not verified, and one character off what was typed
-            # ("B3716003" read "83716003") is the recogniser's slip as likely as a change.
+        elif (
+            apart <= UNVERIFIED_NUMBER_SLIPS
+            and number.source == "mrz"
+            and "number" in read.mrz_failed
+        ):
+            # The MRZ's number failed its own check digit: the read is proven wrong somewhere,
+            # so a number typed one or two characters off it ("B3716003" read "83716003";
+            # "C0185401" read "CE185491" from a soft print-out) is the recogniser's slip as
+            # likely as a change. A person compares; further off is another number.
             state = "near"
         else:
             state = "mismatch"
