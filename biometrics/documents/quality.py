@@ -73,8 +73,9 @@ def cause(region: locate.Region, card: np.ndarray) -> str:
 
 
 def _photo_problem(card: np.ndarray) -> str | None:
-    """ "blur", "glare" or None. Blur first: a photo that soft is soft wherever the light falls
-    (a glare spot leaves the rest of the card sharp), and the member must hold still."""
+    """What spoils the photo: blur, glare, or nothing (None). Blur first: a photo that soft is
+    soft wherever the light falls (a glare spot leaves the rest of the card sharp), and the
+    member must hold still."""
     if sharpness(card) < BLUR_LIMIT:
         return "blur"
     if glare_fraction(card) > GLARE_LIMIT:

@@ -119,10 +119,11 @@ def _name_again(
     if name is None or name.confidence >= NAME_SECOND_LOOK:
         return
     wanted = _letters(name.value)
+    # the lines the name was read from: its letters, or a part of them (not a stray "AN")
     sources = [
         line
         for line in lines
-        if len(_letters(line.text)) >= 2
+        if len(_letters(line.text)) >= min(3, len(wanted))
         and (_letters(line.text) in wanted or wanted in _letters(line.text))
     ]
     row = [
