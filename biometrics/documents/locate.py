@@ -339,12 +339,9 @@ def region_from_text(
         quad = cv2.boxPoints(cv2.minAreaRect(outline)).astype(np.float32)
     pts = _order(quad)
     aspect, error = _snap(_aspect(pts))
-    # As for an outline (document_regions): paper that fills its quadrilateral (no hand or
-    # other paper over it) may be seen at a steeper slant. So may paper grown from a document's
-    # own text that lies whole inside the photo, even when it does not fill its quadrilateral:
-    # a card bowed in the hand, a thumb over its end, is paper with curved edges and a notch
-    # (71 % of its hull, 24 % off ID-1's aspect); its text must still read as a document. Paper
-    # that reaches the photo's border that far off is a card cut off by the frame, read as such.
+    # As for an outline (document_regions), paper that fills its quad may be seen at a steeper
+    # slant; so may paper inside the photo that does not (a card bowed in the hand, a thumb over
+    # its end: 71 % of its hull, 24 % off ID-1). Paper reaching the border so far off is cut off.
     clean = cv2.contourArea(paper) >= CLEAN_FIT * cv2.contourArea(pts)
     sh, sw = small.shape[:2]
     touches = _touches(pts, sw, sh)

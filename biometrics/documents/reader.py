@@ -12,14 +12,12 @@ sex), and the rest only if something is still missing.
 
 from __future__ import annotations
 
-import re
 import time
 from datetime import date
 
-import cv2
 import numpy as np
 
-from biometrics.documents import locate, mrz_reader, parsing, passport_page, quality
+from biometrics.documents import card_name, locate, mrz_reader, parsing, passport_page, quality
 from biometrics.documents.layout import card_layout, flip, gibberish
 from biometrics.documents.mrz import mrz_parse
 from biometrics.documents.ocr import OcrEngine, TextBox, TextLine, engine
@@ -86,74 +84,7 @@ def _parse(
     else:
         passport_page.passport_parse(lines, read, card, ocr, today=today)
     if kind in ("ktp", "driving_licence"):
-        _name_again(kind, lines, read, card, ocr, today=today)
-
-
-# A card's name read with less confidence than this is read again from smoothed copies of the
-# card (scaled down by these factors, INTER_AREA), and every reading is kept for the comparison
-# with what was typed. A soft print-out's halftone and noise, enlarged to the recogniser's
-# 48-px line height, make up letters ("CMSS CK CUOIAAN" for DIMAS ANDI GUNAWAN); averaged
-# away first, the same row reads "DMASANK GUNAN". Only the name's own row is read again, and
-# parsed in its place among the card's other lines: each reading is of the card's own name,
-# so a name typed for someone else is no closer to any of them.
-NAME_SECOND_LOOK = 0.8
-NAME_SMOOTHED_SCALES = (0.7, 0.5)
-
-
-def _letters(text: str) -> str:
-    return re.sub(r"[^A-Z]", "", text.upper())
-
-
-def _name_again(
-    kind: str,
-    lines: list[TextLine],
-    read: DocumentRead,
-    card: np.ndarray,
-    ocr: OcrEngine,
-    *,
-    today: date,
-) -> None:
-    """Read a doubtful card name's row again from smoothed copies; keep the readings as
-    ``others`` (the most confident one as the value)."""
-    name = read.fields.get("full_name")
-    if name is None or name.confidence >= NAME_SECOND_LOOK:
-        return
-    wanted = _letters(name.value)
-    # the lines the name was read from: its letters, or a part of them (not a stray "AN")
-    sources = [
-        line
-        for line in lines
-        if len(_letters(line.text)) >= min(3, len(wanted))
-        and (_letters(line.text) in wanted or wanted in _letters(line.text))
-    ]
-    row = [
-        line
-        for line in lines
-        if any(abs(line.box.cy - source.box.cy) < 0.5 * source.box.height for source in sources)
-    ]
-    if not row:
-        return
-    parse = parsing.parse_ktp if kind == "ktp" else parsing.parse_sim
-    readings = [name]
-    for scale in NAME_SMOOTHED_SCALES:
-        smooth = cv2.resize(card, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        again = ocr.recognise(smooth, [TextBox(line.box.points * scale) for line in row])
-        swapped = {
-            id(old): TextLine(old.box, new.text, new.confidence, new.weakest, new.char_confidences)
-            for old, new in zip(row, again, strict=False)
-        }
-        field = parse([swapped.get(id(line), line) for line in lines], today=today).get("full_name")
-        if field is not None and all(field.value != other.value for other in readings):
-            readings.append(field)
-    if len(readings) == 1:
-        return
-    best = max(readings, key=lambda field: field.confidence)
-    read.fields["full_name"] = ReadField(
-        best.value,
-        best.confidence,
-        name.source,
-        others=tuple(field.value for field in readings if field is not best),
-    )
+        card_name.name_read_again(kind, lines, read, card, ocr, today=today)
 
 
 def _quick_fields(kind: str, lines: list[TextLine], today: date) -> set[str]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from biometrics.documents import locate, mrz_reader, ocr, reader
+from biometrics.documents import card_name, locate, mrz_reader, ocr
 from biometrics.documents.check import document_check
 from biometrics.documents.ocr import TextBox, TextLine
 from biometrics.documents.reader import _read_region, document_read
@@ -222,11 +222,11 @@ def test_a_doubtful_card_name_is_read_again_from_a_smoothed_copy(monkeypatch):
     img = f.stored_array(f.document("ktp"))
     typed = Typed("ktp", f.NIK, f.NAME, f.DOB, f.SEX)
     # when the name is only read once, a person has to compare it
-    monkeypatch.setattr(reader, "NAME_SMOOTHED_SCALES", ())
+    monkeypatch.setattr(card_name, "NAME_SMOOTHED_SCALES", ())
     once = document_check(img, typed, today=TODAY, ocr=_SoftNameRow())
     assert (once.decision, once.code, once.mismatched) == ("review", "document_review", [])
     # but read again from smoothed copies of the card, one reading is the printed name
-    monkeypatch.setattr(reader, "NAME_SMOOTHED_SCALES", (0.7, 0.5))
+    monkeypatch.setattr(card_name, "NAME_SMOOTHED_SCALES", (0.7, 0.5))
     engine = _SoftNameRow()
     read = document_read(img, ocr=engine, today=TODAY)
     name = read.fields["full_name"]
