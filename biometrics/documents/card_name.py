@@ -8,7 +8,6 @@ what was typed (``check.cross_check`` takes the closest).
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import cv2
@@ -16,21 +15,16 @@ import numpy as np
 
 from biometrics.documents import parsing
 from biometrics.documents.ocr import OcrEngine, TextBox, TextLine
+from biometrics.documents.parsing import letters
 from biometrics.documents.results import DocumentRead, ReadField
 
-# A card's name read with less confidence than this is read again from smoothed copies of the
-# card (scaled down by these factors, INTER_AREA), and every reading is kept for the comparison
-# with what was typed. A soft print-out's halftone and noise, enlarged to the recogniser's
-# 48-px line height, make up letters ("CMSS CK CUOIAAN" for DIMAS ANDI GUNAWAN); averaged
-# away first, the same row reads "DMASANK GUNAN". Only the name's own row is read again, and
-# parsed in its place among the card's other lines: each reading is of the card's own name,
-# so a name typed for someone else is no closer to any of them.
+# A name read with less confidence than this is read again, from copies of the card scaled by
+# these factors (INTER_AREA averages the halftone away: "CMSS CK CUOIAAN" for DIMAS ANDI
+# GUNAWAN read "DMASANK GUNAN" from the half-size copy). Only the name's own row is read again
+# and parsed in its place among the card's other lines: each reading is of the card's own
+# name, so a name typed for someone else is no closer to any of them.
 NAME_SECOND_LOOK = 0.8
 NAME_SMOOTHED_SCALES = (0.7, 0.5)
-
-
-def _letters(text: str) -> str:
-    return re.sub(r"[^A-Z]", "", text.upper())
 
 
 def name_read_again(
@@ -47,13 +41,13 @@ def name_read_again(
     name = read.fields.get("full_name")
     if name is None or name.confidence >= NAME_SECOND_LOOK:
         return
-    wanted = _letters(name.value)
+    wanted = letters(name.value)
     # the lines the name was read from: its letters, or a part of them (not a stray "AN")
     sources = [
         line
         for line in lines
-        if len(_letters(line.text)) >= min(3, len(wanted))
-        and (_letters(line.text) in wanted or wanted in _letters(line.text))
+        if len(letters(line.text)) >= min(3, len(wanted))
+        and (letters(line.text) in wanted or wanted in letters(line.text))
     ]
     row = [
         line

@@ -25,7 +25,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from biometrics.documents.ocr import OcrEngine
-from biometrics.documents.parsing import DATE_PART_LOST
+from biometrics.documents.parsing import DATE_PART_LOST, letters
 from biometrics.documents.reader import document_read
 from biometrics.documents.results import (
     DocumentCheck,
@@ -162,7 +162,7 @@ def cross_check(read: DocumentRead, typed: Typed, *, today: date) -> list[FieldO
                 nik_info = None
 
     name = fields.get("full_name")
-    if name is None or len(re.sub(r"[^A-Z]", "", name.value.upper())) < 2:
+    if name is None or len(letters(name.value)) < 2:
         out.append(_outcome("full_name", "unread", 0.0))
     else:
         # the reading closest to what was typed (a passport's name is read twice when the
@@ -171,8 +171,7 @@ def cross_check(read: DocumentRead, typed: Typed, *, today: date) -> list[FieldO
             (name_similarity(typed.full_name, value), value) for value in (name.value, *name.others)
         )
         state = "match" if score >= NAME_MATCH else "near" if score >= NAME_NEAR else "mismatch"
-        read_letters = re.sub(r"[^A-Z]", "", closest.upper())
-        typed_letters = re.sub(r"[^A-Z]", "", typed.full_name.upper())
+        read_letters, typed_letters = letters(closest), letters(typed.full_name)
         if state == "mismatch" and (
             name.confidence < NAME_READ_CONFIDENT
             or len(read_letters) < len(typed_letters) / 2

@@ -53,6 +53,11 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def letters(text: str) -> str:
+    """The letters A-Z of ``text``, upper case: nothing else (a name compared as read)."""
+    return re.sub(r"[^A-Z]", "", text.upper())
+
+
 def _slope(lines: list[TextLine]) -> float:
     """The page's residual tilt (dy/dx) from its long lines' top edges (median)."""
     slopes = []
@@ -443,7 +448,7 @@ def parse_passport(
         )
 
     fields = {"id_number": ReadField(parsed.number, checked("number"), "mrz")}
-    if len(re.sub(r"[^A-Z]", "", parsed.full_name)) >= 2:  # line 1 may be unreadable
+    if len(letters(parsed.full_name)) >= 2:  # line 1 may be unreadable
         fields["full_name"] = ReadField(parsed.full_name, first.confidence, "mrz")
     birth = mrz_date(parsed.birth, today=today, future=False)
     if birth:
