@@ -353,10 +353,20 @@ def _read_grown(
     if len(boxes) < 2:  # a card's small print turned far from level: the detector finds little
         return None
     points = [b.points * factor for b in boxes]
-    grown = locate.region_from_text(img, points)
-    result = _read_region(img, grown, ocr, today=today) if grown is not None else None
-    if result is not None and not result.problem and "id_number" in result.fields:
-        return result
+    result: DocumentRead | None = None
+    for tolerance in REGROW_TOLERANCES:
+        # As in _regrown: at the usual tolerance the paper may take in a background of a like
+        # colour (a folded KTP on a grey-blue cloth grew into the whole photo); a tighter one
+        # keeps the card's own paper. A tighter read replaces a first one only when it reads
+        # the same card (_same_card): a part of the card may read less.
+        grown = locate.region_from_text(img, points, tolerance=tolerance)
+        again = _read_region(img, grown, ocr, today=today) if grown is not None else None
+        if again is not None and (
+            result is None or (_same_card(again, result) and _better(again, result))
+        ):
+            result = again
+        if result is not None and not result.problem and "id_number" in result.fields:
+            return result
     # The paper's colour did not give the page (a print-out on a white sheet, a washed-out
     # page): a passport's two MRZ lines place the page around them.
     for flipped in (False, True):

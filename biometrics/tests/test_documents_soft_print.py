@@ -218,6 +218,45 @@ def test_a_whole_card_on_a_table_of_nearly_its_colour_is_not_cut_off():
     assert read.value("id_number") == f.SIM_NUMBER
 
 
+def test_a_card_without_an_outline_on_a_table_of_nearly_its_colour_is_grown_tighter(monkeypatch):
+    import cv2
+
+    from biometrics.documents import locate
+    from biometrics.documents.reader import document_read
+
+    # given a whole KTP in a square photo, on a table a little lighter and warmer than its
+    # paper (within the usual colour tolerance that grows a card from its text), two dark
+    # things on the table at its right and bottom edges, and no outline found for the card
+    # (folded or bowed in the hand: the whole photo is the only candidate)
+    card = f.stored_array(f.document("ktp", photographed=False))
+    height, width = card.shape[:2]
+    paper = np.median(cv2.cvtColor(card, cv2.COLOR_RGB2LAB).reshape(-1, 3), axis=0)
+    table = np.clip(paper + (25, 0, 8), 0, 255).astype(np.uint8).reshape(1, 1, 3)
+    side = width + 400
+    photo = np.empty((side, side, 3), np.uint8)
+    photo[:] = cv2.cvtColor(table, cv2.COLOR_LAB2RGB)
+    photo[900:1250, side - 350 :] = (60, 40, 30)
+    photo[side - 350 :, 300:650] = (30, 40, 60)
+    photo[150 : 150 + height, 150 : 150 + width] = card
+    whole = locate.whole_frame(photo)
+    monkeypatch.setattr(locate, "document_regions", lambda image, **kw: [whole])
+    grown: dict[float, Any] = {}
+    real = locate.region_from_text
+
+    def recorded(img: np.ndarray, points: list[np.ndarray], *, tolerance: float = 1.0) -> Any:
+        grown[tolerance] = real(img, points, tolerance=tolerance)
+        return grown[tolerance]
+
+    monkeypatch.setattr(locate, "region_from_text", recorded)
+    # when it is read
+    read = document_read(photo, today=TODAY)
+    # then the paper grown at the usual tolerance, the table's too, is no document's shape, and
+    # the card grown at a tighter one, its own paper, is read whole
+    assert grown[1.0] is None
+    assert (read.kind, read.problem) == ("ktp", "")
+    assert read.value("id_number") == f.NIK
+
+
 def test_a_passport_placed_from_mrz_lines_found_short_is_placed_larger(monkeypatch):
     from biometrics.documents import locate
 
