@@ -355,10 +355,8 @@ def _read_grown(
     points = [b.points * factor for b in boxes]
     result: DocumentRead | None = None
     for tolerance in REGROW_TOLERANCES:
-        # As in _regrown: at the usual tolerance the paper may take in a background of a like
-        # colour (a folded KTP on a grey-blue cloth grew into the whole photo); a tighter one
-        # keeps the card's own paper. A tighter read replaces a first one only when it reads
-        # the same card (_same_card): a part of the card may read less.
+        # As in _regrown: the paper may take in a background of a like colour (a folded KTP on
+        # a grey-blue cloth); a tighter read replaces a first only if it reads the same card.
         grown = locate.region_from_text(img, points, tolerance=tolerance)
         again = _read_region(img, grown, ocr, today=today) if grown is not None else None
         if again is not None and (
