@@ -14,6 +14,7 @@ happens to be rectangular costs one extra text detection, not a wrong answer.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import cv2
@@ -351,6 +352,29 @@ def region_from_text(
     return Region(
         pts / scale, aspect, 0.0, touches, aspect_error=error, cut=_along_border(pts, sw, sh)
     )
+
+
+# Colour tolerances (multiples of region_from_text's) tried in turn: at the usual one the
+# paper may take in a background of a like colour (a cream card on a beige table, a folded
+# KTP on a grey-blue cloth); a tighter one keeps the card's own paper.
+TEXT_TOLERANCES = (1.0, 0.5, 0.35)
+
+
+def regions_from_text(
+    img: np.ndarray, points: list[np.ndarray], *, whole_only: bool = False
+) -> Iterator[tuple[float, Region]]:
+    """The card grown from the paper around ``points`` at each of TEXT_TOLERANCES, each
+    distinct region once (a tighter tolerance often gives the same paper: not read twice);
+    ``whole_only``: only regions inside the photo."""
+    tried: list[np.ndarray] = []
+    for tolerance in TEXT_TOLERANCES:
+        grown = region_from_text(img, points, tolerance=tolerance)
+        if grown is None or (whole_only and grown.truncated):
+            continue
+        if any(np.allclose(grown.corners, corners, atol=8) for corners in tried):
+            continue
+        tried.append(grown.corners)
+        yield tolerance, grown
 
 
 # A photo within this of a document's aspect may be a scan or a tight crop of one (a 4:3 photo

@@ -269,17 +269,7 @@ def _regrown(
             corners = np.column_stack([width - corners[:, 0], height - corners[:, 1]])
         points.append(locate.to_photo(region, corners, width=width))
     best: DocumentRead | None = None
-    tried: list[np.ndarray] = []
-    for tolerance in REGROW_TOLERANCES:
-        # The paper's shades at the usual tolerance may take in a background of a similar
-        # colour (a cream card on a beige table) and run off the photo again; a tighter one
-        # keeps the card's own paper.
-        grown = locate.region_from_text(img, points, tolerance=tolerance)
-        if grown is None or grown.truncated:
-            continue
-        if any(np.allclose(grown.corners, corners, atol=8) for corners in tried):
-            continue
-        tried.append(grown.corners)
+    for tolerance, grown in locate.regions_from_text(img, points, whole_only=True):
         again = _read_region(img, grown, ocr, today=today, extend=False)
         if again is not None and tolerance < 1 and not _same_card(again, read):
             continue
@@ -288,11 +278,6 @@ def _regrown(
         if best is not None and not best.problem:
             break
     return best
-
-
-# Colour tolerances of the paper (multiples of region_from_text's) tried, in turn, to regrow a
-# card whose region ran off the photo.
-REGROW_TOLERANCES = (1.0, 0.5, 0.35)
 
 
 def _same_card(again: DocumentRead, first: DocumentRead) -> bool:
@@ -354,11 +339,9 @@ def _read_grown(
         return None
     points = [b.points * factor for b in boxes]
     result: DocumentRead | None = None
-    for tolerance in REGROW_TOLERANCES:
-        # As in _regrown: the paper may take in a background of a like colour (a folded KTP on
-        # a grey-blue cloth); a tighter read replaces a first only if it reads the same card.
-        grown = locate.region_from_text(img, points, tolerance=tolerance)
-        again = _read_region(img, grown, ocr, today=today) if grown is not None else None
+    for _tolerance, grown in locate.regions_from_text(img, points):
+        # a tighter read replaces a first only if it reads the same card (as in _regrown)
+        again = _read_region(img, grown, ocr, today=today)
         if again is not None and (
             result is None or (_same_card(again, result) and _better(again, result))
         ):
