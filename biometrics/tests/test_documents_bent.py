@@ -79,6 +79,21 @@ def _ink_centres(crop: np.ndarray) -> np.ndarray:
     return np.array(centres)
 
 
+def _shifted(line: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``line`` with each column moved down by ``rows`` (one value per column)."""
+    height, width = line.shape[:2]
+    map_x = np.tile(np.arange(width, dtype=np.float32), (height, 1))
+    map_y = (np.arange(height)[:, None] - rows[None, :]).astype(np.float32)
+    return cv2.remap(line, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def _folded(text: str) -> np.ndarray:
+    """A line of ``text`` folded at its middle: each half straight, one up and one down."""
+    line = cv2.copyMakeBorder(_line(text), 12, 12, 0, 0, cv2.BORDER_REPLICATE)
+    width = line.shape[1]
+    return _shifted(line, 6 - 12 * (np.abs(np.arange(width) - width / 2) / (width / 2)))
+
+
 LINE2 = "C1234567<4IDN9012052F3010241<<<<<<<<<<<<<<08"
 
 
@@ -86,11 +101,8 @@ def test_a_line_bent_into_an_arc_is_straightened():
     # given an MRZ line whose middle sags 14 px below its ends (a 40 px high line on a page
     # bowed in the hand), with room for the sag in its crop
     line = cv2.copyMakeBorder(_line(LINE2), 10, 20, 0, 0, cv2.BORDER_REPLICATE)
-    height, width = line.shape[:2]
-    sag = 14 * (1 - ((np.arange(width) - width / 2) / (width / 2)) ** 2)
-    map_x = np.tile(np.arange(width, dtype=np.float32), (height, 1))
-    map_y = (np.arange(height)[:, None] - sag[None, :]).astype(np.float32)
-    bent = cv2.remap(line, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    width = line.shape[1]
+    bent = _shifted(line, 14 * (1 - ((np.arange(width) - width / 2) / (width / 2)) ** 2))
     assert np.ptp(_ink_centres(bent)) > 10
     # when it is straightened, its characters sit on one row, and the crop is cut to them
     level = _straightened(bent)
@@ -109,13 +121,7 @@ def test_a_straight_line_is_left_as_it_is():
 
 def test_a_folded_line_is_straightened_on_both_sides_of_the_crease():
     # given a line folded at its middle: each half runs straight, one up and one down
-    line = cv2.copyMakeBorder(_line(LINE2), 12, 12, 0, 0, cv2.BORDER_REPLICATE)
-    height, width = line.shape[:2]
-    kink = 12 * (np.abs(np.arange(width) - width / 2) / (width / 2)) - 6
-    map_x = np.tile(np.arange(width, dtype=np.float32), (height, 1))
-    map_y = (np.arange(height)[:, None] + kink[None, :]).astype(np.float32)
-    bent = cv2.remap(line, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    assert np.ptp(_ink_centres(_straightened(bent))) < 6
+    assert np.ptp(_ink_centres(_straightened(_folded(LINE2)))) < 6
 
 
 LINE1 = "P<IDNSANTOSO<<FITRI<<<<<<<<<<<<<<<<<<<<<<<<<"
@@ -129,17 +135,13 @@ def _ink_rows(crop: np.ndarray, columns: slice) -> int:
 def test_a_folded_line_of_fillers_keeps_its_names_whole_height():
     # given line 1 of a folded page's zone: names, then a run of fillers (lower than the
     # capitals) over most of the line, kinked at its middle
-    line = cv2.copyMakeBorder(_line(LINE1), 12, 12, 0, 0, cv2.BORDER_REPLICATE)
-    height, width = line.shape[:2]
-    kink = 12 * (np.abs(np.arange(width) - width / 2) / (width / 2)) - 6
-    map_x = np.tile(np.arange(width, dtype=np.float32), (height, 1))
-    map_y = (np.arange(height)[:, None] + kink[None, :]).astype(np.float32)
-    bent = cv2.remap(line, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    line = _line(LINE1)
+    bent = _folded(LINE1)
     # when it is straightened
     level = _straightened(bent)
     assert np.ptp(_ink_centres(level)) < 6
     # then the names keep their full height: the crop is cut to the capitals, not the fillers
-    names = slice(20, 20 + int(width * 19 / 44) - 40)
+    names = slice(20, 20 + int(line.shape[1] * 19 / 44) - 40)
     capitals = _ink_rows(line, names)
     assert _ink_rows(level, names) >= capitals - 2
     assert level.shape[0] > capitals

@@ -20,39 +20,50 @@ def _text_lines(corners: np.ndarray) -> list[np.ndarray]:
     return lines
 
 
+# A KTP on a plain table seen so steeply that its sides measure 2.0 to one (beyond the 22 % any
+# quadrilateral may be off a card's 1.586; a clean one may be 30 % off).
+STEEP = np.array([[250, 260], [1250, 200], [1290, 700], [290, 760]], np.float32)
+TABLE = (120, 60, 140)
+
+
+def _on_table(corners: np.ndarray, *, notched: bool = False) -> np.ndarray:
+    """The standard KTP seen at ``corners`` on a plain table; ``notched``: with a thumb-sized
+    notch of the table's colour out of its lower edge (its paper fills 86 % of its outline)."""
+    photo = f.card_on_table(f.flat_document_array("ktp"), corners, (1500, 1000), TABLE)
+    if notched:
+        cv2.rectangle(photo, (550, 560), (950, 1000), TABLE, -1)
+    return photo
+
+
 def test_a_steeply_slanted_card_is_grown_from_its_text():
-    # given a KTP on a plain table seen so steeply that its sides measure 2.0 to one (beyond
-    # the 22 % any quadrilateral may be off a card's 1.586; a clean one may be 30 % off)
-    corners = np.array([[250, 260], [1250, 200], [1290, 700], [290, 760]], np.float32)
-    photo = f.card_on_table(f.flat_document_array("ktp"), corners, (1500, 1000), (120, 60, 140))
+    # given a KTP on a plain table seen so steeply that its sides measure 2.0 to one
+    photo = _on_table(STEEP)
     # when the card is grown from the paper around its text
-    grown = locate.region_from_text(photo, _text_lines(corners))
+    grown = locate.region_from_text(photo, _text_lines(STEEP))
     # then the paper fills its quadrilateral, which is the card's, flattened as a card
     assert grown is not None
     assert grown.aspect == locate.ID1_ASPECT
-    assert np.abs(grown.corners - corners).max() < 12
+    assert np.abs(grown.corners - STEEP).max() < 12
 
 
 def test_a_card_that_steep_and_partly_covered_is_grown_and_flattened_as_the_card():
     # given the same card with a thumb-sized notch of the table's colour out of its lower
     # edge (a thumb over a card bowed in the hand): its paper fills only 86 % of its outline
-    corners = np.array([[250, 260], [1250, 200], [1290, 700], [290, 760]], np.float32)
-    photo = f.card_on_table(f.flat_document_array("ktp"), corners, (1500, 1000), (120, 60, 140))
-    cv2.rectangle(photo, (550, 560), (950, 1000), (120, 60, 140), -1)
+    photo = _on_table(STEEP, notched=True)
     # when it is grown from its text
-    grown = locate.region_from_text(photo, _text_lines(corners))
+    grown = locate.region_from_text(photo, _text_lines(STEEP))
     # then its outline's hull is still the card's, flattened as a card: what its text says
     # decides whether it is a document (a KTP held bowed, a hand over its end, read every field)
     assert grown is not None
     assert grown.aspect == locate.ID1_ASPECT
-    assert np.abs(grown.corners - corners).max() < 12
+    assert np.abs(grown.corners - STEEP).max() < 12
 
 
 def test_paper_further_off_a_documents_shape_than_a_steep_slant_is_not_grown():
     # given a card seen so steeply that its sides measure 2.3 to one (45 % off ID-1's 1.586:
     # past any slant a member photographs a card at; a strip of paper, a receipt)
     corners = np.array([[150, 330], [1350, 290], [1370, 640], [170, 680]], np.float32)
-    photo = f.card_on_table(f.flat_document_array("ktp"), corners, (1500, 1000), (120, 60, 140))
+    photo = _on_table(corners)
     # when it is grown from its text, it is not taken for a document
     assert locate.region_from_text(photo, _text_lines(corners)) is None
 
@@ -61,14 +72,12 @@ def test_a_steep_partly_covered_card_running_off_the_photo_is_not_grown_as_a_who
     # given the notched card with the last few percent of its right end beyond the photo's
     # border: what is left reaches the border, 25 % off a card's shape, and does not fill its
     # outline
-    corners = np.array([[250, 260], [1250, 200], [1290, 700], [290, 760]], np.float32)
-    photo = f.card_on_table(f.flat_document_array("ktp"), corners, (1500, 1000), (120, 60, 140))
-    cv2.rectangle(photo, (550, 560), (950, 1000), (120, 60, 140), -1)
+    photo = _on_table(STEEP, notched=True)
     cut = np.ascontiguousarray(photo[:, :1260])
     # when it is grown from its text, it is not taken for a card: only paper within the photo
     # may be that far off a card's shape and not fill its outline (the photo's other readings
     # report a card cut off by the frame)
-    assert locate.region_from_text(cut, _text_lines(corners)) is None
+    assert locate.region_from_text(cut, _text_lines(STEEP)) is None
     # while a little more of it, closer to a card's shape, is grown and reported cut off
-    shorter = locate.region_from_text(np.ascontiguousarray(photo[:, :1200]), _text_lines(corners))
+    shorter = locate.region_from_text(np.ascontiguousarray(photo[:, :1200]), _text_lines(STEEP))
     assert shorter is not None and shorter.truncated
