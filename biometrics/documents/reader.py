@@ -17,7 +17,15 @@ from datetime import date
 
 import numpy as np
 
-from biometrics.documents import card_name, locate, mrz_reader, parsing, passport_page, quality
+from biometrics.documents import (
+    card_name,
+    locate,
+    mrz_reader,
+    page_region,
+    parsing,
+    passport_page,
+    quality,
+)
 from biometrics.documents.layout import card_layout, flip, gibberish
 from biometrics.documents.mrz import mrz_parse
 from biometrics.documents.ocr import OcrEngine, TextBox, TextLine, engine
@@ -216,8 +224,10 @@ def _read_region(
         # edge (another shade of paper). Read the page lengthened to a passport's proportions,
         # then, seen at a slant, by at least the band's share of a page.
         tried: list[np.ndarray] = []
-        for at_least in (1.0, locate.MRZ_BAND_FACTOR):
-            longer = locate.extended(region, locate.ID3_ASPECT, upward=flipped, at_least=at_least)
+        for at_least in (1.0, page_region.MRZ_BAND_FACTOR):
+            longer = page_region.extended(
+                region, locate.ID3_ASPECT, upward=flipped, at_least=at_least
+            )
             if longer is None or any(np.allclose(longer.corners, c, atol=4) for c in tried):
                 continue
             tried.append(longer.corners)
@@ -351,7 +361,7 @@ def _read_grown(
     # The paper's colour did not give the page (a print-out on a white sheet, a washed-out
     # page): a passport's two MRZ lines place the page around them.
     for flipped in (False, True):
-        page = locate.region_from_mrz(img.shape, points, flipped=flipped)
+        page = page_region.region_from_mrz(img.shape, points, flipped=flipped)
         if page is None:
             break
         again = _read_region(img, page, ocr, today=today, extend=False)
@@ -361,7 +371,7 @@ def _read_grown(
             # The zone did not verify: the lines found on the whole photo may have stopped
             # short of its end (faint filler runs), and the page placed from them with it,
             # cutting off the zone's last check digits. Place a larger page.
-            larger = locate.region_from_mrz(img.shape, points, flipped=flipped, scale=scale)
+            larger = page_region.region_from_mrz(img.shape, points, flipped=flipped, scale=scale)
             bigger = (
                 None
                 if larger is None

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from biometrics.documents import generator, locate, ocr, quality
+from biometrics.documents import generator, locate, ocr, page_region, quality
 from biometrics.documents.layout import PORTRAIT_ZONES, card_layout
 from biometrics.documents.ocr import TextBox, TextLine
 from biometrics.documents.parsing import parse_sim
@@ -79,18 +79,18 @@ def test_a_genuine_card_still_has_a_card_layout():
 
 def test_a_region_too_wide_for_a_passport_page_is_lengthened_below_or_above():
     upper = _rectangle(100, 100, 1100, 100 + 1000 / 1.87)  # the page without its MRZ band
-    down = locate.extended(upper, locate.ID3_ASPECT, upward=False)
+    down = page_region.extended(upper, locate.ID3_ASPECT, upward=False)
     assert down is not None
     np.testing.assert_allclose(down.corners[:2], upper.corners[:2])  # the top stays
     np.testing.assert_allclose(down.corners[2:, 1], 100 + 1000 / locate.ID3_ASPECT, atol=0.5)
-    up = locate.extended(upper, locate.ID3_ASPECT, upward=True)
+    up = page_region.extended(upper, locate.ID3_ASPECT, upward=True)
     assert up is not None
     np.testing.assert_allclose(up.corners[2:], upper.corners[2:])  # the bottom stays
     np.testing.assert_allclose(
         up.corners[:2, 1], 100 + 1000 / 1.87 - 1000 / locate.ID3_ASPECT, atol=0.5
     )
     whole = _rectangle(100, 100, 1100, 100 + 1000 / locate.ID3_ASPECT)
-    assert locate.extended(whole, locate.ID3_ASPECT, upward=False) is None
+    assert page_region.extended(whole, locate.ID3_ASPECT, upward=False) is None
 
 
 def test_a_passport_page_found_without_its_mrz_band_is_read_whole():

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from biometrics.documents import card_name, locate, mrz_reader, ocr
+from biometrics.documents import card_name, locate, mrz_reader, ocr, page_region
 from biometrics.documents.check import document_check
 from biometrics.documents.ocr import TextBox, TextLine
 from biometrics.documents.reader import _read_region, document_read
@@ -97,7 +97,7 @@ def test_a_passport_page_is_placed_above_its_two_mrz_lines():
     # given the two long lines of an MRZ, level, 890 px long, and a short line of other text
     lines = [_line(100, 600, 890, 20, 0), _line(100, 640, 890, 20, 0), _line(300, 200, 120, 20, 0)]
     # when the page is placed from them
-    page = locate.region_from_mrz((1000, 1400), lines)
+    page = page_region.region_from_mrz((1000, 1400), lines)
     # then it is a TD3 page 1000 px wide whose bottom edge lies under line 2, above the lines
     assert page is not None
     (tl, tr, br, bl) = page.corners
@@ -105,11 +105,11 @@ def test_a_passport_page_is_placed_above_its_two_mrz_lines():
     assert abs(np.linalg.norm(bl - tl) - 1000 / locate.ID3_ASPECT) < 2
     assert 660 < br[1] < 760 and tl[1] < 600 and not page.truncated
     # upside down, the page lies below the lines; one line alone places nothing
-    flipped = locate.region_from_mrz((1000, 1400), lines, flipped=True)
+    flipped = page_region.region_from_mrz((1000, 1400), lines, flipped=True)
     assert flipped is not None and flipped.corners[0][1] < 600 < flipped.corners[2][1]
-    assert locate.region_from_mrz((1000, 1400), lines[:1] + lines[2:]) is None
+    assert page_region.region_from_mrz((1000, 1400), lines[:1] + lines[2:]) is None
     # turned by 20 degrees, the page turns with them
-    turned = locate.region_from_mrz(
+    turned = page_region.region_from_mrz(
         (1400, 1400), [_line(100, 600, 890, 20, 20), _line(86, 638, 890, 20, 20)]
     )
     assert turned is not None

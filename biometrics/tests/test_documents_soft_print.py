@@ -258,7 +258,7 @@ def test_a_card_without_an_outline_on_a_table_of_nearly_its_colour_is_grown_tigh
 
 
 def test_a_passport_placed_from_mrz_lines_found_short_is_placed_larger(monkeypatch):
-    from biometrics.documents import locate
+    from biometrics.documents import locate, page_region
 
     # given a passport whose outline and paper were not found, and whose MRZ lines the
     # detector on the whole photo found a quarter short (the faint ends of their filler runs
@@ -267,7 +267,7 @@ def test_a_passport_placed_from_mrz_lines_found_short_is_placed_larger(monkeypat
     whole = locate.document_regions(img)[-1]
     monkeypatch.setattr(locate, "document_regions", lambda image, **kw: [whole])
     monkeypatch.setattr(locate, "region_from_text", lambda image, points, **kw: None)
-    real = locate.region_from_mrz
+    real = page_region.region_from_mrz
 
     def lines_found_short(shape: Any, points: list[np.ndarray], **kwargs: Any) -> Any:
         short = []
@@ -279,7 +279,7 @@ def test_a_passport_placed_from_mrz_lines_found_short_is_placed_larger(monkeypat
             short.append(box)
         return real(shape, short, **kwargs)
 
-    monkeypatch.setattr(locate, "region_from_mrz", lines_found_short)
+    monkeypatch.setattr(page_region, "region_from_mrz", lines_found_short)
     # when it is read
     read = document_read(img, today=TODAY)
     # then a larger page holds the whole zone, and every check digit verifies
