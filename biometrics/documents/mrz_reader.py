@@ -428,6 +428,11 @@ def mrz_boxes(boxes: list[TextBox], width: int, height: int) -> tuple[TextBox, T
     return _turned(level[0], angle, centre), _turned(level[1], angle, centre)
 
 
+# The shortest share of the page's width a box (with the others on its row) may span to be
+# taken for an MRZ line (stop 28: was 0.5).
+MRZ_MIN_EXTENT = 0.25
+
+
 def _level_mrz_boxes(
     boxes: list[TextBox], width: int, height: int
 ) -> tuple[TextBox, TextBox] | None:
@@ -439,12 +444,15 @@ def _level_mrz_boxes(
         row = [b for b in boxes if abs(b.cy - box.cy) < 0.5 * box.height]
         return max(b.x1 for b in row) - min(b.x0 for b in row)
 
+    # A zone's line spans 89 % of the page; a soft print-out's may be found a quarter of it
+    # long (its faint filler runs, and what follows them, not seen as text): the line is cut
+    # out across the page from where it starts, and its cells are fitted to the ink.
     wide = [
         b
         for b in boxes
         if b.cy > 0.5 * height
         and b.width > 4 * b.height
-        and extent(b) > 0.5 * width
+        and extent(b) > MRZ_MIN_EXTENT * width
         and extent(b) > 10 * b.height
     ]
     if not wide:

@@ -172,10 +172,12 @@ def _soft_print_out(width: int, blur: float):
 
 def test_a_soft_print_out_is_read_again_sharpened(monkeypatch):
     # given a soft photo of a passport's print-out: the text detector finds its lines only in
-    # pieces (its MRZ lines cut short where the filler runs fade)
-    photo = _soft_print_out(650, 1.6)
+    # pieces, or not at all (stop 28: a zone found from lines a quarter of the page long reads
+    # a 650 px print-out up to a blur of 2.2 without the sharpened read, a 600 px one to 1.9)
+    photo = _soft_print_out(600, 2.0)
     monkeypatch.setattr("biometrics.documents.reader.SOFT_REGIONS", 0)
-    assert document_read(photo, today=TODAY).problem == "unreadable"
+    read = document_read(photo, today=TODAY)
+    assert (read.found, read.problem) == (False, "blur")
     # when its soft regions may be read once more sharpened, the page reads and verifies
     monkeypatch.undo()
     f.assert_passes_as_the_standard_passport(photo, TODAY)
