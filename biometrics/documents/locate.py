@@ -133,6 +133,35 @@ def _quad(hull: np.ndarray) -> np.ndarray | None:
     return None
 
 
+def _enclosing(pts: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """The quadrilateral (TL, TR, BR, BL) with each side moved outward, parallel to itself,
+    until ``points`` lie inside it.
+
+    A card bowed in the hand has arcs for sides: its paper's hull reduced to four corners cuts
+    the middle of each arc off, and the text printed there (a KTP's province header, along its
+    top edge) with it. The sides keep their directions, so a flat card's quad barely moves.
+    """
+    centre = pts.mean(axis=0)
+    lines = []
+    for i in range(4):
+        a, b = pts[i].astype(np.float64), pts[(i + 1) % 4].astype(np.float64)
+        normal = np.array([b[1] - a[1], a[0] - b[0]])
+        normal /= max(float(np.linalg.norm(normal)), 1e-9)
+        if np.dot(centre - a, normal) > 0:  # point the normal away from the quad
+            normal = -normal
+        offset = max(0.0, float(((points - a) @ normal).max()))
+        lines.append((a + normal * offset, b - a))
+    corners = []
+    for i in range(4):  # corner i lies where side i-1 (ending there) meets side i
+        (p, d), (q, e) = lines[i - 1], lines[i]
+        matrix = np.array([[d[0], -e[0]], [d[1], -e[1]]])
+        if abs(np.linalg.det(matrix)) < 1e-9:
+            return pts
+        t = np.linalg.solve(matrix, q - p)[0]
+        corners.append(p + d * t)
+    return np.array(corners, np.float32)
+
+
 def _touches(pts: np.ndarray, width: int, height: int, margin: int = 3) -> bool:
     """Does a quadrilateral (small-copy pixels) reach the edge of the photo?"""
     return bool(
@@ -275,13 +304,19 @@ def to_photo(region: Region, points: np.ndarray, *, width: int = READ_WIDTH) -> 
 
 
 def region_from_text(
-    img: np.ndarray, text_points: list[np.ndarray], *, tolerance: float = 1.0
+    img: np.ndarray,
+    text_points: list[np.ndarray],
+    *,
+    tolerance: float = 1.0,
+    enclose: bool = True,
 ) -> Region | None:
     """The document around recognised text: its colour region, grown from the text.
 
     For a card whose outline the edge search missed (clutter touching it, a background of
     similar brightness): the card's own colour is sampled between the text lines, the pixels
     of that colour connected to the text form the card, and its outline gives the corners.
+    ``enclose``: the corners are moved out to hold every text line (`_enclosing`), unless the
+    shape that gives is no document's.
     """
     height, width = img.shape[:2]
     scale = min(1.0, SEARCH_SIDE / max(height, width))
@@ -340,19 +375,22 @@ def region_from_text(
     if quad is None:
         quad = cv2.boxPoints(cv2.minAreaRect(outline)).astype(np.float32)
     pts = _order(quad)
-    aspect, error = _snap(side_ratio(pts))
     # As for an outline (document_regions), paper that fills its quad may be seen at a steeper
     # slant; so may paper inside the photo that does not (a card bowed in the hand, a thumb over
     # its end: 71 % of its hull, 24 % off ID-1). Paper reaching the border so far off is cut off.
     clean = cv2.contourArea(paper) >= CLEAN_FIT * cv2.contourArea(pts)
     sh, sw = small.shape[:2]
-    touches = _touches(pts, sw, sh)
-    slanted = clean or not touches
-    if error > (SLANTED_ASPECT_ERROR if slanted else MAX_ASPECT_ERROR) or not _angles_ok(pts):
-        return None
-    return Region(
-        pts / scale, aspect, 0.0, touches, aspect_error=error, cut=_along_border(pts, sw, sh)
-    )
+    text = np.concatenate([np.round(p * scale) for p in text_points]).astype(np.float64)
+    # The quad widened to hold all the text first (a bowed card's arcs); the paper's own quad
+    # when that is no document's shape (text the detector ran past the paper's end).
+    for quad_pts in (_enclosing(pts, text), pts) if enclose else (pts,):
+        aspect, error = _snap(side_ratio(quad_pts))
+        touches = _touches(quad_pts, sw, sh)
+        limit = SLANTED_ASPECT_ERROR if clean or not touches else MAX_ASPECT_ERROR
+        if error <= limit and _angles_ok(quad_pts):
+            cut = _along_border(quad_pts, sw, sh)
+            return Region(quad_pts / scale, aspect, 0.0, touches, aspect_error=error, cut=cut)
+    return None
 
 
 # Colour tolerances (multiples of region_from_text's) tried in turn: at the usual one the
@@ -364,18 +402,21 @@ TEXT_TOLERANCES = (1.0, 0.5, 0.35)
 def regions_from_text(
     img: np.ndarray, points: list[np.ndarray], *, whole_only: bool = False
 ) -> Iterator[tuple[float, Region]]:
-    """The card grown from the paper around ``points`` at each of TEXT_TOLERANCES, each
-    distinct region once (a tighter tolerance often gives the same paper: not read twice);
-    ``whole_only``: only regions inside the photo."""
+    """The card grown from the paper around ``points`` at each of TEXT_TOLERANCES, widened to
+    hold its text and then as its paper gives it, each distinct region once (a tighter
+    tolerance often gives the same paper: not read twice); ``whole_only``: only regions inside
+    the photo. (Widened, a page whose corner touches the photo's border may cross it, and be
+    read as cut off; its paper's own corners then read it whole.)"""
     tried: list[np.ndarray] = []
     for tolerance in TEXT_TOLERANCES:
-        grown = region_from_text(img, points, tolerance=tolerance)
-        if grown is None or (whole_only and grown.truncated):
-            continue
-        if any(np.allclose(grown.corners, corners, atol=8) for corners in tried):
-            continue
-        tried.append(grown.corners)
-        yield tolerance, grown
+        for enclose in (True, False):
+            grown = region_from_text(img, points, tolerance=tolerance, enclose=enclose)
+            if grown is None or (whole_only and grown.truncated):
+                continue
+            if any(np.allclose(grown.corners, corners, atol=8) for corners in tried):
+                continue
+            tried.append(grown.corners)
+            yield tolerance, grown
 
 
 # A photo within this of a document's aspect may be a scan or a tight crop of one (a 4:3 photo

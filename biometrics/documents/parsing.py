@@ -238,6 +238,20 @@ def date_read(text: str) -> tuple[date | None, bool]:
     return None, False
 
 
+def nik_birth_printed(lines: list[TextLine], nik: str, *, today: date) -> bool:
+    """Is the birth date that ``nik`` encodes printed whole on one of the lines? (A KTP prints
+    it after the place of birth; day and month as printed, the NIK adds 40 to a woman's day.)"""
+    try:
+        born = nik_parse(nik, today=today).birth_date
+    except NikError:
+        return False
+    for line in lines:
+        printed, whole = date_read(line.text)
+        if whole and printed == born:
+            return True
+    return False
+
+
 def _sex(text: str, male: str, female: str) -> str | None:
     flat = norm(text)
     m, f = fuzz.partial_ratio(male, flat), fuzz.partial_ratio(female, flat)

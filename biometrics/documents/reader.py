@@ -63,9 +63,19 @@ def _classify(lines: list[TextLine], *, today: date) -> Kind | None:
     header = parsing.contains(lines, "PROVINSI")
     if labels >= 2 and header:
         return "ktp"
-    if header and nik is not None and nik.confidence >= 0.6 and parsing.contains(lines, "NIK", 100):
+    if (
+        header
+        and nik is not None
+        and nik.confidence >= 0.6
+        and (
+            parsing.contains(lines, "NIK", 100)
+            or parsing.nik_birth_printed(lines, nik.value, today=today)
+        )
+    ):
         # The labels' small print too soft to read, but the header, the "NIK" label and a NIK
         # that obeys the NIK rules are two independent markers (the layout is checked after).
+        # So is the birth date the NIK encodes, printed on its own line: the labels and "NIK"
+        # at the left end of a card bowed in the hand are the most foreshortened print on it.
         return "ktp"
     if parsing.contains(lines, "MENGEMUDI", 80) or parsing.contains(lines, "DRIVINGLICENSE", 85):
         numbered = sum(bool(parsing._NUMBERED.match(line.text.upper())) for line in lines)

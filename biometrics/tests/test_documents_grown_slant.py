@@ -81,3 +81,48 @@ def test_a_steep_partly_covered_card_running_off_the_photo_is_not_grown_as_a_who
     # while a little more of it, closer to a card's shape, is grown and reported cut off
     shorter = locate.region_from_text(np.ascontiguousarray(photo[:, :1200]), _text_lines(STEEP))
     assert shorter is not None and shorter.truncated
+
+
+def test_text_beyond_the_papers_four_corners_is_taken_into_the_card():
+    # given the four corners of a bowed card's paper, which cut the arc of its top edge off,
+    # and a header line printed along that arc, above the corners' top side
+    corners = np.array([[100, 120], [900, 100], [910, 600], [110, 620]], np.float32)
+    header = np.array([[400, 70], [600, 65], [600, 95], [400, 100]], np.float64)
+    inside = np.array([[200, 300], [700, 300]], np.float64)
+    # when the quadrilateral is made to hold the text
+    grown = locate._enclosing(corners, np.concatenate([header, inside]))
+    # then its top side moved up, parallel to itself, to the header's top, and the other
+    # sides stayed where they were
+    top = grown[1] - grown[0]
+    assert abs(top[1] / top[0] - (-20 / 800)) < 1e-6
+    assert grown[0][1] < 120 - 40 and grown[1][1] < 100 - 40
+    assert cv2.pointPolygonTest(grown.reshape(-1, 1, 2), (600, 65), True) >= -1e-3
+    np.testing.assert_allclose(grown[2:], corners[2:], atol=1e-3)
+    # and a quadrilateral that holds its text already is left as it is
+    np.testing.assert_allclose(locate._enclosing(corners, inside), corners, atol=1e-3)
+
+
+def test_a_card_widened_past_the_border_is_offered_as_its_paper_gives_it_too():
+    # given a card turned 18 degrees whose top corner touches the photo's top border, and a
+    # text box the detector drew a little past the card's left side, near that corner
+    corners = np.array([[500, 0], [1400, 300], [1200, 900], [300, 600]], np.float32)
+    photo = _on_table(corners)
+    lines = _text_lines(corners)
+    left = corners[3] - corners[0]
+    outward = np.array([-left[1], left[0]]) / np.linalg.norm(left)
+    start = corners[0] + left * 0.15 + outward * 25
+    along = (corners[1] - corners[0]) / np.linalg.norm(corners[1] - corners[0])
+    across = left / np.linalg.norm(left)
+    lines.append(
+        np.array(
+            [start, start + along * 300, start + along * 300 + across * 30, start + across * 30],
+            np.float32,
+        )
+    )
+    # when it is grown from its text
+    grown = [region for _tolerance, region in locate.regions_from_text(photo, lines)]
+    # then widened to hold that box its corner crosses the border; and the paper's own
+    # corners, whole inside the photo, are offered next (a page read from the widened region
+    # alone was reported cut off: wild 70601 passport_0001)
+    assert grown[0].corners[:, 1].min() < -1
+    assert any(not region.truncated and region.corners[:, 1].min() >= -1 for region in grown[1:])

@@ -316,3 +316,22 @@ def test_a_ktps_labels_and_nik_without_the_province_header_are_no_ktp():
     ]
     assert _classify(quoted, today=TODAY) is None  # a form quoting a KTP
     assert _classify([_line("PROVINSI DKI JAKARTA", 300, 10), *quoted[1:]], today=TODAY) == "ktp"
+
+
+def test_a_ktp_whose_labels_were_not_read_is_known_by_the_birth_date_its_nik_encodes():
+    from biometrics.documents.reader import _classify
+
+    # given a KTP bowed in the hand: its header, NIK, name and birth row read, but none of its
+    # small labels, nor "NIK", at its most foreshortened end (hand-held 70806 ktp_0015)
+    lines = [
+        _line("PROVINSI JAWA TENGAH", 300, 10),
+        _line(":3374214205961621", 200, 100),
+        _line("PUTRI MARPAUNG", 200, 150),
+        _line("SEMARANG,02-05-1996", 200, 200),
+    ]
+    # then the header and a NIK whose encoded birth date (day 42: a woman born on the 2nd) is
+    # printed on the card are two independent markers of a KTP
+    assert _classify(lines, today=TODAY) == "ktp"
+    # and a date the NIK does not encode is no marker: without it the lines are no KTP
+    assert _classify([*lines[:3], _line("SEMARANG,03-05-1996", 200, 200)], today=TODAY) is None
+    assert _classify(lines[1:], today=TODAY) is None  # nor without the header
