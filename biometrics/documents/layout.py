@@ -2,14 +2,19 @@
 
 ``card_layout``: an ID card has no text where its kind prints the portrait (a letter or a form
 quoting a KTP's labels and NIK has). ``flip``: the card turned 180 degrees with its boxes.
-``gibberish``: lines that read as no words (the page upside down).
+``gibberish``: lines that read as no words (the page upside down). ``classify``: which
+document the lines belong to.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 
+from biometrics.documents import parsing
 from biometrics.documents.ocr import TextBox, TextLine
+from biometrics.documents.results import Kind
 
 # Where an ID-1 card prints its portrait, as shares of the upright card (x0, y0, x1, y1): a KTP
 # on the right under the header (with the blank strip between the header and the photo: a
@@ -66,3 +71,52 @@ def gibberish(lines: list[TextLine]) -> bool:
     if len(lines) < GIBBERISH_MIN_LINES:
         return False
     return float(np.median([line.confidence for line in lines])) < GIBBERISH_CONFIDENCE
+
+
+KTP_LABELS = (
+    "Nama",
+    "Tempat/Tgl Lahir",
+    "Jenis Kelamin",
+    "Alamat",
+    "Agama",
+    "Pekerjaan",
+    "Kewarganegaraan",
+    "Berlaku Hingga",
+    "Kecamatan",
+    "Status Perkawinan",
+)
+
+
+def classify(lines: list[TextLine], *, today: date) -> Kind | None:
+    """Which document the lines belong to, or None; two independent markers are required."""
+    if parsing.mrz_lines(lines) and parsing.contains(lines, "P<", 100):
+        return "passport"
+    labels = sum(parsing.contains(lines, label, 88) for label in KTP_LABELS)
+    nik = parsing.read_nik(lines, today=today)
+    # A KTP always prints its province header: a form or a letter that quotes a NIK under a
+    # KTP's own labels does not ("SURAT PERNYATAAN"), and its second column may miss the zone
+    # where a KTP prints its portrait.
+    header = parsing.contains(lines, "PROVINSI")
+    if labels >= 2 and header:
+        return "ktp"
+    if (
+        header
+        and nik is not None
+        and nik.confidence >= 0.6
+        and (
+            parsing.contains(lines, "NIK", 100)
+            or parsing.nik_birth_printed(lines, nik.value, today=today)
+        )
+    ):
+        # The labels' small print too soft to read, but the header, the "NIK" label and a NIK
+        # that obeys the NIK rules are two independent markers (the layout is checked after).
+        # So is the birth date the NIK encodes, printed on its own line: the labels and "NIK"
+        # at the left end of a card bowed in the hand are the most foreshortened print on it.
+        return "ktp"
+    if parsing.contains(lines, "MENGEMUDI", 80) or parsing.contains(lines, "DRIVINGLICENSE", 85):
+        numbered = sum(bool(parsing._NUMBERED.match(line.text.upper())) for line in lines)
+        if numbered >= 2 or parsing.contains(lines, "SURATIZIN", 85):
+            return "driving_licence"
+    if parsing.contains(lines, "PASPOR", 90) or parsing.contains(lines, "PASSPORT", 90):
+        return "passport"
+    return None

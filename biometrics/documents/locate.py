@@ -270,6 +270,38 @@ def _distinct(found: list[tuple[Region, bool]], tolerance: float, limit: int) ->
     return distinct
 
 
+def widened(region: Region, img_shape: tuple[int, ...], *, left: bool) -> Region | None:
+    """The region lengthened along its long sides to an ID-1 card's proportions, on its left
+    end (TL-BL) or its right (TR-BR); None when it is not narrower than a card.
+
+    For a card whose outline the edge search found only in part: the edge of its portrait
+    (a SIM's, on its left) closed the region, and the card's text then lies where a card
+    prints its portrait. The sides keep their directions (perspective kept approximately).
+    Widened past the photo's border, the card is cut off by the frame (``truncated``).
+    """
+    if region.whole_frame:
+        return None
+    factor = ID1_ASPECT / side_ratio(region.corners)
+    if factor < 1.05:
+        return None
+    tl, tr, br, bl = region.corners.astype(np.float32)
+    if left:
+        tl, bl = tr + (tl - tr) * factor, br + (bl - br) * factor
+    else:
+        tr, br = tl + (tr - tl) * factor, bl + (br - bl) * factor
+    corners = np.array([tl, tr, br, bl], np.float32)
+    height, width = img_shape[:2]
+    outside = (
+        (corners[:, 0] < 0)
+        | (corners[:, 0] >= width)
+        | (corners[:, 1] < 0)
+        | (corners[:, 1] >= height)
+    )
+    touches = region.touches_edge or bool(outside.any())
+    cut = region.cut or int(outside.sum()) >= 2
+    return Region(corners, ID1_ASPECT, region.score, touches, fit=region.fit, cut=cut)
+
+
 def rectify(img: np.ndarray, region: Region, *, width: int = READ_WIDTH) -> np.ndarray:
     """The region flattened to ``width`` pixels wide at its document aspect (RGB)."""
     height = round(width / region.aspect)

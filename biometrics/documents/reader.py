@@ -26,64 +26,17 @@ from biometrics.documents import (
     passport_page,
     quality,
 )
-from biometrics.documents.layout import card_layout, flip, gibberish
+from biometrics.documents.layout import card_layout, classify, flip, gibberish
 from biometrics.documents.mrz import mrz_parse
 from biometrics.documents.ocr import OcrEngine, TextBox, TextLine, engine
-from biometrics.documents.results import DocumentRead, Kind, ReadField, cut_but_verified
+from biometrics.documents.results import DocumentRead, ReadField, cut_but_verified
 from biometrics.nik import _today
 
-KTP_LABELS = (
-    "Nama",
-    "Tempat/Tgl Lahir",
-    "Jenis Kelamin",
-    "Alamat",
-    "Agama",
-    "Pekerjaan",
-    "Kewarganegaraan",
-    "Berlaku Hingga",
-    "Kecamatan",
-    "Status Perkawinan",
-)
 REQUIRED = {
     "ktp": ("id_number",),
     "passport": ("id_number", "date_of_birth"),
     "driving_licence": ("full_name", "date_of_birth"),
 }
-
-
-def _classify(lines: list[TextLine], *, today: date) -> Kind | None:
-    """Which document the lines belong to, or None; two independent markers are required."""
-    if parsing.mrz_lines(lines) and parsing.contains(lines, "P<", 100):
-        return "passport"
-    labels = sum(parsing.contains(lines, label, 88) for label in KTP_LABELS)
-    nik = parsing.read_nik(lines, today=today)
-    # A KTP always prints its province header: a form or a letter that quotes a NIK under a
-    # KTP's own labels does not ("SURAT PERNYATAAN"), and its second column may miss the zone
-    # where a KTP prints its portrait.
-    header = parsing.contains(lines, "PROVINSI")
-    if labels >= 2 and header:
-        return "ktp"
-    if (
-        header
-        and nik is not None
-        and nik.confidence >= 0.6
-        and (
-            parsing.contains(lines, "NIK", 100)
-            or parsing.nik_birth_printed(lines, nik.value, today=today)
-        )
-    ):
-        # The labels' small print too soft to read, but the header, the "NIK" label and a NIK
-        # that obeys the NIK rules are two independent markers (the layout is checked after).
-        # So is the birth date the NIK encodes, printed on its own line: the labels and "NIK"
-        # at the left end of a card bowed in the hand are the most foreshortened print on it.
-        return "ktp"
-    if parsing.contains(lines, "MENGEMUDI", 80) or parsing.contains(lines, "DRIVINGLICENSE", 85):
-        numbered = sum(bool(parsing._NUMBERED.match(line.text.upper())) for line in lines)
-        if numbered >= 2 or parsing.contains(lines, "SURATIZIN", 85):
-            return "driving_licence"
-    if parsing.contains(lines, "PASPOR", 90) or parsing.contains(lines, "PASSPORT", 90):
-        return "passport"
-    return None
 
 
 def _parse(
@@ -192,15 +145,15 @@ def _read_region(
     # First the left half of the band under the header: a KTP's NIK, name, birth and sex rows
     # (labels and values), a SIM's number and lines 1-3. Then the header, then the rest.
     read([b for b in words if 0.14 * height < b.cy < 0.5 * height and b.x0 < 0.5 * width])
-    kind = _classify(lines, today=today)
+    kind = classify(lines, today=today)
     if kind is None:
         read([b for b in words if b.cy <= 0.14 * height])
-        kind = _classify(lines, today=today)
+        kind = classify(lines, today=today)
     if kind is None or any(
         name not in _quick_fields(kind, lines, today) for name in REQUIRED[kind]
     ):
         read(words)
-        kind = kind or _classify(lines, today=today)
+        kind = kind or classify(lines, today=today)
     if kind == "driving_licence" and "sex" not in _quick_fields(kind, lines, today):
         read([b for b in words if 0.4 * height < b.cy < 0.65 * height])  # line 3: sex
     if kind == "driving_licence" and "expiry" not in _quick_fields(kind, lines, today):
@@ -223,7 +176,14 @@ def _read_region(
         return quality.unreadable_card(region, flat, boxes)
     partial = region.truncated or (region.whole_frame and not locate.scan_like(region))
     if not partial and not card_layout(kind, card, boxes):
-        return None  # a KTP's or a SIM's words without a card's layout: a letter, a form
+        # A KTP's or a SIM's words without a card's layout: a letter, a form; or a card whose
+        # outline was found only up to its portrait's edge: read it widened to a card there
+        # (not past the photo's border: its portrait is then cut off, and the zone empty).
+        wider = locate.widened(region, img.shape, left=(kind == "driving_licence") != flipped)
+        if extend and wider is not None and not wider.truncated:
+            again = _read_region(img, wider, ocr, today=today, extend=False, sharpen=sharpen)
+            return again if again is not None and again.kind == kind else None
+        return None
     # (a card cut off by the frame is flattened out of proportion, so its layout cannot be
     # judged; it is never usable either: it is reported cut off below)
     result = DocumentRead(kind=kind, image=flat)

@@ -302,7 +302,7 @@ def test_a_date_whose_separator_was_lost_is_still_read():
 
 
 def test_a_ktps_labels_and_nik_without_the_province_header_are_no_ktp():
-    from biometrics.documents.reader import _classify
+    from biometrics.documents.layout import classify
 
     quoted = [
         _line("SURAT PERNYATAAN", 300, 10),
@@ -314,12 +314,12 @@ def test_a_ktps_labels_and_nik_without_the_province_header_are_no_ktp():
         _line(":JAKARTA, 26-05-1988", 200, 200),
         _line("Jenis Kelamin", 30, 250, 150),
     ]
-    assert _classify(quoted, today=TODAY) is None  # a form quoting a KTP
-    assert _classify([_line("PROVINSI DKI JAKARTA", 300, 10), *quoted[1:]], today=TODAY) == "ktp"
+    assert classify(quoted, today=TODAY) is None  # a form quoting a KTP
+    assert classify([_line("PROVINSI DKI JAKARTA", 300, 10), *quoted[1:]], today=TODAY) == "ktp"
 
 
 def test_a_ktp_whose_labels_were_not_read_is_known_by_the_birth_date_its_nik_encodes():
-    from biometrics.documents.reader import _classify
+    from biometrics.documents.layout import classify
 
     # given a KTP bowed in the hand: its header, NIK, name and birth row read, but none of its
     # small labels, nor "NIK", at its most foreshortened end (hand-held 70806 ktp_0015)
@@ -331,7 +331,42 @@ def test_a_ktp_whose_labels_were_not_read_is_known_by_the_birth_date_its_nik_enc
     ]
     # then the header and a NIK whose encoded birth date (day 42: a woman born on the 2nd) is
     # printed on the card are two independent markers of a KTP
-    assert _classify(lines, today=TODAY) == "ktp"
+    assert classify(lines, today=TODAY) == "ktp"
     # and a date the NIK does not encode is no marker: without it the lines are no KTP
-    assert _classify([*lines[:3], _line("SEMARANG,03-05-1996", 200, 200)], today=TODAY) is None
-    assert _classify(lines[1:], today=TODAY) is None  # nor without the header
+    assert classify([*lines[:3], _line("SEMARANG,03-05-1996", 200, 200)], today=TODAY) is None
+    assert classify(lines[1:], today=TODAY) is None  # nor without the header
+
+
+def test_a_sim_whose_outline_was_found_only_up_to_its_portrait_is_read_widened():
+    # given a SIM whose outline the edge search found only from its portrait's edge to its
+    # right end (wild 70804 driving_licence_0056: the portrait's edge closed the region, and
+    # the card's text then lay where a SIM prints its portrait: refused as no document)
+    img = f.stored_array(f.document("driving_licence"))
+    card = locate.document_regions(img)[0]
+    tl, tr, br, bl = card.corners
+    corners = np.array([tl + (tr - tl) * 0.27, tr, br, bl + (br - bl) * 0.27], np.float32)
+    partial = locate.Region(corners, locate.ID3_ASPECT, card.score, False, fit=card.fit)
+    # when that region is read
+    read = _read_region(img, partial, ocr.engine(), today=TODAY)
+    # then it is read widened to a card's proportions on its portrait's side, whole
+    assert read is not None
+    assert (read.kind, read.problem) == ("driving_licence", "")
+    assert read.value("full_name") == f.NAME.upper()
+    assert read.value("date_of_birth") == f.DOB.isoformat()
+
+
+def test_a_card_region_is_widened_on_the_side_asked_only_when_narrower_than_a_card():
+    narrow = _rectangle(100, 100, 700, 530)  # 1.40 to one
+    left = locate.widened(narrow, (1000, 2000), left=True)
+    right = locate.widened(narrow, (1000, 2000), left=False)
+    assert left is not None and right is not None
+    np.testing.assert_allclose(left.corners[[1, 2]], narrow.corners[[1, 2]])  # right end kept
+    np.testing.assert_allclose(right.corners[[0, 3]], narrow.corners[[0, 3]])  # left end kept
+    assert abs(locate.side_ratio(left.corners) - locate.ID1_ASPECT) < 1e-3
+    assert left.corners[0][0] < 100 and right.corners[1][0] > 700
+    assert not left.truncated and not right.truncated
+    # widened past the photo's border, it is a card cut off by the frame
+    past = locate.widened(narrow, (1000, 750), left=False)
+    assert past is not None and past.truncated
+    card = _rectangle(100, 100, 100 + 430 * 1.586, 530)
+    assert locate.widened(card, (1000, 2000), left=True) is None
