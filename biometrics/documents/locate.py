@@ -270,6 +270,17 @@ def _distinct(found: list[tuple[Region, bool]], tolerance: float, limit: int) ->
     return distinct
 
 
+def outside_photo(corners: np.ndarray, img_shape: tuple[int, ...]) -> np.ndarray:
+    """Per corner (photo pixels), whether it lies outside a photo of ``img_shape``."""
+    height, width = img_shape[:2]
+    return np.asarray(
+        (corners[:, 0] < 0)
+        | (corners[:, 0] >= width)
+        | (corners[:, 1] < 0)
+        | (corners[:, 1] >= height)
+    )
+
+
 def widened(region: Region, img_shape: tuple[int, ...], *, left: bool) -> Region | None:
     """The region lengthened along its long sides to an ID-1 card's proportions, on its left
     end (TL-BL) or its right (TR-BR); None when it is not narrower than a card.
@@ -290,13 +301,7 @@ def widened(region: Region, img_shape: tuple[int, ...], *, left: bool) -> Region
     else:
         tr, br = tl + (tr - tl) * factor, bl + (br - bl) * factor
     corners = np.array([tl, tr, br, bl], np.float32)
-    height, width = img_shape[:2]
-    outside = (
-        (corners[:, 0] < 0)
-        | (corners[:, 0] >= width)
-        | (corners[:, 1] < 0)
-        | (corners[:, 1] >= height)
-    )
+    outside = outside_photo(corners, img_shape)
     touches = region.touches_edge or bool(outside.any())
     cut = region.cut or int(outside.sum()) >= 2
     return Region(corners, ID1_ASPECT, region.score, touches, fit=region.fit, cut=cut)

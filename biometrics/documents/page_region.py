@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from biometrics.documents.locate import ID3_ASPECT, Region, side_ratio
+from biometrics.documents.locate import ID3_ASPECT, Region, outside_photo, side_ratio
 
 # A passport page's height over its visual zone's (the MRZ band is 23 of 88 mm): seen at a
 # slant, the visual zone alone may measure close to a page's ratio, and lengthening it to the
@@ -138,11 +138,5 @@ def region_from_mrz(
         [x0 + across * top, x1 + across * top, x1 + across * bottom, x0 + across * bottom],
         np.float32,
     )
-    img_height, img_width = img_shape[:2]
-    outside = (
-        (corners[:, 0] < 0)
-        | (corners[:, 0] >= img_width)
-        | (corners[:, 1] < 0)
-        | (corners[:, 1] >= img_height)
-    )
+    outside = outside_photo(corners, img_shape)
     return Region(corners, ID3_ASPECT, 0.0, bool(outside.any()), cut=int(outside.sum()) >= 2)
