@@ -43,6 +43,9 @@ NAME_NEAR = 70.0
 NAME_READ_CONFIDENT = 0.8
 # A field read with less confidence than this is "near" at best: a person looks.
 FIELD_CONFIDENT = 0.6
+# A printed birth date read with less confidence than this that contradicts a NIK agreeing
+# with the member goes to a person, not to a rejection (genuine dates read at 0.9 and more).
+DATE_READ_CONFIDENT = 0.85
 # Characters an MRZ number that failed its own check digit may differ from the typed one by
 # and still go to a person rather than be refused as another number.
 UNVERIFIED_NUMBER_SLIPS = 2
@@ -204,6 +207,15 @@ def cross_check(read: DocumentRead, typed: Typed, *, today: date) -> list[FieldO
             state = "near"  # a printed date one digit off: the recogniser's slip, or not
         elif born.source == "printed" and born.confidence <= DATE_PART_LOST and not encoded_born:
             state = "near"  # a digit of its day or month was lost: what is left proves nothing
+        elif (
+            born.source == "printed"
+            and born.confidence < DATE_READ_CONFIDENT
+            and encoded_born == typed_born
+        ):
+            # A date read with doubt ("E MAKASSAR.L" and a garbled date read as 02-01-1900)
+            # contradicts the NIK, which agrees with the member: the recogniser's slip as
+            # likely as a forged card. A person compares; read confidently, it is a mismatch.
+            state = "near"
         elif (
             born.source == "mrz"
             and "birth" in read.mrz_failed

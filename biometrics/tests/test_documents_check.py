@@ -84,6 +84,15 @@ def test_a_card_whose_printed_date_contradicts_its_own_nik_is_a_mismatch():
     assert result.mismatched == ["date_of_birth"]
 
 
+def test_a_printed_date_read_with_doubt_that_contradicts_the_nik_goes_to_review():
+    # the birth row read garbled (wild 70903 ktp_0000: "02-01-1900" at 0.67), the NIK read
+    # exactly and encoding the date the member typed
+    read = _ktp()
+    read.fields["date_of_birth"] = ReadField("1900-01-02", 0.67)
+    result = _check(read)
+    assert (result.decision, result.code, result.mismatched) == ("review", "document_review", [])
+
+
 def test_sex_falls_back_to_what_the_nik_encodes_when_it_was_not_read():
     read = _ktp(sex="")
     assert _check(read).decision == "pass"
