@@ -341,19 +341,23 @@ def to_photo(region: Region, points: np.ndarray, *, width: int = READ_WIDTH) -> 
 
 
 def region_from_text(
-    img: np.ndarray,
-    text_points: list[np.ndarray],
-    *,
-    tolerance: float = 1.0,
-    enclose: bool = True,
+    img: np.ndarray, text_points: list[np.ndarray], *, tolerance: float = 1.0
 ) -> Region | None:
+    """The document around recognised text: the first of ``regions_grown``, or None."""
+    grown = regions_grown(img, text_points, tolerance=tolerance)
+    return grown[0] if grown else None
+
+
+def regions_grown(
+    img: np.ndarray, text_points: list[np.ndarray], *, tolerance: float = 1.0
+) -> list[Region]:
     """The document around recognised text: its colour region, grown from the text.
 
     For a card whose outline the edge search missed (clutter touching it, a background of
     similar brightness): the card's own colour is sampled between the text lines, the pixels
-    of that colour connected to the text form the card, and its outline gives the corners.
-    ``enclose``: the corners are moved out to hold every text line (`_enclosing`), unless the
-    shape that gives is no document's.
+    of that colour connected to the text form the card, and its outline gives the corners:
+    first moved out to hold every text line (`_enclosing`), then as the paper gives them;
+    each that is a document's shape (none, one or both).
     """
     height, width = img.shape[:2]
     scale = min(1.0, SEARCH_SIDE / max(height, width))
@@ -367,7 +371,7 @@ def region_from_text(
     for points in text_points:
         cv2.fillPoly(text_mask, [np.round(points * scale).astype(np.int32)], 1)
     if text_mask.sum() < 50:
-        return None
+        return []
     hull = cv2.convexHull(
         np.concatenate([np.round(p * scale) for p in text_points]).astype(np.int32)
     )
@@ -375,7 +379,7 @@ def region_from_text(
     cv2.fillPoly(inside, [hull], 1)
     paper = (inside == 1) & (text_mask == 0)
     if paper.sum() < 100:
-        return None
+        return []
     # The paper's shades: between the text lines, and around each line (a passport page
     # prints its MRZ on a band of another shade, which the lines between do not sample).
     colours = [np.median(lab[paper], axis=0)]
@@ -401,11 +405,11 @@ def region_from_text(
     count, labels = cv2.connectedComponents(mask)
     seeds = labels[(text_mask == 1) & (mask == 1)]
     if count < 2 or seeds.size == 0:
-        return None
+        return []
     component = (labels == np.bincount(seeds[seeds > 0]).argmax()).astype(np.uint8)
     contours, _hierarchy = cv2.findContours(component, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
-        return None
+        return []
     paper = max(contours, key=cv2.contourArea)
     outline = cv2.convexHull(paper)
     quad = _quad(outline)
@@ -418,16 +422,19 @@ def region_from_text(
     clean = cv2.contourArea(paper) >= CLEAN_FIT * cv2.contourArea(pts)
     sh, sw = small.shape[:2]
     text = np.concatenate([np.round(p * scale) for p in text_points]).astype(np.float64)
-    # The quad widened to hold all the text first (a bowed card's arcs); the paper's own quad
-    # when that is no document's shape (text the detector ran past the paper's end).
-    for quad_pts in (_enclosing(pts, text), pts) if enclose else (pts,):
+    # The quad widened to hold all the text first (a bowed card's arcs), then the paper's own
+    # (text the detector ran past the paper's end; a widened page crossing the photo's border)
+    found = []
+    for quad_pts in (_enclosing(pts, text), pts):
         aspect, error = _snap(side_ratio(quad_pts))
         touches = _touches(quad_pts, sw, sh)
         limit = SLANTED_ASPECT_ERROR if clean or not touches else MAX_ASPECT_ERROR
         if error <= limit and _angles_ok(quad_pts):
             cut = _along_border(quad_pts, sw, sh)
-            return Region(quad_pts / scale, aspect, 0.0, touches, aspect_error=error, cut=cut)
-    return None
+            found.append(
+                Region(quad_pts / scale, aspect, 0.0, touches, aspect_error=error, cut=cut)
+            )
+    return found
 
 
 # Colour tolerances (multiples of region_from_text's) tried in turn: at the usual one the
@@ -446,9 +453,8 @@ def regions_from_text(
     read as cut off; its paper's own corners then read it whole.)"""
     tried: list[np.ndarray] = []
     for tolerance in TEXT_TOLERANCES:
-        for enclose in (True, False):
-            grown = region_from_text(img, points, tolerance=tolerance, enclose=enclose)
-            if grown is None or (whole_only and grown.truncated):
+        for grown in regions_grown(img, points, tolerance=tolerance):
+            if whole_only and grown.truncated:
                 continue
             if any(np.allclose(grown.corners, corners, atol=8) for corners in tried):
                 continue

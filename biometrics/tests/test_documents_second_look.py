@@ -124,7 +124,7 @@ def test_a_passport_whose_outline_and_paper_were_not_found_is_read_from_its_mrz(
     whole = locate.document_regions(img)[-1]
     assert whole.whole_frame and not locate.scan_like(whole)
     monkeypatch.setattr(locate, "document_regions", lambda image, **kw: [whole])
-    monkeypatch.setattr(locate, "region_from_text", lambda image, points, **kw: None)
+    monkeypatch.setattr(locate, "regions_grown", lambda image, points, **kw: [])
     # when it is read
     read = document_read(img, today=TODAY)
     # then its MRZ lines placed the page, and the page was read

@@ -241,16 +241,16 @@ def test_a_card_without_an_outline_on_a_table_of_nearly_its_colour_is_grown_tigh
     whole = locate.whole_frame(photo)
     monkeypatch.setattr(locate, "document_regions", lambda image, **kw: [whole])
     grown: dict[float, Any] = {}
-    real = locate.region_from_text
+    real = locate.regions_grown
 
     def recorded(
         img: np.ndarray, points: list[np.ndarray], *, tolerance: float = 1.0, **kw: Any
     ) -> Any:
         found = real(img, points, tolerance=tolerance, **kw)
-        grown[tolerance] = grown.get(tolerance) or found
+        grown[tolerance] = found[0] if found else None
         return found
 
-    monkeypatch.setattr(locate, "region_from_text", recorded)
+    monkeypatch.setattr(locate, "regions_grown", recorded)
     # when it is read
     read = document_read(photo, today=TODAY)
     # then the paper grown at the usual tolerance, the table's too, is no document's shape, and
@@ -269,7 +269,7 @@ def test_a_passport_placed_from_mrz_lines_found_short_is_placed_larger(monkeypat
     img = f.stored_array(f.document("passport"))
     whole = locate.document_regions(img)[-1]
     monkeypatch.setattr(locate, "document_regions", lambda image, **kw: [whole])
-    monkeypatch.setattr(locate, "region_from_text", lambda image, points, **kw: None)
+    monkeypatch.setattr(locate, "regions_grown", lambda image, points, **kw: [])
     real = page_region.region_from_mrz
 
     def lines_found_short(shape: Any, points: list[np.ndarray], **kwargs: Any) -> Any:
