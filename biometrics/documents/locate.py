@@ -340,14 +340,6 @@ def to_photo(region: Region, points: np.ndarray, *, width: int = READ_WIDTH) -> 
     )
 
 
-def region_from_text(
-    img: np.ndarray, text_points: list[np.ndarray], *, tolerance: float = 1.0
-) -> Region | None:
-    """The document around recognised text: the first of ``regions_grown``, or None."""
-    grown = regions_grown(img, text_points, tolerance=tolerance)
-    return grown[0] if grown else None
-
-
 def regions_grown(
     img: np.ndarray, text_points: list[np.ndarray], *, tolerance: float = 1.0
 ) -> list[Region]:
@@ -437,7 +429,7 @@ def regions_grown(
     return found
 
 
-# Colour tolerances (multiples of region_from_text's) tried in turn: at the usual one the
+# Colour tolerances (multiples of regions_grown's) tried in turn: at the usual one the
 # paper may take in a background of a like colour (a cream card on a beige table, a folded
 # KTP on a grey-blue cloth); a tighter one keeps the card's own paper.
 TEXT_TOLERANCES = (1.0, 0.5, 0.35)

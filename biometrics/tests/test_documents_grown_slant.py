@@ -20,6 +20,12 @@ def _text_lines(corners: np.ndarray) -> list[np.ndarray]:
     return lines
 
 
+def _grown(photo: np.ndarray, lines: list[np.ndarray]) -> locate.Region | None:
+    """The first card the paper around ``lines`` gives (the widened quad, or the paper's own)."""
+    grown = locate.regions_grown(photo, lines)
+    return grown[0] if grown else None
+
+
 # A KTP on a plain table seen so steeply that its sides measure 2.0 to one (beyond the 22 % any
 # quadrilateral may be off a card's 1.586; a clean one may be 30 % off).
 STEEP = np.array([[250, 260], [1250, 200], [1290, 700], [290, 760]], np.float32)
@@ -39,7 +45,7 @@ def test_a_steeply_slanted_card_is_grown_from_its_text():
     # given a KTP on a plain table seen so steeply that its sides measure 2.0 to one
     photo = _on_table(STEEP)
     # when the card is grown from the paper around its text
-    grown = locate.region_from_text(photo, _text_lines(STEEP))
+    grown = _grown(photo, _text_lines(STEEP))
     # then the paper fills its quadrilateral, which is the card's, flattened as a card
     assert grown is not None
     assert grown.aspect == locate.ID1_ASPECT
@@ -51,7 +57,7 @@ def test_a_card_that_steep_and_partly_covered_is_grown_and_flattened_as_the_card
     # edge (a thumb over a card bowed in the hand): its paper fills only 86 % of its outline
     photo = _on_table(STEEP, notched=True)
     # when it is grown from its text
-    grown = locate.region_from_text(photo, _text_lines(STEEP))
+    grown = _grown(photo, _text_lines(STEEP))
     # then its outline's hull is still the card's, flattened as a card: what its text says
     # decides whether it is a document (a KTP held bowed, a hand over its end, read every field)
     assert grown is not None
@@ -65,7 +71,7 @@ def test_paper_further_off_a_documents_shape_than_a_steep_slant_is_not_grown():
     corners = np.array([[150, 330], [1350, 290], [1370, 640], [170, 680]], np.float32)
     photo = _on_table(corners)
     # when it is grown from its text, it is not taken for a document
-    assert locate.region_from_text(photo, _text_lines(corners)) is None
+    assert _grown(photo, _text_lines(corners)) is None
 
 
 def test_a_steep_partly_covered_card_running_off_the_photo_is_not_grown_as_a_whole_card():
@@ -77,9 +83,9 @@ def test_a_steep_partly_covered_card_running_off_the_photo_is_not_grown_as_a_who
     # when it is grown from its text, it is not taken for a card: only paper within the photo
     # may be that far off a card's shape and not fill its outline (the photo's other readings
     # report a card cut off by the frame)
-    assert locate.region_from_text(cut, _text_lines(STEEP)) is None
+    assert _grown(cut, _text_lines(STEEP)) is None
     # while a little more of it, closer to a card's shape, is grown and reported cut off
-    shorter = locate.region_from_text(np.ascontiguousarray(photo[:, :1200]), _text_lines(STEEP))
+    shorter = _grown(np.ascontiguousarray(photo[:, :1200]), _text_lines(STEEP))
     assert shorter is not None and shorter.truncated
 
 
