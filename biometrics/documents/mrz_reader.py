@@ -276,10 +276,60 @@ def _straightened(crop: np.ndarray) -> np.ndarray:
     return level[max(0, int(height / 2 - half)) : int(np.ceil(height / 2 + half))]
 
 
+# How far past its box a line is followed to the end of its ink, in cells (a 44th of the box),
+# and the blank run, in cells, that ends it.
+REACH_CELLS = 8
+REACH_GAP_CELLS = 1.0
+
+
+def _lengthened(box: TextBox, share: float) -> TextBox:
+    """The box lengthened to the right along its own direction by ``share`` of its length."""
+    pts = box.points.astype(np.float32)
+    along = ((pts[1] - pts[0]) + (pts[2] - pts[3])) / 2 * share
+    return TextBox(points=pts + np.stack([0 * along, along, along, 0 * along]))
+
+
+def _to_ink_end(card: np.ndarray, box: TextBox) -> np.ndarray:
+    """The line's crop (RGB), reaching on to the right to the end of its ink.
+
+    The box ends where the detector, or the zone's mirrored margin, put it; on a page whose
+    outline cut off a strip of one side, the zone is not centred in the flattened page, and
+    its last cells (the composite check digit) lay outside the box. The crop is followed on
+    while its ink continues with gaps shorter than a cell; ink that runs on to the card's
+    edge, or ``REACH_CELLS`` on, is not the line's (a page edge, the background) and the
+    box is kept as it was.
+    """
+    crop = np.ascontiguousarray(_line_crop(card, box)[:, :, ::-1])
+    cell = crop.shape[1] / LINE_LENGTH
+    room = (card.shape[1] - 1 - box.x1) / max(box.width, 1.0)  # up to the card's edge
+    share = min(REACH_CELLS / LINE_LENGTH, room)
+    if share * LINE_LENGTH < REACH_GAP_CELLS + 1 or cell < 2:
+        return crop
+    longer = _lengthened(box, share)
+    wide = np.ascontiguousarray(_line_crop(card, longer)[:, :, ::-1])
+    grey = wide.mean(axis=2)
+    dark, light = np.percentile(grey, 3), np.percentile(grey, 90)
+    if light - dark < 30:
+        return crop
+    height = grey.shape[0]
+    middle = grey[height // 4 : height - height // 4] < (dark + light) / 2
+    inked = middle.sum(axis=0) >= 2
+    gap = max(2, int(round(REACH_GAP_CELLS * cell)))
+    end, blank = crop.shape[1], 0
+    for x in range(crop.shape[1], wide.shape[1]):
+        if inked[x]:
+            end, blank = x + 1, 0
+        else:
+            blank += 1
+            if blank >= gap:
+                return wide[:, : min(wide.shape[1], end + gap)] if end > crop.shape[1] else crop
+    return crop
+
+
 def _read_line(
     card: np.ndarray, box: TextBox, ocr: OcrEngine, *, sharpen: bool, paint: bool | str
 ) -> TextLine | None:
-    crop = _straightened(np.ascontiguousarray(_line_crop(card, box)[:, :, ::-1]))
+    crop = _straightened(_to_ink_end(card, box))
     if sharpen:
         crop = sharpened(crop, amount=0.6, radius=2)
     found = _cells(crop) if paint else None
@@ -310,7 +360,99 @@ def _read_line(
         if line is None or len(line.text) == LINE_LENGTH or not is_filler.any():
             return line
         fallback = fallback or line
-    return fallback
+    # No mask's read filled the cells left: read the first mask's runs one at a time.
+    alike = np.where(_filler_allowed(paint), similarity, -1.0)
+    first_mask = np.frombuffer(tried[0], bool)
+    return _read_by_runs(crop, cells, first_mask, alike, box, ocr) or fallback
+
+
+# A run read a character short gets a lone filler back only in a cell at least this much like
+# the filler (a blurred ``<`` between the number and its check digit measured 0.5-0.7).
+LONE_FILLER_SIMILARITY = 0.4
+
+
+def _filler_allowed(paint: bool | str) -> np.ndarray:
+    """Where a filler may stand on the line ``paint`` names."""
+    if paint == "line2":
+        return LINE2_FILLER_CELLS
+    allowed = np.ones(LINE_LENGTH, bool)
+    allowed[LINE1_FIXED] = False
+    return allowed
+
+
+def _runs(is_filler: np.ndarray) -> list[tuple[int, int]]:
+    """The runs of cells that are not fillers, as (first, end) cell indices."""
+    runs, start = [], None
+    for i, filler in enumerate([*is_filler, True]):
+        if not filler and start is None:
+            start = i
+        elif filler and start is not None:
+            runs.append((start, i))
+            start = None
+    return runs
+
+
+def _read_by_runs(
+    crop: np.ndarray,
+    cells: list[tuple[int, int]],
+    is_filler: np.ndarray,
+    alike: np.ndarray,
+    box: TextBox,
+    ocr: OcrEngine,
+) -> TextLine | None:
+    """The line read one run of characters at a time, between its filler runs; None unless
+    every run reads as many characters as it has cells.
+
+    Read with its fillers cut out, a line may come back a character short or long (two soft
+    digits at its end read as one) and its ``<`` cannot then be put back. Each run read on
+    its own is placed cell by cell, so the line's every position is known again. A run read
+    one character short has dropped a lone filler its cells were not found to hold (the
+    recogniser drops a single ``<``): it goes back in the run's cell most like the filler
+    (``alike``: the similarity, below zero where a filler may not stand). The check digits
+    then verify the guess.
+    """
+    height, width = crop.shape[:2]
+    pitch = max(1, cells[0][1] - cells[0][0])
+    runs = _runs(is_filler)
+    if not runs:
+        return None
+    boxes = []
+    for first, end in runs:
+        left = max(0, cells[first][0] - pitch // 3)
+        right = min(width, max(left + 2, cells[end - 1][1] + pitch // 3))
+        boxes.append(
+            TextBox(
+                points=np.array(
+                    [[left, 0], [right, 0], [right, height], [left, height]], np.float32
+                )
+            )
+        )
+    reads = ocr.recognise(crop, boxes)
+    if len(reads) != len(runs):
+        return None
+    chars, confs = ["<"] * LINE_LENGTH, [1.0] * LINE_LENGTH
+    for (first, end), read in zip(runs, reads, strict=True):
+        pairs = [
+            (ch, conf)
+            for ch, conf in zip(read.text.upper(), read.char_confidences, strict=False)
+            if ch.isascii() and (ch.isalnum() or ch == "<")
+        ]
+        if len(pairs) == end - first - 1:
+            lone = first + int(np.argmax(alike[first:end]))
+            if alike[lone] < LONE_FILLER_SIMILARITY:
+                return None
+            pairs.insert(lone - first, ("<", 1.0))
+        if len(pairs) != end - first:
+            return None
+        for k, (ch, conf) in enumerate(pairs):
+            chars[first + k], confs[first + k] = ch, conf
+    return TextLine(
+        box=box,
+        text="".join(chars),
+        confidence=float(np.mean(confs)),
+        weakest=min(confs),
+        char_confidences=tuple(confs),
+    )
 
 
 def _recognised(

@@ -9,7 +9,9 @@ import pytest
 
 from biometrics.documents import mrz_reader, ocr
 from biometrics.documents.mrz import mrz_parse
+from biometrics.documents.ocr import TextBox
 from biometrics.tests import factories as f
+from biometrics.tests.ocr_cache import MrzFoundShort
 
 
 def _bold_line(width: int = 880, rows: int = 40) -> np.ndarray:
@@ -70,3 +72,106 @@ def test_a_line_is_cut_out_with_the_tops_and_tails_its_box_clips():
     # then the crop is 10 % taller and holds them, to its top and bottom rows
     assert crop.shape[:2] == (22, 100)
     assert (crop[0] == 0).all() and (crop[-1] == 0).all()
+
+
+def _off_centre_page() -> np.ndarray:
+    """The passport page flattened from an outline that took in 100 px of the table on its left
+    (and 20 on its right): the zone is no longer centred, and it ends 65 px further right than
+    the mirror of its left margin."""
+    page = cv2.resize(f.flat_document_array("passport"), (1000, 704), interpolation=cv2.INTER_AREA)
+    card = np.full((704, 1120, 3), (120, 90, 60), np.uint8)
+    card[:, 100:1100] = page
+    return card
+
+
+def test_a_zone_off_the_middle_of_its_page_is_read_to_the_end_of_its_ink():
+    # given a page whose zone lies off its middle, and lines found short of their ends
+    card = _off_centre_page()
+    engine = MrzFoundShort(0.85)  # lines found short of their ends
+    lines = mrz_reader.mrz_boxes(engine.detect(card), card.shape[1], card.shape[0])
+    assert lines is not None
+    # (the lines' boxes end before the zone does: its last cells lie outside them)
+    assert lines[1].x1 < 1040
+    # when the zone is read
+    pair = mrz_reader.mrz_read(card, lines, engine)
+    # then each line is followed to the end of its ink, and every check digit verifies
+    assert pair is not None
+    parsed = mrz_parse(pair[0].text, pair[1].text)
+    assert parsed is not None and parsed.valid
+    assert parsed.number == "C1234567"
+
+
+def test_a_line_is_not_followed_into_ink_that_runs_on_to_the_card_edge():
+    # given a line of 44 glyphs whose box holds 40 of them, and beyond it dark table up to the
+    # card's edge (no blank between the line and the edge)
+    card = np.full((120, 1000, 3), 235, np.uint8)
+    for cell in range(44):
+        card[40:70, 60 + cell * 20 : 73 + cell * 20] = 20
+    card[35:75, 935:] = 40
+    box = TextBox(points=np.array([[55, 38], [855, 38], [855, 72], [55, 72]], np.float32))
+    # when its crop is taken to the end of its ink
+    crop = mrz_reader._to_ink_end(card, box)
+    # then it stays the box's own: the table is not the line's
+    assert crop.shape[1] == ocr._line_crop(card, box).shape[1]
+    # and with paper beyond the line, the crop reaches past its last glyph, not farther
+    card[35:75, 935:] = 235
+    crop = mrz_reader._to_ink_end(card, box)
+    assert 933 - 55 <= crop.shape[1] <= 933 - 55 + 2 * 20
+
+
+class _RunReader:
+    """Reads each box it is given as the next of ``texts``, every character at 0.9."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.boxes: list[TextBox] = []
+
+    def detect(self, img: np.ndarray) -> list[TextBox]:
+        raise AssertionError("a line's runs are recognised, not detected")
+
+    def recognise(self, img: np.ndarray, boxes: list[TextBox]) -> list[ocr.TextLine]:
+        self.boxes.extend(boxes)
+        return [
+            ocr.TextLine(box, text, 0.9, 0.9, tuple(0.9 for _ch in text))
+            for box, text in zip(boxes, self.texts, strict=True)
+        ]
+
+
+def _line2_cells() -> tuple[np.ndarray, list[tuple[int, int]], np.ndarray]:
+    crop = np.full((40, 880, 3), 235, np.uint8)
+    cells = [(cell * 20, cell * 20 + 20) for cell in range(44)]
+    is_filler = np.zeros(44, bool)
+    is_filler[28:42] = True  # the optional data's run, found; the number's lone "<" was not
+    return crop, cells, is_filler
+
+
+def test_a_line_read_a_character_short_is_read_again_one_run_at_a_time():
+    # given line 2 whose fillers were cut out but whose lone "<" after the number was not
+    # found as one, so the line read a character short; read run by run, the first run is one
+    # short (the recogniser drops a lone "<") and the last reads its two check digits
+    crop, cells, is_filler = _line2_cells()
+    alike = np.where(mrz_reader.LINE2_FILLER_CELLS, 0.1, -1.0)
+    alike[8] = 0.6  # the cell after the number is the one most like the filler
+    engine = _RunReader(["B47158145IDN9211100F3501221", "00"])
+    box = TextBox(points=np.array([[0, 0], [880, 0], [880, 40], [0, 40]], np.float32))
+    # when the runs are read one at a time
+    line = mrz_reader._read_by_runs(crop, cells, is_filler, alike, box, engine)
+    # then each run is placed in its cells, the lone filler put back where it stood
+    assert line is not None
+    assert line.text == "B4715814<5IDN9211100F3501221" + "<" * 14 + "00"
+    parsed = mrz_parse("P<IDNRAHAYU<<TIARA<WULAN" + "<" * 20, line.text)
+    assert parsed is not None and parsed.valid
+    # (two runs, each read from its own cells)
+    assert [round(b.x0) for b in engine.boxes] == [0, 42 * 20 - 20 // 3]
+
+
+def test_a_run_read_short_with_no_cell_like_the_filler_leaves_the_line_unplaced():
+    crop, cells, is_filler = _line2_cells()
+    alike = np.where(mrz_reader.LINE2_FILLER_CELLS, 0.1, -1.0)  # nothing like the filler
+    engine = _RunReader(["B47158145IDN9211100F3501221", "00"])
+    box = TextBox(points=np.array([[0, 0], [880, 0], [880, 40], [0, 40]], np.float32))
+    assert mrz_reader._read_by_runs(crop, cells, is_filler, alike, box, engine) is None
+    # nor is a run read two characters short placed
+    alike[8] = 0.6
+    engine = _RunReader(["B4715814IDN9211100F3501221", "00"])
+    assert mrz_reader._read_by_runs(crop, cells, is_filler, alike, box, engine) is None

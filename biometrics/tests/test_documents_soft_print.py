@@ -16,7 +16,7 @@ from biometrics.documents.ocr import TextBox, TextLine
 from biometrics.documents.reader import document_read
 from biometrics.documents.results import Typed
 from biometrics.tests import factories as f
-from biometrics.tests.ocr_cache import PassThrough
+from biometrics.tests.ocr_cache import MrzFoundShort, PassThrough
 
 TODAY = date(2026, 1, 15)
 
@@ -380,28 +380,12 @@ def test_the_name_right_under_a_tall_label_box_is_still_the_printed_name():
     assert name is not None and name.value == "DWILUBIS"
 
 
-class _MrzFoundShort(PassThrough):
-    """The real engine, except that the detector finds only the first 45 % of each MRZ line
-    (a print-out photographed soft: its faint filler runs and the characters after them are
-    not seen as text)."""
-
-    def detect(self, img: np.ndarray) -> list[TextBox]:
-        boxes = []
-        for box in self.real.detect(img):
-            if box.width > 9 * box.height and box.cy > 0.6 * img.shape[0]:
-                points = box.points.copy()
-                points[[1, 2], 0] = points[[0, 3], 0] + 0.45 * box.width
-                box = TextBox(points=points)
-            boxes.append(box)
-        return boxes
-
-
 def test_a_passport_whose_mrz_lines_were_found_less_than_half_long_passes():
     # given a passport page whose two MRZ lines the detector found less than half the page
     # wide (hand-held 70702 passport_0028, a soft print-out, its lines found 30 % of the page
     # wide: refused as blurred)
     img = f.stored_array(f.document("passport"))
-    engine = _MrzFoundShort()
+    engine = MrzFoundShort(0.45)
     # when it is read
     read = document_read(img, ocr=engine, today=TODAY)
     # then the zone is cut out across the page from where its lines start, read cell by cell,
