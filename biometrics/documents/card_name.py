@@ -13,7 +13,7 @@ from datetime import date
 import cv2
 import numpy as np
 
-from biometrics.documents import parsing
+from biometrics.documents import parsing, sim_parsing
 from biometrics.documents.ocr import OcrEngine, TextBox, TextLine
 from biometrics.documents.parsing import letters
 from biometrics.documents.results import DocumentRead, ReadField
@@ -56,7 +56,7 @@ def name_read_again(
     ]
     if not row:
         return
-    parse = parsing.parse_ktp if kind == "ktp" else parsing.parse_sim
+    parse = parsing.parse_ktp if kind == "ktp" else sim_parsing.parse_sim
     readings = [name]
     for scale in NAME_SMOOTHED_SCALES:
         smooth = cv2.resize(card, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)

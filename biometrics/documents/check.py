@@ -110,6 +110,24 @@ def _outcome(
     return FieldOutcome(field=name, outcome=outcome, confidence=confidence, source=source)
 
 
+# Letters whose MRZ value (10, 20, 30) is 0 modulo 10: in a check digit they weigh what the
+# filler "<" weighs, whatever the position.
+CHECK_BLIND_LETTERS = "AKU"
+MRZ_NUMBER_CELLS = 9
+
+
+def _padding_misread(read_number: str, typed_number: str) -> bool:
+    """Is the MRZ number as read the typed one followed by letters the check digits cannot
+    tell from the filler that pads it to its nine cells?"""
+    tail = read_number[len(typed_number) :]
+    return (
+        read_number.startswith(typed_number)
+        and len(read_number) <= MRZ_NUMBER_CELLS
+        and bool(tail)
+        and all(ch in CHECK_BLIND_LETTERS for ch in tail)
+    )
+
+
 def _normalised_number(text: str) -> str:
     return re.sub(r"[^0-9A-Z]", "", text.upper())
 
@@ -154,6 +172,11 @@ def cross_check(read: DocumentRead, typed: Typed, *, today: date) -> list[FieldO
             # so a number typed one or two characters off it ("B3716003" read "83716003";
             # "C0185401" read "CE185491" from a soft print-out) is the recogniser's slip as
             # likely as a change. A person compares; further off is another number.
+            state = "near"
+        elif number.source == "mrz" and _padding_misread(read_number, typed_number):
+            # The number's padding "<" read as A, K or U: their values (10, 20, 30) weigh
+            # nothing in any check digit, so the zone cannot tell them apart ("A5824269<"
+            # read "A5824269K" on a soft photo). A person compares.
             state = "near"
         else:
             state = "mismatch"

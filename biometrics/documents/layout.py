@@ -12,7 +12,7 @@ from datetime import date
 
 import numpy as np
 
-from biometrics.documents import parsing
+from biometrics.documents import parsing, sim_parsing
 from biometrics.documents.ocr import TextBox, TextLine
 from biometrics.documents.results import Kind
 
@@ -114,7 +114,7 @@ def classify(lines: list[TextLine], *, today: date) -> Kind | None:
         # at the left end of a card bowed in the hand are the most foreshortened print on it.
         return "ktp"
     if parsing.contains(lines, "MENGEMUDI", 80) or parsing.contains(lines, "DRIVINGLICENSE", 85):
-        numbered = sum(bool(parsing._NUMBERED.match(line.text.upper())) for line in lines)
+        numbered = sum(bool(sim_parsing.NUMBERED.match(line.text.upper())) for line in lines)
         if numbered >= 2 or parsing.contains(lines, "SURATIZIN", 85):
             return "driving_licence"
     if parsing.contains(lines, "PASPOR", 90) or parsing.contains(lines, "PASSPORT", 90):

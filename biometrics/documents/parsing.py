@@ -101,7 +101,7 @@ def contains(lines: list[TextLine], word: str, threshold: float = 85) -> bool:
     )
 
 
-def _confidence(lines: list[TextLine]) -> float:
+def min_confidence(lines: list[TextLine]) -> float:
     return min((line.confidence for line in lines), default=0.0)
 
 
@@ -155,7 +155,7 @@ def find_labelled(
             found = _label_value(row, label)
             if found:
                 value, used = found
-                return value, _confidence(used)
+                return value, min_confidence(used)
     return None
 
 
@@ -186,7 +186,7 @@ def read_nik(
     candidates: list[tuple[str, float]] = []
     for row in grouped if grouped is not None else rows(lines):
         joined = norm(" ".join(line.text for line in row))
-        weakest = _confidence(row)
+        weakest = min_confidence(row)
         labelled = fuzz.partial_ratio("NIK", joined[:4]) >= 66
         # Up to 19 characters: the label joined to the number when the colon between them
         # was not read ("NIK7371266108600656"), its three letters then cut off.
@@ -229,12 +229,15 @@ def date_read(text: str) -> tuple[date | None, bool]:
     mapped = re.sub(
         r"[A-Z|!]", lambda m: DIGIT_LOOKALIKES.get(m.group(0), m.group(0))[0], text.upper()
     )
-    for pattern in (_DATE, _DATE_SEPARATOR_LOST):
-        for day, month, year in pattern.findall(mapped):
-            try:
-                return date(int(year), int(month), int(day)), len(day) == len(month) == 2
-            except ValueError:
-                continue
+    # The text as read too: a place's letters mapped to digits run into a date whose
+    # separators were both lost ("SAMARINDA26091976" read "S4RINDA26091976")
+    for source in (mapped, text.upper()):
+        for pattern in (_DATE, _DATE_SEPARATOR_LOST):
+            for day, month, year in pattern.findall(source):
+                try:
+                    return date(int(year), int(month), int(day)), len(day) == len(month) == 2
+                except ValueError:
+                    continue
     return None, False
 
 
@@ -252,7 +255,7 @@ def nik_birth_printed(lines: list[TextLine], nik: str, *, today: date) -> bool:
     return False
 
 
-def _sex(text: str, male: str, female: str) -> str | None:
+def sex_value(text: str, male: str, female: str) -> str | None:
     flat = norm(text)
     m, f = fuzz.partial_ratio(male, flat), fuzz.partial_ratio(female, flat)
     if max(m, f) < 75:
@@ -260,7 +263,7 @@ def _sex(text: str, male: str, female: str) -> str | None:
     return "M" if m > f else "F"
 
 
-def _name(text: str) -> str:
+def name_value(text: str) -> str:
     return re.sub(r"[^A-Z' .-]", "", text.upper()).strip(" .-")
 
 
@@ -294,7 +297,7 @@ def _row_below(grouped: list[list[TextLine]], nik: str) -> tuple[str, float] | N
         else:
             return None
         value = value.strip(" :;.,")
-        return (value, _confidence(used)) if value else None
+        return (value, min_confidence(used)) if value else None
     return None
 
 
@@ -318,13 +321,13 @@ def parse_ktp(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
     if nik:
         fields["id_number"] = nik
     name = find_labelled(lines, "Nama", grouped=grouped)
-    if name and _name(name[0]):
-        fields["full_name"] = ReadField(_name(name[0]), name[1])
+    if name and name_value(name[0]):
+        fields["full_name"] = ReadField(name_value(name[0]), name[1])
     elif nik:
         # The label misread ("Hama", small print): the row right under the NIK is the name's.
         below = _row_below(grouped, nik.value)
-        if below and _name(below[0]):
-            fields["full_name"] = ReadField(_name(below[0]), below[1] * 0.9)
+        if below and name_value(below[0]):
+            fields["full_name"] = ReadField(name_value(below[0]), below[1] * 0.9)
     born = find_labelled(
         lines, "Tempat/Tgl Lahir", "Tempat/Tgl.Lahir", "TempatTglLahir", grouped=grouped
     )
@@ -332,12 +335,12 @@ def parse_ktp(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
         birth = parse_date(born[0])
         if birth:
             fields["date_of_birth"] = ReadField(birth.isoformat(), born[1])
-        place = _name(born[0].split(",")[0])
+        place = name_value(born[0].split(",")[0])
         if place:
             fields["place_of_birth"] = ReadField(place, born[1])
     sex = find_labelled(lines, "Jenis Kelamin", "JenisKelamin", grouped=grouped)
     if sex:
-        value = _sex(sex[0].split("GOL")[0], "LAKI-LAKI", "PEREMPUAN")
+        value = sex_value(sex[0].split("GOL")[0], "LAKI-LAKI", "PEREMPUAN")
         if value:
             fields["sex"] = ReadField(value, sex[1])
     province = next((norm(line.text) for line in lines if "PROVINSI" in norm(line.text)), "")
@@ -348,81 +351,6 @@ def parse_ktp(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
 
 # The confidence of a date read with a digit of its day or month lost (check: never a mismatch)
 DATE_PART_LOST = 0.5
-# A SIM's numbered line: "1. NAME"; the recogniser may drop the dot of small print ("2SEMARANG,
-# 28-01-1995"): a line number straight before a word is still one (the card's number starts
-# with digits; "1O.WANIIA" is line 3 misread, not line 1 saying "O.")
-_NUMBERED = re.compile(r"^\s*([1-6])\s*(?:[.,:;]\s*|(?=[A-Z(][A-Z0(]{2}))([A-Z0-9(].*)$")
-
-
-def parse_sim(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
-    fields: dict[str, ReadField] = {}
-    numbered: dict[str, tuple[str, float]] = {}
-    grouped = rows(lines)
-    where: dict[str, int] = {}
-    for index, row in enumerate(grouped):
-        text = " ".join(line.text for line in row).upper().replace("：", ":")
-        match = _NUMBERED.match(text)
-        if match and match.group(1) not in numbered:
-            numbered[match.group(1)] = (match.group(2).strip(), _confidence(row))
-            where[match.group(1)] = index
-        if "BERLAKU" in norm(text) or "S/D" in norm(text):
-            expiry = parse_date(text.split(":")[-1] if ":" in text else text)
-            if expiry:
-                fields["expiry"] = ReadField(expiry.isoformat(), _confidence(row))
-    # A line whose number was misread ("1." read as "L"): the row right above line 2 is line 1,
-    # the row right below line 1 is line 2, and so up from line 4 when lines 2 and 3 lost theirs
-    # too; the number's look-alike is dropped.
-    for missing, neighbour, step in (
-        ("3", "4", -1),
-        ("2", "3", -1),
-        ("1", "2", -1),
-        ("2", "1", 1),
-    ):
-        if missing in numbered or neighbour not in where:
-            continue
-        index = where[neighbour] + step
-        if 0 <= index < len(grouped):
-            row = grouped[index]
-            text = " ".join(line.text for line in row).upper().replace("：", ":")
-            if not _NUMBERED.match(text) and "BERLAKU" not in norm(text):
-                text = re.sub(rf"^\s*[{missing}LI|!T]\s*[.,:;]?\s*", "", text)
-                numbered[missing] = (text.strip(), _confidence(row) * 0.9)
-                where[missing] = index
-    if "1" in numbered and _name(numbered["1"][0]):
-        fields["full_name"] = ReadField(_name(numbered["1"][0]), numbered["1"][1])
-    if "2" in numbered:
-        birth, whole = date_read(numbered["2"][0])
-        if birth:
-            confidence = numbered["2"][1] if whole else min(numbered["2"][1], DATE_PART_LOST)
-            fields["date_of_birth"] = ReadField(birth.isoformat(), confidence)
-    if "3" in numbered:
-        sex = _sex(numbered["3"][0], "PRIA", "WANITA")
-        if sex:
-            fields["sex"] = ReadField(sex, numbered["3"][1])
-    if "sex" not in fields:  # line 3 not recognised as such: the word alone is enough
-        for line in lines:
-            flat = norm(line.text)
-            pria, wanita = fuzz.partial_ratio("PRIA", flat), fuzz.partial_ratio("WANITA", flat)
-            if max(pria, wanita) >= 80 and len(flat) <= 14:
-                value = "F" if wanita >= pria else "M"
-                fields["sex"] = ReadField(value, line.confidence * 0.9)
-                break
-    # The number is printed above line 1. Lines 1-3 bound it, not the first row that merely
-    # looks numbered: the small "INDONESIA DRIVING LICENSE" under the header read "5 INOUOENS"
-    # stood above the number, and the number was never looked for.
-    first = [where[key] for key in ("1", "2", "3") if key in where]
-    first_numbered_y = min(line.box.y0 for line in grouped[min(first)]) if first else None
-    for line in sorted(lines, key=lambda line: line.box.cy):
-        if first_numbered_y is not None and line.box.y0 >= first_numbered_y:
-            break
-        text = norm(line.text).replace(".", "-")
-        match = re.search(r"[0-9OIL|]{4}-?[0-9OIL|]{4}-?[0-9OIL|]{2,8}", text)
-        if match:
-            digits = re.sub(r"[^0-9]", "", match.group(0).translate(TO_DIGIT))
-            if 10 <= len(digits) <= 16:
-                fields["id_number"] = ReadField(digits, line.confidence)
-                break
-    return fields
 
 
 def mrz_lines(lines: list[TextLine]) -> tuple[TextLine, TextLine] | None:

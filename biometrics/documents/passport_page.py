@@ -22,9 +22,12 @@ def passport_parse(
     if pair is None:
         return
     parsed, fields = parsing.parse_passport(pair, today=today)
+    read.mrz_reads = pair
     if parsed is not None and parsed.failed:
         # Read the two lines again from a sharpened copy: an OCR slip rarely repeats.
         again = mrz_reader.mrz_read(card, (pair[0].box, pair[1].box), ocr, sharpen=True)
+        if again is not None:
+            read.mrz_reads = (*pair, again[1])
         parsed2, fields2 = (
             (None, {}) if again is None else parsing.parse_passport(again, today=today)
         )
@@ -58,6 +61,35 @@ def passport_parse(
         return
     read.mrz_failed = parsed.failed
     read.fields.update(fields)
+
+
+def combine_regions(read: DocumentRead, line2s: list[TextLine], *, today: date) -> bool:
+    """Verify a passport read whose zone failed a check digit from line 2 as read in every
+    region of the photo (``line2s``): one region's read may have cut the line's end short,
+    another's lost a character of its head; together (``mrz.mrz_combine``: exactly one
+    combination verifies every check digit, the composite over both) they read the zone.
+    True when ``read`` now holds the verified zone's fields."""
+    if read.kind != "passport" or not read.mrz_failed or len(read.mrz_reads) < 2:
+        return False
+    line1 = read.mrz_reads[0]
+    combined = mrz_combine(line1.text, [line.text for line in line2s])
+    if combined is None:
+        return False
+    line2 = TextLine(
+        read.mrz_reads[1].box,
+        combined,
+        min(line.confidence for line in line2s),
+        min(line.weakest for line in line2s),
+    )
+    parsed, fields = parsing.parse_passport((line1, line2), today=today)
+    if parsed is None or not parsed.valid:
+        return False
+    name = read.fields.get("full_name")
+    read.fields.update(fields)
+    if name is not None and name.source == "printed":  # chosen over a doubtful MRZ name
+        read.fields["full_name"] = name
+    read.mrz_failed, read.mrz_doubtful = (), False
+    return True
 
 
 # A name of fewer letters than this read from MRZ line 1 is more likely a line cut wrongly into
@@ -170,7 +202,7 @@ def _reads_as(text: str, number: str) -> bool:
 
 
 def _confident_name(name: TextLine) -> ReadField | None:
-    value = parsing._name(name.text)
+    value = parsing.name_value(name.text)
     if sum(ch.isalpha() for ch in value) >= 2 and name.confidence >= PRINTED_NAME_CONFIDENT:
         return ReadField(value, name.confidence)
     return None

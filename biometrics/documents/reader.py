@@ -25,6 +25,7 @@ from biometrics.documents import (
     parsing,
     passport_page,
     quality,
+    sim_parsing,
 )
 from biometrics.documents.layout import card_layout, classify, flip, gibberish
 from biometrics.documents.mrz import mrz_parse
@@ -51,7 +52,7 @@ def _parse(
     if kind == "ktp":
         read.fields.update(parsing.parse_ktp(lines, today=today))
     elif kind == "driving_licence":
-        read.fields.update(parsing.parse_sim(lines, today=today))
+        read.fields.update(sim_parsing.parse_sim(lines, today=today))
     else:
         passport_page.passport_parse(lines, read, card, ocr, today=today)
     if kind in ("ktp", "driving_licence"):
@@ -62,7 +63,7 @@ def _quick_fields(kind: str, lines: list[TextLine], today: date) -> set[str]:
     if kind == "ktp":
         return set(parsing.parse_ktp(lines, today=today)) | {"date_of_birth"}
     if kind == "driving_licence":
-        return set(parsing.parse_sim(lines, today=today))
+        return set(sim_parsing.parse_sim(lines, today=today))
     return set()
 
 
@@ -75,11 +76,14 @@ def _read_region(
     extend: bool = True,
     overrule: bool = False,
     sharpen: bool = False,
+    line2s: list[TextLine] | None = None,
 ) -> DocumentRead | None:
     """Flatten one candidate region and read it; None if it does not read as a document.
 
     ``overrule``: read the page the other way up from what the direction model voted.
     ``sharpen``: read a sharpened copy (a soft photo that read as nothing, `_read_soft`).
+    ``line2s``: where to keep each read of an MRZ line 2, even one too garbled to parse (its
+    end may complete another region's read: `passport_page.combine_regions`).
     """
     flat = locate.rectify(img, region)  # as photographed: blur, glare and the face use this
     card = quality.legible(flat)  # what the OCR reads: contrast stretched when dim or washed out
@@ -112,6 +116,8 @@ def _read_region(
             pair = mrz_reader.mrz_read(card, mrz, ocr, sharpen=sharpen)
             if pair is None:
                 break  # the row taken for line 2 holds too few digits: no MRZ here
+            if line2s is not None:
+                line2s.append(pair[1])
             parsed = mrz_parse(pair[0].text, pair[1].text)
             if parsed is not None and parsed.plausible:
                 break
@@ -168,7 +174,14 @@ def _read_region(
         # Many lines and none of them words: the direction model, voting on small soft print,
         # may have left the page upside down. Read it the other way up once.
         again = _read_region(
-            img, region, ocr, today=today, extend=extend, overrule=True, sharpen=sharpen
+            img,
+            region,
+            ocr,
+            today=today,
+            extend=extend,
+            overrule=True,
+            sharpen=sharpen,
+            line2s=line2s,
         )
         if again is not None:
             return again
@@ -181,7 +194,9 @@ def _read_region(
         # (not past the photo's border: its portrait is then cut off, and the zone empty).
         wider = locate.widened(region, img.shape, left=(kind == "driving_licence") != flipped)
         if extend and wider is not None and not wider.truncated:
-            again = _read_region(img, wider, ocr, today=today, extend=False, sharpen=sharpen)
+            again = _read_region(
+                img, wider, ocr, today=today, extend=False, sharpen=sharpen, line2s=line2s
+            )
             return again if again is not None and again.kind == kind else None
         return None
     # (a card cut off by the frame is flattened out of proportion, so its layout cannot be
@@ -201,7 +216,9 @@ def _read_region(
             if longer is None or any(np.allclose(longer.corners, c, atol=4) for c in tried):
                 continue
             tried.append(longer.corners)
-            again = _read_region(img, longer, ocr, today=today, extend=False, sharpen=sharpen)
+            again = _read_region(
+                img, longer, ocr, today=today, extend=False, sharpen=sharpen, line2s=line2s
+            )
             if again is not None and again.kind == "passport" and "id_number" in again.fields:
                 return again
     if (
@@ -217,7 +234,9 @@ def _read_region(
         # from its own text's paper and read it again; it is cut off only if that fails.
         result.problem = "cut_off"
         if extend and not region.whole_frame:
-            again = _regrown(img, region, card, boxes, flipped, ocr, today=today, read=result)
+            again = _regrown(
+                img, region, card, boxes, flipped, ocr, today=today, read=result, line2s=line2s
+            )
             if again is not None and _better(again, result):
                 return again
     return result
@@ -233,6 +252,7 @@ def _regrown(
     *,
     today: date,
     read: DocumentRead,
+    line2s: list[TextLine] | None = None,
 ) -> DocumentRead | None:
     """The document grown from the paper around its text lines (found on a region that runs
     off the photo), read again when it lies whole inside the photo; else None.
@@ -250,7 +270,7 @@ def _regrown(
         points.append(locate.to_photo(region, corners, width=width))
     best: DocumentRead | None = None
     for tolerance, grown in locate.regions_from_text(img, points, whole_only=True):
-        again = _read_region(img, grown, ocr, today=today, extend=False)
+        again = _read_region(img, grown, ocr, today=today, extend=False, line2s=line2s)
         if again is not None and tolerance < 1 and not _same_card(again, read):
             continue
         if again is not None and (best is None or _better(again, best)):
@@ -309,9 +329,15 @@ def _unverified(read: DocumentRead) -> bool:
 
 
 def _read_grown(
-    img: np.ndarray, whole: locate.Region, ocr: OcrEngine, *, today: date
+    img: np.ndarray,
+    whole: locate.Region,
+    ocr: OcrEngine,
+    *,
+    today: date,
+    line2s: list[TextLine] | None = None,
 ) -> DocumentRead | None:
-    """Find text in the whole photo, grow a document region from its colour, and read that."""
+    """Find text in the whole photo, grow a document region from its colour, and read that
+    (``line2s`` as for `_read_region`)."""
     card = locate.rectify(img, whole)
     factor = img.shape[1] / card.shape[1]
     boxes = ocr.detect(quality.legible(card))
@@ -321,7 +347,7 @@ def _read_grown(
     result: DocumentRead | None = None
     for _tolerance, grown in locate.regions_from_text(img, points):
         # a tighter read replaces a first only if it reads the same card (as in _regrown)
-        again = _read_region(img, grown, ocr, today=today)
+        again = _read_region(img, grown, ocr, today=today, line2s=line2s)
         if again is not None and (
             result is None or (_same_card(again, result) and _better(again, result))
         ):
@@ -334,7 +360,7 @@ def _read_grown(
         page = page_region.region_from_mrz(img.shape, points, flipped=flipped)
         if page is None:
             break
-        again = _read_region(img, page, ocr, today=today, extend=False)
+        again = _read_region(img, page, ocr, today=today, extend=False, line2s=line2s)
         for scale in MRZ_PAGE_SCALES:
             if again is None or again.kind != "passport" or _mrz_verified(again):
                 break
@@ -345,7 +371,7 @@ def _read_grown(
             bigger = (
                 None
                 if larger is None
-                else _read_region(img, larger, ocr, today=today, extend=False)
+                else _read_region(img, larger, ocr, today=today, extend=False, line2s=line2s)
             )
             if bigger is not None and _mrz_verified(bigger):
                 again = bigger
@@ -433,22 +459,26 @@ def document_read(
     ocr = ocr or engine()
     today = today or _today()
     result: DocumentRead | None = None
+    line2s: list[TextLine] = []  # MRZ line 2 as read in each region
     regions = locate.document_regions(img)
     for region in regions:
         if region.whole_frame and not locate.scan_like(region):
             # The photo is not shaped like a document, so it is not a scan of one: its text
             # only tells where a document whose outline the edge search missed may be.
-            candidate = _read_grown(img, region, ocr, today=today)
+            candidate = _read_grown(img, region, ocr, today=today, line2s=line2s)
         else:
-            candidate = _read_region(img, region, ocr, today=today)
+            candidate = _read_region(img, region, ocr, today=today, line2s=line2s)
         if candidate is None:
             continue
+        line2s.extend(candidate.mrz_reads[2:])  # its zone read again from a sharpened copy
         if result is None or _better(candidate, result):
             result = candidate
         # A page whose zone failed a check digit read from one region may verify from another
         # (one that flattens it whole, its last check digits not cut off): read on.
         if not result.problem and _complete(result) and not _unverified(result):
             break
+    if result is not None and _unverified(result):
+        passport_page.combine_regions(result, line2s, today=today)
     if result is None or (result.problem and not cut_but_verified(result)):
         soft = _read_soft(img, regions, ocr, today=today)
         if soft is not None and (result is None or _better(soft, result)):

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from biometrics.documents.ocr import TextLine
 from biometrics.nik import NikError, nik_parse
 
 Kind = Literal["ktp", "passport", "driving_licence"]
@@ -49,6 +50,10 @@ class DocumentRead:
     # corner, not a side
     layout_whole: bool = False
     seconds: float = 0.0
+    # The zone's lines as read in this region: line 1, then each read of line 2. In memory
+    # only (never stored, nor shown in a repr), to combine with line 2 as read in the photo's
+    # other regions.
+    mrz_reads: tuple[TextLine, ...] = field(default=(), repr=False)
 
     @property
     def found(self) -> bool:

@@ -195,6 +195,28 @@ def test_an_mrz_number_failing_its_check_digit_a_character_or_two_off_goes_to_re
     assert _check(verified, typed).mismatched == ["id_number"]
 
 
+def test_an_mrz_numbers_padding_read_as_a_letter_the_check_digits_cannot_see_goes_to_review():
+    from biometrics.documents.mrz import check_digit
+
+    # given a zone whose number's padding "<" was read "K" (wild 70903 passport_0001): K weighs
+    # 20, nothing modulo 10, so the number's check digit verifies either way
+    assert check_digit("A5824269K") == check_digit("A5824269<")
+    typed = _typed(id_type="passport", id_number="A5824269")
+    read = _passport(mrz_failed=("birth", "composite"), mrz_doubtful=True)
+    read.fields["id_number"] = ReadField("A5824269K", 0.86, "mrz")
+    # then a person compares, whether or not the rest of the zone verified
+    assert (_check(read, typed).decision, _check(read, typed).code) == ("review", "document_review")
+    verified = _passport()
+    verified.fields["id_number"] = ReadField("A5824269K", 0.99, "mrz")
+    assert _check(verified, typed).decision == "review"
+    # but a letter the check digit weighs, or a typed number that is not the read one's
+    # start, is another number
+    verified.fields["id_number"] = ReadField("A5824269B", 0.99, "mrz")
+    assert _check(verified, typed).mismatched == ["id_number"]
+    verified.fields["id_number"] = ReadField("A5824268K", 0.99, "mrz")
+    assert _check(verified, typed).mismatched == ["id_number"]
+
+
 def test_an_expired_passport_is_rejected():
     typed = _typed(id_type="passport", id_number="C1234567")
     read = _passport()

@@ -14,8 +14,8 @@ from PIL import Image
 from biometrics.documents import generator, locate, ocr, page_region, quality
 from biometrics.documents.layout import PORTRAIT_ZONES, card_layout
 from biometrics.documents.ocr import TextBox, TextLine
-from biometrics.documents.parsing import parse_sim
 from biometrics.documents.reader import _read_region, document_read
+from biometrics.documents.sim_parsing import parse_sim
 from biometrics.tests import factories as f
 
 TODAY = date(2026, 1, 15)
@@ -206,6 +206,30 @@ def test_a_sim_whose_line_numbers_lost_their_dots_is_still_read():
     assert fields["sex"].value == "F"
 
 
+def test_sim_lines_that_lost_every_number_are_read_down_from_the_cards_number():
+    # handheld 70701 driving_licence_0038: no row kept its number ("1. TIARA SUSANTO" read
+    # "TIARASUSANTO", line 3 as "B-WANTTA"), and the card was refused as unreadable
+    fields = parse_sim(
+        _sim_lines(
+            "SURATIZINMENGEMUDI",
+            "1074-0970-423413",
+            "TIARASUSANTO",
+            "MAKASSAR 18-09-2005",
+            "B-WANTTA",
+            "Berlakuwd:27-01-2028",
+        ),
+        today=TODAY,
+    )
+    # then line 1 is the row under the number (its T kept), and line 2 the row under that
+    assert fields["full_name"].value == "TIARASUSANTO"
+    assert fields["date_of_birth"].value == "2005-09-18"
+    # a row with digits under the number is no name
+    below = parse_sim(
+        _sim_lines("SURATIZINMENGEMUDI", "1074-0970-423413", "JL MAWAR NO 5"), today=TODAY
+    )
+    assert "full_name" not in below
+
+
 def test_sim_lines_1_to_3_that_lost_their_numbers_are_placed_up_from_line_4():
     # driving_licence_0032 of wild 70403: "1." read as "L", "2." glued to "Y0GYA...", and
     # "3." as "JB"; only line 4 kept its number
@@ -299,6 +323,17 @@ def test_a_date_whose_separator_was_lost_is_still_read():
 
     assert parse_date("2.SURABAYA,19-022000") == date(2000, 2, 19)
     assert parse_date("3578074309708739") is None  # a NIK is no date
+
+
+def test_a_date_run_into_a_place_whose_letters_look_like_digits_is_still_read():
+    from biometrics.documents.parsing import parse_date
+
+    # given a SIM's line 2 whose separators were all lost (handheld 70902 driving_licence_0023:
+    # "2. SAMARINDA, 26-09-1976"): mapped to digits, the place's last letters run into the date
+    assert parse_date("2S4RINDA26091976") == date(1976, 9, 26)
+    # a date the mapping finds still comes first; ten digits in a row are still no date
+    assert parse_date("2.S0LO,O1-O2-1990") == date(1990, 2, 1)
+    assert parse_date("AB2609197612") is None
 
 
 def test_a_ktps_labels_and_nik_without_the_province_header_are_no_ktp():

@@ -101,23 +101,23 @@ def test_two_digit_years_resolve_to_the_past_for_birth_and_near_future_for_expir
 
 
 def test_a_padding_run_whose_last_filler_looks_less_alike_still_reaches_the_field_end():
-    from biometrics.documents.mrz_reader import _padding
+    from biometrics.documents.mrz_cells import carry_padding
 
     # optional data empty: fillers 28-41, the last one (where the fitted pitch drifts most)
     # was a little less like the template and missed
     seen = np.zeros(44, bool)
     seen[28:41] = True
-    assert _padding(seen)[28:42].all()
-    assert not _padding(seen)[42:].any()  # the check digits stay characters
+    assert carry_padding(seen)[28:42].all()
+    assert not carry_padding(seen)[42:].any()  # the check digits stay characters
     # a personal number, then padding: the characters before the run are kept
     seen = np.zeros(44, bool)
     seen[33:40] = True
-    padded = _padding(seen)
+    padded = carry_padding(seen)
     assert padded[33:42].all() and not padded[28:33].any()
     # one stray look-alike among characters is not a run
     seen = np.zeros(44, bool)
     seen[30] = True
-    assert _padding(seen)[31:42].sum() == 0
+    assert carry_padding(seen)[31:42].sum() == 0
 
 
 def _confidences(weak: dict[int, float]) -> tuple[float, ...]:
@@ -155,20 +155,20 @@ def test_two_corrections_that_both_verify_leave_the_line_as_read():
 
 
 def test_line1_padding_is_carried_to_the_end_from_its_first_three_fillers():
-    from biometrics.documents.mrz_reader import _line1_fillers
+    from biometrics.documents.mrz_cells import line1_fillers
 
     # P<IDNSANTOSO<<BUDI<<<... with the far end of the run less alike (pitch drift)
     seen = np.zeros(44, bool)
     seen[[1, 2, 12, 13]] = True  # cell 2 (the state's first letter) taken for a filler
     seen[18:30] = True  # cells 30-43 were not recognised as fillers
-    out = _line1_fillers(seen)
+    out = line1_fillers(seen)
     assert out[18:].all() and not out[14:18].any()
     assert out[1] and out[12] and out[13]  # the separators stay
     assert not out[2]  # the issuing state never holds one
 
 
 def test_a_cell_fitted_past_the_end_of_the_line_has_an_empty_glyph():
-    from biometrics.documents.mrz_reader import _glyph
+    from biometrics.documents.mrz_cells import glyph
 
     ink = np.zeros((20, 100), np.uint8)
-    assert not _glyph(ink, (120, 130)).any()  # no crash on an empty patch
+    assert not glyph(ink, (120, 130)).any()  # no crash on an empty patch

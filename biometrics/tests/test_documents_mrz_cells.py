@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 import pytest
 
-from biometrics.documents import mrz_reader, ocr
+from biometrics.documents import mrz_cells, mrz_reader, ocr
 from biometrics.documents.mrz import mrz_parse
 from biometrics.documents.ocr import TextBox
 from biometrics.tests import factories as f
@@ -27,7 +27,7 @@ def _bold_line(width: int = 880, rows: int = 40) -> np.ndarray:
 def test_bold_print_whose_middle_rows_are_mostly_ink_is_kept():
     ink = _bold_line()
     assert ink[8:32].mean(axis=1).min() > 0.6  # as much ink as a rule, row for row
-    band = mrz_reader._text_band(ink)
+    band = mrz_cells.text_band(ink)
     assert (band[8:32] == ink[8:32]).all()
 
 
@@ -35,14 +35,14 @@ def test_a_ruled_line_and_a_band_edge_are_dropped_and_the_print_kept():
     ink = _bold_line()
     ink[2] = 1  # a rule above the line: one unbroken run
     ink[36:] = 1  # the band's darker edge below it
-    band = mrz_reader._text_band(ink)
+    band = mrz_cells.text_band(ink)
     assert band[2].sum() == 0 and band[36:].sum() == 0
     assert (band[8:32] == ink[8:32]).all()
 
 
 def test_longest_runs_per_row():
     mask = np.array([[0, 1, 1, 0, 1], [1, 1, 1, 1, 1], [0, 0, 0, 0, 0]], np.uint8)
-    assert mrz_reader._longest_runs(mask).tolist() == [2, 5, 0]
+    assert mrz_cells.longest_runs(mask).tolist() == [2, 5, 0]
 
 
 @pytest.mark.parametrize("degrees", [3.0, -4.5, 6.0])
@@ -119,21 +119,22 @@ def test_a_line_is_not_followed_into_ink_that_runs_on_to_the_card_edge():
     assert 933 - 55 <= crop.shape[1] <= 933 - 55 + 2 * 20
 
 
-class _RunReader:
-    """Reads each box it is given as the next of ``texts``, every character at 0.9."""
+class _Scripted:
+    """Answers each recognise call with the next of ``answers`` (one text per box)."""
 
-    def __init__(self, texts: list[str]) -> None:
-        self.texts = texts
+    def __init__(self, answers: list[list[str]]) -> None:
+        self.answers = answers
         self.boxes: list[TextBox] = []
 
     def detect(self, img: np.ndarray) -> list[TextBox]:
-        raise AssertionError("a line's runs are recognised, not detected")
+        raise AssertionError("lines are recognised, not detected")
 
     def recognise(self, img: np.ndarray, boxes: list[TextBox]) -> list[ocr.TextLine]:
+        texts = self.answers.pop(0)
         self.boxes.extend(boxes)
         return [
-            ocr.TextLine(box, text, 0.9, 0.9, tuple(0.9 for _ch in text))
-            for box, text in zip(boxes, self.texts, strict=True)
+            ocr.TextLine(b, t, 0.9, 0.9, tuple(0.9 for _ch in t))
+            for b, t in zip(boxes, texts, strict=True)
         ]
 
 
@@ -150,9 +151,9 @@ def test_a_line_read_a_character_short_is_read_again_one_run_at_a_time():
     # found as one, so the line read a character short; read run by run, the first run is one
     # short (the recogniser drops a lone "<") and the last reads its two check digits
     crop, cells, is_filler = _line2_cells()
-    alike = np.where(mrz_reader.LINE2_FILLER_CELLS, 0.1, -1.0)
+    alike = np.where(mrz_cells.LINE2_FILLER_CELLS, 0.1, -1.0)
     alike[8] = 0.6  # the cell after the number is the one most like the filler
-    engine = _RunReader(["B47158145IDN9211100F3501221", "00"])
+    engine = _Scripted([["B47158145IDN9211100F3501221", "00"]])
     box = TextBox(points=np.array([[0, 0], [880, 0], [880, 40], [0, 40]], np.float32))
     # when the runs are read one at a time
     line = mrz_reader._read_by_runs(crop, cells, is_filler, alike, box, engine)
@@ -167,11 +168,57 @@ def test_a_line_read_a_character_short_is_read_again_one_run_at_a_time():
 
 def test_a_run_read_short_with_no_cell_like_the_filler_leaves_the_line_unplaced():
     crop, cells, is_filler = _line2_cells()
-    alike = np.where(mrz_reader.LINE2_FILLER_CELLS, 0.1, -1.0)  # nothing like the filler
-    engine = _RunReader(["B47158145IDN9211100F3501221", "00"])
+    alike = np.where(mrz_cells.LINE2_FILLER_CELLS, 0.1, -1.0)  # nothing like the filler
+    engine = _Scripted([["B47158145IDN9211100F3501221", "00"]])
     box = TextBox(points=np.array([[0, 0], [880, 0], [880, 40], [0, 40]], np.float32))
     assert mrz_reader._read_by_runs(crop, cells, is_filler, alike, box, engine) is None
     # nor is a run read two characters short placed
     alike[8] = 0.6
-    engine = _RunReader(["B4715814IDN9211100F3501221", "00"])
+    engine = _Scripted([["B4715814IDN9211100F3501221", "00"]])
     assert mrz_reader._read_by_runs(crop, cells, is_filler, alike, box, engine) is None
+
+
+def _drawn_line(text: str) -> tuple[np.ndarray, TextBox]:
+    """A card with one MRZ line drawn a character per 20 px cell, and the box around it."""
+    card = np.full((120, 1000, 3), 235, np.uint8)
+    for cell, ch in enumerate(text):
+        x = 60 + cell * 20
+        cv2.putText(card, ch, (x + 2, 72), cv2.FONT_HERSHEY_SIMPLEX, 0.9, (20, 20, 20), 2)
+    box = TextBox(points=np.array([[55, 40], [945, 40], [945, 80], [55, 80]], np.float32))
+    return card, box
+
+
+LINE2 = "E7083989<6IDN9504154F2804132" + "<" * 14 + "00"
+
+
+@pytest.mark.parametrize(
+    ("middle_run", "expected"),
+    [
+        # the runs read right: the line read run by run verifies, and is the line
+        ("6IDN9504154F2804132", LINE2),
+        # the runs repeat the slip: the first read is kept
+        ("6IDN9604154F2804132", LINE2.replace("950415", "960415")),
+    ],
+)
+def test_a_line_2_placed_whole_whose_check_digits_fail_is_read_again_run_by_run(
+    middle_run, expected
+):
+    # given line 2 of a passport, whose read with its fillers cut out filled every cell but
+    # misread a digit of the birth date (6 for 5: its check digit fails)
+    card, box = _drawn_line(LINE2)
+    engine = _Scripted([["E70839896IDN9604154F280413200"], ["E7083989", middle_run, "00"]])
+    # when the line is read
+    line = mrz_reader._read_line(card, box, engine, sharpen=False, paint="line2")
+    # then its runs are read one at a time, and that read is kept only if it verifies
+    assert line is not None and line.text == expected
+    assert engine.answers == []
+
+
+def test_a_mark_read_in_a_run_is_a_filler_the_recogniser_took_for_a_dash():
+    crop, cells, is_filler = _line2_cells()
+    alike = np.where(mrz_cells.LINE2_FILLER_CELLS, 0.1, -1.0)
+    engine = _Scripted([["E7083989-6IDN9504154F2804132", "00"]])
+    box = TextBox(points=np.array([[0, 0], [880, 0], [880, 40], [0, 40]], np.float32))
+    line = mrz_reader._read_by_runs(crop, cells, is_filler, alike, box, engine)
+    assert line is not None
+    assert line.text == "E7083989<6IDN9504154F2804132" + "<" * 14 + "00"

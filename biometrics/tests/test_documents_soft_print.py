@@ -108,9 +108,9 @@ def test_a_passport_number_digit_shaped_like_the_filler_is_read_not_cut_out(monk
     # given a passport whose number holds two 4s at check-digit weights 3 and 7 (they cancel:
     # "X<6<2089" has the same check digit as "X4642089"), in a font whose 4 the cell reader
     # finds as alike to the filler as the filler itself
-    from biometrics.documents import mrz_reader
+    from biometrics.documents import mrz_cells
 
-    real = mrz_reader._filler_similarity
+    real = mrz_cells.filler_similarity
 
     def fours_alike(glyphs: np.ndarray, candidates: np.ndarray | None = None) -> np.ndarray:
         similarity = real(glyphs, candidates)
@@ -119,7 +119,7 @@ def test_a_passport_number_digit_shaped_like_the_filler_is_read_not_cut_out(monk
             similarity[[1, 3]] = 0.95
         return similarity
 
-    monkeypatch.setattr(mrz_reader, "_filler_similarity", fours_alike)
+    monkeypatch.setattr(mrz_cells, "filler_similarity", fours_alike)
     img = f.stored_array(f.document("passport", id_number="X4642089"))
     # when it is read
     read = document_read(img, today=TODAY)
