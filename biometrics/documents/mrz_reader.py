@@ -149,19 +149,22 @@ def _read_line(
         if line is None or not is_filler.any():
             return line
         if len(line.text) == LINE_LENGTH:
-            if paint != "line2" or _line2_verifies(line.text):
+            if paint != "line2" or _line2_verifies(line.text) or not line2_like(line.text):
                 return line
             # Placed, but a check digit fails: the recogniser may have dropped a lone filler
             # and taken another cell for one, shifting the characters between. Read run by run.
             runs = _read_by_runs(crop, cells, is_filler, alike, box, ocr)
             return runs if runs is not None and _line2_verifies(runs.text) else line
         fallback = fallback or line
-    # No mask's read filled the cells left: read the first mask's runs one at a time (line 2
-    # kept so only if it verifies: a line that read short fails to parse at all, and another
-    # region, or the sharpened retry, may read it whole; placed but wrong, it would not be).
-    runs = _read_by_runs(crop, cells, masks[0], alike, box, ocr)
-    if runs is not None and (paint != "line2" or _line2_verifies(runs.text)):
-        return runs
+    # No mask's read filled the cells left: line 2 is read one run at a time, and kept so only
+    # if it verifies (a line that read short fails to parse at all, and another region, or the
+    # sharpened retry, may read it whole; placed but wrong, it would not be). Not line 1: its
+    # names are compared by similarity), nor a row without line 2's digits (a KTP's last row,
+    # "Berlaku Hingga SEUMUR HIDUP", taken for one: each would pay a recognition).
+    if paint == "line2" and fallback is not None and line2_like(fallback.text):
+        runs = _read_by_runs(crop, cells, masks[0], alike, box, ocr)
+        if runs is not None and _line2_verifies(runs.text):
+            return runs
     return fallback
 
 
