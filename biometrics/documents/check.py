@@ -24,6 +24,7 @@ from typing import Literal
 import numpy as np
 from rapidfuzz import fuzz
 
+from biometrics.documents.mrz import CHECK_BLIND_LETTERS, NUMBER_CELLS
 from biometrics.documents.ocr import OcrEngine
 from biometrics.documents.parsing import DATE_PART_LOST, letters
 from biometrics.documents.reader import document_read
@@ -110,19 +111,13 @@ def _outcome(
     return FieldOutcome(field=name, outcome=outcome, confidence=confidence, source=source)
 
 
-# Letters whose MRZ value (10, 20, 30) is 0 modulo 10: in a check digit they weigh what the
-# filler "<" weighs, whatever the position.
-CHECK_BLIND_LETTERS = "AKU"
-MRZ_NUMBER_CELLS = 9
-
-
 def _padding_misread(read_number: str, typed_number: str) -> bool:
     """Is the MRZ number as read the typed one followed by letters the check digits cannot
     tell from the filler that pads it to its nine cells?"""
     tail = read_number[len(typed_number) :]
     return (
         read_number.startswith(typed_number)
-        and len(read_number) <= MRZ_NUMBER_CELLS
+        and len(read_number) <= NUMBER_CELLS
         and bool(tail)
         and all(ch in CHECK_BLIND_LETTERS for ch in tail)
     )

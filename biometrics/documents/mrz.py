@@ -58,6 +58,15 @@ def char_value(ch: str) -> int:
     raise ValueError(f"not an MRZ character: {ch!r}")
 
 
+# Line 2's document number: left-justified in its first cells, padded with fillers after it.
+NUMBER_CELLS = 9
+# Letters whose value is 0 modulo 10 (A, K, U): in a check digit they weigh what the filler
+# "<" weighs, at any position, so no check digit tells them from it.
+CHECK_BLIND_LETTERS = "".join(
+    chr(code) for code in range(ord("A"), ord("Z") + 1) if char_value(chr(code)) % 10 == 0
+)
+
+
 def check_digit(data: str) -> str:
     """The ICAO 9303 check digit of ``data`` (a string of 0-9, A-Z and <)."""
     total = sum(char_value(ch) * _WEIGHTS[i % 3] for i, ch in enumerate(data))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from biometrics.documents.mrz import LINE_LENGTH
+from biometrics.documents.mrz import LINE_LENGTH, NUMBER_CELLS
 
 GLYPH = 16
 # How much the cell pitch may change from one end of a line to the other (a share of the mean).
@@ -177,10 +177,6 @@ def carry_padding(is_filler: np.ndarray) -> np.ndarray:
             if is_filler[first:end].mean() >= 0.6:  # a run, not a stray look-alike
                 out[first:end] = True
     return out
-
-
-# Line 2's document number: left-justified in cells 0-8, padded with fillers after it.
-NUMBER_CELLS = 9
 
 
 def number_padding_only(is_filler: np.ndarray) -> np.ndarray:

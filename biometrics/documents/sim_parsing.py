@@ -62,8 +62,12 @@ def parse_sim(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
                 text = re.sub(rf"^\s*[{missing}LI|!T]\s*[.,:;]?\s*", "", text)
                 numbered[missing] = (text.strip(), min_confidence(row) * 0.9)
                 where[missing] = index
-    number_row = next((i for i, row in enumerate(grouped) if _sim_number(_row_text(row))), None)
-    if "1" not in numbered and number_row is not None:
+    number_row = (
+        None
+        if "1" in numbered
+        else next((i for i, row in enumerate(grouped) if _sim_number(_row_text(row))), None)
+    )
+    if number_row is not None:
         # No line numbered at all (the small "1." and "2." lost with the separators): line 1
         # is the row right under the card's number, and line 2 the row under that.
         for key, index in (("1", number_row + 1), ("2", number_row + 2)):
