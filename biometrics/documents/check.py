@@ -23,6 +23,7 @@ from typing import Literal
 
 import numpy as np
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from biometrics.documents.mrz import CHECK_BLIND_LETTERS, NUMBER_CELLS
 from biometrics.documents.ocr import OcrEngine
@@ -42,6 +43,9 @@ NAME_MATCH = 86.0
 NAME_NEAR = 70.0
 # Below this reading confidence a different-looking name is a doubt for a person, not proof.
 NAME_READ_CONFIDENT = 0.8
+# A name read this many letters off the typed one (inserted, dropped or changed) is a near
+# miss whatever its similarity: a short name's one slip scores below NAME_NEAR.
+NAME_LETTERS_OFF = 1
 # A field read with less confidence than this is "near" at best: a person looks.
 FIELD_CONFIDENT = 0.6
 # A printed birth date read with less confidence than this that contradicts a NIK agreeing
@@ -195,6 +199,9 @@ def cross_check(read: DocumentRead, typed: Typed, *, today: date) -> list[FieldO
         read_letters, typed_letters = letters(closest), letters(typed.full_name)
         if state == "mismatch" and (
             name.confidence < NAME_READ_CONFIDENT
+            # one letter off: a short name's slip weighs more than the similarity allows
+            # ("DWI" read "DWT" from a SIM scores 67); a person compares
+            or Levenshtein.distance(read_letters, typed_letters) <= NAME_LETTERS_OFF
             or len(read_letters) < len(typed_letters) / 2
             or (
                 len(read_letters) < len(typed_letters)
@@ -212,7 +219,11 @@ def cross_check(read: DocumentRead, typed: Typed, *, today: date) -> list[FieldO
     encoded_born = nik_info.birth_date.isoformat() if nik_info else None
     if born is None and encoded_born is None:
         out.append(_outcome("date_of_birth", "unread", 0.0))
-    elif born is None:
+    elif born is None or (
+        born.source == "printed" and born.confidence <= DATE_PART_LOST and encoded_born
+    ):
+        # Not printed legibly, or read with a digit of its day or month lost ("2-0L-190"
+        # for 28-06-1960: what is left proves nothing): the date the NIK encodes stands in.
         state = "match" if encoded_born == typed_born else "mismatch"
         out.append(_outcome("date_of_birth", state, 0.9, "nik"))
     else:

@@ -195,6 +195,32 @@ def number_padding_only(is_filler: np.ndarray) -> np.ndarray:
 LINE1_FIXED = [0, 2, 3, 4]
 
 
+def padding_start(is_filler: np.ndarray) -> int:
+    """Where line 1's padding run begins: the first cell from which every cell is a filler
+    (``LINE_LENGTH`` when the names run to the line's end)."""
+    start = LINE_LENGTH
+    while start > 0 and is_filler[start - 1]:
+        start -= 1
+    return start
+
+
+def line1_certainty(similarity: np.ndarray, is_filler: np.ndarray) -> np.ndarray:
+    """How sure each filler painted on line 1 is: a separator between the names painted
+    only by the permissive threshold (`FILLER_SIMILARITY`'s last) is a guess, worth its
+    similarity; every other cell, and the padding run, is sure (1.0).
+
+    A soft line's letters may be as alike the filler as its separators (an "A" measured
+    0.66, the ``<<`` between the names 0.67): painted, they split the names ("TIARA" read
+    "TI<R") and the line still fills its cells, so only this certainty tells the name's
+    read is in doubt (`parsing.parse_passport`).
+    """
+    sure = np.ones(LINE_LENGTH)
+    names = np.arange(LINE_LENGTH) < padding_start(is_filler)
+    guessed = is_filler & names & (similarity <= FILLER_SIMILARITY[0])
+    sure[guessed] = similarity[guessed]
+    return sure
+
+
 def line1_fillers(is_filler: np.ndarray) -> np.ndarray:
     """Line 1's filler cells: those between the names (``<<`` and ``<``), and the run that pads
     the line out, carried from its first three fillers to the line's end (names never hold

@@ -145,7 +145,8 @@ def _read_line(
     fallback: TextLine | None = None
     for is_filler in masks:
         cut = mrz_cells.without_fillers(crop, ink, cells, is_filler) if is_filler.any() else crop
-        line = _recognised(cut, box, ocr, is_filler)
+        sure = mrz_cells.line1_certainty(similarity, is_filler) if paint == "line1" else None
+        line = _recognised(cut, box, ocr, is_filler, sure)
         if line is None or not is_filler.any():
             return line
         if len(line.text) == LINE_LENGTH:
@@ -245,9 +246,14 @@ def _read_by_runs(
 
 
 def _recognised(
-    crop: np.ndarray, box: TextBox, ocr: OcrEngine, is_filler: np.ndarray
+    crop: np.ndarray,
+    box: TextBox,
+    ocr: OcrEngine,
+    is_filler: np.ndarray,
+    sure: np.ndarray | None = None,
 ) -> TextLine | None:
-    """Recognise a line whose ``is_filler`` cells were cut out, and put the ``<`` back."""
+    """Recognise a line whose ``is_filler`` cells were cut out, and put the ``<`` back, each
+    with its ``sure`` as its confidence (1.0 if not given)."""
     height, width = crop.shape[:2]
     flat = TextBox(points=np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32))
     read = ocr.recognise(crop, [flat])
@@ -261,10 +267,10 @@ def _recognised(
     slots = int((~is_filler).sum())
     if is_filler.any() and len(pairs) == slots:
         chars, confs, k = [], [], 0
-        for filler in is_filler:
+        for cell, filler in enumerate(is_filler):
             if filler:
                 chars.append("<")
-                confs.append(1.0)
+                confs.append(1.0 if sure is None else float(sure[cell]))
             else:
                 chars.append(pairs[k][0])
                 confs.append(pairs[k][1])

@@ -314,6 +314,11 @@ def _in_value_column(line: TextLine, nik_row: list[TextLine]) -> bool:
 _NOT_NAME = ("Tempat/Tgl Lahir", "Jenis Kelamin", "Alamat", "Gol. Darah")
 
 
+# The confidence of a date read with a digit of its day or month lost (check: a KTP's NIK
+# then gives the date; a SIM's guess is never a mismatch)
+DATE_PART_LOST = 0.5
+
+
 def parse_ktp(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
     fields: dict[str, ReadField] = {}
     grouped = rows(lines)
@@ -332,9 +337,11 @@ def parse_ktp(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
         lines, "Tempat/Tgl Lahir", "Tempat/Tgl.Lahir", "TempatTglLahir", grouped=grouped
     )
     if born:
-        birth = parse_date(born[0])
+        birth, whole = date_read(born[0])
         if birth:
-            fields["date_of_birth"] = ReadField(birth.isoformat(), born[1])
+            # a day or month read with a digit lost is kept as a guess (check.cross_check)
+            confidence = born[1] if whole else min(born[1], DATE_PART_LOST)
+            fields["date_of_birth"] = ReadField(birth.isoformat(), confidence)
         place = name_value(born[0].split(",")[0])
         if place:
             fields["place_of_birth"] = ReadField(place, born[1])
@@ -347,10 +354,6 @@ def parse_ktp(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
     if province:
         fields["province"] = ReadField(province.split("PROVINSI", 1)[1], 1.0)
     return fields
-
-
-# The confidence of a date read with a digit of its day or month lost (check: never a mismatch)
-DATE_PART_LOST = 0.5
 
 
 def mrz_lines(lines: list[TextLine]) -> tuple[TextLine, TextLine] | None:
@@ -366,6 +369,17 @@ def mrz_lines(lines: list[TextLine]) -> tuple[TextLine, TextLine] | None:
         return None
     first, second = candidates[-2], candidates[-1]
     return first, second
+
+
+def _names_confidence(line1: TextLine) -> float:
+    """How sure the names on MRZ line 1 were read: its weakest cell between the issuing state
+    and the padding (a letter read with doubt, or a separator guessed where a soft letter
+    looked like one: `mrz_cells.line1_certainty`), and no surer than the line as a whole."""
+    names = line1.text[5:].rstrip("<")
+    cells = line1.char_confidences[5 : 5 + len(names)]
+    if len(line1.char_confidences) != len(line1.text) or not cells:
+        return line1.confidence
+    return min(line1.confidence, min(cells))
 
 
 def parse_passport(
@@ -391,7 +405,7 @@ def parse_passport(
 
     fields = {"id_number": ReadField(parsed.number, checked("number"), "mrz")}
     if len(letters(parsed.full_name)) >= 2:  # line 1 may be unreadable
-        fields["full_name"] = ReadField(parsed.full_name, first.confidence, "mrz")
+        fields["full_name"] = ReadField(parsed.full_name, _names_confidence(first), "mrz")
     birth = mrz_date(parsed.birth, today=today, future=False)
     if birth:
         fields["date_of_birth"] = ReadField(birth.isoformat(), checked("birth"), "mrz")

@@ -85,12 +85,29 @@ def test_a_card_whose_printed_date_contradicts_its_own_nik_is_a_mismatch():
 
 
 def test_a_printed_date_read_with_doubt_that_contradicts_the_nik_goes_to_review():
-    # the birth row read garbled (wild 70903 ktp_0000: "02-01-1900" at 0.67), the NIK read
-    # exactly and encoding the date the member typed
+    # the birth row read whole but with doubt ("02-01-1990" at 0.67), the NIK read exactly and
+    # encoding the date the member typed
     read = _ktp()
-    read.fields["date_of_birth"] = ReadField("1900-01-02", 0.67)
+    read.fields["date_of_birth"] = ReadField("1990-01-02", 0.67)
     result = _check(read)
     assert (result.decision, result.code, result.mismatched) == ("review", "document_review", [])
+
+
+def test_a_printed_date_that_lost_a_digit_of_its_day_gives_way_to_the_date_the_nik_encodes():
+    from biometrics.documents.parsing import DATE_PART_LOST
+
+    # given a KTP whose birth row read "MAKASSAR2-0L-190" (28-06-1960 on a soft card, wild
+    # 70903 ktp_0000): a date with its day cut to one digit, kept as a guess
+    read = _ktp()
+    read.fields["date_of_birth"] = ReadField("1900-01-02", DATE_PART_LOST)
+    # then the NIK, read exactly, gives the date: what the member typed passes
+    result = _check(read)
+    assert result.decision == "pass"
+    [born] = [f for f in result.fields if f.field == "date_of_birth"]
+    assert (born.outcome, born.source) == ("match", "nik")
+    # and a typed date the NIK does not encode is still a mismatch
+    changed = _check(read, _typed(date_of_birth=date(1990, 12, 6)))
+    assert changed.mismatched == ["date_of_birth"]
 
 
 def test_sex_falls_back_to_what_the_nik_encodes_when_it_was_not_read():
@@ -368,3 +385,20 @@ def test_a_passport_name_read_twice_is_compared_by_its_closer_reading():
     other = _typed(id_type="passport", id_number="C1234567", full_name="Budi Hartono")
     check = _check(read, other)
     assert check.decision == "reject" and check.mismatched == ["full_name"]
+
+
+def test_a_short_name_read_one_letter_off_goes_to_review_and_another_short_name_is_rejected():
+    # given a SIM of a member with a one-word name, "DWI", read "DWT" confidently (hh70901
+    # driving_licence_0053): one slip in three letters scores 67, below the near-miss line
+    typed = _typed(id_type="driving_licence", id_number="718662242613", full_name="Dwi")
+    read = _sim("718662242613")
+    read.fields["full_name"] = ReadField("DWT", 0.94)
+    # then a person compares, as for any near miss
+    assert (_check(read, typed).decision, _check(read, typed).mismatched) == ("review", [])
+    # a letter dropped or added is one letter off too
+    read.fields["full_name"] = ReadField("DW", 0.94)
+    assert _check(read, typed).decision == "review"
+    # while another short name, two letters off or more, is still a mismatch
+    for other in ("ANI", "SRI", "DIAH"):
+        read.fields["full_name"] = ReadField(other, 0.94)
+        assert _check(read, typed).mismatched == ["full_name"], other

@@ -3,6 +3,8 @@ characters' own rows."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import cv2
 import numpy as np
 import pytest
@@ -222,3 +224,57 @@ def test_a_mark_read_in_a_run_is_a_filler_the_recogniser_took_for_a_dash():
     line = mrz_reader._read_by_runs(crop, cells, is_filler, alike, box, engine)
     assert line is not None
     assert line.text == "E7083989<6IDN9504154F2804132" + "<" * 14 + "00"
+
+
+# Line 1's filler similarity as measured on a soft print-out (handheld 70702 passport_0001):
+# its "A"s (cells 8, 15, 17) measured 0.66-0.70, the "<<" between the names 0.67, the
+# padding's first cells 0.73-0.76.
+SOFT_LINE1_SIMILARITY = np.array(
+    [0.21, 0.42, 0.27, 0.39, 0.58, 0.44, 0.63, 0.58, 0.66, 0.25, 0.51, 0.67, 0.67, 0.19, 0.27]
+    + [0.69, 0.52, 0.70, 0.76, 0.76, 0.54, 0.42, 0.60, 0.72, 0.73, 0.75, 0.76, 0.76, 0.79]
+    + [0.78, 0.83, 0.87, 0.87, 0.86, 0.86, 0.91, 0.88, 0.89, 0.86, 0.90, 0.91, 0.91, 0.94, 1.0]
+)
+
+
+def test_a_name_split_by_separators_guessed_on_soft_letters_is_read_with_doubt(monkeypatch):
+    from biometrics.documents.check import cross_check, decide
+    from biometrics.documents.parsing import parse_passport
+    from biometrics.documents.results import DocumentRead, Typed
+
+    # given line 1 of a soft print-out whose fillers and letters are alike: only the third,
+    # permissive threshold's mask gives as many characters as its cells, and it takes two
+    # "A"s for separators and "A<WULAN" for the padding ("TIARA" read "TI<R")
+    line1 = "P<IDNRAHAYU<<TIARA<WULAN" + "<" * 20
+    card, box = _drawn_line(line1)
+    monkeypatch.setattr(mrz_cells, "filler_similarity", lambda *_a: SOFT_LINE1_SIMILARITY)
+    engine = _Scripted([["P<IDNRAHAYUTIARAWULAN"], ["P<IDNRAHAYUTIARAWULAN"], ["P<IDNRAHYUTIR"]])
+    # when it is read
+    read = mrz_reader._read_line(card, box, engine, sharpen=False, paint="line1")
+    assert read is not None and read.text == "P<IDNRAH<YU<<TI<R" + "<" * 27
+    # then each separator painted on a guess carries its similarity, not a sure 1.0
+    assert read.char_confidences[8] == pytest.approx(0.66)
+    assert read.char_confidences[15] == pytest.approx(0.69)
+    assert min(read.char_confidences[17:]) == 1.0  # the padding run is sure
+    # so the name, though it fills the line, is read with doubt: typed as on the page, it
+    # goes to a person instead of being rejected as another person's name
+    line2 = ocr.TextLine(box, "B4715814<5IDN9211100F3501221<<<<<<<<<<<<<<00", 0.99, 0.99)
+    today = date(2026, 6, 1)
+    _parsed, fields = parse_passport((read, line2), today=today)
+    result = DocumentRead(kind="passport", fields=fields)
+    typed = Typed("passport", "B4715814", "Tiara Wulan Rahayu", date(1992, 11, 10), "F")
+    outcomes = cross_check(result, typed, today=today)
+    assert decide(result, outcomes, today=today).decision == "review"
+
+
+def test_separators_and_padding_alike_the_filler_are_sure():
+    # a sharp line 1: separators measure 0.9 and more, letters 0.3
+    similarity = np.full(44, 0.3)
+    similarity[[11, 12, 18]] = 0.92
+    similarity[24:] = 0.95
+    is_filler = similarity > mrz_cells.FILLER_SIMILARITY[0]
+    assert mrz_cells.padding_start(is_filler) == 24
+    assert (mrz_cells.line1_certainty(similarity, is_filler) == 1.0).all()
+    # a separator found only by the permissive threshold is as sure as it is alike
+    similarity[18] = 0.68
+    is_filler = mrz_cells.line1_fillers(similarity > mrz_cells.FILLER_SIMILARITY[2])
+    assert mrz_cells.line1_certainty(similarity, is_filler)[18] == pytest.approx(0.68)

@@ -14,7 +14,7 @@ from biometrics.documents import ocr
 from biometrics.documents.check import document_check
 from biometrics.documents.ocr import TextBox, TextLine
 from biometrics.documents.reader import document_read
-from biometrics.documents.results import Typed
+from biometrics.documents.results import ReadField, Typed
 from biometrics.tests import factories as f
 from biometrics.tests.ocr_cache import MrzFoundShort, PassThrough
 
@@ -394,3 +394,32 @@ def test_a_passport_whose_mrz_lines_were_found_less_than_half_long_passes():
     assert read.value("id_number") == f.PASSPORT_NUMBER
     typed = Typed("passport", f.PASSPORT_NUMBER, f.NAME, f.DOB, f.SEX)
     assert document_check(img, typed, today=TODAY, ocr=engine).decision == "pass"
+
+
+def test_a_ktp_birth_date_that_lost_a_digit_of_its_day_is_kept_only_as_a_guess():
+    from biometrics.documents.parsing import DATE_PART_LOST, parse_ktp
+
+    def line(text: str, x0: float, y: float, width: float = 400) -> TextLine:
+        points = np.array(
+            [[x0, y], [x0 + width, y], [x0 + width, y + 30], [x0, y + 30]], np.float32
+        )
+        return TextLine(box=TextBox(points=points), text=text, confidence=0.9, weakest=0.9)
+
+    def born(value: str) -> ReadField:
+        lines = [
+            line("PROVINSI SULAWESI SELATAN", 300, 10),
+            line("NIK", 30, 100, 80),
+            line(":7371062806604316", 200, 100),
+            line("Tempat/Tgl Lahir", 30, 150, 160),
+            line(value, 210, 150),
+        ]
+        return parse_ktp(lines, today=TODAY)["date_of_birth"]
+
+    # printed whole, the date is as sure as its line
+    assert (born(": MAKASSAR, 28-06-1960").value, born(": MAKASSAR, 28-06-1960").confidence) == (
+        "1960-06-28",
+        0.9,
+    )
+    # a digit of its day lost on a soft card ("28-06-1960" read "2-06-1960"): a guess, which
+    # the cross-check lets the NIK overrule
+    assert born(": MAKASSAR, 2-06-1960").confidence <= DATE_PART_LOST
