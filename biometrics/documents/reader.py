@@ -57,6 +57,8 @@ def _parse(
         passport_page.passport_parse(lines, read, card, ocr, today=today)
     if kind in ("ktp", "driving_licence"):
         card_name.name_read_again(kind, lines, read, card, ocr, today=today)
+    if kind == "driving_licence":
+        card_name.sim_birth_read_again(lines, read, card, ocr, today=today)
 
 
 def _quick_fields(kind: str, lines: list[TextLine], today: date) -> set[str]:

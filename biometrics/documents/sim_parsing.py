@@ -28,21 +28,18 @@ from biometrics.documents.results import ReadField
 NUMBERED = re.compile(r"^\s*([1-6])\s*(?:[.,:;]\s*|(?=[A-Z(][A-Z0(]{2}))([A-Z0-9(].*)$")
 
 
-def parse_sim(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
-    fields: dict[str, ReadField] = {}
+def _placed(
+    grouped: list[list[TextLine]],
+) -> tuple[dict[str, tuple[str, float]], dict[str, int]]:
+    """SIM lines 1-6 found among the card's rows: each line's text (its number dropped) and
+    confidence, and the index of its row."""
     numbered: dict[str, tuple[str, float]] = {}
-    grouped = rows(lines)
     where: dict[str, int] = {}
     for index, row in enumerate(grouped):
-        text = _row_text(row)
-        match = NUMBERED.match(text)
+        match = NUMBERED.match(_row_text(row))
         if match and match.group(1) not in numbered:
             numbered[match.group(1)] = (match.group(2).strip(), min_confidence(row))
             where[match.group(1)] = index
-        if "BERLAKU" in norm(text) or "S/D" in norm(text):
-            expiry = parse_date(text.split(":")[-1] if ":" in text else text)
-            if expiry:
-                fields["expiry"] = ReadField(expiry.isoformat(), min_confidence(row))
     # A line whose number was misread ("1." read as "L"): the row right above line 2 is line 1,
     # the row right below line 1 is line 2, and so up from line 4 when lines 2 and 3 lost theirs
     # too; the number's look-alike is dropped.
@@ -83,6 +80,27 @@ def parse_sim(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
             text = re.sub(rf"^\s*[{key}LI|!T]\s*[.,:;]\s*", "", text)
             numbered[key] = (text.strip(), min_confidence(grouped[index]) * 0.9)
             where[key] = index
+    return numbered, where
+
+
+def line_row(lines: list[TextLine], key: str) -> list[TextLine]:
+    """The row of ``lines`` that prints SIM line ``key`` ("2": place and birth date), as
+    `parse_sim` places it; empty when it is not found."""
+    grouped = rows(lines)
+    index = _placed(grouped)[1].get(key)
+    return [] if index is None else grouped[index]
+
+
+def parse_sim(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
+    fields: dict[str, ReadField] = {}
+    grouped = rows(lines)
+    for row in grouped:
+        text = _row_text(row)
+        if "BERLAKU" in norm(text) or "S/D" in norm(text):
+            expiry = parse_date(text.split(":")[-1] if ":" in text else text)
+            if expiry:
+                fields["expiry"] = ReadField(expiry.isoformat(), min_confidence(row))
+    numbered, where = _placed(grouped)
     if "1" in numbered and name_value(numbered["1"][0]):
         fields["full_name"] = ReadField(name_value(numbered["1"][0]), numbered["1"][1])
     if "2" in numbered:

@@ -211,12 +211,11 @@ class _SoftNameRow(PassThrough):
         if img.shape[1] < locate.READ_WIDTH:
             self.smoothed_widths.append(img.shape[1])
             return lines
-        return [
-            TextLine(line.box, "SIFL RANNYO", 0.62, 0.3)
-            if self.garble and "RAHAYU" in line.text
-            else line
-            for line in lines
-        ]
+        return [self.garbled(line) if self.garble else line for line in lines]
+
+    def garbled(self, line: TextLine) -> TextLine:
+        """How a line read from the card at full size comes back."""
+        return TextLine(line.box, "SIFL RANNYO", 0.62, 0.3) if "RAHAYU" in line.text else line
 
 
 def test_a_doubtful_card_name_is_read_again_from_a_smoothed_copy(monkeypatch):
@@ -251,4 +250,48 @@ def test_a_confidently_read_card_name_is_not_read_again():
     # then nothing was recognised from a smoothed copy, and the name has one reading
     assert read.value("full_name") == "SITI RAHAYU"
     assert read.fields["full_name"].others == ()
+    assert engine.smoothed_widths == []
+
+
+class _SoftBirthLineAtFullSize(_SoftNameRow):
+    """The real engine, except that a SIM's line 2 read from the card at full size loses the
+    separator and a digit of its date ("18-09-1960" read "18H0-1960"); read from a smoothed
+    (smaller) copy of the card, it reads as printed."""
+
+    def garbled(self, line: TextLine) -> TextLine:
+        if not re.match(r"^\s*2\s*[.,]", line.text):
+            return line
+        text = re.sub(r"\d\d-\d\d-(\d{4})", r"18H0-\1", line.text)
+        return TextLine(line.box, text, 0.7, 0.4)
+
+
+def test_a_licence_birth_line_read_without_a_date_is_read_again_from_a_smoothed_copy():
+    from biometrics.documents.parsing import DATE_PART_LOST
+
+    # given a SIM whose line 2 reads at full size with its date garbled
+    img = f.stored_array(f.document("driving_licence"))
+    engine = _SoftBirthLineAtFullSize()
+    # when it is read
+    read = document_read(img, ocr=engine, today=TODAY)
+    # then line 2 was read again from a smoothed copy, and the date found there is kept as a
+    # guess: it passes what the member typed
+    assert read.fields["date_of_birth"].value == f.DOB.isoformat()
+    assert read.fields["date_of_birth"].confidence <= DATE_PART_LOST
+    assert engine.smoothed_widths
+    typed = Typed("driving_licence", f.SIM_NUMBER, f.NAME, f.DOB, f.SEX)
+    engine = _SoftBirthLineAtFullSize()
+    assert document_check(img, typed, today=TODAY, ocr=engine).decision == "pass"
+    # while another birth date typed goes to a person, never to a rejection on a guess
+    other = Typed("driving_licence", f.SIM_NUMBER, f.NAME, date(1971, 3, 4), f.SEX)
+    result = document_check(img, other, today=TODAY, ocr=_SoftBirthLineAtFullSize())
+    assert (result.decision, result.mismatched) == ("review", [])
+
+
+def test_a_licence_whose_birth_date_read_is_not_read_again():
+    # given a SIM whose line 2 reads as printed
+    engine = _SoftNameRow(garble=False)
+    # when it is read
+    read = document_read(f.stored_array(f.document("driving_licence")), ocr=engine, today=TODAY)
+    # then its date was read once, from the card at full size
+    assert read.value("date_of_birth") == f.DOB.isoformat()
     assert engine.smoothed_widths == []
