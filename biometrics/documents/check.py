@@ -234,8 +234,10 @@ def cross_check(read: DocumentRead, typed: Typed, *, today: date) -> list[FieldO
             state = "match"  # printed date misread by one digit; the NIK and the member agree
         elif apart == 1 and born.source != "mrz":
             state = "near"  # a printed date one digit off: the recogniser's slip, or not
-        elif born.source == "printed" and born.confidence <= DATE_PART_LOST and not encoded_born:
-            state = "near"  # a digit of its day or month was lost: what is left proves nothing
+        elif born.source == "printed" and born.confidence <= DATE_PART_LOST:
+            # a digit of its day or month was lost and no NIK gives the date (one that does
+            # stands in, above): what is left proves nothing
+            state = "near"
         elif (
             born.source == "printed"
             and born.confidence < DATE_READ_CONFIDENT

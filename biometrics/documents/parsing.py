@@ -241,6 +241,20 @@ def date_read(text: str) -> tuple[date | None, bool]:
     return None, False
 
 
+# The confidence of a date read with a digit of its day or month lost (check: a KTP's NIK
+# then gives the date; a SIM's guess is never a mismatch)
+DATE_PART_LOST = 0.5
+
+
+def date_field(text: str, confidence: float) -> ReadField | None:
+    """The first date in ``text`` as a field read with ``confidence``; one that lost a digit
+    of its day or month is kept only as a guess (``DATE_PART_LOST``)."""
+    found, whole = date_read(text)
+    if found is None:
+        return None
+    return ReadField(found.isoformat(), confidence if whole else min(confidence, DATE_PART_LOST))
+
+
 def nik_birth_printed(lines: list[TextLine], nik: str, *, today: date) -> bool:
     """Is the birth date that ``nik`` encodes printed whole on one of the lines? (A KTP prints
     it after the place of birth; day and month as printed, the NIK adds 40 to a woman's day.)"""
@@ -314,11 +328,6 @@ def _in_value_column(line: TextLine, nik_row: list[TextLine]) -> bool:
 _NOT_NAME = ("Tempat/Tgl Lahir", "Jenis Kelamin", "Alamat", "Gol. Darah")
 
 
-# The confidence of a date read with a digit of its day or month lost (check: a KTP's NIK
-# then gives the date; a SIM's guess is never a mismatch)
-DATE_PART_LOST = 0.5
-
-
 def parse_ktp(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
     fields: dict[str, ReadField] = {}
     grouped = rows(lines)
@@ -337,11 +346,9 @@ def parse_ktp(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
         lines, "Tempat/Tgl Lahir", "Tempat/Tgl.Lahir", "TempatTglLahir", grouped=grouped
     )
     if born:
-        birth, whole = date_read(born[0])
+        birth = date_field(born[0], born[1])
         if birth:
-            # a day or month read with a digit lost is kept as a guess (check.cross_check)
-            confidence = born[1] if whole else min(born[1], DATE_PART_LOST)
-            fields["date_of_birth"] = ReadField(birth.isoformat(), confidence)
+            fields["date_of_birth"] = birth
         place = name_value(born[0].split(",")[0])
         if place:
             fields["place_of_birth"] = ReadField(place, born[1])

@@ -11,8 +11,7 @@ from rapidfuzz import fuzz
 from biometrics.documents.mrz import TO_DIGIT
 from biometrics.documents.ocr import TextLine
 from biometrics.documents.parsing import (
-    DATE_PART_LOST,
-    date_read,
+    date_field,
     min_confidence,
     name_value,
     norm,
@@ -104,10 +103,9 @@ def parse_sim(lines: list[TextLine], *, today: date) -> dict[str, ReadField]:
     if "1" in numbered and name_value(numbered["1"][0]):
         fields["full_name"] = ReadField(name_value(numbered["1"][0]), numbered["1"][1])
     if "2" in numbered:
-        birth, whole = date_read(numbered["2"][0])
+        birth = date_field(*numbered["2"])
         if birth:
-            confidence = numbered["2"][1] if whole else min(numbered["2"][1], DATE_PART_LOST)
-            fields["date_of_birth"] = ReadField(birth.isoformat(), confidence)
+            fields["date_of_birth"] = birth
     if "3" in numbered:
         sex = sex_value(numbered["3"][0], "PRIA", "WANITA")
         if sex:
