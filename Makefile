@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
+## make test runs pytest on this many processes (pytest-xdist); PYTEST_WORKERS=0 runs it in one.
+PYTEST_WORKERS ?= 2
 
 .PHONY: run prod test lint format install install-dev migrate seed worker clean messages compile-messages
 
@@ -57,7 +59,7 @@ test: install-dev compile-messages
 	$(BIN)/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(BIN)/mypy .
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## mypy reads [tool.mypy] in pyproject.toml (Django and DRF plugins; tests and migrations excluded).
 lint: install-dev

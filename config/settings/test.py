@@ -4,7 +4,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env, private_s3_storage
+from .base import CACHES, STORAGES, env, private_s3_storage
 
 DEBUG = False
 DEMO_PREMIUM_ENABLED = True
@@ -28,6 +28,16 @@ if env.str("PRIVATE_STORAGE_URL", default=""):
     STORAGES["private"] = private_s3_storage(env.str("PRIVATE_STORAGE_URL"))
 MEDIA_ROOT = _TEST_VAR / "media"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+# `make test` runs pytest-xdist workers (gw0, gw1, ...) side by side. Every test starts and ends
+# with cache.clear(), which on Redis empties the whole database: each worker gets a database of
+# its own (the configured one plus its number), so one worker never wipes another's rate counters.
+_XDIST_WORKER = env.str("PYTEST_XDIST_WORKER", default="")
+if _XDIST_WORKER and CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    _base, _, _db = str(CACHES["default"]["LOCATION"]).rpartition("/")
+    _worker_db = int(_db or 0) + int(_XDIST_WORKER.removeprefix("gw"))
+    if _worker_db > 15:
+        raise RuntimeError(f"CACHE_URL's Redis database + xdist worker number is {_worker_db} > 15")
+    CACHES = {"default": {**CACHES["default"], "LOCATION": f"{_base}/{_worker_db}"}}
 # Unit tests run tasks in-process even when a broker is configured; the tests marked
 # celery_worker switch this off and talk to a real worker (see .ci/run).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)

@@ -8,6 +8,7 @@ Report: test-artifacts/fuzz-report.json.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 from collections import Counter
@@ -47,10 +48,13 @@ SKIPPED = {
 
 
 def _report(section: str, data: dict[str, Any]) -> None:
-    report = json.loads(ARTIFACT.read_text()) if ARTIFACT.exists() else {}
-    report[section] = data
+    """Add one section to the report; a lock keeps parallel test workers from losing one."""
     ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
-    ARTIFACT.write_text(json.dumps(report, indent=1))
+    with ARTIFACT.with_suffix(".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        report = json.loads(ARTIFACT.read_text()) if ARTIFACT.exists() else {}
+        report[section] = data
+        ARTIFACT.write_text(json.dumps(report, indent=1))
 
 
 def orphans() -> list[str]:
