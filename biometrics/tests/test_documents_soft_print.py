@@ -21,6 +21,15 @@ from biometrics.tests.ocr_cache import MrzFoundShort, PassThrough
 TODAY = date(2026, 1, 15)
 
 
+def box(x0: float, y0: float, x1: float, y1: float) -> TextBox:
+    return TextBox(points=np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32))
+
+
+def line(text: str, x0: float, y: float, width: float = 400) -> TextLine:
+    """A line of text read at 0.9, its box 30 px tall from (x0, y)."""
+    return TextLine(box(x0, y, x0 + width, y + 30), text, confidence=0.9, weakest=0.9)
+
+
 class _ColonLost(PassThrough):
     """The real engine, except that the colon before the NIK is not read (": 3174..." comes
     back as "3174...", as it does in soft print): the row then reads "NIK3174..."."""
@@ -81,12 +90,6 @@ def test_a_ktp_name_whose_label_was_not_detected_is_the_value_under_the_nik():
 
 def test_a_lone_row_with_digits_under_the_nik_is_no_name():
     from biometrics.documents.parsing import parse_ktp
-
-    def line(text: str, x0: float, y: float, width: float = 400) -> TextLine:
-        points = np.array(
-            [[x0, y], [x0 + width, y], [x0 + width, y + 30], [x0, y + 30]], np.float32
-        )
-        return TextLine(box=TextBox(points=points), text=text, confidence=0.95, weakest=0.9)
 
     # the name's row not detected at all: the row under the NIK is the birth row, label unread
     lines = [
@@ -336,9 +339,6 @@ class _Printed:
 def test_a_piece_split_off_the_full_name_label_is_not_the_printed_name():
     from biometrics.documents.passport_page import printed_name
 
-    def box(x0: float, y0: float, x1: float, y1: float) -> TextBox:
-        return TextBox(points=np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32))
-
     # given a page's visual zone whose "Nama Lengkap / Full Name" label the detector split in
     # two ("aLen" and "ngkap/Full Name"), above the name
     texts = {
@@ -359,9 +359,6 @@ def test_a_piece_split_off_the_full_name_label_is_not_the_printed_name():
 
 def test_the_name_right_under_a_tall_label_box_is_still_the_printed_name():
     from biometrics.documents.passport_page import printed_name
-
-    def box(x0: float, y0: float, x1: float, y1: float) -> TextBox:
-        return TextBox(points=np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32))
 
     # given the detector's tall boxes around small print: the name's box overlaps its label's
     texts = {
@@ -398,12 +395,6 @@ def test_a_passport_whose_mrz_lines_were_found_less_than_half_long_passes():
 
 def test_a_ktp_birth_date_that_lost_a_digit_of_its_day_is_kept_only_as_a_guess():
     from biometrics.documents.parsing import DATE_PART_LOST, parse_ktp
-
-    def line(text: str, x0: float, y: float, width: float = 400) -> TextLine:
-        points = np.array(
-            [[x0, y], [x0 + width, y], [x0 + width, y + 30], [x0, y + 30]], np.float32
-        )
-        return TextLine(box=TextBox(points=points), text=text, confidence=0.9, weakest=0.9)
 
     def born(value: str) -> ReadField:
         lines = [
