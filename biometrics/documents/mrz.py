@@ -155,6 +155,13 @@ def _date_field(raw: str) -> str:
     return raw.translate(TO_DIGIT)
 
 
+# An empty optional data field's check digit can only be "<" or "0" (Doc 9303 part 4, 4.2.2).
+# Read as an "8" it is the 0 with its waist closed, as soft print-outs of OCR-B read it (hand-held
+# 71201 passport_0028: every field verified, the composite too with a 0 there). It counts as the
+# 0 it must be, in the composite as well, which then decides independently.
+EMPTY_CHECK_MISREADS = "8"
+
+
 def mrz_parse(line1: str, line2: str) -> Mrz | None:
     """Parse two OCR'd TD3 lines; None when they cannot be a TD3 zone at all.
 
@@ -173,7 +180,10 @@ def mrz_parse(line1: str, line2: str) -> Mrz | None:
     birth, birth_check = _date_field(line2[13:19]), line2[19].translate(TO_DIGIT)
     sex = line2[20].translate(TO_LETTER).replace("H", "M")
     expiry, expiry_check = _date_field(line2[21:27]), line2[27].translate(TO_DIGIT)
-    optional, optional_check = line2[28:42], line2[42].translate(TO_DIGIT)
+    optional, optional_cell = line2[28:42], line2[42]
+    if optional.strip("<") == "" and optional_cell in EMPTY_CHECK_MISREADS:
+        optional_cell = "0"
+    optional_check = optional_cell.translate(TO_DIGIT)
     composite = line2[43].translate(TO_DIGIT)
     failed = []
     for name, data, digit in (
@@ -189,7 +199,7 @@ def mrz_parse(line1: str, line2: str) -> Mrz | None:
     ):
         failed.append("optional")
     composite_data = number + number_check + birth + birth_check + expiry + expiry_check
-    composite_data += optional + line2[42]
+    composite_data += optional + optional_cell
     # The composite is always printed as a digit: a "<" there is a line read short of its end
     # (padded out by the anchoring), not a 0 that verifies one time in ten.
     if line2[43] == "<" or check_digit(composite_data) != composite:

@@ -47,6 +47,33 @@ def test_one_wrong_check_digit_is_caught(position, failed):
     assert parsed.plausible  # still a zone: a forged digit, not prose
 
 
+def test_an_empty_optional_fields_check_digit_read_as_8_is_the_0_it_must_be():
+    # given a zone without optional data, its check digit "0" read as "8" by the recogniser
+    # (hand-held 71201 passport_0028, a soft print-out: every other check digit verified)
+    line1, line2 = mrz_compose(
+        surname="Kusuma",
+        given_names="Muhammad",
+        number="A7472819",
+        nationality="IDN",
+        birth=date(2005, 7, 14),
+        sex="M",
+        expiry=date(2027, 6, 29),
+    )
+    assert line2[28:43] == "<" * 14 + "0"
+    read = line2[:42] + "8" + line2[43:]
+    # then it is the only digit an empty field's check may be, and the composite verifies
+    parsed = mrz_parse(line1, read)
+    assert parsed is not None and parsed.valid
+    # but a composite computed over a printed "8" fails: the 8 is taken as the 0 it must be
+    head = read[:10] + read[13:20] + read[21:43]
+    forged = read[:43] + check_digit(head)
+    parsed = mrz_parse(line1, forged)
+    assert parsed is not None and parsed.failed == ("composite",)
+    # and any other digit there is a wrong check digit
+    parsed = mrz_parse(line1, line2[:42] + "3" + line2[43:])
+    assert parsed is not None and set(parsed.failed) == {"optional", "composite"}
+
+
 def test_check_digits_agree_with_the_mrz_package():
     from mrz.base.functions import hash_string
 
