@@ -163,14 +163,15 @@ def cross_check(read: DocumentRead, typed: Typed, *, today: date) -> list[FieldO
             # recogniser's slip, read confidently or not, so a person compares.
             state = "near"
         elif (
-            apart <= UNVERIFIED_NUMBER_SLIPS
-            and number.source == "mrz"
+            number.source == "mrz"
             and "number" in read.mrz_failed
+            and Levenshtein.distance(read_number, typed_number) <= UNVERIFIED_NUMBER_SLIPS
         ):
             # The MRZ's number failed its own check digit: the read is proven wrong somewhere,
             # so a number typed one or two characters off it ("B3716003" read "83716003";
-            # "C0185401" read "CE185491" from a soft print-out) is the recogniser's slip as
-            # likely as a change. A person compares; further off is another number.
+            # "C0185401" read "CE185491" from a soft print-out; "A8835813" read "A883581<",
+            # a character dropped and the line shifted) is the recogniser's slip as likely as a
+            # change. A person compares; further off is another number.
             state = "near"
         elif number.source == "mrz" and _padding_misread(read_number, typed_number):
             # The number's padding "<" read as A, K or U: their values (10, 20, 30) weigh

@@ -156,9 +156,10 @@ def _date_field(raw: str) -> str:
 
 
 # An empty optional data field's check digit can only be "<" or "0" (Doc 9303 part 4, 4.2.2).
-# Read as an "8" it is the 0 with its waist closed, as soft print-outs of OCR-B read it (hand-held
-# 71201 passport_0028: every field verified, the composite too with a 0 there). It counts as the
-# 0 it must be, in the composite as well, which then decides independently.
+# Read as an "8" (or its letter look-alike "B") it is the 0 with its waist closed, as soft
+# print-outs of OCR-B read it (hand-held 71201 passport_0028: every field verified, the composite
+# too with a 0 there). It counts as the 0 it must be, in the composite as well, which then
+# decides independently.
 EMPTY_CHECK_MISREADS = "8"
 
 
@@ -181,7 +182,7 @@ def mrz_parse(line1: str, line2: str) -> Mrz | None:
     sex = line2[20].translate(TO_LETTER).replace("H", "M")
     expiry, expiry_check = _date_field(line2[21:27]), line2[27].translate(TO_DIGIT)
     optional, optional_cell = line2[28:42], line2[42]
-    if optional.strip("<") == "" and optional_cell in EMPTY_CHECK_MISREADS:
+    if optional.strip("<") == "" and optional_cell.translate(TO_DIGIT) in EMPTY_CHECK_MISREADS:
         optional_cell = "0"
     optional_check = optional_cell.translate(TO_DIGIT)
     composite = line2[43].translate(TO_DIGIT)

@@ -203,10 +203,17 @@ def test_an_mrz_number_failing_its_check_digit_a_character_or_two_off_goes_to_re
     # "CE185491": refused as another number, a genuine passport of handheld 70703)
     two_off = _check(read, _typed(id_type="passport", id_number="B3716093"))
     assert (two_off.decision, two_off.code) == ("review", "document_review")
+    # and so does a number read a character short (handheld 70702 passport_0028: "A8835813"
+    # read "A883581<", the line shifted by the lost character: refused as another number)
+    read.fields["id_number"] = ReadField("A883581", 0.97, "mrz")
+    short = _check(read, _typed(id_type="passport", id_number="A8835813"))
+    assert (short.decision, short.code) == ("review", "document_review")
+    read.fields["id_number"] = ReadField("83716003", 0.93, "mrz")
     # but three characters off, or one off a number whose check digit verified, is a mismatch
     assert _check(read, _typed(id_type="passport", id_number="B3719093")).mismatched == [
         "id_number"
     ]
+    assert _check(read, _typed(id_type="passport", id_number="B371")).mismatched == ["id_number"]
     verified = _passport()
     verified.fields["id_number"] = ReadField("83716003", 0.99, "mrz")
     assert _check(verified, typed).mismatched == ["id_number"]
