@@ -88,3 +88,67 @@ def test_each_region_read_keeps_its_line_2():
     # then the zone's line 2 is kept there
     assert read is not None and read.kind == "passport"
     assert [line.text[:9] for line in line2s] == [f.PASSPORT_NUMBER + "<"]
+
+
+def _verified_page(name: str, confidence: float) -> DocumentRead:
+    read = DocumentRead(kind="passport")
+    read.fields.update(
+        id_number=ReadField("A9772166", 0.99, "mrz"),
+        full_name=ReadField(name, confidence, "mrz"),
+        date_of_birth=ReadField("1995-02-06", 0.99, "mrz"),
+        sex=ReadField("M", 0.99, "mrz"),
+    )
+    return read
+
+
+def test_a_verified_page_whose_name_was_read_with_doubt_is_read_again_from_the_next_region(
+    monkeypatch,
+):
+    from types import SimpleNamespace
+
+    from biometrics.documents import reader
+    from biometrics.documents.check import cross_check, decide
+    from biometrics.documents.results import Typed
+
+    # given a page whose zone verifies from every region, the first of which lost letters of
+    # line 1 (hand-held 70702 passport_0001: "TIAR RAHAYU" for TIARA WULAN RAHAYU, read whole
+    # from the next region)
+    def reads_of(*pages: DocumentRead) -> list[DocumentRead]:
+        regions = [SimpleNamespace(whole_frame=False) for _page in pages]
+        monkeypatch.setattr(reader.locate, "document_regions", lambda img: regions)
+        done: list[DocumentRead] = []
+
+        def read_region(img, region, ocr, **kwargs):
+            done.append(pages[len(done)])
+            return done[-1]
+
+        monkeypatch.setattr(reader, "_read_region", read_region)
+        return done
+
+    img = np.zeros((10, 10, 3), np.uint8)
+    done = reads_of(
+        _verified_page("ARIF PRATAMA", 0.56),
+        _verified_page("IMAM ARIF PRATAMA", 0.9),
+        _verified_page("IMAM ARIF PRATAMX", 0.9),
+    )
+    # when it is read
+    read = reader.document_read(img, ocr=object(), today=TODAY)
+    # then the next region is read too, and both readings of the name are compared
+    assert len(done) == 2
+    assert (read.value("full_name"), read.fields["full_name"].others) == (
+        "ARIF PRATAMA",
+        ("IMAM ARIF PRATAMA",),
+    )
+    typed = Typed("passport", "A9772166", "Imam Arif Pratama", date(1995, 2, 6), "M")
+    assert decide(read, cross_check(read, typed, today=TODAY), today=TODAY).decision == "pass"
+    # but a name read surely is read once
+    done = reads_of(_verified_page("IMAM ARIF PRATAMA", 0.9), _verified_page("X", 0.9))
+    assert reader.document_read(img, ocr=object(), today=TODAY).value("full_name") == (
+        "IMAM ARIF PRATAMA"
+    )
+    assert len(done) == 1
+    # and another number's page adds nothing to the name
+    other = _verified_page("IMAM ARIF PRATAMA", 0.9)
+    other.fields["id_number"] = ReadField("A9772167", 0.99, "mrz")
+    done = reads_of(_verified_page("ARIF PRATAMA", 0.56), other)
+    assert reader.document_read(img, ocr=object(), today=TODAY).fields["full_name"].others == ()
