@@ -27,6 +27,11 @@ from biometrics.documents.results import ReadField
 NUMBERED = re.compile(r"^\s*([1-6])\s*(?:[.,:;]\s*|(?=[A-Z(][A-Z0(]{2}))([A-Z0-9(].*)$")
 
 
+# Rows between the card's number and its line 1 (a stray row: the number's own suffix
+# split off, a speck read as text); a line "1" further down is another line misread.
+LINE1_ROWS_UNDER = 2
+
+
 def _placed(
     grouped: list[list[TextLine]],
 ) -> tuple[dict[str, tuple[str, float]], dict[str, int]]:
@@ -39,6 +44,12 @@ def _placed(
         if match and match.group(1) not in numbered:
             numbered[match.group(1)] = (match.group(2).strip(), min_confidence(row))
             where[match.group(1)] = index
+    # Line 1 is printed right under the card's number. A row numbered "1" further down is
+    # another line whose number read as 1 ("4.JL.GATOT SUBROTO" read "1LGAROT SUBROTO", wild
+    # 70903 driving_licence_0029: the address taken for the name, refused as another person's).
+    number_row = next((i for i, row in enumerate(grouped) if _sim_number(_row_text(row))), None)
+    if "1" in where and number_row is not None and where["1"] > number_row + LINE1_ROWS_UNDER:
+        del numbered["1"], where["1"]
     # A line whose number was misread ("1." read as "L"): the row right above line 2 is line 1,
     # the row right below line 1 is line 2, and so up from line 4 when lines 2 and 3 lost theirs
     # too; the number's look-alike is dropped.
@@ -58,12 +69,7 @@ def _placed(
                 text = re.sub(rf"^\s*[{missing}LI|!T]\s*[.,:;]?\s*", "", text)
                 numbered[missing] = (text.strip(), min_confidence(row) * 0.9)
                 where[missing] = index
-    number_row = (
-        None
-        if "1" in numbered
-        else next((i for i, row in enumerate(grouped) if _sim_number(_row_text(row))), None)
-    )
-    if number_row is not None:
+    if number_row is not None and "1" not in numbered:
         # No line numbered at all (the small "1." and "2." lost with the separators): line 1
         # is the row right under the card's number, and line 2 the row under that.
         for key, index in (("1", number_row + 1), ("2", number_row + 2)):

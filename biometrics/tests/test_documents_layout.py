@@ -244,6 +244,30 @@ def test_sim_lines_1_to_3_that_lost_their_numbers_are_placed_up_from_line_4():
     assert fields["sex"].value == "M"
 
 
+def test_a_line_numbered_1_far_under_the_cards_number_is_not_line_one():
+    # wild 70903 driving_licence_0029: "1." read as "L", and line 4's "4." as "1": the address
+    # was taken for the name, and the genuine SIM refused as another person's
+    rows = (
+        "SURATIZINMENGEMUDI",
+        "5408-0032-0689 B1",
+        "LMUHAMMADSIREGAR",
+        "SEMARANG,19-09-1960",
+        "3.PRIA",
+        "1LGAROT SUBROTO NO.H9",
+        "5.DOKTER",
+    )
+    fields = parse_sim(_sim_lines(*rows), today=TODAY)
+    # then line 1 is placed up from line 3, the row under the card's number
+    assert fields["full_name"].value == "MUHAMMADSIREGAR"
+    assert fields["date_of_birth"].value == "1960-09-19"
+    # and so it is when no other line kept its number
+    fields = parse_sim(_sim_lines(*rows[:3], "SEMARANG,19-09-1960 PRIA", *rows[5:]), today=TODAY)
+    assert fields["full_name"].value == "LMUHAMMADSIREGAR"
+    # but a line 1 one row under a number that a stray row follows is still line 1
+    fields = parse_sim(_sim_lines(rows[0], rows[1], "B1", "1.MUHAMMAD SIREGAR"), today=TODAY)
+    assert fields["full_name"].value == "MUHAMMAD SIREGAR"
+
+
 def test_a_line_number_glued_to_a_single_letter_is_not_taken_for_line_one():
     # "3. WANITA" read as "1O.WANIIA": not a name "O.WANIIA" (which rejected a genuine SIM)
     fields = parse_sim(
