@@ -279,7 +279,9 @@ def mrz_repair(
         if not options:
             return None
         per_field.append(options)
-    found: set[str] = set()
+    # By what the line says: corrections that say the same (an empty optional field's check
+    # digit as "0" or as the "8" that counts as 0) are one reading, the first tried ("0") kept.
+    found: dict[Mrz, str] = {}
     for combo in product(*per_field):
         chars = list(line2)
         for i, ch in combo:
@@ -287,10 +289,10 @@ def mrz_repair(
         candidate = "".join(chars)
         again = mrz_parse(line1, candidate)
         if again is not None and again.valid:
-            found.add(candidate)
+            found.setdefault(again, candidate)
             if len(found) > 1:
                 return None
-    return found.pop() if found else None
+    return next(iter(found.values()), None)
 
 
 # The printed number may differ from the zone's read in at most this many cells.

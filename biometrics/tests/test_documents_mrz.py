@@ -159,6 +159,16 @@ def test_a_doubtful_character_is_corrected_when_the_check_digits_leave_one_readi
     assert mrz_repair(SPECIMEN[0], slipped, _confidences({position: 0.55}), weak=0.9) == line2
 
 
+def test_an_empty_optional_fields_doubtful_check_digit_is_corrected_to_its_0():
+    from biometrics.documents.mrz import mrz_repair
+
+    # given a zone without optional data whose check digit "0" read as a doubtful "6"
+    line1, line2 = COMPOSED
+    slipped = line2[:42] + "6" + line2[43:]
+    # then it is corrected to the 0 (the "8" that counts as 0 says the same: one reading)
+    assert mrz_repair(line1, slipped, _confidences({42: 0.55}), weak=0.9) == line2
+
+
 def test_a_check_digit_printed_wrong_and_read_clearly_is_never_corrected():
     from biometrics.documents.mrz import mrz_repair
 
