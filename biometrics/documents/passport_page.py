@@ -214,3 +214,52 @@ PRINTED_NAME_CONFIDENT = 0.8
 # label's row (a piece of it): the detector's boxes of small print are tall, and the name right
 # under its label was 0.48 of the label's height lower.
 LABEL_ROW = 0.25
+
+
+# A verified passport page whose name was read with less confidence than this is read once more
+# from the next region (as check.NAME_READ_CONFIDENT: a name surer than that is compared as read).
+NAME_READ_AGAIN_BELOW = 0.8
+
+
+def name_in_doubt(read: DocumentRead) -> bool:
+    name = read.fields.get("full_name")
+    return read.kind == "passport" and (name is None or name.confidence < NAME_READ_AGAIN_BELOW)
+
+
+def name_read_again(result: DocumentRead, again: DocumentRead) -> bool:
+    """Add the name ``again`` read to ``result``'s readings of it, when both read the same page
+    whose zone verified and ``result``'s name was in doubt; True if it was added.
+
+    On a soft print-out a line 1 read from one region may lose letters that another region's
+    flattening keeps ("TIAR RAHAYU" for TIARA WULAN RAHAYU, hand-held 70702 passport_0001, read
+    whole from the next region): both readings are compared with what was typed, as the MRZ's
+    and the visual zone's are (`ReadField.others`).
+    """
+    if not (
+        name_in_doubt(result)
+        and mrz_verified(result)
+        and mrz_verified(again)
+        and again.value("id_number") == result.value("id_number")
+    ):
+        return False
+    first, second = result.fields.get("full_name"), again.fields.get("full_name")
+    if second is None:
+        return True
+    if first is None:
+        result.fields["full_name"] = second
+        return True
+    readings = [*first.others, second.value, *second.others]
+    others = tuple(dict.fromkeys(r for r in readings if r != first.value))
+    result.fields["full_name"] = ReadField(first.value, first.confidence, first.source, others)
+    return True
+
+
+def mrz_verified(read: DocumentRead) -> bool:
+    """A passport read whose every check digit verified, without a problem."""
+    return (
+        read.kind == "passport"
+        and "id_number" in read.fields
+        and not read.mrz_failed
+        and not read.mrz_doubtful
+        and not read.problem
+    )

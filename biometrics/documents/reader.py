@@ -364,7 +364,7 @@ def _read_grown(
             break
         again = _read_region(img, page, ocr, today=today, extend=False, line2s=line2s)
         for scale in MRZ_PAGE_SCALES:
-            if again is None or again.kind != "passport" or _mrz_verified(again):
+            if again is None or again.kind != "passport" or passport_page.mrz_verified(again):
                 break
             # The zone did not verify: the lines found on the whole photo may have stopped
             # short of its end (faint filler runs), and the page placed from them with it,
@@ -375,7 +375,7 @@ def _read_grown(
                 if larger is None
                 else _read_region(img, larger, ocr, today=today, extend=False, line2s=line2s)
             )
-            if bigger is not None and _mrz_verified(bigger):
+            if bigger is not None and passport_page.mrz_verified(bigger):
                 again = bigger
         if again is not None and again.kind == "passport" and "id_number" in again.fields:
             return again if result is None or _better(again, result) else result
@@ -437,55 +437,6 @@ def _read_turned(img: np.ndarray, ocr: OcrEngine, *, today: date) -> DocumentRea
 MRZ_PAGE_SCALES = (1.2, 1.4)
 
 
-# A verified passport page whose name was read with less confidence than this is read once more
-# from the next region (as check.NAME_READ_CONFIDENT: a name surer than that is compared as read).
-NAME_READ_AGAIN_BELOW = 0.8
-
-
-def _name_in_doubt(read: DocumentRead) -> bool:
-    name = read.fields.get("full_name")
-    return read.kind == "passport" and (name is None or name.confidence < NAME_READ_AGAIN_BELOW)
-
-
-def _name_read_again(result: DocumentRead, again: DocumentRead) -> bool:
-    """Add the name ``again`` read to ``result``'s readings of it, when both read the same page
-    whose zone verified and ``result``'s name was in doubt; True if it was added.
-
-    On a soft print-out a line 1 read from one region may lose letters that another region's
-    flattening keeps ("TIAR RAHAYU" for TIARA WULAN RAHAYU, hand-held 70702 passport_0001, read
-    whole from the next region): both readings are compared with what was typed, as the MRZ's
-    and the visual zone's are (`ReadField.others`).
-    """
-    if not (
-        _name_in_doubt(result)
-        and _mrz_verified(result)
-        and _mrz_verified(again)
-        and again.value("id_number") == result.value("id_number")
-    ):
-        return False
-    first, second = result.fields.get("full_name"), again.fields.get("full_name")
-    if second is None:
-        return True
-    if first is None:
-        result.fields["full_name"] = second
-        return True
-    readings = [*first.others, second.value, *second.others]
-    others = tuple(dict.fromkeys(r for r in readings if r != first.value))
-    result.fields["full_name"] = ReadField(first.value, first.confidence, first.source, others)
-    return True
-
-
-def _mrz_verified(read: DocumentRead) -> bool:
-    """A passport read whose every check digit verified, without a problem."""
-    return (
-        read.kind == "passport"
-        and "id_number" in read.fields
-        and not read.mrz_failed
-        and not read.mrz_doubtful
-        and not read.problem
-    )
-
-
 def document_read(
     img: np.ndarray, *, ocr: OcrEngine | None = None, today: date | None = None
 ) -> DocumentRead:
@@ -511,7 +462,7 @@ def document_read(
         if candidate is None:
             continue
         line2s.extend(candidate.mrz_reads[2:])  # its zone read again from a sharpened copy
-        if result is not None and _name_read_again(result, candidate):
+        if result is not None and passport_page.name_read_again(result, candidate):
             break
         if result is None or _better(candidate, result):
             result = candidate
@@ -522,7 +473,7 @@ def document_read(
             not result.problem
             and _complete(result)
             and not _unverified(result)
-            and not _name_in_doubt(result)
+            and not passport_page.name_in_doubt(result)
         ):
             break
     if result is not None and _unverified(result):
