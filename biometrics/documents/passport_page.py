@@ -226,7 +226,7 @@ def name_in_doubt(read: DocumentRead) -> bool:
     return read.kind == "passport" and (name is None or name.confidence < NAME_READ_AGAIN_BELOW)
 
 
-def name_read_again(result: DocumentRead, again: DocumentRead) -> bool:
+def name_from_next_region(result: DocumentRead, again: DocumentRead) -> bool:
     """Add the name ``again`` read to ``result``'s readings of it, when both read the same page
     whose zone verified and ``result``'s name was in doubt; True if it was added.
 

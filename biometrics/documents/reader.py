@@ -462,7 +462,7 @@ def document_read(
         if candidate is None:
             continue
         line2s.extend(candidate.mrz_reads[2:])  # its zone read again from a sharpened copy
-        if result is not None and passport_page.name_read_again(result, candidate):
+        if result is not None and passport_page.name_from_next_region(result, candidate):
             break
         if result is None or _better(candidate, result):
             result = candidate
